@@ -1,0 +1,77 @@
+"""Card colours: the fixed German palette, white balance, and the colour legend (colour -> group).
+
+Why white balance first: a yellow card under warm tungsten light and an orange card under
+daylight have nearly the same raw RGB. We neutralise the light using the paper/board that
+should be grey-ish, then compare in CIE Lab against reference card tones.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cardscan.exceptions import BadConfig
+
+# Reference sRGB tones of moderation-card paper (Metaplan/Neuland-like stock), in daylight.
+PALETTE: dict[str, tuple[int, int, int]] = {
+    "weiß": (242, 242, 236),
+    "gelb": (250, 228, 80),
+    "orange": (246, 148, 52),
+    "rot": (214, 52, 56),
+    "rosa": (244, 162, 192),
+    "lila": (158, 112, 178),
+    "hellblau": (128, 192, 234),
+    "dunkelblau": (42, 82, 160),
+    "hellgrün": (162, 214, 112),
+    "dunkelgrün": (40, 128, 72),
+}
+COLOUR_NAMES = tuple(PALETTE)
+
+_ALIASES = {"weiss": "weiß", "hellgruen": "hellgrün", "dunkelgruen": "dunkelgrün", "pink": "rosa",
+            "violett": "lila", "blau": "hellblau", "grün": "hellgrün", "gruen": "hellgrün"}
+
+
+def canonical_colour(name: str) -> str:
+    """Map user spelling ("Hellgruen", "weiss") onto a palette name, or raise BadConfig."""
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in PALETTE:
+        raise BadConfig(f"Unbekannte Kartenfarbe {name!r}. Erlaubt sind: {', '.join(COLOUR_NAMES)}")
+    return key
+
+
+def parse_legend(spec: str | dict[str, str] | None) -> dict[str, str]:
+    """Parse "gelb=Gruppe 4,orange=Gruppe 3" (or a dict) into {colour: group}."""
+    if not spec:
+        return {}
+    if isinstance(spec, dict):
+        items = list(spec.items())
+    else:
+        items = []
+        for part in spec.split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise BadConfig(f"Legende {part.strip()!r} verstehe ich nicht; erwartet wird z. B. \"gelb=Gruppe 4\"")
+            colour, group = part.split("=", 1)
+            items.append((colour, group))
+    legend: dict[str, str] = {}
+    for colour, group in items:
+        if not str(group).strip():
+            raise BadConfig(f"In der Legende fehlt der Gruppenname für {colour!r}")
+        legend[canonical_colour(colour)] = str(group).strip()
+    return legend
+
+
+def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB uint8/float (…,3) -> CIE Lab (D65), float64. Pure numpy so it works without cv2."""
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    L = 116 * f[..., 1] - 16
+    a = 500 * (f[..., 0] - f[..., 1])
+    b = 200 * (f[..., 1] - f[..., 2])
+    return np.stack([L, a, b], axis=-1)
+
+
+PALETTE_LAB = {name: srgb_to_lab(np.array(rgb)) for name, rgb in PALETTE.items()}
