@@ -70,3 +70,9 @@ class BadConfig(CardscanError):
 
 class UsageError(CardscanError):
     exit_code = ExitCode.usage
+
+
+class OcrFailed(CardscanError):
+    """Tesseract is installed but stopped with an error on an image we gave it."""
+
+    exit_code = ExitCode.some_inputs_failed

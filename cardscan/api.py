@@ -1,0 +1,145 @@
+"""The Python entry points, for Jupyter and for the CLI: photos in, `Scan` / `Workshop` out.
+
+`scan_photo` reads one photo (detect → ocr → normalise); `read_workshop` does a batch over
+both cores and then themes all cards together, since themes only make sense across a
+workshop. Bad photos become `Problem`s on the Workshop; they never stop the batch.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from cardscan.colour import parse_legend
+from cardscan.exceptions import BadInputFile, CardscanError, NoCardsFound
+from cardscan.load import expand_inputs, load_photo
+from cardscan.workshop import Card, Problem, Scan, Workshop
+
+
+
+def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, mode: str = "auto",
+               ocr: str = "tesseract", expand_abbreviations: bool = True) -> Scan:
+    """Read one photo into a Scan (no themes). Raises BadInputFile / NoCardsFound for unusable photos.
+
+    mode: "cards" (pinboard), "whiteboard" (lines of marker text) or "auto" (cards, else whiteboard).
+    """
+    from cardscan.detect import CardDetector
+    from cardscan.normalise import normalise
+    from cardscan.ocr import get_reader
+
+    photo = load_photo(path)
+    legend = parse_legend(legend)
+    reader = get_reader(ocr)
+    cards: list[Card] = []
+    used_mode = mode
+    if mode in ("auto", "cards"):
+        detected = CardDetector().detect(photo.rgb)
+        readings = reader.read([d.crop for d in detected])
+        stem = photo.path.stem
+        for i, (det, reading) in enumerate(zip(detected, readings), start=1):
+            cards.append(Card(id=f"{stem}-{i:02d}", photo=photo.name,
+                              polygon=[(int(round(x)), int(round(y))) for x, y in det.polygon],
+                              colour=det.colour, group=legend.get(det.colour) if det.colour else None,
+                              raw_text=reading.text, confidence=reading.confidence))
+        used_mode = "cards"
+    if not cards and mode in ("auto", "whiteboard"):
+        from cardscan.whiteboard import read_whiteboard
+
+        cards = read_whiteboard(photo, reader)
+        used_mode = "whiteboard"
+    if not cards:
+        raise NoCardsFound(photo.path)
+    for card in cards:
+        result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations)
+        card.text, card.edits = result.text, list(result.edits)
+    return Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
+
+
+def _scan_or_problem(args: tuple[Path, dict[str, str], str, str]) -> Scan | Problem:
+    path, legend, mode, ocr = args
+    try:
+        return scan_photo(path, legend=legend, mode=mode, ocr=ocr)
+    except CardscanError as exc:
+        return Problem(str(path), getattr(exc, "problem", str(exc)))
+
+
+def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Workshop", question: str = "",
+                  legend: str | dict[str, str] | None = None, progress: bool = False, themes: bool = True,
+                  embedder: str = "minilm", catalogue: str | Path | None = None, mode: str = "auto",
+                  ocr: str = "tesseract", workers: int | None = None,
+                  on_problem: Callable[[Problem], None] | None = None, **metadata: str) -> Workshop:
+    """Photos or folders in, a themed Workshop out. Bad photos are listed in `workshop.problems`."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    legend_map = parse_legend(legend)
+    photo_paths, missing = expand_inputs(list(paths))
+    workshop = Workshop(title=title, question=question, legend=legend_map, metadata=dict(metadata))
+    for err in missing:
+        _report(workshop, Problem(err.path, err.problem), on_problem)
+    jobs = [(p, legend_map, mode, ocr) for p in photo_paths]
+    workers = _worker_count(workers, len(jobs))
+    results: Iterable[Scan | Problem]
+    if workers > 1:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_scan_or_problem, jobs)
+    else:
+        pool = None
+        results = map(_scan_or_problem, jobs)
+    try:
+        from tqdm import tqdm
+
+        for result in tqdm(results, total=len(jobs), desc="Fotos lesen", unit="Foto", disable=not progress or None):
+            if isinstance(result, Problem):
+                _report(workshop, result, on_problem)
+            else:
+                workshop.scans.append(result)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if themes and workshop.cards:
+        assign_themes(workshop, embedder=embedder, catalogue=catalogue)
+    return workshop
+
+
+def assign_themes(workshop: Workshop, *, embedder: str = "minilm", catalogue: str | Path | None = None) -> None:
+    """Give every card a theme, looking at all cards of the workshop together."""
+    from cardscan.themes import ThemeModel, load_catalogue
+
+    cards = [c for c in workshop.cards if c.text.strip()]
+    if not cards:
+        return
+    model = ThemeModel(catalogue=load_catalogue(catalogue) if catalogue else None, embedder=embedder)
+    for card, theme in zip(cards, model.fit_assign([c.text for c in cards])):
+        card.theme = theme
+
+
+def card_crop(photo_path: str | Path, polygon, max_height: int = 400):
+    """The upright crop of one card as a PIL image, for review pages and notebooks."""
+    from PIL import Image
+
+    from cardscan.detect import rectify
+
+    photo = load_photo(photo_path)
+    crop = rectify(photo.rgb, np.asarray(polygon, dtype=np.float32), inset=0.0)
+    image = Image.fromarray(crop)
+    if image.height > max_height:
+        image = image.resize((max(1, round(image.width * max_height / image.height)), max_height))
+    return image
+
+
+def _report(workshop: Workshop, problem: Problem, on_problem: Callable[[Problem], None] | None) -> None:
+    workshop.problems.append(problem)
+    if on_problem is not None:
+        on_problem(problem)
+
+
+def _worker_count(requested: int | None, jobs: int) -> int:
+    if requested is None:
+        requested = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(requested, jobs))
+
+
+__all__ = ["scan_photo", "read_workshop", "assign_themes", "card_crop", "BadInputFile", "NoCardsFound"]

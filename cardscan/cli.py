@@ -1,0 +1,150 @@
+"""The `cardscan` command. Thin: parse arguments, call cardscan.api, print one line per problem.
+
+Exit status: 0 all inputs worked, 1 some inputs failed (each named, the rest written),
+2 usage error, 3 missing Tesseract, 4 bad configuration. User errors never show a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from cardscan import __version__
+from cardscan.exceptions import CardscanError, ExitCode
+
+
+def _add_reading_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--legend", help='Farbe=Gruppe, durch Komma getrennt, z. B. "gelb=Gruppe 4,orange=Gruppe 3"')
+    p.add_argument("--mode", choices=["auto", "cards", "whiteboard"], default="auto",
+                   help="Karten an der Pinnwand, Whiteboard-Zeilen, oder automatisch (Standard)")
+    p.add_argument("--ocr", default="tesseract", help="Texterkennung (Standard: tesseract)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cardscan", description="Fotos von Moderationskarten und Whiteboards → Protokoll.")
+    parser.add_argument("--version", action="version", version=f"cardscan {__version__}")
+    parser.add_argument("--debug", action="store_true", help="bei internen Fehlern den ganzen Traceback zeigen")
+    sub = parser.add_subparsers(dest="command", metavar="BEFEHL")
+    sub.required = True
+
+    p = sub.add_parser("minutes", help="Fotos eines Workshops lesen und Protokoll schreiben (minutes.md, cards.csv, cards.json)")
+    p.add_argument("inputs", nargs="+", metavar="FOTO_ODER_ORDNER")
+    p.add_argument("-o", "--out", required=True, metavar="ORDNER", help="Ausgabeordner")
+    p.add_argument("--title", default="Workshop", help="Thema/Titel des Workshops")
+    p.add_argument("--question", default="", help="Leitfrage des Workshops")
+    _add_reading_options(p)
+    p.add_argument("--embedder", default="minilm", help="Einbettungsmodell für Themen: minilm (Standard), tfidf, oder Pfad")
+    p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
+    p.add_argument("--no-themes", action="store_true", help="keine Themen bilden")
+    p.add_argument("--original-abbreviations", action="store_true", help="Abkürzungen (QR, QM …) im Protokoll nicht ausschreiben")
+    p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
+    p.set_defaults(func=cmd_minutes)
+
+    p = sub.add_parser("scan", help="ein Foto lesen und das Ergebnis ausgeben")
+    p.add_argument("photo", metavar="FOTO")
+    p.add_argument("--json", action="store_true", help="Ergebnis als JSON (stabiles Format)")
+    _add_reading_options(p)
+    p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("normalise", help="Text zeilenweise normalisieren (Datei oder Standardeingabe)")
+    p.add_argument("file", nargs="?", default="-", metavar="DATEI")
+    p.add_argument("--keep-abbreviations", action="store_true", help="Abkürzungen nicht ausschreiben")
+    p.add_argument("--edits", action="store_true", help="Änderungen als JSON-Zeilen ausgeben")
+    p.set_defaults(func=cmd_normalise)
+
+    p = sub.add_parser("themes", help="Texte (Zeilen einer Datei oder eine CSV-Spalte) Themen zuordnen")
+    p.add_argument("file", metavar="DATEI")
+    p.add_argument("--column", help="Spalte mit dem Text (bei CSV)")
+    p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
+    p.add_argument("--embedder", default="minilm")
+    p.set_defaults(func=cmd_themes)
+    return parser
+
+
+def _progress_enabled() -> bool:
+    return sys.stderr.isatty()
+
+
+def cmd_minutes(args: argparse.Namespace) -> int:
+    from cardscan.api import read_workshop
+    from cardscan.minutes import write_outputs
+
+    def report(problem) -> None:
+        print(f"cardscan: {problem}", file=sys.stderr)
+
+    workshop = read_workshop(args.inputs, title=args.title, question=args.question, legend=args.legend,
+                             progress=_progress_enabled(), themes=not args.no_themes, embedder=args.embedder,
+                             catalogue=args.catalogue, mode=args.mode, ocr=args.ocr, workers=args.workers,
+                             on_problem=report)
+    if not workshop.scans:
+        print("cardscan: kein Foto konnte gelesen werden; nichts geschrieben", file=sys.stderr)
+        return ExitCode.some_inputs_failed
+    paths = write_outputs(workshop, args.out, expanded=not args.original_abbreviations)
+    n_cards = len(workshop.cards)
+    print(f"{n_cards} Karten aus {len(workshop.scans)} Fotos → {', '.join(str(p) for p in paths.values())}")
+    return ExitCode.some_inputs_failed if workshop.problems else ExitCode.ok
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from cardscan.api import scan_photo
+
+    scan = scan_photo(args.photo, legend=args.legend, mode=args.mode, ocr=args.ocr)
+    if args.json:
+        print(json.dumps(scan.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for card in scan.cards:
+            print(f"{card.id}\t{card.colour or '?'}\t{round(card.confidence * 100):3d} %\t{' '.join(card.text.split())}")
+    return ExitCode.ok
+
+
+def cmd_normalise(args: argparse.Namespace) -> int:
+    from cardscan.normalise import normalise_lines
+
+    stream = sys.stdin if args.file == "-" else _open_text(args.file)
+    lines = (line.rstrip("\n") for line in stream)
+    for result in normalise_lines(lines, expand_abbreviations=not args.keep_abbreviations):
+        if args.edits:
+            print(json.dumps({"text": result.text, "edits": [e.to_dict() for e in result.edits]}, ensure_ascii=False))
+        else:
+            print(result.text)
+    return ExitCode.ok
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    from cardscan.themes import assign_file
+
+    for text, theme in assign_file(args.file, column=args.column, catalogue=args.catalogue, embedder=args.embedder):
+        print(f"{theme}\t{text}")
+    return ExitCode.ok
+
+
+def _open_text(path: str):
+    from cardscan.exceptions import BadInputFile
+
+    p = Path(path)
+    if not p.is_file():
+        raise BadInputFile(p, "Datei nicht gefunden")
+    try:
+        return p.open(encoding="utf-8")
+    except OSError as exc:
+        raise BadInputFile(p, f"kann nicht gelesen werden ({exc.strerror})") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CardscanError as exc:
+        print(f"cardscan: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("cardscan: abgebrochen", file=sys.stderr)
+        return 130
+    except Exception as exc:  # our bug: one line, unless --debug
+        if args.debug:
+            raise
+        print(f"cardscan: interner Fehler ({type(exc).__name__}: {exc}); mit --debug erneut ausführen und melden",
+              file=sys.stderr)
+        return int(ExitCode.internal)

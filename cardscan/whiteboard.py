@@ -1,0 +1,56 @@
+"""Whiteboard mode: a photo with no cards is read as lines of marker text, top to bottom.
+
+Each line becomes a card-like item (kind "whiteboard-line") with its own polygon, so the
+rest of the pipeline (normalise, themes, minutes) treats it like a card.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cardscan.load import Photo
+from cardscan.workshop import Card
+
+WORK_SIZE = 2400  # whiteboard writing is large; more pixels only slow Tesseract down
+SPARSE_TEXT_PSM = 11  # find as much text as possible, in no particular order; we sort lines ourselves
+MIN_WORD_CONFIDENCE = 0.3
+
+
+def read_whiteboard(photo: Photo, reader) -> list[Card]:
+    """Lines of text with their boxes in original pixels; empty when nothing legible is there."""
+    import cv2
+
+    from cardscan.ocr import prepare_crop
+
+    h, w = photo.rgb.shape[:2]
+    scale = min(1.0, WORK_SIZE / max(h, w))
+    small = cv2.resize(photo.rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else photo.rgb
+    prepared = prepare_crop(small)
+    reading = reader.read_images([prepared.image], psm=SPARSE_TEXT_PSM)[0]
+    words = [wd for wd in reading.words if wd.confidence >= MIN_WORD_CONFIDENCE and any(ch.isalnum() for ch in wd.text)]
+    cards = []
+    for i, line in enumerate(_group_lines(words), start=1):
+        x0, y0 = prepared.to_crop(min(wd.left for wd in line), min(wd.top for wd in line))
+        x1, y1 = prepared.to_crop(max(wd.left + wd.width for wd in line), max(wd.top + wd.height for wd in line))
+        x0, y0, x1, y1 = (max(0, x0 / scale), max(0, y0 / scale), min(w, x1 / scale), min(h, y1 / scale))
+        poly = [(int(x0), int(y0)), (int(x1), int(y0)), (int(x1), int(y1)), (int(x0), int(y1))]
+        weights = np.array([len(wd.text) for wd in line], float)
+        conf = float(np.average([wd.confidence for wd in line], weights=weights))
+        cards.append(Card(id=f"{photo.path.stem}-{i:02d}", photo=photo.name, polygon=poly,
+                          raw_text=" ".join(wd.text for wd in line), confidence=conf, kind="whiteboard-line"))
+    return cards
+
+
+def _group_lines(words) -> list[list]:
+    """Sparse-text mode puts every word in its own block; rebuild lines from vertical overlap."""
+    lines: list[list] = []
+    for word in sorted(words, key=lambda wd: wd.top + wd.height / 2):
+        centre = word.top + word.height / 2
+        for line in lines:
+            top = np.median([wd.top for wd in line])
+            bottom = np.median([wd.top + wd.height for wd in line])
+            if top <= centre <= bottom:
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda wd: wd.left) for line in lines]
