@@ -73,13 +73,16 @@ def needs_check(card: Card, legend: dict[str, str]) -> str | None:
 def card_text(card: Card, expanded: bool = True) -> str:
     text = card.text if card.text.strip() else card.raw_text
     if not expanded:
-        try:
-            from cardscan.normalise import unexpand
-        except ImportError:  # normalisation not installed: show what we have
-            pass
-        else:
-            text = unexpand(text, card.edits)
+        text = unexpand(text, card.edits)
     return one_line(text) or "(leer)"
+
+
+def unexpand(text: str, edits) -> str:
+    """Put written abbreviations back (Quartiersrat → QR) for minutes that keep the card's own words."""
+    for edit in edits:
+        if edit.reason == "abbreviation" and edit.replacement:
+            text = re.sub(rf"(?<!\w){re.escape(edit.replacement)}(?!\w)", lambda _m, e=edit: e.original, text, count=1)
+    return text
 
 
 def to_markdown(workshop: Workshop, expanded: bool = True) -> str:

@@ -17,6 +17,7 @@ from cardscan._exec.tesseract import Word
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 TARGET_LETTER_HEIGHT = 40  # px; Tesseract's LSTM is most accurate around 30–50 px capitals
+BLANK_PAPER_LEVEL = 185  # after flattening, paper is ~255; ink goes well below this
 
 
 @dataclass
@@ -59,7 +60,11 @@ def prepare_crop(rgb: np.ndarray) -> PreparedCrop:
     background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     background = cv2.GaussianBlur(background, (0, 0), k / 4)
     flat = np.clip(grey.astype(np.float32) / np.maximum(background.astype(np.float32), 1) * 255, 0, 255).astype(np.uint8)
-    flat = cv2.normalize(flat, None, 0, 255, cv2.NORM_MINMAX)
+    darkest = float(np.percentile(flat, 0.5))
+    if darkest > BLANK_PAPER_LEVEL:  # no ink at all: stretching would turn paper grain into "letters"
+        flat[:] = 255
+    else:
+        flat = np.clip((flat.astype(np.float32) - darkest) * (255 / (255 - darkest)), 0, 255).astype(np.uint8)
     scale = TARGET_LETTER_HEIGHT / max(_letter_height(flat), 4)
     scale = float(np.clip(scale, 0.25, 4.0))
     if abs(scale - 1) > 0.1:

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Set up cardscan on a fresh Debian machine and run the main job on the bundled samples.
+#   - Debian packages: Tesseract with German data, the fonts the sample generator uses, Chromium for browser tests
+#   - a virtual environment in .venv with cardscan and everything it needs (CPU-only torch)
+#   - then: cardscan minutes samples/ -o out   → out/minutes.md, out/cards.csv, out/cards.json
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+apt_packages=(tesseract-ocr tesseract-ocr-deu)
+[ -f samples/fonts.txt ] && mapfile -t -O "${#apt_packages[@]}" apt_packages < <(grep -v '^\s*#' samples/fonts.txt | awk 'NF{print $1}')
+[ -f scripts/apt-test-packages.txt ] && mapfile -t -O "${#apt_packages[@]}" apt_packages < <(grep -v '^\s*#' scripts/apt-test-packages.txt | awk 'NF{print $1}')
+
+missing=()
+for pkg in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "== installing Debian packages: ${missing[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    echo "== creating .venv"
+    "$PYTHON" -m venv .venv
+fi
+echo "== installing cardscan and its dependencies into .venv"
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# torch first, pinned to the CPU wheel these machines carry: a bare "torch" would pull a multi-GB CUDA build.
+.venv/bin/python -m pip install -q "torch==2.13.0"
+.venv/bin/python -m pip install -q -e ".[test,research,web]"
+
+echo "== reading the sample photos"
+args=()
+if [ -f samples/workshop.txt ]; then  # title, question and legend of the sample workshop, one "key: value" per line
+    title=$(sed -n 's/^title: //p' samples/workshop.txt); question=$(sed -n 's/^question: //p' samples/workshop.txt)
+    legend=$(sed -n 's/^legend: //p' samples/workshop.txt)
+    args+=(--title "$title" --question "$question" --legend "$legend")
+fi
+.venv/bin/cardscan minutes samples/ -o out "${args[@]}"
+echo "== done: out/minutes.md, out/cards.csv, out/cards.json"

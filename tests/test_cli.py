@@ -1,0 +1,53 @@
+"""The command line as a facilitator meets it: one line per problem, never a traceback."""
+import subprocess
+import sys
+
+import pytest
+
+from cardscan.cli import main
+
+
+def run(*args):
+    proc = subprocess.run([sys.executable, "-m", "cardscan", *args], capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_help_is_fast_and_lists_commands():
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("minutes", "scan", "normalise", "themes"):
+        assert command in out
+
+
+def test_import_cardscan_stays_light():
+    code = ("import sys, cardscan, cardscan.cli; heavy = [m for m in ('cv2', 'torch', 'pandas', 'sklearn', "
+            "'sentence_transformers') if m in sys.modules]; print(heavy)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "[]"
+
+
+def test_usage_error_exits_2():
+    code, _, err = run("minutes")
+    assert code == 2 and "usage" in err
+
+
+def test_bad_photo_is_one_line_naming_the_file(tmp_path):
+    bad = tmp_path / "kaputt.jpg"
+    bad.write_bytes(b"\xff\xd8\xff garbage")
+    code, out, err = run("scan", str(bad), "--json")
+    assert code == 1
+    assert err.strip().count("\n") == 0 and "kaputt.jpg" in err and "Traceback" not in err
+
+
+def test_batch_of_only_bad_inputs_writes_nothing_and_exits_1(tmp_path):
+    (tmp_path / "leer.png").write_bytes(b"")
+    (tmp_path / "text.jpg").write_text("hallo")
+    code, out, err = run("minutes", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert "leer.png" in err and "text.jpg" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "minutes.md").exists()
+
+
+def test_bad_legend_is_a_config_error(tmp_path, capsys):
+    assert main(["minutes", str(tmp_path), "-o", str(tmp_path / "o"), "--legend", "türkis=Gruppe 1"]) == 4
+    assert "türkis" in capsys.readouterr().err
