@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
     p.add_argument("--embedder", default="minilm")
     p.set_defaults(func=cmd_themes)
+
+    p = sub.add_parser("eval", help="Erkennung gegen Ground Truth bewerten (Karten-F1, Farbe, CER/WER je Schwierigkeit)")
+    p.add_argument("inputs", nargs="+", metavar="SCAN_JSON_ODER_FOTO", help="Scan-JSON-Dateien oder Fotos (werden gelesen)")
+    p.add_argument("--truth", required=True, metavar="ORDNER", help="Ordner mit <foto>.truth.json")
+    p.add_argument("--json", metavar="DATEI", help="Bericht zusätzlich als JSON schreiben")
+    p.add_argument("--workers", type=int, default=None)
+    p.set_defaults(func=cmd_eval)
     return parser
 
 
@@ -116,6 +123,40 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
     for text, theme in assign_file(args.file, column=args.column, catalogue=args.catalogue, embedder=args.embedder):
         print(f"{theme}\t{text}")
+    return ExitCode.ok
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from cardscan.api import read_workshop
+    from cardscan.evaluate import Evaluation, format_table, load_truths
+    from cardscan.exceptions import BadInputFile
+    from cardscan.workshop import Scan
+
+    truths = load_truths(args.truth)
+    if not truths:
+        raise BadInputFile(args.truth, "enthält keine *.truth.json-Dateien")
+    scans: list[Scan] = []
+    photos = []
+    for item in args.inputs:
+        path = Path(item)
+        if path.suffix == ".json":
+            scans.append(Scan.from_dict(json.loads(_open_text(item).read())))
+        else:
+            photos.append(path)
+    if photos:
+        workshop = read_workshop(photos, themes=False, progress=_progress_enabled(), workers=args.workers,
+                                 on_problem=lambda p: print(f"cardscan: {p}", file=sys.stderr))
+        scans.extend(workshop.scans)
+    evaluation = Evaluation()
+    for scan in scans:
+        if scan.image in truths:
+            evaluation.add_photo(scan, truths[scan.image])
+        else:
+            print(f"cardscan: {scan.image}: keine Ground Truth gefunden, übersprungen", file=sys.stderr)
+    report = evaluation.report()
+    print(format_table(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     return ExitCode.ok
 
 
