@@ -153,6 +153,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             evaluation.add_photo(scan, truths[scan.image])
         else:
             print(f"cardscan: {scan.image}: keine Ground Truth gefunden, übersprungen", file=sys.stderr)
+    read = {scan.image for scan in scans}
+    for photo in photos:  # a photo that failed to read still counts: all its cards were missed
+        if photo.name in truths and photo.name not in read:
+            evaluation.add_photo(Scan(photo.name, 0, 0, []), truths[photo.name])
     report = evaluation.report()
     print(format_table(report))
     if args.json:
