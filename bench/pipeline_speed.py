@@ -1,0 +1,121 @@
+"""Speed and memory of the board-reading pipeline, as ratios measured in one run.
+
+Prints a table and writes bench/results/pipeline_speed.json:
+- time per stage for one 12 MP photo with 60 cards (load, detect, ocr, normalise, themes);
+- our OCR (preprocessing + one batched tesseract call) vs bare `tesseract -l deu` on the same crops
+  (one process per crop, default settings, as a user would call it), and the whole pipeline vs bare;
+- batch throughput with one worker vs both cores;
+- peak memory (max RSS) of scanning that photo in a fresh process, and of tesseract.
+
+    .venv/bin/python bench/pipeline_speed.py [--photos 6] [--cards 60]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def render(out: Path, seed: int, cards: int, size=(4000, 3000), tier="medium") -> Path:
+    from PIL import Image
+
+    from samples.generate import render_board
+
+    rgb, truth = render_board(seed, tier, n_cards=cards, size=size)
+    path = out / f"bench{seed}.jpg"
+    Image.fromarray(rgb).save(path, quality=90)
+    return path
+
+
+def timed(fn, *args, **kw):
+    start = time.perf_counter()
+    result = fn(*args, **kw)
+    return result, time.perf_counter() - start
+
+
+def bare_tesseract(crops, tmp: Path) -> float:
+    """One `tesseract crop.png stdout -l deu` per crop, on the raw RGB crop."""
+    import cv2
+
+    paths = []
+    for i, crop in enumerate(crops):
+        p = tmp / f"bare{i:03d}.png"
+        cv2.imwrite(str(p), cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
+        paths.append(p)
+    start = time.perf_counter()
+    for p in paths:
+        subprocess.run(["tesseract", str(p), "stdout", "-l", "deu"], capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def peak_memory(photo: Path) -> dict:
+    code = ("import resource, sys; from cardscan.api import scan_photo; s = scan_photo(sys.argv[1]); "
+            "print(len(s.cards), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, str(photo)], capture_output=True, text=True, check=True)
+    cards, self_kb, child_kb = map(int, out.stdout.split())
+    return {"cards": cards, "python_peak_mb": self_kb / 1024, "tesseract_peak_mb": child_kb / 1024}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--photos", type=int, default=6, help="photos for the throughput run")
+    ap.add_argument("--cards", type=int, default=60)
+    args = ap.parse_args()
+
+    from cardscan.api import read_workshop
+    from cardscan.detect import CardDetector
+    from cardscan.load import load_photo
+    from cardscan.normalise import normalise
+    from cardscan.ocr import get_reader
+    from cardscan.themes import ThemeModel
+
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmpname:
+        tmp = Path(tmpname)
+        photo_path = render(tmp, 1, args.cards)
+        photo, t_load = timed(load_photo, photo_path)
+        detected, t_detect = timed(CardDetector().detect, photo.rgb)
+        crops = [d.crop for d in detected]
+        readings, t_ocr = timed(get_reader().read, crops)
+        _, t_norm = timed(lambda: [normalise(r.text) for r in readings])
+        model = ThemeModel()
+        model.fit_assign(["Aufwärmen des Modells"] * 2)  # load the embedding model outside the timing
+        _, t_themes = timed(model.fit_assign, [r.text for r in readings if r.text.strip()] or ["leer"])
+        t_bare = bare_tesseract(crops, tmp)
+        pipeline = t_load + t_detect + t_ocr + t_norm
+        results["one_photo"] = {
+            "megapixels": photo.width * photo.height / 1e6, "cards_found": len(detected),
+            "load_s": t_load, "detect_s": t_detect, "ocr_s": t_ocr, "normalise_s": t_norm, "themes_s": t_themes,
+            "bare_tesseract_same_crops_s": t_bare,
+            "ratio_our_ocr_to_bare": t_ocr / t_bare,
+            "ratio_pipeline_to_bare": pipeline / t_bare,
+            "ratio_pipeline_with_themes_to_bare": (pipeline + t_themes) / t_bare,
+        }
+        photos = [photo_path] + [render(tmp, seed, args.cards // 2, size=(3000, 2250)) for seed in range(2, args.photos + 1)]
+        _, t1 = timed(read_workshop, photos, themes=False, workers=1)
+        _, t2 = timed(read_workshop, photos, themes=False, workers=2)
+        results["batch"] = {"photos": len(photos), "one_worker_s": t1, "two_workers_s": t2,
+                            "photos_per_min_1": 60 * len(photos) / t1, "photos_per_min_2": 60 * len(photos) / t2,
+                            "speedup": t1 / t2}
+        results["memory"] = peak_memory(photo_path)
+    for section, figures in results.items():
+        print(f"[{section}]")
+        for key, value in figures.items():
+            print(f"  {key:38s} {value:10.3f}" if isinstance(value, float) else f"  {key:38s} {value:>10}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pipeline_speed.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

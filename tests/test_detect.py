@@ -1,0 +1,61 @@
+"""Card detection on generated boards: found, outlined, coloured, ordered."""
+import numpy as np
+import pytest
+
+from cardscan.detect import CardDetector, order_clockwise, rectify, sort_reading_order, DetectedCard
+from cardscan.evaluate import match
+from cardscan.load import load_photo
+
+
+def detect_and_match(path, truth):
+    cards = CardDetector().detect(load_photo(path).rgb)
+    pairs = match([c.polygon for c in cards], [t["polygon"] for t in truth["cards"]])
+    return cards, pairs
+
+
+def test_order_clockwise_starts_top_left():
+    pts = np.array([[10, 10], [0, 10], [10, 0], [0, 0]], np.float32)
+    assert order_clockwise(pts).tolist() == [[0, 0], [10, 0], [10, 10], [0, 10]]
+
+
+def test_rectify_makes_an_upright_crop_of_the_card_size():
+    rgb = np.zeros((200, 300, 3), np.uint8)
+    rgb[50:100, 100:250] = (250, 228, 80)
+    crop = rectify(rgb, np.array([[100, 50], [250, 50], [250, 100], [100, 100]], np.float32), inset=0.0)
+    assert crop.shape[:2] == (50, 150)
+    assert (crop[5:-5, 5:-5] == (250, 228, 80)).all()
+
+
+def test_reading_order_is_rows_then_left_to_right():
+    def card(x, y):
+        return DetectedCard(np.array([[x, y], [x + 50, y], [x + 50, y + 20], [x, y + 20]], np.float32), None, 0, None)
+    cards = [card(200, 102), card(0, 100), card(100, 0), card(0, 5)]
+    assert [tuple(c.polygon[0]) for c in sort_reading_order(cards)] == [(0, 5), (100, 0), (0, 100), (200, 102)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_easy_board_every_card_found_with_its_colour(board_factory, seed):
+    path, truth = board_factory(seed, "easy")
+    cards, pairs = detect_and_match(path, truth)
+    assert len(pairs) >= len(truth["cards"]) - 1  # at most one miss on an easy board
+    assert len(cards) - len(pairs) <= 1  # at most one phantom
+    colours_right = sum(cards[i].colour == truth["cards"][j]["colour"] for i, j, _ in pairs)
+    assert colours_right >= len(pairs) - 1
+    assert np.mean([iou for *_, iou in pairs]) > 0.8
+
+
+def test_medium_board_with_perspective_and_tinted_light(board_factory):
+    path, truth = board_factory(11, "medium")
+    cards, pairs = detect_and_match(path, truth)
+    assert len(pairs) >= 0.9 * len(truth["cards"])
+    colours_right = sum(cards[i].colour == truth["cards"][j]["colour"] for i, j, _ in pairs)
+    assert colours_right >= 0.9 * len(pairs)
+
+
+def test_rotated_photo_is_still_read(board_factory, tmp_path):
+    from PIL import Image
+
+    path, truth = board_factory(4, "easy")
+    rotated = np.rot90(np.asarray(Image.open(path)))  # a photo taken in portrait, no EXIF tag
+    cards = CardDetector().detect(np.ascontiguousarray(rotated))
+    assert len(cards) >= len(truth["cards"]) - 1
