@@ -1,0 +1,235 @@
+"""Read uploaded photos in the background and keep the progress on disk.
+
+One worker thread reads photos one after another (the machine has few cores and Tesseract
+already uses them); the web page polls the job's JSON for progress. Every state change is
+written to ``<data>/jobs/<job id>.json`` atomically, and every read photo goes into the corpus at
+once, so after a crash or restart the unfinished photos are simply read again (photos already in
+the corpus are recognised and not read twice). A bad photo becomes a German message on its line;
+the rest of the batch still comes out.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("cardscan.web")
+
+JOB_ID = re.compile(r"^[0-9a-f]{12}$")
+# photo status: wartet (queued), läuft (running), fertig (done), fehler (failed)
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+def _default_scan(path: Path, legend: dict[str, str]):
+    from cardscan.api import scan_photo
+
+    return scan_photo(path, legend=legend)
+
+
+def _default_assign(workshop) -> None:
+    from cardscan.api import assign_themes
+
+    assign_themes(workshop)
+
+
+class JobManager:
+    """Queue of upload batches; `submit` returns at once, a daemon thread does the reading."""
+
+    def __init__(self, corpus, corpus_lock: threading.RLock, jobs_dir: Path,
+                 scan: Callable | None = None, assign: Callable | None = None,
+                 themes_touched: Callable[[int], bool] | None = None):
+        self.corpus = corpus
+        self.lock = corpus_lock
+        self.dir = Path(jobs_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.scan = scan or _default_scan
+        self.assign = assign or _default_assign
+        self.themes_touched = themes_touched or (lambda _wid: False)
+        self._file_lock = threading.Lock()
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+
+    # ---- persistence -------------------------------------------------------------------------
+    def _path(self, job_id: str) -> Path:
+        if not JOB_ID.match(job_id):
+            raise KeyError(job_id)
+        return self.dir / f"{job_id}.json"
+
+    def _save(self, job: dict[str, Any]) -> None:
+        path = self._path(job["id"])
+        tmp = path.with_suffix(".tmp")
+        with self._file_lock:
+            tmp.write_text(json.dumps(job, ensure_ascii=False, indent=1), encoding="utf-8")
+            os.replace(tmp, path)
+
+    def get(self, job_id: str) -> dict[str, Any]:
+        path = self._path(job_id)
+        with self._file_lock:
+            if not path.exists():
+                raise KeyError(job_id)
+            return json.loads(path.read_text(encoding="utf-8"))
+
+    def jobs_for(self, workshop_id: int) -> list[dict[str, Any]]:
+        jobs = []
+        for path in self.dir.glob("*.json"):
+            try:
+                job = self.get(path.stem)
+            except (KeyError, ValueError):
+                continue
+            if job.get("workshop_id") == workshop_id:
+                jobs.append(job)
+        return sorted(jobs, key=lambda j: j.get("created", 0))
+
+    def problems_for(self, workshop_id: int) -> list[tuple[str, str]]:
+        """(original file name, German reason) for every photo of this workshop that could not be read."""
+        return [(p["original"], p["message"]) for job in self.jobs_for(workshop_id)
+                for p in job["photos"] if p["status"] == FAILED]
+
+    # ---- work --------------------------------------------------------------------------------
+    def submit(self, workshop_id: int, photos: list[dict[str, Any]]) -> str:
+        """photos: dicts with original, stored (None when rejected at upload), status, message."""
+        job = {"id": uuid.uuid4().hex[:12], "workshop_id": workshop_id, "created": time.time(),
+               "status": QUEUED, "themes": QUEUED, "themes_message": "", "photos": photos}
+        if not any(p["status"] == QUEUED for p in photos):
+            job["status"], job["themes"] = DONE, DONE
+        self._save(job)
+        if job["status"] != DONE:
+            self._enqueue(job["id"])
+        return job["id"]
+
+    def resume(self) -> list[str]:
+        """Requeue jobs a crash or restart left unfinished; called once when the app starts."""
+        resumed = []
+        for path in sorted(self.dir.glob("*.json"), key=lambda p: p.stat().st_mtime):
+            try:
+                job = self.get(path.stem)
+            except (KeyError, ValueError):
+                continue
+            if job["status"] != DONE:
+                for photo in job["photos"]:
+                    if photo["status"] == RUNNING:
+                        photo["status"] = QUEUED
+                self._save(job)
+                self._enqueue(job["id"])
+                resumed.append(job["id"])
+        return resumed
+
+    def wait(self, timeout: float = 300.0) -> bool:
+        """Block until the queue is empty (for tests and scripts); True when it is."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._queue.unfinished_tasks == 0:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def _enqueue(self, job_id: str) -> None:
+        self._queue.put(job_id)
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._worker, name="cardscan-jobs", daemon=True)
+            self._thread.start()
+
+    def _worker(self) -> None:
+        while True:
+            job_id = self._queue.get()
+            try:
+                self._run(job_id)
+            except Exception:  # our bug: keep the worker alive for the next batch
+                log.exception("Job %s ist abgebrochen", job_id)
+                try:
+                    job = self.get(job_id)
+                    job["status"] = DONE
+                    if job["themes"] != DONE:
+                        job["themes"], job["themes_message"] = FAILED, "interner Fehler, siehe Server-Log"
+                    self._save(job)
+                except Exception:
+                    pass
+            finally:
+                self._queue.task_done()
+
+    def _run(self, job_id: str) -> None:
+        from cardscan.exceptions import BadInputFile, CardscanError
+
+        job = self.get(job_id)
+        wid = job["workshop_id"]
+        job["status"] = RUNNING
+        self._save(job)
+        with self.lock:
+            workshop = self.corpus.get(wid)
+            photo_dir = Path(self.corpus.photo_dir(wid))
+        legend = dict(workshop.legend)
+        already = {scan.image for scan in workshop.scans}
+        for photo in job["photos"]:
+            if photo["status"] != QUEUED:
+                continue
+            if photo["stored"] in already:  # read before a crash, saved, but not yet marked
+                photo["status"] = DONE
+                photo["n_cards"] = len(next(s for s in workshop.scans if s.image == photo["stored"]).cards)
+                self._save(job)
+                continue
+            photo["status"] = RUNNING
+            self._save(job)
+            try:
+                scan = self.scan(photo_dir / photo["stored"], legend)
+                with self.lock:
+                    self.corpus.add_scan(wid, scan)
+                photo["status"], photo["n_cards"] = DONE, len(scan.cards)
+            except BadInputFile as exc:
+                photo["status"], photo["message"] = FAILED, exc.problem
+            except CardscanError as exc:
+                photo["status"], photo["message"] = FAILED, str(exc)
+            except Exception as exc:
+                log.exception("Foto %s (%s) konnte nicht gelesen werden", photo["stored"], photo["original"])
+                photo["status"], photo["message"] = FAILED, f"interner Fehler beim Lesen ({type(exc).__name__})"
+            self._save(job)
+        job["themes"] = RUNNING
+        self._save(job)
+        try:
+            n = self._themes(wid)
+            job["themes"] = DONE
+            job["themes_message"] = f"{n} Karten Themen zugeordnet" if n else ""
+        except Exception as exc:
+            log.exception("Themen für Workshop %s konnten nicht zugeordnet werden", wid)
+            job["themes"] = FAILED
+            job["themes_message"] = f"Themen konnten nicht zugeordnet werden ({type(exc).__name__}: {exc})"
+        job["status"] = DONE
+        self._save(job)
+
+    def _themes(self, wid: int) -> int:
+        """Theme all cards of the workshop together, without overwriting what a person decided.
+
+        Before anyone touched themes, a fresh fit replaces all themes (they stay consistent). After a
+        rename, merge or theme edit, only cards without a theme get one: the name the people chose
+        for most of the older cards in the same fresh cluster, else the fresh name.
+        """
+        with self.lock:
+            workshop = self.corpus.get(wid)
+        if not any(c.text.strip() for c in workshop.cards):
+            return 0
+        before = {c.id: c.theme for c in workshop.cards}
+        self.assign(workshop)
+        fresh = {c.id: c.theme for c in workshop.cards}
+        if not self.themes_touched(wid):
+            mapping = {cid: theme for cid, theme in fresh.items() if theme}
+        else:
+            mapping = {}
+            for cid, theme in fresh.items():
+                if before.get(cid) or not theme:
+                    continue
+                chosen = Counter(before[o] for o, t in fresh.items() if t == theme and before.get(o))
+                mapping[cid] = chosen.most_common(1)[0][0] if chosen else theme
+        if mapping:
+            with self.lock:
+                self.corpus.set_themes(wid, mapping)
+        return len(mapping)

@@ -1,0 +1,132 @@
+// cardscan web: drag and drop, progress polling, saving each field as soon as it changes.
+// Every page works without this file; it only makes things quicker. Text from the server is
+// always put in with textContent, never as HTML.
+(function () {
+  "use strict";
+  var token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  // ---- drag and drop -------------------------------------------------------------------------
+  var zone = document.getElementById("dropzone");
+  var input = document.getElementById("photos");
+  var chosen = document.getElementById("chosen");
+  function listChosen() {
+    if (!chosen || !input) return;
+    chosen.textContent = "";
+    Array.prototype.forEach.call(input.files, function (f) {
+      var li = document.createElement("li");
+      li.textContent = f.name + " (" + Math.max(1, Math.round(f.size / 1024)) + " KB)";
+      chosen.appendChild(li);
+    });
+  }
+  if (zone && input) {
+    ["dragenter", "dragover"].forEach(function (ev) {
+      zone.addEventListener(ev, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (ev) {
+      zone.addEventListener(ev, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; listChosen(); }
+    });
+    input.addEventListener("change", listChosen);
+    var form = document.getElementById("upload-form");
+    form.addEventListener("submit", function () {
+      var b = document.getElementById("upload-button");
+      b.disabled = true; b.textContent = "Wird hochgeladen …";
+    });
+  }
+
+  // ---- progress ------------------------------------------------------------------------------
+  var job = document.getElementById("job");
+  var LABEL = { queued: "wartet", running: "wird gelesen …" };
+  function renderJob(data) {
+    var items = document.querySelectorAll("#job-photos li.photo[data-index]");
+    data.photos.forEach(function (p, i) {
+      var li = items[i]; if (!li) return;
+      li.className = "photo status-" + p.status;
+      li.querySelector(".state").textContent = p.status === "done" ? p.n_cards + " Karten gelesen"
+        : p.status === "failed" ? "nicht lesbar: " + p.message : LABEL[p.status];
+    });
+    var t = document.getElementById("job-themes");
+    t.className = "photo status-" + data.themes;
+    t.querySelector(".state").textContent = data.themes === "done" ? "fertig" + (data.themes_message ? " (" + data.themes_message + ")" : "")
+      : data.themes === "failed" ? data.themes_message : data.themes === "running" ? "läuft …" : "wartet";
+    var bar = document.getElementById("job-progress");
+    bar.max = data.total + 1;
+    bar.value = data.done + (data.themes === "done" || data.themes === "failed" ? 1 : 0);
+    document.getElementById("job-count").textContent = data.done + " von " + data.total + " Fotos";
+    if (data.status === "done") {
+      document.getElementById("job-title").textContent = "Fertig gelesen";
+      document.getElementById("job-next").hidden = false;
+      job.dataset.status = "done";
+    }
+  }
+  function poll() {
+    fetch(job.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { renderJob(data); if (data.status !== "done") setTimeout(poll, 1000); })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  if (job && job.dataset.status !== "done") setTimeout(poll, 500);
+
+  // ---- saving cards --------------------------------------------------------------------------
+  var dirty = new Map(); // form -> {field: value}
+  function state(form, cls, text) {
+    var s = form.querySelector(".save-state");
+    s.className = "save-state " + cls; s.textContent = text;
+  }
+  function save(form, fields) {
+    state(form, "busy", "wird gespeichert …");
+    var body = Object.assign({ csrf: token }, fields);
+    return fetch(form.action, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": token },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) throw new Error(data.error || ("Fehler " + r.status));
+        var pending = dirty.get(form) || {};
+        Object.keys(fields).forEach(function (k) { if (pending[k] === fields[k]) delete pending[k]; });
+        if (fields.theme) addTheme(fields.theme);
+        state(form, "ok", data.changed.length ? "gespeichert ✓" : "unverändert");
+      });
+    }).catch(function (err) {
+      state(form, "err", "NICHT gespeichert: " + err.message + " – bitte noch einmal versuchen");
+    });
+  }
+  function addTheme(name) {
+    var list = document.getElementById("themes");
+    if (!list) return;
+    var exists = Array.prototype.some.call(list.options, function (o) { return o.value === name; });
+    if (!exists) { var o = document.createElement("option"); o.value = name; list.appendChild(o); }
+  }
+  document.querySelectorAll("form.card-form").forEach(function (form) {
+    form.querySelectorAll("textarea, input[name]").forEach(function (field) {
+      if (field.type === "hidden") return;
+      field.addEventListener("input", function () {
+        var d = dirty.get(form) || {}; d[field.name] = field.value; dirty.set(form, d);
+        state(form, "busy", "geändert – wird beim Verlassen des Feldes gespeichert");
+      });
+      field.addEventListener("change", function () {
+        var f = {}; f[field.name] = field.value; save(form, f);
+      });
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var f = {};
+      form.querySelectorAll("textarea, input[name]").forEach(function (x) { if (x.type !== "hidden") f[x.name] = x.value; });
+      save(form, f);
+    });
+  });
+  // Closing the tab in the middle of typing still saves what was typed.
+  function flush() {
+    dirty.forEach(function (fields, form) {
+      if (!Object.keys(fields).length) return;
+      var blob = new Blob([JSON.stringify(Object.assign({ csrf: token }, fields))], { type: "text/plain" });
+      navigator.sendBeacon(form.action, blob);
+    });
+    dirty.clear();
+  }
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
+})();
