@@ -194,6 +194,7 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
         return session["csrf"]
 
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.filters["de_date"] = _de_date
     app.jinja_env.globals["password_set"] = bool(password)
 
     @app.before_request
@@ -237,8 +238,9 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
                          "Bitte in mehreren Schritten hochladen.")}
         desc = getattr(err, "description", None)
         message = desc if code != 413 and desc and not desc.startswith(("The ", "You ", "Bad ")) else default.get(code, "Fehler.")
-        if code == 400 and "host" in str(desc).lower():
-            message = "Unbekannte Adresse. Bitte die Seite über http://127.0.0.1 öffnen."
+        if code == 400 and "not trusted" in str(desc):  # DNS rebinding or a typo: no URLs can be built here
+            return Response("Unbekannte Adresse. Bitte die Seite über http://127.0.0.1 öffnen.\n", 400,
+                            mimetype="text/plain")
         if wants_json():
             return jsonify(error=message), code
         return render_template("error.html", code=code, message=message), code
@@ -272,7 +274,8 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
     def index():
         with lock:
             frame = corpus.workshops()
-        rows = frame.to_dict("records") if len(frame) else []
+        rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}  # NaN -> empty
+                for row in (frame.to_dict("records") if len(frame) else [])]
         rows.sort(key=lambda r: r.get("id", 0), reverse=True)
         return render_template("index.html", workshops=rows)
 
@@ -363,7 +366,7 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
     def job_status(job_id: str):
         job = job_or_404(job_id)
         done = sum(p["status"] in ("done", "failed") for p in job["photos"])
-        return jsonify(job, done=done, total=len(job["photos"]))
+        return jsonify({**job, "done": done, "total": len(job["photos"])})
 
     # ---- review ---------------------------------------------------------------------------------
     @app.get("/w/<int:wid>/durchsicht")
@@ -517,6 +520,12 @@ def _json_body() -> dict[str, Any]:
         return {}
     data = request.get_json(force=True, silent=True)
     return data if isinstance(data, dict) else {}
+
+
+def _de_date(value: str | None) -> str:
+    """2026-11-20 -> 20.11.2026 for display; anything else unchanged."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value or ""))
+    return f"{m.group(3)}.{m.group(2)}.{m.group(1)}" if m else str(value or "")
 
 
 def _slug(text: str) -> str:

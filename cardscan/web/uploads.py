@@ -61,8 +61,9 @@ def display_name(filename: str | None) -> str:
     return (name[:120] + "…") if len(name) > 120 else (name or "(ohne Namen)")
 
 
-def save_stream(stream: IO[bytes], dest: Path, limit: int = MAX_FILE_BYTES) -> int:
+def save_stream(stream: IO[bytes], dest: Path, limit: int | None = None) -> int:
     """Copy an upload to `dest` in chunks; refuse (and delete) it once it passes `limit` bytes."""
+    limit = limit or MAX_FILE_BYTES
     size = 0
     with open(dest, "xb") as out:
         while chunk := stream.read(1 << 20):
@@ -72,7 +73,7 @@ def save_stream(stream: IO[bytes], dest: Path, limit: int = MAX_FILE_BYTES) -> i
             out.write(chunk)
     if size > limit:
         dest.unlink(missing_ok=True)
-        raise RejectedUpload(f"Datei ist zu groß (höchstens {limit // (1024 * 1024)} MB je Foto)")
+        raise RejectedUpload(f"Datei ist zu groß (höchstens {max(1, limit // (1024 * 1024))} MB je Foto)")
     return size
 
 
