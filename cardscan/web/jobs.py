@@ -202,7 +202,8 @@ class JobManager:
         except Exception as exc:
             log.exception("Themen für Workshop %s konnten nicht zugeordnet werden", wid)
             job["themes"] = FAILED
-            job["themes_message"] = f"Themen konnten nicht zugeordnet werden ({type(exc).__name__}: {exc})"
+            job["themes_message"] = ("Themen konnten nicht automatisch zugeordnet werden; die Karten sind gelesen "
+                                     "und Themen lassen sich bei der Durchsicht von Hand vergeben")
         job["status"] = DONE
         self._save(job)
 

@@ -1,0 +1,216 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against `cardscan.web.serve`.
+
+What a facilitator does: create a workshop, drop photos, watch them being read, correct a card,
+download the minutes — and after a server crash everything is still there. Screenshots go to
+tests/artifacts/ (gitignored) so a person can look at the pages.
+
+Never `playwright install`: the browser is /usr/bin/chromium (apt-get install chromium).
+"""
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+READ_TIMEOUT_MS = 300_000  # OCR and the theme model on a shared 2-core machine
+
+
+class Server:
+    """`cardscan.web.serve` in its own process, so a test can kill it like a crash and start it again."""
+
+    def __init__(self, data: Path):
+        self.data = data
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = data.parent / f"server-{self.port}.log"
+
+    def start(self) -> "Server":
+        code = f"from cardscan.web import serve; serve({str(self.data)!r}, port={self.port})"
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                                         env={**os.environ, "CARDSCAN_PASSWORD": ""})
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=1).read()
+                return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self.log.read_text())
+                time.sleep(0.2)
+        raise RuntimeError("Server startet nicht:\n" + self.log.read_text())
+
+    def crash(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = Server(tmp_path / "daten").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE", accept_downloads=True, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def create_workshop(page, base: str, title: str) -> None:
+    page.goto(base + "/")
+    page.click("text=Neuer Workshop")
+    page.fill("input[name=title]", title)
+    page.fill("textarea[name=question]", "Wie sollte ein optimaler Verstetigungsprozess aussehen?")
+    page.fill("input[name=city]", "Berlin")
+    page.fill("input[name=date]", "2026-11-20")
+    for i, group in ((1, "Gruppe 4"), (2, "Gruppe 3"), (6, "Gruppe 2"), (8, "Gruppe 5")):  # gelb orange hellblau hellgrün
+        page.fill(f"input[name=legend-{i}]", group)
+    page.click("text=Workshop anlegen")
+    page.wait_for_selector("#dropzone")
+
+
+def drop_files(page, files: list[tuple[str, bytes]]) -> None:
+    """Drag and drop as a person does it: a DataTransfer with File objects dropped on the zone."""
+    page.evaluate(
+        """(files) => {
+            const dt = new DataTransfer();
+            for (const [name, b64] of files) {
+                const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+                dt.items.add(new File([bytes], name, {type: 'image/jpeg'}));
+            }
+            const zone = document.getElementById('dropzone');
+            zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+        }""",
+        [[name, base64.b64encode(data).decode()] for name, data in files])
+
+
+def wait_until_read(page) -> None:
+    page.wait_for_selector("#job-next:not([hidden])", timeout=READ_TIMEOUT_MS)
+
+
+def test_facilitator_uploads_corrects_downloads_and_nothing_is_lost(server, page, board_factory):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    photo, truth = board_factory(seed=11, tier="easy")
+    create_workshop(page, server.url, "Thema: Verstetigungsprozess")
+
+    drop_files(page, [("Pinnwand Gruppe 4.jpg", photo.read_bytes())])
+    assert page.inner_text("#chosen").startswith("Pinnwand Gruppe 4.jpg")
+    page.click("#upload-button")
+    page.wait_for_selector("#job")
+    wait_until_read(page)
+    assert page.inner_text("#job-count") == "1 von 1 Fotos"
+    assert "Karten gelesen" in page.inner_text("#job-photos li[data-index='0']")
+    page.screenshot(path=str(ARTIFACTS / "progress.png"), full_page=True)
+
+    page.click("#to-review")
+    page.wait_for_selector("article.card")
+    page.wait_for_load_state("networkidle")
+    cards = page.locator("article.card")
+    assert cards.count() >= len(truth["cards"]) // 2
+    first = cards.first
+    # the crop beside the editable text, really loaded
+    assert first.locator(".crop img").evaluate("img => img.complete && img.naturalWidth > 20")
+    assert first.locator("textarea[name=text]").is_editable()
+    page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "review-top.png"))
+
+    card_id = first.get_attribute("data-card-id")
+    first.locator("textarea[name=text]").fill("Korrigiert: Bürgerhaushalt & Stadtteilfonds")
+    first.locator("textarea[name=text]").press("Tab")
+    page.wait_for_function(
+        "id => document.querySelector(`[data-card-id='${id}'] .save-state`).textContent.includes('gespeichert')",
+        arg=card_id)
+    first.locator("input[name=theme]").fill("Finanzierung vor Ort")
+    first.locator("input[name=theme]").press("Tab")
+    page.wait_for_function(
+        "id => document.querySelector(`[data-card-id='${id}'] .save-state`).textContent.includes('gespeichert')",
+        arg=card_id)
+
+    with page.expect_download() as info:
+        page.click("#dl-minutes")
+    download = info.value
+    assert download.suggested_filename == "thema-verstetigungsprozess-protokoll.md"
+    minutes = Path(download.path()).read_text(encoding="utf-8")
+    ARTIFACTS.joinpath("protokoll.md").write_text(minutes, encoding="utf-8")
+    assert f"- Korrigiert: Bürgerhaushalt & Stadtteilfonds `{card_id}`" in minutes
+    assert "### Finanzierung vor Ort (1)" in minutes
+    with page.expect_download() as info:
+        page.click("#dl-csv")
+    assert "Korrigiert: Bürgerhaushalt & Stadtteilfonds" in Path(info.value.path()).read_text(encoding="utf-8-sig")
+
+    # A crash (SIGKILL, no clean shutdown) and a restart keep every edit.
+    server.crash()
+    server.start()
+    page.reload()
+    again = page.locator(f"article[data-card-id='{card_id}']")
+    assert again.locator("textarea[name=text]").input_value() == "Korrigiert: Bürgerhaushalt & Stadtteilfonds"
+    assert again.locator("input[name=theme]").input_value() == "Finanzierung vor Ort"
+    assert "korrigiert" in again.inner_text()
+
+
+def test_corrupt_file_and_non_image_get_clear_messages(server, page, board_factory):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    photo, _ = board_factory(seed=12, tier="easy")
+    create_workshop(page, server.url, "Fehlerhafte Dateien")
+    bad_dir = Path(server.data).parent
+    corrupt = bad_dir / "Pinnwand kaputt.jpg"
+    corrupt.write_bytes(photo.read_bytes()[:6000])  # a JPEG cut off mid-transfer
+    text = bad_dir / "Einladung.jpg"
+    text.write_text("Einladung zur Stadtteilkonferenz am 20.11.\n", encoding="utf-8")
+    page.set_input_files("#photos", [str(corrupt), str(text), str(photo)])
+    page.click("#upload-button")
+    page.wait_for_selector("#job")
+    wait_until_read(page)
+    rows = page.locator("#job-photos li[data-index]")
+    assert rows.nth(0).inner_text().startswith("Pinnwand kaputt.jpg")
+    assert "nicht lesbar: Bild ist beschädigt oder unvollständig" in rows.nth(0).inner_text()
+    assert "nicht lesbar: ist kein Foto (erlaubt: JPEG, PNG, WebP, TIFF, HEIC)" in rows.nth(1).inner_text()
+    assert "Karten gelesen" in rows.nth(2).inner_text()  # the good photo still comes out
+    page.screenshot(path=str(ARTIFACTS / "upload-errors.png"), full_page=True)
+    page.click("#to-review")
+    assert "Einladung.jpg" in page.inner_text("#problems")
+    assert page.locator("article.card").count() > 0
