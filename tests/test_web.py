@@ -304,6 +304,27 @@ def test_beacon_save_with_text_plain_body(env):
     assert env.corpus.get(wid).card("foto01-03").text == "beim Schließen getippt"
 
 
+def test_confirming_a_flagged_card_takes_it_off_the_check_list(env):
+    wid = add_hand_workshop(env)
+    before = env.client.get(f"/w/{wid}/download/protokoll.md").get_data(as_text=True)
+    assert "`foto01-02`" in before.split("## Bitte prüfen")[1]
+    r = env.client.post(f"/w/{wid}/karten/foto01-02", data={"csrf": env.token, "confirm": "1"}, follow_redirects=True)
+    assert "Als geprüft gespeichert." in r.get_data(as_text=True)
+    assert env.corpus.get(wid).card("foto01-02").text == "Prozess früher einleiten"
+    after = env.client.get(f"/w/{wid}/download/protokoll.md").get_data(as_text=True)
+    assert "## Bitte prüfen" not in after or "`foto01-02`" not in after.split("## Bitte prüfen")[1]
+    ids = re.findall(r'data-card-id="([^"]+)"', env.client.get(f"/w/{wid}/durchsicht").get_data(as_text=True))
+    assert ids == ["foto01-03", "foto01-01", "foto01-02"]  # only the card whose colour is not in the legend is left
+
+
+def test_full_photo_is_served_only_by_its_generated_name(env):
+    wid = add_hand_workshop(env)
+    r = env.client.get(f"/w/{wid}/foto/foto01.jpg")
+    assert r.status_code == 200 and r.mimetype == "image/jpeg" and r.data[:3] == b"\xff\xd8\xff"
+    for name in ("..%2F..%2Fcorpus.db", "corpus.db", ".secret_key", "foto02.jpg"):
+        assert env.client.get(f"/w/{wid}/foto/{name}").status_code == 404, name
+
+
 def test_rename_and_merge_themes(env):
     wid = add_hand_workshop(env)
     r = env.client.post(f"/w/{wid}/themen/umbenennen", data={"csrf": env.token, "old": "Prozess", "new": "Zeitplan"},

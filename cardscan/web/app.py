@@ -407,6 +407,9 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
                 new = new[:limit]
                 if new != (getattr(card, field) or ""):
                     changes[field] = new
+        confirm = str(values.get("confirm", "")) in ("1", "true", "True")
+        if confirm and "text" not in changes:
+            changes["text"] = card.text  # "Stimmt so": recorded like a correction, so the card is checked
         learned: dict[str, bool] = {}
         if changes:
             with lock:
@@ -419,7 +422,7 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
         if _json_body() or wants_json():
             return jsonify(saved=True, changed=sorted(changes), learned=learned,
                            card={"id": card.id, "text": card.text, "group": card.group, "theme": card.theme})
-        flash("Gespeichert." if changes else "Keine Änderung.")
+        flash("Als geprüft gespeichert." if confirm else "Gespeichert." if changes else "Keine Änderung.")
         return redirect(url_for("review", wid=wid) + f"#karte-{card_id}")
 
     @app.post("/w/<int:wid>/themen/umbenennen")
@@ -481,6 +484,13 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
                 abort(404)
         resp = send_file(target, mimetype="image/jpeg", max_age=3600)
         return resp
+
+    @app.get("/w/<int:wid>/foto/<name>")
+    def photo(wid: int, name: str):
+        ws = get_workshop(wid)
+        if name not in {s.image for s in ws.scans} or not uploads.STORED_NAME.match(name):
+            abort(404)
+        return send_file(photo_dir(wid) / name, max_age=3600)
 
     # ---- downloads ------------------------------------------------------------------------------
     @app.get("/w/<int:wid>/download/<name>")

@@ -28,6 +28,7 @@ ALLOWED_TEXT = "JPEG, PNG, WebP, TIFF, HEIC"
 # format name (Pillow) -> suffix we store it under
 _SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "TIFF": ".tif", "HEIF": ".heic"}
 _NAME = re.compile(r"^foto(\d+)\.(jpg|png|webp|tif|heic)$")
+STORED_NAME = _NAME
 _name_lock = threading.Lock()
 
 

@@ -89,10 +89,19 @@
         Object.keys(fields).forEach(function (k) { if (pending[k] === fields[k]) delete pending[k]; });
         if (fields.theme) addTheme(fields.theme);
         state(form, "ok", data.changed.length ? "gespeichert ✓" : "unverändert");
+        if (data.changed.indexOf("text") >= 0) markChecked(form);
       });
     }).catch(function (err) {
       state(form, "err", "NICHT gespeichert: " + err.message + " – bitte noch einmal versuchen");
     });
+  }
+  function markChecked(form) {
+    var card = form.closest("article.card");
+    card.classList.remove("flagged");
+    var why = card.querySelector(".why");
+    if (why) { why.className = "fixed"; why.textContent = "geprüft"; }
+    var confirm = card.querySelector("button.confirm");
+    if (confirm) confirm.remove();
   }
   function addTheme(name) {
     var list = document.getElementById("themes");
@@ -115,6 +124,7 @@
       e.preventDefault();
       var f = {};
       form.querySelectorAll("textarea, input[name]").forEach(function (x) { if (x.type !== "hidden") f[x.name] = x.value; });
+      if (e.submitter && e.submitter.name === "confirm") f.confirm = "1";
       save(form, f);
     });
   });
