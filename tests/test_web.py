@@ -374,7 +374,7 @@ def test_edits_survive_a_new_app_on_the_same_folder(env, tmp_path):
 
 def test_interrupted_batch_is_resumed_on_start(tmp_path):
     app = make_app(tmp_path, start_jobs=False)
-    corpus, jobs = app.extensions["cardscan"]["corpus"], app.extensions["cardscan"]["jobs"]
+    corpus = app.extensions["cardscan"]["corpus"]
     wid = corpus.create_workshop("Abgestürzt")
     folder = Path(corpus.photo_dir(wid))
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ generated names; every state-changing request carries a CSRF token; card text is
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 import logging
@@ -22,11 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import (Flask, Response, abort, flash, g, jsonify, redirect, render_template, request,
+from flask import (Flask, Response, abort, flash, jsonify, redirect, render_template, request,
                    send_file, session, url_for)
 
 from cardscan.web import uploads
-from cardscan.web.jobs import JOB_ID, JobManager
+from cardscan.web.jobs import JOB_ID, JobManager, crop_file, ensure_crops
 
 log = logging.getLogger("cardscan.web")
 
@@ -93,42 +92,6 @@ def learn_theme(text: str, theme: str, store_path: Path) -> bool:
     except Exception:
         log.exception("Themenkorrektur konnte nicht gelernt werden (sie ist im Korpus gespeichert)")
         return False
-
-
-# ---- crops ----------------------------------------------------------------------------------------
-_crop_locks: dict[str, threading.Lock] = {}
-_crop_locks_guard = threading.Lock()
-
-
-def crop_file(crop_dir: Path, card_id: str) -> Path:
-    """Card ids come from photo names; hash them so a file name can never be steered."""
-    return crop_dir / (hashlib.sha1(card_id.encode("utf-8")).hexdigest()[:20] + ".jpg")
-
-
-def ensure_crops(photo_path: Path, cards, crop_dir: Path, max_height: int = 360) -> None:
-    """Write the upright crop of every card of one photo, loading the photo only once."""
-    import numpy as np
-    from PIL import Image
-
-    from cardscan.detect import rectify
-    from cardscan.load import load_photo
-
-    with _crop_locks_guard:
-        lock = _crop_locks.setdefault(str(photo_path), threading.Lock())
-    with lock:
-        missing = [c for c in cards if c.polygon and not crop_file(crop_dir, c.id).exists()]
-        if not missing:
-            return
-        crop_dir.mkdir(parents=True, exist_ok=True)
-        photo = load_photo(photo_path)
-        for card in missing:
-            image = Image.fromarray(rectify(photo.rgb, np.asarray(card.polygon, dtype=np.float32), inset=0.0))
-            if image.height > max_height:
-                image = image.resize((max(1, round(image.width * max_height / image.height)), max_height))
-            target = crop_file(crop_dir, card.id)
-            tmp = target.with_suffix(".part")
-            image.save(tmp, format="JPEG", quality=85)
-            os.replace(tmp, target)
 
 
 # ---- the app --------------------------------------------------------------------------------------

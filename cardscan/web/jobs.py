@@ -9,6 +9,7 @@ the rest of the batch still comes out.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -27,6 +28,42 @@ log = logging.getLogger("cardscan.web")
 JOB_ID = re.compile(r"^[0-9a-f]{12}$")
 # photo status: wartet (queued), läuft (running), fertig (done), fehler (failed)
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+# ---- crops ----------------------------------------------------------------------------------------
+_crop_locks: dict[str, threading.Lock] = {}
+_crop_locks_guard = threading.Lock()
+
+
+def crop_file(crop_dir: Path, card_id: str) -> Path:
+    """Card ids come from photo names; hash them so a file name can never be steered."""
+    return crop_dir / (hashlib.sha1(card_id.encode("utf-8")).hexdigest()[:20] + ".jpg")
+
+
+def ensure_crops(photo_path: Path, cards, crop_dir: Path, max_height: int = 360) -> None:
+    """Write the upright crop of every card of one photo, loading the photo only once."""
+    import numpy as np
+    from PIL import Image
+
+    from cardscan.detect import rectify
+    from cardscan.load import load_photo
+
+    with _crop_locks_guard:
+        lock = _crop_locks.setdefault(str(photo_path), threading.Lock())
+    with lock:
+        missing = [c for c in cards if c.polygon and not crop_file(crop_dir, c.id).exists()]
+        if not missing:
+            return
+        crop_dir.mkdir(parents=True, exist_ok=True)
+        photo = load_photo(photo_path)
+        for card in missing:
+            image = Image.fromarray(rectify(photo.rgb, np.asarray(card.polygon, dtype=np.float32), inset=0.0))
+            if image.height > max_height:
+                image = image.resize((max(1, round(image.width * max_height / image.height)), max_height))
+            target = crop_file(crop_dir, card.id)
+            tmp = target.with_suffix(".part")
+            image.save(tmp, format="JPEG", quality=85)
+            os.replace(tmp, target)
 
 
 def _default_scan(path: Path, legend: dict[str, str]):
@@ -185,6 +222,10 @@ class JobManager:
                 with self.lock:
                     self.corpus.add_scan(wid, scan)
                 photo["status"], photo["n_cards"] = DONE, len(scan.cards)
+                try:  # the review page then opens at once; on failure the page makes them on demand
+                    ensure_crops(photo_dir / photo["stored"], scan.cards, photo_dir / ".crops")
+                except Exception:
+                    log.exception("Ausschnitte für %s nicht vorab erstellt", photo["stored"])
             except BadInputFile as exc:
                 photo["status"], photo["message"] = FAILED, exc.problem
             except CardscanError as exc:
@@ -199,7 +240,7 @@ class JobManager:
             n = self._themes(wid)
             job["themes"] = DONE
             job["themes_message"] = f"{n} Karten Themen zugeordnet" if n else ""
-        except Exception as exc:
+        except Exception:
             log.exception("Themen für Workshop %s konnten nicht zugeordnet werden", wid)
             job["themes"] = FAILED
             job["themes_message"] = ("Themen konnten nicht automatisch zugeordnet werden; die Karten sind gelesen "
