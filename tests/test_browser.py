@@ -214,3 +214,24 @@ def test_corrupt_file_and_non_image_get_clear_messages(server, page, board_facto
     page.click("#to-review")
     assert "Einladung.jpg" in page.inner_text("#problems")
     assert page.locator("article.card").count() > 0
+
+
+def test_everything_works_without_javascript(server, browser, board_factory):
+    """Some offices lock JavaScript down: forms, progress (page refresh) and saving still work."""
+    photo, _ = board_factory(seed=13, tier="easy")
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        create_workshop(page, server.url, "Ohne JavaScript")
+        page.set_input_files("#photos", [str(photo)])
+        page.click("#upload-button")
+        wait_until_read(page)  # the page reloads itself every 3 s until done
+        page.click("#to-review")
+        first = page.locator("article.card").first
+        card_id = first.get_attribute("data-card-id")
+        first.locator("textarea[name=text]").fill("ohne Skript gespeichert")
+        first.locator("button.save").first.click()
+        assert "Gespeichert." in page.inner_text("main")
+        assert page.locator(f"article[data-card-id='{card_id}'] textarea").input_value() == "ohne Skript gespeichert"
+    finally:
+        context.close()
