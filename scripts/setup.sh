@@ -27,10 +27,13 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 echo "== installing cardscan and its dependencies into .venv"
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+log=.venv/pip-install.log
+pip_install() { .venv/bin/python -m pip install "$@" >>"$log" 2>&1 || { cat "$log" >&2; echo "pip install failed (log: $log)" >&2; exit 1; }; }
+: >"$log"
+pip_install --upgrade pip
 # torch first, pinned to the CPU wheel these machines carry: a bare "torch" would pull a multi-GB CUDA build.
-.venv/bin/python -m pip install -q "torch==2.13.0"
-.venv/bin/python -m pip install -q -e ".[test,research,web]"
+pip_install "torch==2.13.0"
+pip_install -e ".[test,research,web]"
 
 echo "== reading the sample photos"
 args=()
