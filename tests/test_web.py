@@ -476,6 +476,8 @@ def test_password_protects_every_page(tmp_path):
     r = client.post("/anmelden?next=/workshops/neu", data={"csrf": token, "password": "Pinnwand-2026"})
     assert r.status_code == 302 and r.headers["Location"].endswith("/workshops/neu")
     assert client.get("/").status_code == 200
+    r = client.post("/anmelden?next=/%5Cboese.example", data={"csrf": token, "password": "Pinnwand-2026"})
+    assert r.headers["Location"] == "/"  # no open redirect
 
 
 def test_other_addresses_need_a_password():

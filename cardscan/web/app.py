@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -223,7 +224,9 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
             if password and hmac.compare_digest(request.form.get("password", "").encode(), password.encode()):
                 session["auth"] = True
                 target = request.args.get("next", "/")
-                return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+                safe = target.startswith("/") and not target.startswith("//") and "\\" not in target
+                return redirect(target if safe else "/")
+            time.sleep(1.0)  # slows down guessing; one facilitator typing wrong barely notices
             error = "Das Passwort stimmt nicht."
         return render_template("login.html", error=error), (401 if error else 200)
 
