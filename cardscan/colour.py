@@ -75,3 +75,52 @@ def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
 
 
 PALETTE_LAB = {name: srgb_to_lab(np.array(rgb)) for name, rgb in PALETTE.items()}
+
+
+def _linear(rgb: np.ndarray) -> np.ndarray:
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _to_srgb(lin: np.ndarray) -> np.ndarray:
+    lin = np.clip(lin, 0.0, 1.0)
+    return 255.0 * np.where(lin <= 0.0031308, lin * 12.92, 1.055 * np.power(lin, 1 / 2.4) - 0.055)
+
+
+def palette_distance(lab: np.ndarray) -> np.ndarray:
+    """Distance of Lab colours (…,3) to every palette tone (…,10); lightness counts half,
+    because light varies more than the paper's hue."""
+    ref = np.stack(list(PALETTE_LAB.values()))
+    diff = np.asarray(lab, dtype=np.float64)[..., None, :] - ref
+    diff[..., 0] *= 0.5
+    return np.sqrt((diff ** 2).sum(-1))
+
+
+def paper_balance(paper_rgbs: np.ndarray, prior: float = 2.0) -> np.ndarray:
+    """Per-channel gains (linear light) that make the cards' papers look like palette tones.
+
+    Why: under warm or cool light a yellow card drifts towards orange and white towards yellow;
+    fixed RGB thresholds then fail. Moderation cards come in a small set of known paper tones,
+    so the illuminant is the gain that brings all papers of a photo closest to that set at once
+    (a prior keeps it near neutral when there are only one or two cards). Exposure is estimated
+    too, so low light does not turn yellow into orange.
+    """
+    papers = _linear(np.asarray(paper_rgbs, dtype=np.float64).reshape(-1, 3))
+    if len(papers) == 0:
+        return np.ones(3)
+    steps = np.exp(np.linspace(-0.45, 0.45, 31))
+    exposures = np.exp(np.linspace(0.0, 1.1, 9))
+    r, b, e = np.meshgrid(steps, steps, exposures, indexing="ij")
+    gains = np.stack([r * e, e, b * e], axis=-1).reshape(-1, 3)  # green is the reference channel
+    balanced = papers[None, :, :] * gains[:, None, :]  # (gains, cards, 3)
+    lab = srgb_to_lab(_to_srgb(balanced))
+    nearest = palette_distance(lab).min(-1)
+    cost = np.minimum(nearest, 30.0).sum(1) + prior * (np.log(r) ** 2 + np.log(b) ** 2).reshape(-1) * 100
+    clipped = (balanced > 1.0).any(-1).mean(1)  # exposure must not push papers past white
+    cost += clipped * 30.0 * len(papers)
+    return gains[int(np.argmin(cost))]
+
+
+def apply_balance(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    """sRGB colours (…,3) under the given linear-light gains."""
+    return _to_srgb(_linear(rgb) * np.asarray(gains))

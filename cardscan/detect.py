@@ -32,7 +32,9 @@ class DetectedCard:
 class DetectorParams:
     min_area_frac: float = 0.0015  # smallest card: 0.15 % of the photo
     max_area_frac: float = 0.25
-    min_solidity: float = 0.85
+    min_paper_share: float = 0.35  # paper pixels in the card's outline (the rest is text, pins)
+    min_rim_coverage: float = 0.6  # share of the outline's inner rim that is paper; text and a pin may touch it
+    max_aspect: float = 4.5  # cards are at most about 3:1
     min_board_contrast: float = 6.0  # ΔE between card and surrounding board
     edge_sigma: float = 1.2
 
@@ -53,14 +55,19 @@ class CardDetector:
         balanced = white_balance(small)
         lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
         regions = self._smooth_regions(lab)
-        cards = []
+        kept = []
         for mask, quad, shape in regions:
-            card_lab = _paper_lab(lab, mask)
+            card_lab, paper = _paper_colour(lab, small, mask)
             ring = _ring(mask)
             board_lab = np.median(lab[ring], axis=0) if ring.any() else None
             if board_lab is not None and _delta_e(_cv_lab_to_cie(card_lab), _cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
                 continue
-            name, dist = classify_colour(_cv_lab_to_cie(card_lab), self.max_colour_distance)
+            kept.append((quad, shape, paper))
+        gains = colour_stage.paper_balance(np.array([paper for *_, paper in kept])) if kept else np.ones(3)
+        cards = []
+        for quad, shape, paper in kept:
+            lab_paper = colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains))
+            name, dist = classify_colour(lab_paper, self.max_colour_distance)
             polygon = order_clockwise(quad / scale)
             cards.append(DetectedCard(polygon=polygon, colour=name, colour_distance=dist,
                                       crop=rectify(rgb, polygon), shape=shape))
@@ -92,13 +99,17 @@ class CardDetector:
             region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
             contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             contour = max(contours, key=cv2.contourArea)
-            filled_area = cv2.contourArea(contour)
             hull = cv2.convexHull(contour)
             hull_area = cv2.contourArea(hull)
-            if hull_area < area_min or hull_area > area_max or filled_area / max(hull_area, 1) < p.min_solidity:
+            if hull_area < area_min or hull_area > area_max or area / max(hull_area, 1) < p.min_paper_share:
+                continue
+            if _rim_coverage(region, hull) < p.min_rim_coverage:
                 continue
             quad, shape = _fit_quad(hull)
             if quad is None:
+                continue
+            (_, (rw, rh), _) = cv2.minAreaRect(quad)
+            if max(rw, rh) > p.max_aspect * max(min(rw, rh), 1):  # the board's frame, a strip of wall
                 continue
             quad = _grow(quad, 2.0)  # give back the edge band the gradient threshold ate
             quad += np.array([x, y], dtype=np.float32)
@@ -108,6 +119,23 @@ class CardDetector:
                 continue
             found.append((full.astype(bool), quad, shape))
         return _drop_nested(found)
+
+
+def _rim_coverage(region: np.ndarray, hull: np.ndarray) -> float:
+    """How much of a thin band just inside the convex outline is this region's own paper.
+
+    A card's paper runs all round its edge even where a pin or a long word touches the border
+    (which makes the region itself deeply notched); a blob of board between cards does not.
+    """
+    import cv2
+
+    filled = np.zeros_like(region)
+    cv2.drawContours(filled, [hull], -1, 1, thickness=-1)
+    size = max(3, int(0.02 * min(region.shape)))
+    outer = cv2.erode(filled, np.ones((3, 3), np.uint8), iterations=1)
+    inner = cv2.erode(filled, np.ones((2 * size + 1, 2 * size + 1), np.uint8))
+    rim = (outer > 0) & (inner == 0)
+    return float(region[rim].mean()) if rim.any() else 0.0
 
 
 def _fit_quad(hull: np.ndarray) -> tuple[np.ndarray | None, str]:
@@ -167,13 +195,15 @@ def _ring(mask: np.ndarray, width: int = 6) -> np.ndarray:
     return (outer > 0) & (inner == 0)
 
 
-def _paper_lab(lab: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Median colour of the card's paper, ignoring ink (pixels far from the card's typical lightness)."""
+def _paper_colour(lab: np.ndarray, rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median Lab (OpenCV 8-bit) and sRGB of the card's paper, ignoring ink and pins
+    (pixels far from the card's typical lightness)."""
     pixels = lab[mask]
     L = pixels[:, 0]
-    med = np.median(L)
-    paper = pixels[np.abs(L - med) < 25]
-    return np.median(paper if len(paper) > 20 else pixels, axis=0)
+    keep = np.abs(L - np.median(L)) < 25
+    if keep.sum() <= 20:
+        keep = np.ones_like(keep)
+    return np.median(pixels[keep], axis=0), np.median(rgb[mask][keep].astype(np.float64), axis=0)
 
 
 def _cv_lab_to_cie(lab8: np.ndarray) -> np.ndarray:

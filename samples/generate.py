@@ -1,0 +1,406 @@
+"""Render realistic pinboard photos with ground truth, so every stage can be measured.
+
+A board is laid out flat (cork, felt, grey pinboard or whiteboard), cards in the paper tones of
+the palette are pinned on it in columns (one colour per working group), written in marker- or
+handwriting-like fonts from Debian packages, each slightly rotated; then the scene is photographed:
+perspective, uneven or tinted light, glare, blur, sensor noise and JPEG. The truth records every
+card's text, colour, font, shape and its corners in the final photo (clockwise from top-left).
+
+Tiers (issue #3): easy = frontal, even light; medium = up to 25° off axis, warm or cool light;
+hard = up to 40°, glare, low light, cards touching or slightly overlapping.
+
+    python -m samples.generate OUT_DIR --count 10 --tier medium --size 4000x3000
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+TIERS = ("easy", "medium", "hard")
+SHAPES = ("rect", "oval", "round")
+HELD_OUT_SHAPES = ("round",)
+BOARDS = ("cork", "felt", "grey", "white")
+
+# Paper tones of moderation cards (sRGB under neutral light); names are cardscan.colour.PALETTE's.
+PAPER = {
+    "weiß": (244, 243, 236), "gelb": (250, 226, 82), "orange": (246, 150, 50), "rot": (218, 52, 50),
+    "rosa": (245, 160, 190), "lila": (160, 120, 200), "hellblau": (130, 196, 236), "dunkelblau": (40, 80, 160),
+    "hellgrün": (160, 215, 110), "dunkelgrün": (40, 130, 75),
+}
+INK = [(20, 20, 24), (18, 22, 30), (25, 35, 95), (20, 20, 20)]  # black and blue marker
+LIGHT_INK = (245, 245, 245)  # people write on dark cards with a white or black marker
+BOARD_RGB = {"cork": (176, 134, 88), "felt": (112, 124, 140), "grey": (150, 150, 146), "white": (232, 233, 230)}
+PIN_RGB = [(210, 30, 40), (30, 80, 200), (40, 160, 60), (240, 200, 20), (240, 240, 240)]
+TIER_SETTINGS = {
+    # angle: max camera tilt in degrees; rotation: max card rotation; fill: card size in its cell
+    "easy": dict(n_cards=(6, 20), angle=4, rotation=3, fill=(0.70, 0.80), tint=0.0, glare=0, low_light=False,
+                 board_in_frame=0.0, blur=(0.4, 0.8), noise=(1.5, 3.0), quality=(88, 94)),
+    "medium": dict(n_cards=(10, 40), angle=25, rotation=6, fill=(0.75, 0.86), tint=1.0, glare=0, low_light=False,
+                   board_in_frame=0.5, blur=(0.5, 1.1), noise=(2.0, 4.0), quality=(82, 92)),
+    "hard": dict(n_cards=(20, 60), angle=40, rotation=8, fill=(0.86, 0.99), tint=1.0, glare=2, low_light=True,
+                 board_in_frame=0.5, blur=(0.7, 1.4), noise=(3.0, 6.0), quality=(75, 88)),
+}
+
+
+@dataclass(frozen=True)
+class Font:
+    id: str
+    path: str
+    style: str  # caps, marker, hand
+    split: str  # tune, heldout
+
+
+def list_fonts(split: str | None = None) -> list[Font]:
+    """The fonts of samples/fonts.txt that are installed here (optionally only 'tune' or 'heldout')."""
+    fonts = []
+    for line in (HERE / "fonts.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        _package, font_id, path, style, font_split = line.split()[:5]
+        if Path(path).exists() and (split is None or font_split == split):
+            fonts.append(Font(font_id, path, style, font_split))
+    if not fonts:
+        raise FileNotFoundError("no font of samples/fonts.txt is installed: run scripts/setup.sh")
+    return fonts
+
+
+def card_texts() -> list[str]:
+    """Realistic card texts; '|' marks a line break the writer made."""
+    lines = (HERE / "card_texts.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+# ---- drawing helpers ------------------------------------------------------------------------------
+def _texture(rng, shape, rgb, strength, grain):
+    """A flat colour with low-frequency blotches and fine grain (cork, felt, paper)."""
+    import cv2
+
+    h, w = shape
+    low = cv2.resize(rng.normal(0, 1, (max(2, h // 64), max(2, w // 64))).astype(np.float32), (w, h),
+                     interpolation=cv2.INTER_CUBIC)
+    fine = rng.normal(0, 1, (h, w)).astype(np.float32)
+    if grain > 1:
+        fine = cv2.GaussianBlur(fine, (0, 0), grain)
+        fine /= fine.std() + 1e-6
+    field = strength * (0.6 * low + 0.4 * fine)
+    img = np.asarray(rgb, np.float32)[None, None, :] * (1.0 + field[..., None] / 100.0)
+    return np.clip(img, 0, 255)
+
+
+@functools.lru_cache(maxsize=None)
+def _has_glyph(font_path: str, ch: str) -> bool:
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(font_path, 32)
+    missing = np.asarray(font.getmask("\ue000")).tobytes()
+    return np.asarray(font.getmask(ch)).tobytes() != missing
+
+
+def _font_fits(font_path: str, text: str) -> bool:
+    """Whether the font has glyphs for every character (some handwriting fonts lack € or umlauts)."""
+    return all(ch.isspace() or _has_glyph(font_path, ch) for ch in set(text))
+
+
+def _wrap(text: str, font, max_width: float) -> list[str]:
+    if "|" in text:
+        return [part.strip() for part in text.split("|")]
+    words, lines = text.split(), []
+    for word in words:
+        if lines and font.getlength(lines[-1] + " " + word) <= max_width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _card_image(rng, text: str, paper, size, shape: str, font: Font):
+    """One card as RGBA (transparent outside its shape) and the text as written on it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    w, h = size
+    written = text.upper() if font.style == "caps" else text
+    tex = _texture(rng, (h, w), paper, 2.5, 1.0).astype(np.uint8)
+    img = Image.fromarray(tex).convert("RGBA")
+    mask = Image.new("L", (w, h), 0)
+    mdraw = ImageDraw.Draw(mask)
+    if shape == "rect":
+        mdraw.rounded_rectangle([0, 0, w - 1, h - 1], radius=max(2, int(min(w, h) * 0.02)), fill=255)
+        box_w, box_h = 0.86 * w, 0.72 * h
+    else:
+        mdraw.ellipse([0, 0, w - 1, h - 1], fill=255)
+        box_w, box_h = 0.66 * w, 0.56 * h
+    img.putalpha(mask)
+    dark_paper = sum(paper) / 3 < 120
+    ink = LIGHT_INK if dark_paper and rng.random() < 0.5 else INK[rng.integers(len(INK))]
+    lines, fsize = [written], 10
+    for size_try in range(int(h * 0.42), 9, -2):
+        f = ImageFont.truetype(font.path, size_try)
+        candidate = _wrap(written, f, box_w)
+        widths = [f.getlength(line) for line in candidate]
+        height = len(candidate) * size_try * 1.18
+        if max(widths) <= box_w and height <= box_h and len(candidate) <= 4:
+            lines, fsize = candidate, size_try
+            break
+    fsize = int(fsize * rng.uniform(0.88, 1.0))
+    f = ImageFont.truetype(font.path, fsize)
+    stroke = 0 if font.style == "caps" else int(round(fsize * 0.02))
+    draw = ImageDraw.Draw(img)
+    line_h = fsize * 1.18
+    y = (h - line_h * len(lines)) / 2 + rng.uniform(-0.04, 0.04) * h
+    for line in lines:
+        lw = f.getlength(line)
+        x = (w - lw) / 2 + rng.uniform(-0.05, 0.05) * (w - lw + 1)
+        draw.text((x, y), line, font=f, fill=ink + (255,), stroke_width=stroke, stroke_fill=ink + (255,))
+        y += line_h
+    return img, "\n".join(lines)
+
+
+def _pin(draw, x, y, r, colour):
+    draw.ellipse([x - r + r * 0.35, y - r + r * 0.45, x + r + r * 0.35, y + r + r * 0.45], fill=(0, 0, 0, 90))
+    draw.ellipse([x - r, y - r, x + r, y + r], fill=colour + (255,))
+    hr = r * 0.35
+    draw.ellipse([x - r * 0.45 - hr, y - r * 0.45 - hr, x - r * 0.45 + hr, y - r * 0.45 + hr],
+                 fill=(255, 255, 255, 170))
+
+
+def _layout(n: int, region_w: float, region_h: float, aspect: float) -> tuple[int, int, float, float]:
+    """Columns, rows and cell size that give the biggest cards of the given aspect."""
+    best = None
+    for cols in range(1, n + 1):
+        rows = math.ceil(n / cols)
+        cell_w, cell_h = region_w / cols, region_h / rows
+        card_w = min(cell_w, cell_h * aspect)
+        if best is None or card_w > best[0]:
+            best = (card_w, cols, rows, cell_w, cell_h)
+    _, cols, rows, cell_w, cell_h = best
+    return cols, rows, cell_w, cell_h
+
+
+def _camera(rng, plane_w, plane_h, frame_w, frame_h, max_angle, region, fill_frame):
+    """Homography from the flat board to the photo: the board seen from a tilted camera.
+
+    region (x0, y0, x1, y1) is what must fit inside the frame: the whole board, or only the card
+    area when the board fills the frame.
+    """
+    import cv2
+
+    yaw = math.radians(rng.uniform(-max_angle, max_angle))
+    pitch = math.radians(rng.uniform(-max_angle, max_angle) * 0.6)
+    roll = math.radians(rng.uniform(-2.0, 2.0) if max_angle > 5 else rng.uniform(-0.8, 0.8))
+    cy, sy, cp, sp, cr, sr = math.cos(yaw), math.sin(yaw), math.cos(pitch), math.sin(pitch), math.cos(roll), math.sin(roll)
+    rot = (np.array([[cr, -sr, 0], [sr, cr, 0], [0, 0, 1]]) @ np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
+           @ np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]]))
+    f = max(plane_w, plane_h) * 1.1
+    x0, y0, x1, y1 = region
+    src = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+    pts = np.c_[src - [plane_w / 2, plane_h / 2], np.zeros(4)] @ rot.T + [0, 0, f * 1.6]
+    proj = (pts[:, :2] / pts[:, 2:3]) * f
+    margin = 0.03 * min(frame_w, frame_h) if fill_frame else rng.uniform(0.04, 0.12) * min(frame_w, frame_h)
+    lo, hi = proj.min(0), proj.max(0)
+    scale = min((frame_w - 2 * margin) / (hi[0] - lo[0]), (frame_h - 2 * margin) / (hi[1] - lo[1]))
+    dst = (proj - (lo + hi) / 2) * scale + [frame_w / 2, frame_h / 2]
+    return cv2.getPerspectiveTransform(src, dst.astype(np.float32))
+
+
+# ---- the board ------------------------------------------------------------------------------------
+def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = None,
+                 size: tuple[int, int] = (2400, 1800), fonts: list[str] | None = None,
+                 shapes: tuple[str, ...] | None = None, board: str | None = None,
+                 texts: list[str] | None = None, colours: list[str] | None = None) -> tuple[np.ndarray, dict]:
+    """A photo of a pinboard as an RGB uint8 array, and its ground truth.
+
+    fonts: font ids of samples/fonts.txt to use (default: all installed); shapes: card shapes
+    (default rect and oval; "round" is held out); colours: group colours (default 2-5 random).
+    The same arguments always give the same photo.
+    """
+    import cv2
+    from PIL import Image, ImageDraw
+
+    if tier not in TIER_SETTINGS:
+        raise ValueError(f"tier must be one of {TIERS}, not {tier!r}")
+    cfg = TIER_SETTINGS[tier]
+    rng = np.random.default_rng([seed, TIERS.index(tier)])
+    frame_w, frame_h = size
+    available = list_fonts()
+    font_pool = [f for f in available if fonts is None or f.id in fonts]
+    if not font_pool:
+        raise ValueError(f"none of the fonts {fonts} is installed")
+    shapes = tuple(shapes or ("rect", "rect", "rect", "oval"))
+    board = board or str(rng.choice(BOARDS, p=[0.4, 0.2, 0.2, 0.2]))
+    n = int(n_cards or rng.integers(cfg["n_cards"][0], cfg["n_cards"][1] + 1))
+    if colours is None:
+        k = int(rng.integers(2, 6))
+        colours = [str(c) for c in rng.choice(list(PAPER), size=k, replace=False)]
+    pool = texts or card_texts()
+    chosen_texts = [pool[i % len(pool)] for i in rng.permutation(max(n, len(pool)))[:n]]
+
+    # the flat board, a little larger than the frame so it can be seen at an angle
+    plane_w, plane_h = int(frame_w * 1.0), int(frame_h * 1.0)
+    grain = {"cork": 1.2, "felt": 2.5, "grey": 2.0, "white": 6.0}[board]
+    strength = {"cork": 9.0, "felt": 4.0, "grey": 3.0, "white": 1.2}[board]
+    plane = Image.fromarray(_texture(rng, (plane_h, plane_w), BOARD_RGB[board], strength, grain).astype(np.uint8))
+    plane = plane.convert("RGBA")
+    frame_px = 0.025 * min(plane_w, plane_h)  # the board's aluminium frame
+    fdraw = ImageDraw.Draw(plane)
+    for i in range(int(frame_px)):
+        shade = 150 + int(60 * i / frame_px)
+        fdraw.rectangle([i, i, plane_w - 1 - i, plane_h - 1 - i], outline=(shade, shade, shade + 4, 255))
+
+    margin_x, margin_y = 0.07 * plane_w, 0.08 * plane_h
+    region = (margin_x, margin_y, plane_w - margin_x, plane_h - margin_y)
+    region_w, region_h = region[2] - region[0], region[3] - region[1]
+    base_aspect = 2.0
+    cols, rows, cell_w, cell_h = _layout(n, region_w, region_h, base_aspect * 1.08)
+    # Column-major: each working group's cards end up in neighbouring columns, as on real boards.
+    per_group = np.array_split(np.arange(n), len(colours))
+    card_colour = {int(i): colours[g] for g, idx in enumerate(per_group) for i in idx}
+    cards, shadow = [], Image.new("L", (plane_w, plane_h), 0)
+    layers = []
+    for i in range(n):
+        col, row = divmod(i, rows)
+        shape = str(rng.choice(shapes))
+        fill = rng.uniform(*cfg["fill"])
+        cw = min(cell_w, cell_h * base_aspect) * fill
+        cw = min(cw, 0.22 * plane_w)
+        w, h = (cw, cw / rng.uniform(1.8, 2.2)) if shape == "rect" else \
+            ((cw * 0.85, cw * 0.85 / 1.6) if shape == "oval" else (cw * 0.55, cw * 0.55))
+        w, h = int(w), int(h)
+        slack_x, slack_y = max(0.0, cell_w - w), max(0.0, cell_h - h)
+        cx = region[0] + (col + 0.5) * cell_w + rng.uniform(-0.3, 0.3) * slack_x
+        cy = region[1] + (row + 0.5) * cell_h + rng.uniform(-0.3, 0.3) * slack_y
+        angle = rng.uniform(-cfg["rotation"], cfg["rotation"])
+        colour = card_colour[i]
+        paper = tuple(int(np.clip(c + rng.integers(-6, 7), 0, 255)) for c in PAPER[colour])
+        text = chosen_texts[i]
+        usable = [f for f in font_pool if _font_fits(f.path, text.upper() if f.style == "caps" else text)]
+        font = usable[rng.integers(len(usable))] if usable else font_pool[0]
+        img, written = _card_image(rng, text.replace("|", " | ") if "|" in text else text, paper, (w, h), shape, font)
+        rotated = img.rotate(angle, resample=Image.BICUBIC, expand=True)
+        ox, oy = int(round(cx - rotated.width / 2)), int(round(cy - rotated.height / 2))
+        layers.append((rotated, ox, oy))
+        shadow_off = (int(0.012 * h) + 2, int(0.03 * h) + 2)
+        shadow.paste(rotated.getchannel("A"), (ox + shadow_off[0], oy + shadow_off[1]), rotated.getchannel("A"))
+        a = math.radians(-angle)  # PIL rotates counter-clockwise for positive angles (y axis down)
+        corners = []
+        for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)):
+            corners.append((cx + dx * math.cos(a) - dy * math.sin(a), cy + dx * math.sin(a) + dy * math.cos(a)))
+        cards.append({"text": written, "colour": colour, "font": font.id, "font_split": font.split,
+                      "shape": shape, "angle": round(float(angle), 2), "plane": corners, "pin": (cx, cy - h * 0.40)})
+    from PIL import ImageFilter
+
+    shadow = shadow.filter(ImageFilter.GaussianBlur(0.01 * min(plane_w, plane_h)))
+    dark = np.asarray(plane, np.float32)
+    dark[..., :3] *= 1.0 - 0.45 * np.asarray(shadow, np.float32)[..., None] / 255.0
+    plane = Image.fromarray(dark.astype(np.uint8))
+    for rotated, ox, oy in layers:
+        plane.alpha_composite(rotated, (max(0, ox), max(0, oy)), (max(0, -ox), max(0, -oy)))
+    pdraw = ImageDraw.Draw(plane)
+    for card in cards:
+        r = 0.011 * min(plane_w, plane_h)
+        _pin(pdraw, card["pin"][0], card["pin"][1], r, PIN_RGB[rng.integers(len(PIN_RGB))])
+
+    # photograph it
+    fill_frame = rng.random() >= cfg["board_in_frame"]
+    fit = region if fill_frame else (0, 0, plane_w, plane_h)
+    H = _camera(rng, plane_w, plane_h, frame_w, frame_h, cfg["angle"], fit, fill_frame)
+    wall = _texture(rng, (frame_h, frame_w), (214, 208, 196), 4.0, 4.0)
+    warped = cv2.warpPerspective(np.asarray(plane.convert("RGB")), H, (frame_w, frame_h), flags=cv2.INTER_AREA
+                                 if tier == "easy" else cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    inside = cv2.warpPerspective(np.full((plane_h, plane_w), 255, np.uint8), H, (frame_w, frame_h))
+    alpha = (inside.astype(np.float32) / 255.0)[..., None]
+    photo = warped.astype(np.float32) * alpha + wall * (1 - alpha)
+
+    # light: gradient and vignette, warm or cool tint, glare, low light
+    yy, xx = np.mgrid[0:frame_h, 0:frame_w].astype(np.float32)
+    xx, yy = xx / frame_w - 0.5, yy / frame_h - 0.5
+    direction = rng.uniform(0, 2 * math.pi)
+    gradient = 1.0 + rng.uniform(0.03, 0.10 if tier == "easy" else 0.25) * (xx * math.cos(direction) + yy * math.sin(direction))
+    vignette = 1.0 - rng.uniform(0.02, 0.08 if tier == "easy" else 0.25) * (xx ** 2 + yy ** 2) * 2
+    photo *= (gradient * vignette)[..., None]
+    light = "neutral"
+    if cfg["tint"] and rng.random() < 0.85:
+        light = str(rng.choice(["warm", "cool"]))
+        strength = rng.uniform(0.5, 1.0)
+        tint = np.array([1.10, 1.0, 0.78]) if light == "warm" else np.array([0.84, 0.97, 1.12])
+        photo *= (1 + (tint - 1) * strength)[None, None, :]
+    if cfg["low_light"] and rng.random() < 0.5:
+        photo *= rng.uniform(0.45, 0.65)
+        light += "+low"
+    for _ in range(int(rng.integers(0, cfg["glare"] + 1))):
+        gx, gy = rng.uniform(-0.35, 0.35), rng.uniform(-0.35, 0.35)
+        radius = rng.uniform(0.08, 0.18)
+        blob = np.exp(-(((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * radius ** 2)))
+        photo += (255 - photo) * (rng.uniform(0.35, 0.6) * blob)[..., None]
+        light += "+glare"
+    scale = frame_w / 2400
+    photo = cv2.GaussianBlur(photo, (0, 0), rng.uniform(*cfg["blur"]) * max(scale, 0.6))
+    noise_sigma = rng.uniform(*cfg["noise"]) * (1.6 if "low" in light else 1.0)
+    photo += rng.normal(0, noise_sigma, photo.shape[:2] + (1,)).astype(np.float32)
+    photo += rng.normal(0, noise_sigma * 0.5, photo.shape).astype(np.float32)
+    photo = np.clip(photo, 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(photo).save(buf, "JPEG", quality=int(rng.integers(*cfg["quality"])))
+    photo = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+    truth_cards = []
+    for i, card in enumerate(cards, start=1):
+        pts = cv2.perspectiveTransform(np.asarray(card["plane"], np.float32)[None], H)[0]
+        truth_cards.append({"id": f"{i:02d}", "text": card["text"], "colour": card["colour"], "font": card["font"],
+                            "font_split": card["font_split"], "shape": card["shape"], "angle": card["angle"],
+                            "polygon": [[round(float(x), 1), round(float(y), 1)] for x, y in pts]})
+    truth = {"image": "", "width": frame_w, "height": frame_h, "tier": tier, "board": board, "light": light,
+             "seed": seed, "board_fills_frame": bool(fill_frame), "colours": colours, "cards": truth_cards}
+    return photo, truth
+
+
+def write_board(out_dir: str | Path, name: str, seed: int, tier: str, **kw) -> Path:
+    """Render one board to `<name>.jpg` with its truth in `<name>.truth.json`."""
+    from PIL import Image
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rgb, truth = render_board(seed, tier, **kw)
+    path = out_dir / f"{name}.jpg"
+    Image.fromarray(rgb).save(path, quality=90)
+    truth["image"] = path.name
+    (out_dir / f"{name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def write_sample_set(out_dir: str | Path, count: int, tiers: tuple[str, ...] = TIERS, first_seed: int = 1000,
+                     size: tuple[int, int] = (4000, 3000), **kw) -> list[Path]:
+    """An evaluation set: `count` photos per tier, all fonts and shapes (held-out ones included)."""
+    paths = []
+    shapes = kw.pop("shapes", None) or ("rect", "rect", "oval", "round")
+    for tier in tiers:
+        for k in range(count):
+            seed = first_seed + k
+            paths.append(write_board(out_dir, f"{tier}-{seed}", seed, tier, size=size,
+                                     shapes=shapes, **kw))
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m samples.generate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", help="folder for the photos and their .truth.json files")
+    parser.add_argument("--count", type=int, default=10, help="photos per tier (default 10)")
+    parser.add_argument("--tier", choices=TIERS, action="append", help="tier(s) to render (default all three)")
+    parser.add_argument("--size", default="4000x3000", help="photo size WxH (default 4000x3000, 12 MP)")
+    parser.add_argument("--first-seed", type=int, default=1000)
+    args = parser.parse_args(argv)
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    paths = write_sample_set(args.out, args.count, tuple(args.tier or TIERS), args.first_seed, (w, h))
+    print(f"{len(paths)} photos written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
