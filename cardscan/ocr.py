@@ -18,6 +18,8 @@ from cardscan._exec.tesseract import Word
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 TARGET_LETTER_HEIGHT = 40  # px; Tesseract's LSTM is most accurate around 30–50 px capitals
 BLANK_PAPER_LEVEL = 185  # after flattening, paper is ~255; ink goes well below this
+FAINT_LEVEL = 170  # after stretching, ink is near 0; shadows and grain above this become paper
+SPECK_CONFIDENCE = 0.6  # one- or two-character words below this are specks, not writing
 
 
 @dataclass
@@ -65,6 +67,9 @@ def prepare_crop(rgb: np.ndarray) -> PreparedCrop:
         flat[:] = 255
     else:
         flat = np.clip((flat.astype(np.float32) - darkest) * (255 / (255 - darkest)), 0, 255).astype(np.uint8)
+        # Marker ink is the darkest thing on a card; pin shadows, card edges and paper grain are only
+        # half as dark. Whiten them so Tesseract does not read a pin's shadow as "J" or "9".
+        flat[flat > FAINT_LEVEL] = 255
     scale = TARGET_LETTER_HEIGHT / max(_letter_height(flat), 4)
     scale = float(np.clip(scale, 0.25, 4.0))
     if abs(scale - 1) > 0.1:
@@ -103,7 +108,11 @@ def _letter_height(grey: np.ndarray) -> float:
 
 
 def words_to_reading(words: list[Word]) -> Reading:
-    """Join words into lines in Tesseract's block/paragraph/line order; weight confidence by length."""
+    """Join words into lines in Tesseract's block/paragraph/line order; weight confidence by length.
+
+    Tiny, unsure "words" (a pin, a speck at the card's edge read as "J", "9" or ")") are dropped.
+    """
+    words = [w for w in words if not _is_speck(w)]
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
@@ -111,6 +120,13 @@ def words_to_reading(words: list[Word]) -> Reading:
     weights = np.array([len(w.text) for w in words], dtype=float)
     conf = float(np.average([w.confidence for w in words], weights=weights)) if words else 0.0
     return Reading(text=text, confidence=conf, words=list(words))
+
+
+def _is_speck(word: Word) -> bool:
+    text = word.text.strip()
+    if not text:
+        return True
+    return len(text) <= 2 and word.confidence < SPECK_CONFIDENCE and not text.isdigit()
 
 
 class TesseractReader:
