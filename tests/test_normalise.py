@@ -1,0 +1,383 @@
+"""Normalisation: what changes on a card's text, what never does, and learning from corrections."""
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cardscan import normalise as norm
+from cardscan.exceptions import BadConfig
+from cardscan.minutes import unexpand
+from cardscan.normalise import Normalised, Normaliser, learn_correction, normalise, normalise_lines
+from cardscan.workshop import Edit
+
+
+def reasons(result: Normalised) -> list[str]:
+    return [e.reason for e in result.edits]
+
+
+def lexicon_file(tmp_path: Path, *words: str) -> Path:
+    path = tmp_path / "lexicon.txt"
+    path.write_text("# test\n" + "\n".join(words) + "\n", encoding="utf-8")
+    return path
+
+
+# --- leave it alone ------------------------------------------------------------------------------
+CLEAN = [
+    "Anschlussfinanzierung für das Stadtteilzentrum sichern",
+    "Verstetigung früh mitdenken",
+    "Bürgerhaushalt: Bewohner entscheiden über Fördermittel",
+    "mehr Transparenz im Gutachtenprozess",
+    "Forderung an den Senat: verlässliche Förderung",
+    "schon vorher Räume und Plätze für Nachbarschaft schaffen",
+    "Mütter und Väter als Aktive gewinnen",
+    "Ehrenamt braucht Hauptamt",
+    "Träger und Akteure vernetzen → Netzwerk muss stabil Arbeit übernehmen können",
+    "Beteiligung, Transparenz und Öffentlichkeitsarbeit",
+    "Ankerort im Kiez erhalten",
+    "Wer ist für die Bürger da?",
+    "Maßnahmen regelmäßig auswerten",
+    "Kinder- und Jugendarbeit",
+    "Tiergarten-Süd",
+    "2 Jahre Verstetigungsphase",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_domain_sentences_are_left_alone(text):
+    result = normalise(text)
+    assert result.text == text
+    assert result.edits == []
+    assert result.raw == text
+
+
+def test_correct_words_next_to_a_confusion_are_never_changed():
+    # each of these is one OCR confusion away from another lexicon word
+    for word in ("Forderung", "fordern", "schon", "Mutter", "wurde", "konnte", "zahlen", "Garten", "Vater"):
+        assert normalise(word).text == word
+
+
+def test_unknown_words_without_a_single_close_match_stay():
+    for word in ("Tiergarten", "Larrn", "Gebietsbegehung", "Kümmerei", "xyz"):
+        assert normalise(word).text == word
+
+
+def test_empty_and_blank_text():
+    assert normalise("").text == ""
+    assert normalise("  \n ").text == ""
+    assert normalise("").edits == []
+
+
+# --- layout: lines, whitespace, hyphenation -----------------------------------------------------
+def test_lines_are_joined_with_single_spaces():
+    result = normalise("Mehr\nTransparenz  für\n\n alle ")
+    assert result.text == "Mehr Transparenz für alle"
+    assert set(reasons(result)) == {"whitespace"}
+    assert result.raw == "Mehr\nTransparenz  für\n\n alle "
+
+
+def test_space_before_punctuation_is_dropped_on_one_line_only():
+    assert normalise("Ansprechbarkeit !").text == "Ansprechbarkeit!"
+    assert normalise("Quartiersbeteiligung\n? Wie geht man mit Quartieren um").text == \
+        "Quartiersbeteiligung ? Wie geht man mit Quartieren um"
+    assert normalise("zeitlich, inhaltlich ...").text == "zeitlich, inhaltlich ..."
+
+
+def test_word_broken_across_lines_is_joined():
+    result = normalise("Verstetig-\nung planen")
+    assert result.text == "Verstetigung planen"
+    assert result.edits == [Edit("Verstetig-\nung", "Verstetigung", "hyphenation", 0)]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Kita-\nPlätze fehlen", "Kita-Plätze fehlen"),
+    ("Q-\nRat", "Q-Rat"),
+    ("2019-\n2020", "2019-2020"),
+    ("Kinder-\nund Jugendarbeit", "Kinder- und Jugendarbeit"),
+    ("Stadt-  \n  teilzentrum", "Stadtteilzentrum"),
+])
+def test_real_hyphens_stay_broken_words_join(raw, expected):
+    assert normalise(raw).text == expected
+
+
+def test_dash_at_line_end_is_not_a_hyphenation():
+    assert normalise("Ansprechbarkeit -\nVerein").text == "Ansprechbarkeit - Verein"
+
+
+# --- symbols ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("arrow", ["=>", "->", "-->", "⇒", "==>"])
+def test_arrows_become_one_arrow(arrow):
+    result = normalise(f"Inhalte {arrow} Struktur")
+    assert result.text == "Inhalte → Struktur"
+    assert reasons(result) == ["symbol"]
+    assert result.edits[0].original == arrow
+
+
+def test_arrows_get_spaces_but_not_at_the_start():
+    assert normalise("Inhalte=>Struktur").text == "Inhalte → Struktur"
+    assert normalise("=> Fahrplan").text == "→ Fahrplan"
+    assert normalise("Vertrauensperson <-> neue Strukturen").text == "Vertrauensperson ↔ neue Strukturen"
+    assert normalise("Inhalte → Struktur").edits == []
+
+
+def test_plus_is_spaced_never_turned_into_und():
+    assert normalise("Aktionsplan+Verstetigung").text == "Aktionsplan + Verstetigung"
+    assert normalise("Engagement +wertschätzen").text == "Engagement + wertschätzen"
+    assert normalise("Infos + Kommunikation").edits == []
+    assert normalise("(+Nachfolgegremium)").text == "(+Nachfolgegremium)"
+    assert "und" not in normalise("Aktionsplan+Verstetigung").text
+
+
+def test_euro_sign_is_spaced():
+    assert normalise("500€ pro Jahr").text == "500 € pro Jahr"
+    assert normalise("€=>Person Kümmerer").text == "€ → Person Kümmerer"
+    assert normalise("ein Jahr vorher => L + €").text == "ein Jahr vorher → L + €"
+
+
+# --- abbreviations ------------------------------------------------------------------------------
+@pytest.mark.parametrize("short, long", [
+    ("QR", "Quartiersrat"), ("QM", "Quartiersmanagement"), ("BA", "Bezirksamt"),
+    ("SenSBW", "Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen"), ("GWA", "Gemeinwesenarbeit"),
+    ("BVV", "Bezirksverordnetenversammlung"), ("AG", "Arbeitsgruppe"), ("ÖA", "Öffentlichkeitsarbeit"),
+    ("QF", "Quartiersfonds"), ("KIZ", "Kiez"),
+])
+def test_domain_abbreviations_are_written_out(short, long):
+    result = normalise(f"auf den {short} zugehen")
+    assert result.text == f"auf den {long} zugehen"
+    assert result.edits == [Edit(short, long, "abbreviation", 8)]
+
+
+def test_abbreviations_are_whole_word_and_case_sensitive():
+    assert normalise("QR-Umgang stärker").text == "Quartiersrat-Umgang stärker"
+    assert normalise("QM/Transparenz").text == "Quartiersmanagement/Transparenz"
+    for text in ("qr", "BAföG beantragen", "QRS", "Ba"):
+        assert normalise(text).text == text
+
+
+def test_abbreviations_can_be_kept():
+    result = normalise("QR und BA => Verstetigung", expand_abbreviations=False)
+    assert result.text == "QR und BA → Verstetigung"
+    assert "abbreviation" not in reasons(result)
+
+
+def test_latin_style_abbreviations_only_get_one_spelling():
+    assert normalise("z. B. Kinder bzw. Jugendliche, ggf. u. a. Eltern").text == \
+        "z.B. Kinder bzw. Jugendliche, ggf. u.a. Eltern"
+    result = normalise("z.B. bzw. ggf. u.a.")
+    assert result.text == "z.B. bzw. ggf. u.a." and result.edits == []
+    assert "abbreviation" not in reasons(normalise("z. B. Kinder"))
+
+
+def test_unexpand_gives_the_cards_own_abbreviations_back():
+    raw = "QR + QM\n=> BA fragen, dann QR"
+    result = normalise(raw)
+    assert result.text == "Quartiersrat + Quartiersmanagement → Bezirksamt fragen, dann Quartiersrat"
+    assert unexpand(result.text, result.edits) == "QR + QM → BA fragen, dann QR"
+
+
+def test_edit_offsets_point_into_the_raw_text():
+    raw = "Verstetig-\nung  im QR:\nBurgerhaushalt+Kornmunikation => BA"
+    result = normalise(raw)
+    assert result.edits == sorted(result.edits, key=lambda e: e.start)
+    for edit in result.edits:
+        assert raw[edit.start:edit.start + len(edit.original)] == edit.original, edit
+
+
+# --- OCR confusions -----------------------------------------------------------------------------
+@pytest.mark.parametrize("raw, expected", [
+    ("Kornmunikation", "Kommunikation"),  # rn → m
+    ("Biirgerhaushalt", "Bürgerhaushalt"),  # ii → ü
+    ("Burgerhaushalt", "Bürgerhaushalt"),  # u → ü
+    ("Offentlichkeitsarbeit", "Öffentlichkeitsarbeit"),  # O → Ö
+    ("Fordermittel", "Fördermittel"),  # o → ö
+    ("Tragerverein", "Trägerverein"),  # a → ä
+    ("MaBnahmen", "Maßnahmen"),  # B → ß
+    ("Bi1dung", "Bildung"),  # 1 → l
+    ("lnfo", "Info"),  # l → I
+    ("Pr0jekt", "Projekt"),  # 0 → o
+    ("Transparcnz", "Transparenz"),  # c → e
+    ("fur", "für"),
+    ("Biirgerversammlung", "Bürgerversammlung"),  # a compound of known words
+    ("2O19", "2019"),  # O → 0 in a number
+])
+def test_one_typical_ocr_confusion_is_fixed(raw, expected):
+    result = normalise(raw)
+    assert result.text == expected
+    assert result.edits == [Edit(raw, expected, "ocr-confusion", 0)]
+
+
+def test_two_confusions_or_two_candidates_are_left_alone(tmp_path):
+    assert normalise("Burgerhausha1t").text == "Burgerhausha1t"  # two confusions away
+    both = Normaliser(abbreviations=None, lexicon=lexicon_file(tmp_path, "Häuser", "Haüser"))
+    assert both.normalise("Hauser").text == "Hauser"  # a → ä and u → ü both give a word: not ours to choose
+    one = Normaliser(abbreviations=None, lexicon=lexicon_file(tmp_path, "Häuser"))
+    assert one.normalise("Hauser").text == "Häuser"
+
+
+def test_block_capitals_get_the_lexicons_case():
+    result = normalise("MEHR TRANSPARENZ")
+    assert result.text == "Mehr Transparenz"
+    assert reasons(result) == ["case", "case"]
+    assert normalise("UBERGANG GESTALTEN").text == "Übergang gestalten"
+    assert normalise("BIWAQ").text == "Bildung, Wirtschaft, Arbeit im Quartier"  # an abbreviation, not a shout
+    assert normalise("QM UND QR", expand_abbreviations=False).text == "QM und QR"
+    assert normalise("Info an BVV").text == "Info an Bezirksverordnetenversammlung"
+    assert normalise("TIERGARTEN MOABIT").text == "TIERGARTEN MOABIT"  # unknown words keep their capitals
+    assert normalise("MEHR FÜR MOABIT").text == "Mehr für MOABIT"
+
+
+# --- the Normaliser and the module API ---------------------------------------------------------
+def test_normalise_reuses_one_loaded_normaliser(monkeypatch):
+    calls = []
+    real = norm.load_word_list
+    monkeypatch.setattr(norm, "load_word_list", lambda path: calls.append(path) or real(path))
+    norm.default_normaliser.cache_clear()
+    try:
+        for text in ("QR", "Kornmunikation", "Verstetigung"):
+            normalise(text)
+        assert len(calls) == 1
+    finally:
+        norm.default_normaliser.cache_clear()
+
+
+def test_a_normaliser_is_callable_and_reusable():
+    n = Normaliser()
+    assert n("QR").text == "Quartiersrat"
+    assert n.normalise("Kornmunikation").text == "Kommunikation"
+    assert n.known("Stadtteilzentrum") and n.known("Bürgerhaushaltsmittel") and not n.known("Kornmunikation")
+
+
+def test_normalise_lines_is_lazy_and_line_by_line():
+    lines = itertools.chain(["QR stärken", "Verstetig-", "ung"], itertools.repeat("x"))
+    first = list(itertools.islice(normalise_lines(lines), 3))
+    assert [r.text for r in first] == ["Quartiersrat stärken", "Verstetig-", "ung"]
+    kept = list(normalise_lines(["QR stärken"], expand_abbreviations=False))
+    assert kept[0].text == "QR stärken"
+
+
+def test_cli_normalise_prints_text_and_edits(tmp_path, capsys):
+    from cardscan.cli import main
+
+    notes = tmp_path / "notizen.txt"
+    notes.write_text("QR => BA\nKornmunikation\n", encoding="utf-8")
+    assert main(["normalise", str(notes)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["Quartiersrat → Bezirksamt", "Kommunikation"]
+    assert main(["normalise", str(notes), "--edits", "--keep-abbreviations"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["text"] == "QR → BA"
+    assert rows[1]["edits"] == [{"from": "Kornmunikation", "to": "Kommunikation", "reason": "ocr-confusion", "start": 0}]
+
+
+def test_bad_tables_name_the_file(tmp_path):
+    bad = tmp_path / "abk.tsv"
+    bad.write_text("QR Quartiersrat ohne Tabs\n", encoding="utf-8")
+    with pytest.raises(BadConfig, match="abk.tsv"):
+        Normaliser(abbreviations=bad)
+    with pytest.raises(BadConfig, match="fehlt.txt"):
+        Normaliser(lexicon=tmp_path / "fehlt.txt")
+
+
+def test_bundled_tables_are_sane():
+    table = norm.load_abbreviations(norm.DEFAULT_ABBREVIATIONS)
+    shorts = [a.short for a in table]
+    assert len(shorts) == len(set(shorts)) >= 40
+    kept = {a.short for a in table if not a.expansion}
+    assert {"z.B.", "bzw.", "ggf.", "u.a."} <= kept
+    words = norm.load_word_list(norm.DEFAULT_LEXICON)
+    assert len(set(words)) >= 400
+    n = Normaliser()
+    # no lexicon word may be "corrected" into another one
+    assert [w for w in set(words) if n.normalise(w, expand_abbreviations=False).text != w] == []
+
+
+# --- learning from corrections -----------------------------------------------------------------
+def test_learned_replacement_is_applied_afterwards(tmp_path):
+    path = tmp_path / "lexikon.yaml"
+    assert normalise("Nachbarschaftsfst im Hof").text == "Nachbarschaftsfst im Hof"  # nothing built in fixes it
+    learned = learn_correction("Nachbarschaftsfst im Hof", "Nachbarschaftsfest im Hof", path)
+    assert learned["replacements"] == {"Nachbarschaftsfst": "Nachbarschaftsfest"}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["replacements"] == {"Nachbarschaftsfst": "Nachbarschaftsfest"}
+    assert isinstance(data["words"], list)
+
+    result = Normaliser(user_lexicon=path).normalise("Nachbarschaftsfst planen")
+    assert result.text == "Nachbarschaftsfest planen"
+    assert result.edits == [Edit("Nachbarschaftsfst", "Nachbarschaftsfest", "spelling", 0)]
+    assert normalise("Nachbarschaftsfst", lexicon=path).text == "Nachbarschaftsfest"
+
+
+def test_the_web_apps_example_is_learned(tmp_path):
+    path = tmp_path / "lexikon.yaml"
+    learn_correction("Burgerhaushalt", "Bürgerhaushalt", path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["replacements"] == {"Burgerhaushalt": "Bürgerhaushalt"}
+
+
+def test_new_words_are_learned_and_then_trusted(tmp_path):
+    path = tmp_path / "lexikon.yaml"
+    assert normalise("Kau1sdorf").text == "Kau1sdorf"
+    learn_correction("Treffen im Rathaus", "Treffen im Rathaus Kaulsdorf", path)
+    assert "Kaulsdorf" in yaml.safe_load(path.read_text(encoding="utf-8"))["words"]
+    n = Normaliser(user_lexicon=path)
+    assert n.known("Kaulsdorf")
+    assert n.normalise("Kau1sdorf").text == "Kaulsdorf"  # a learned word is a target for OCR fixes
+
+
+def test_rewrites_abbreviations_and_correct_words_are_not_learned(tmp_path):
+    path = tmp_path / "lexikon.yaml"
+    learn_correction("Forderung an den QR", "Förderung an den QM", path)  # context, not misreadings
+    learn_correction("Sommerfest", "Winterzauber", path)  # a rewrite
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {"replacements": {}}
+    assert data["replacements"] == {}
+    assert normalise("Forderung", lexicon=path).text == "Forderung"
+
+
+def test_learning_keeps_what_was_learned_before_and_writes_atomically(tmp_path):
+    path = tmp_path / "lexikon.yaml"
+    path.write_text(yaml.safe_dump({"replacements": {"Quartiersbiiro": "Quartiersbüro"}, "words": ["Mühlburg"],
+                                    "version": 1}, allow_unicode=True), encoding="utf-8")
+    learn_correction("Nachbarschaftsfst", "Nachbarschaftsfest", path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["replacements"] == {"Quartiersbiiro": "Quartiersbüro", "Nachbarschaftsfst": "Nachbarschaftsfest"}
+    assert data["words"] == ["Mühlburg"] and data["version"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lexikon.yaml"]  # no temp files left behind
+    # the cached normaliser for that path sees the new entry
+    assert normalise("Nachbarschaftsfst", lexicon=path).text == "Nachbarschaftsfest"
+    learn_correction("Gebietsbegehnug", "Gebietsbegehung", path)
+    assert normalise("Gebietsbegehnug", lexicon=path).text == "Gebietsbegehung"
+
+
+def test_a_corrupt_lexicon_is_reported_and_not_overwritten(tmp_path):
+    path = tmp_path / "lexikon.yaml"
+    path.write_text("replacements: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BadConfig, match="lexikon.yaml"):
+        learn_correction("Burgerhaushalt", "Bürgerhaushalt", path)
+    assert path.read_text(encoding="utf-8") == "replacements: [unclosed\n"
+    with pytest.raises(BadConfig):
+        Normaliser(user_lexicon=path)
+
+
+def test_web_app_learn_text_uses_the_real_learner(tmp_path):
+    from cardscan.web.app import learn_text
+
+    path = tmp_path / "lexikon.yaml"
+    assert learn_text("Burgerhaushalt", "Bürgerhaushalt", path) is True
+    assert Normaliser(user_lexicon=path).replacements == {"Burgerhaushalt": "Bürgerhaushalt"}
+
+
+def test_multi_word_expansions_stay_short_inside_hyphen_compounds():
+    assert normalise("ESF-Fördermittel").text == "ESF-Fördermittel"
+    assert normalise("Fördermittel vom ESF").text == "Fördermittel vom Europäischer Sozialfonds"
+    assert normalise("KIZ-Fonds").text == "Kiez-Fonds"
+    assert normalise("Kiez-AG").text == "Kiez-Arbeitsgruppe"
+
+
+def test_capitalised_words_become_lower_case_words_only_at_a_sentence_start():
+    assert normalise("Fur alle").text == "Für alle"
+    assert normalise("Kinder. Fur alle").text == "Kinder. Für alle"
+    assert normalise("Angebote im Alter").text == "Angebote im Alter"  # the noun, not "älter"
+    assert normalise("Angebote Fur alle").text == "Angebote Fur alle"  # mid-sentence: a name? leave it
+    assert normalise("mehr burgerhaushalt").text == "mehr bürgerhaushalt"  # a noun written small is still it
