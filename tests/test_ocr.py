@@ -55,8 +55,14 @@ def test_blank_card_reads_as_empty_with_zero_confidence():
 
 
 def test_words_to_reading_weights_confidence_by_length():
-    words = [tesseract.Word("a", 0.1, 0, 0, 5, 5, 1, 1, 1), tesseract.Word("Quartier", 0.9, 10, 0, 50, 5, 1, 1, 1)]
-    assert words_to_reading(words).confidence == pytest.approx((0.1 + 8 * 0.9) / 9)
+    words = [tesseract.Word("Rat", 0.3, 0, 0, 5, 5, 1, 1, 1), tesseract.Word("Quartier", 0.9, 10, 0, 50, 5, 1, 1, 1)]
+    assert words_to_reading(words).confidence == pytest.approx((3 * 0.3 + 8 * 0.9) / 11)
+
+
+def test_unsure_specks_are_dropped_but_sure_short_words_and_numbers_stay():
+    words = [tesseract.Word("J", 0.3, 0, 0, 5, 5, 1, 1, 1), tesseract.Word("QR", 0.9, 10, 0, 20, 5, 1, 1, 1),
+             tesseract.Word("5", 0.2, 30, 0, 35, 5, 1, 1, 1), tesseract.Word("),", 0.4, 40, 0, 45, 5, 1, 1, 1)]
+    assert words_to_reading(words).text == "QR 5"
 
 
 def test_unknown_engine_is_a_config_error():
