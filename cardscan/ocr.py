@@ -19,6 +19,7 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 TARGET_LETTER_HEIGHT = 40  # px; Tesseract's LSTM is most accurate around 30–50 px capitals
 BLANK_PAPER_LEVEL = 185  # after flattening, paper is ~255; ink goes well below this
 FAINT_LEVEL = 170  # after stretching, ink is near 0; shadows and grain above this become paper
+RETRY_CONFIDENCE = 0.4  # cards read less surely than this are read a second time in sparse-text mode
 SPECK_CONFIDENCE = 0.6  # one- or two-character words below this are specks, not writing
 
 
@@ -116,10 +117,21 @@ def words_to_reading(words: list[Word]) -> Reading:
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
+    if len(lines) > 1:  # a pin above or below the writing, read as a lone "J", "9" or "Q" on its own line
+        keys = sorted(lines)
+        for key in (keys[0], keys[-1]):
+            only = lines[key]
+            if len(only) == 1 and len(only[0].text.strip()) == 1 and only[0].text.strip().isalnum():
+                del lines[key]
+        words = [w for key in sorted(lines) for w in lines[key]]
     text = "\n".join(" ".join(w.text for w in line) for _, line in sorted(lines.items()))
     weights = np.array([len(w.text) for w in words], dtype=float)
     conf = float(np.average([w.confidence for w in words], weights=weights)) if words else 0.0
     return Reading(text=text, confidence=conf, words=list(words))
+
+
+def _score(reading: Reading) -> float:
+    return reading.confidence * min(len(reading.text.strip()), 40)
 
 
 def _is_speck(word: Word) -> bool:
@@ -135,9 +147,10 @@ class TesseractReader:
     name = "tesseract"
 
     def __init__(self, lang: str = "deu", psm: int = 6, user_words: Path | None | str = "default",
-                 preprocess: bool = True):
+                 preprocess: bool = True, retry_psm: int | None = 11):
         self.lang = lang
         self.psm = psm
+        self.retry_psm = retry_psm
         self.user_words = default_user_words() if user_words == "default" else (Path(user_words) if user_words else None)
         self.preprocess = preprocess
 
@@ -149,7 +162,14 @@ class TesseractReader:
             images = [prepare_crop(crop).image for crop in crops]
         else:
             images = [cv2.cvtColor(crop, cv2.COLOR_RGB2BGR) for crop in crops]
-        return self.read_images(images)
+        readings = self.read_images(images)
+        if self.preprocess and self.retry_psm:
+            # Thin handwriting sometimes defeats the block layout; sparse-text mode finds it.
+            unsure = [i for i, r in enumerate(readings) if r.confidence < RETRY_CONFIDENCE]
+            for i, again in zip(unsure, self.read_images([images[i] for i in unsure], psm=self.retry_psm)):
+                if _score(again) > _score(readings[i]):
+                    readings[i] = again
+        return readings
 
     def read_images(self, images: list[np.ndarray], psm: int | None = None) -> list[Reading]:
         """Read images exactly as given (greyscale or BGR) in one tesseract process."""
