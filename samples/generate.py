@@ -151,7 +151,7 @@ def _card_image(rng, text: str, paper, size, shape: str, font: Font):
             break
     fsize = int(fsize * rng.uniform(0.88, 1.0))
     f = ImageFont.truetype(font.path, fsize)
-    stroke = 0 if font.style == "caps" else int(round(fsize * 0.02))
+    stroke = int(round(fsize * 0.02)) if font.style == "marker" else 0  # thicker printed marker letters
     draw = ImageDraw.Draw(img)
     line_h = fsize * 1.18
     y = (h - line_h * len(lines)) / 2 + rng.uniform(-0.04, 0.04) * h
