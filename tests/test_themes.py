@@ -1,0 +1,235 @@
+"""Themes stage: catalogue, keyword matching, assignment, discovery of new themes, learning, files.
+
+Fast tests use the "tfidf" embedder; the quality check with MiniLM is marked slow (CI runs it).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cardscan.exceptions import BadConfig, BadInputFile
+from cardscan.themes import (OTHER, Theme, ThemeModel, assign, assign_file, keyword_hits, load_catalogue,
+                             load_corrections, record_correction)
+
+REQUIRED = ["Finanzierung", "Transparenz & Information", "Rolle des Quartiersrats", "Ankerorte",
+            "Prozess & Zeitplan", "Strukturen & Netzwerke", "Beteiligung", "Verstetigung"]
+
+# Hand-written cards (not taken from the corpus), each clearly about one catalogue theme.
+QUALITY_CARDS = [
+    ("Mehr Geld für kleine Nachbarschaftsprojekte", "Finanzierung"),
+    ("Eigenes Budget für den Stadtteil sichern", "Finanzierung"),
+    ("Wer bezahlt die Miete für den Jugendtreff ab 2026?", "Finanzierung"),
+    ("Entscheidungen nachvollziehbar machen und alle rechtzeitig informieren", "Transparenz & Information"),
+    ("Ergebnisse des Gutachtens für alle veröffentlichen", "Transparenz & Information"),
+    ("Welche Aufgaben hat der Quartiersrat künftig?", "Rolle des Quartiersrats"),
+    ("Die Mitglieder des QR brauchen eine klare Rolle", "Rolle des Quartiersrats"),
+    ("Das Nachbarschaftshaus muss als Treffpunkt erhalten bleiben", "Ankerorte"),
+    ("Feste Räume für Gruppen im Kiez", "Ankerorte"),
+    ("Einen klaren Zeitplan für die letzten zwei Jahre aufstellen", "Prozess & Zeitplan"),
+    ("Mit der Planung rechtzeitig beginnen", "Prozess & Zeitplan"),
+    ("Die Träger im Stadtteil besser vernetzen", "Strukturen & Netzwerke"),
+    ("Regelmäßiger Runder Tisch aller Einrichtungen", "Strukturen & Netzwerke"),
+    ("Bewohnerinnen und Bewohner an allen Entscheidungen beteiligen", "Beteiligung"),
+    ("Mehr Mitsprache für die Menschen im Kiez", "Beteiligung"),
+    ("Was bleibt, wenn das Quartiersmanagement geht?", "Verstetigung"),
+    ("Erfolgreiche Angebote dauerhaft weiterführen", "Verstetigung"),
+    ("Erfolge in der Stadtteilzeitung und im Internet zeigen", "Öffentlichkeitsarbeit"),
+    ("Ehrenamtliche Helfer mehr wertschätzen", "Ehrenamt & Engagement"),
+    ("Angebote für Jugendliche und ältere Menschen", "Zielgruppen"),
+    ("Das Bezirksamt muss seine Zusagen einhalten", "Verwaltung & Politik"),
+    ("Von anderen Gebieten lernen: gute Beispiele sammeln", "Wissen & Erfahrung"),
+    ("Ein jährliches Stadtteilfest organisieren", "Veranstaltungen & Aktionen"),
+    ("Eine feste Fachkraft als Kümmerer im Quartier", "Personal & Kümmerer"),
+    ("Der Spielplatz im Hof ist voller Scherben", "Wohnumfeld"),
+]
+
+
+def accuracy(embedder: str, **kw) -> float:
+    texts = [t for t, _ in QUALITY_CARDS]
+    got = ThemeModel(embedder=embedder, **kw).fit_assign(texts)
+    return sum(g == want for g, (_, want) in zip(got, QUALITY_CARDS)) / len(QUALITY_CARDS)
+
+
+# ---- catalogue -------------------------------------------------------------------------------------
+def test_default_catalogue_has_the_field_themes():
+    themes = load_catalogue()
+    names = [t.name for t in themes]
+    assert set(REQUIRED) <= set(names)
+    assert len(names) == len(set(names))
+    for theme in themes:
+        assert len(theme.description.split()) >= 8, theme.name
+        assert 8 <= len(theme.keywords) <= 15, (theme.name, len(theme.keywords))
+        assert len(theme.name) <= 30
+    assert all(t.name in {q for _, q in QUALITY_CARDS} for t in themes), "every theme has a quality card"
+
+
+def test_catalogue_from_own_file(tmp_path):
+    path = tmp_path / "k.yaml"
+    path.write_text("themes:\n  - name: Spielplätze\n    description: Orte zum Spielen\n"
+                    "    keywords: [Spielplatz, Schaukel]\n", encoding="utf-8")
+    assert load_catalogue(path) == [Theme("Spielplätze", "Orte zum Spielen", ("Spielplatz", "Schaukel"))]
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("themes:\n  - name: A\n    keywords: [x\n", "YAML"),
+    ("themes:\n  - description: ohne Namen\n    keywords: [x]\n", "keinen Namen"),
+    ("themes:\n  - name: Geld\n    description: d\n", "Schlüsselwörter"),
+    ("themes:\n  - name: Geld\n    keywords: [x]\n  - name: geld\n    keywords: [y]\n", "zweimal"),
+    ("nur ein Satz\n", "keine Themen"),
+])
+def test_bad_catalogue_names_file_and_problem(tmp_path, content, problem):
+    path = tmp_path / "kaputt.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BadConfig) as info:
+        load_catalogue(path)
+    assert "kaputt.yaml" in str(info.value) and problem in str(info.value)
+    with pytest.raises(BadConfig):
+        ThemeModel(catalogue=path, embedder="tfidf").fit_assign(["Geld"])
+
+
+def test_missing_catalogue(tmp_path):
+    with pytest.raises(BadConfig, match="fehlt.yaml: Themenkatalog nicht gefunden"):
+        load_catalogue(tmp_path / "fehlt.yaml")
+
+
+# ---- keywords ------------------------------------------------------------------------------------
+def test_keywords_match_german_compounds_but_not_inside_other_words():
+    theme = Theme("T", "", ("Finanzierung", "Geld", "QR", "Infos", "Ort", "€"))
+    assert keyword_hits("Anschlussfinanzierung sichern", theme) == ["Finanzierung"]
+    assert keyword_hits("Fördergelder beantragen", theme) == ["Geld"]
+    assert keyword_hits("QR-Umgang stärker mit reinnehmen", theme) == ["QR"]
+    assert keyword_hits("Informationen für alle", theme) == ["Infos"]
+    assert keyword_hits("Orte im Kiez", theme) == ["Ort"]
+    assert keyword_hits("ein Jahr vorher mitteilen => L + €", theme) == ["€"]
+    assert keyword_hits("sofort den Quartiersrat fragen", theme) == []  # not "ort" in sofort, not "qr" in a word
+
+
+# ---- assignment ----------------------------------------------------------------------------------
+def test_clear_cards_get_their_catalogue_theme_fast():
+    assert accuracy("tfidf") >= 0.7
+
+
+def test_blank_texts_get_no_theme_and_all_others_one():
+    texts = ["Anschlussfinanzierung für Projekte", "   ", "", "Quartiersrat stärken"]
+    got = ThemeModel(embedder="tfidf").fit_assign(texts)
+    assert got[1] is None and got[2] is None
+    assert got[0] == "Finanzierung" and got[3] == "Rolle des Quartiersrats"
+    assert ThemeModel(embedder="tfidf").fit_assign([]) == []
+
+
+SPIELPLATZ = ["Spielplatz im Hof erneuern", "Neue Schaukel für den Spielplatz", "Spielplatz abends beleuchten"]
+MUELL = ["Müll an der Ecke wird nicht abgeholt", "Mehr Mülleimer im Park", "Müll im Treppenhaus"]
+
+
+def test_cards_below_threshold_form_new_named_themes():
+    texts = SPIELPLATZ + MUELL + ["Zebrastreifen vor der Grundschule"]
+    model = ThemeModel(embedder="tfidf", min_similarity=10.0)  # nothing fits the catalogue
+    got = model.fit_assign(texts)
+    assert len(set(got[:3])) == 1 and len(set(got[3:6])) == 1 and got[0] != got[3]
+    assert "Spielplatz" in got[0] and "Müll" in got[3]
+    assert got[6] == OTHER
+    assert sorted(model.new_themes_) == sorted({got[0], got[3]})
+    assert not set(model.new_themes_) & {t.name for t in load_catalogue()}
+
+
+def test_few_unfitting_cards_become_sonstiges():
+    got = ThemeModel(embedder="tfidf", min_similarity=10.0).fit_assign(SPIELPLATZ)
+    assert got == [OTHER] * 3
+
+
+def test_new_theme_names_do_not_reuse_catalogue_names():
+    catalogue = [Theme("Spielplatz", "etwas ganz anderes", ("Zebra",))]
+    got = ThemeModel(catalogue=catalogue, embedder="tfidf", min_similarity=10.0).fit_assign(SPIELPLATZ + MUELL)
+    assert got[0] != "Spielplatz" and got[0].startswith("Spielplatz")
+
+
+def test_same_input_same_themes():
+    texts = [t for t, _ in QUALITY_CARDS] + SPIELPLATZ + MUELL
+    first = ThemeModel(embedder="tfidf").fit_assign(texts)
+    assert ThemeModel(embedder="tfidf").fit_assign(texts) == first
+    model = ThemeModel(embedder="tfidf")
+    assert model.fit_assign(texts) == model.fit_assign(texts) == first
+    assert assign(texts, embedder="tfidf") == first
+
+
+# ---- corrections ---------------------------------------------------------------------------------
+def test_record_correction_appends_atomically_and_keeps_latest(tmp_path):
+    path = tmp_path / "sub" / "themen-korrekturen.json"
+    record_correction(path, "Bürgerhaushalt", "Finanzierung")
+    record_correction(path, "Spielplatz erneuern", "Spielplätze")
+    record_correction(path, " Bürgerhaushalt ", "Beteiligung")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert [c["theme"] for c in data["corrections"]] == ["Finanzierung", "Spielplätze", "Beteiligung"]
+    assert load_corrections(path) == [("Spielplatz erneuern", "Spielplätze"), ("Bürgerhaushalt", "Beteiligung")]
+    assert [p.name for p in path.parent.iterdir()] == ["themen-korrekturen.json"]  # no temporary files left
+
+
+def test_corrupt_corrections_file_is_reported_not_overwritten(tmp_path):
+    path = tmp_path / "themen-korrekturen.json"
+    path.write_text("{kaputt", encoding="utf-8")
+    with pytest.raises(BadConfig, match="themen-korrekturen.json"):
+        record_correction(path, "Text", "Thema")
+    assert path.read_text(encoding="utf-8") == "{kaputt"
+    with pytest.raises(BadConfig):
+        record_correction(path.with_name("neu.json"), "  ", "Thema")
+
+
+def test_learnt_corrections_change_a_similar_new_card(tmp_path):
+    new_card = "Spielplatz im Nordpark: Schaukel kaputt"
+    others = ["Anschlussfinanzierung für Projekte", "Quartiersrat stärken", "Prozess früher einleiten"]
+    before = ThemeModel(embedder="tfidf").fit_assign([new_card] + others)
+    assert before[0] != "Spielplätze"
+    path = tmp_path / "korrekturen.json"
+    record_correction(path, "Spielplatz im Nordpark sanieren", "Spielplätze")
+    record_correction(path, "Neue Schaukel für den Spielplatz", "Spielplätze")
+    record_correction(path, "Mehr Geld vom Land", "Finanzierung")
+    model = ThemeModel(embedder="tfidf", corrections=path)
+    after = model.fit_assign([new_card] + others)
+    assert after[0] == "Spielplätze"
+    assert after[1:] == before[1:]  # unrelated cards keep their theme
+    # a card a person already decided gets exactly that decision
+    record_correction(path, "Prozess früher einleiten", "Verstetigung")
+    assert ThemeModel(embedder="tfidf", corrections=path).fit_assign(others)[2] == "Verstetigung"
+
+
+# ---- files ---------------------------------------------------------------------------------------
+def test_assign_file_txt(tmp_path):
+    path = tmp_path / "karten.txt"
+    path.write_text("Anschlussfinanzierung sichern\n\nQuartiersrat stärken\n", encoding="utf-8")
+    assert assign_file(path, embedder="tfidf") == [("Anschlussfinanzierung sichern", "Finanzierung"),
+                                                   ("Quartiersrat stärken", "Rolle des Quartiersrats")]
+
+
+def test_assign_file_csv_column_by_name_and_default(tmp_path):
+    path = tmp_path / "karten.csv"
+    path.write_text("id;farbe;notiz\nk1;gelb;Anschlussfinanzierung sichern\nk2;grün;Quartiersrat stärken\n",
+                    encoding="utf-8")
+    expected = [("Anschlussfinanzierung sichern", "Finanzierung"), ("Quartiersrat stärken", "Rolle des Quartiersrats")]
+    assert assign_file(path, embedder="tfidf") == expected  # first column that reads like text
+    assert assign_file(path, column="Notiz", embedder="tfidf") == expected
+    assert [t for t, _ in assign_file(path, column="farbe", embedder="tfidf")] == ["gelb", "grün"]
+    with pytest.raises(BadInputFile, match="karten.csv.*keine Spalte „text“"):
+        assign_file(path, column="text", embedder="tfidf")
+
+
+def test_assign_file_missing(tmp_path):
+    with pytest.raises(BadInputFile, match="fehlt.txt"):
+        assign_file(tmp_path / "fehlt.txt", embedder="tfidf")
+
+
+# ---- quality with the real model -----------------------------------------------------------------
+@pytest.mark.slow
+def test_quality_with_minilm():
+    assert accuracy("minilm") >= 0.7
+
+
+def test_the_workshops_own_topic_word_does_not_pull_every_card():
+    cards = ["Quartiersrat bleibt auch nach der Verstetigung", "Anschlussfinanzierung bei Verstetigung",
+             "Verstetigung: Netzwerk der Träger stärken", "Stadtteilzentrum als Anker der Verstetigung",
+             "Verstetigung früh im Zeitplan einleiten", "Bewohner an der Verstetigung beteiligen",
+             "Transparenz über die Verstetigung", "Ehrenamt nach der Verstetigung wertschätzen",
+             "Dauerhafte Strukturen nach dem Programmende"]
+    got = ThemeModel(embedder="tfidf").fit_assign(cards)
+    assert got[0] == "Rolle des Quartiersrats" and got[1] == "Finanzierung" and got[4] == "Prozess & Zeitplan"
+    assert got.count("Verstetigung") <= 3
