@@ -252,6 +252,7 @@ class Corpus:
 
     def photo_dir(self, wid: int) -> Path:
         """The folder with this workshop's photos: ``<db stem>-photos/<id>/`` next to the database."""
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         return self.path.with_name(f"{self.path.stem}-photos") / str(int(wid))
 
     # ---- writing --------------------------------------------------------------------------------
@@ -297,6 +298,7 @@ class Corpus:
 
     def add_scan(self, wid: int, scan: Scan) -> None:
         """Append one read photo to a workshop (the web app calls this after every photo)."""
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
 
         s, c = self._t["scans"], self._t["cards"]
@@ -348,6 +350,7 @@ class Corpus:
         ``confirmed=True`` records such a confirmation of the text without passing it. Empty group,
         theme or colour mean none.
         """
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
 
         confirmed = bool(changes.pop("confirmed", False))
@@ -385,10 +388,12 @@ class Corpus:
         Each card is recorded as a correction (field theme, action rename), so a learner sees which
         texts people file under the new name. Renaming onto an existing theme merges the two.
         """
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         return self._move_theme(wid, old, new, "rename")
 
     def merge_themes(self, wid: int, source: str, target: str) -> int:
         """Put every card of theme `source` into `target`; returns how many cards changed."""
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         return self._move_theme(wid, source, target, "merge")
 
     def _move_theme(self, wid: int, old: str, new: str, action: str) -> int:
@@ -419,6 +424,7 @@ class Corpus:
         All or nothing: an unknown card id raises KeyError and changes no card. Returns how many
         cards got a different theme.
         """
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
 
         c = self._t["cards"]
@@ -439,6 +445,7 @@ class Corpus:
     # ---- reading --------------------------------------------------------------------------------
     def get(self, wid: int) -> Workshop:
         """The whole workshop as the dataclasses every stage uses; KeyError when there is none."""
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
 
         w, m, s, p = self._t["workshops"], self._t["metadata"], self._t["scans"], self._t["problems"]
@@ -585,6 +592,7 @@ class Corpus:
         the creation time and the corrections, so ``import_bundle`` on another machine gives the
         same workshop. photos=True also embeds the photo files (base64; the file gets big).
         """
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
 
         workshop = self.get(wid)
@@ -702,6 +710,7 @@ class Corpus:
         Theme names are compared ignoring case and spacing. Columns: theme, only_in (workshop id),
         title, n_cards, example (the longest card text of that theme).
         """
+        a, b = int(a), int(b)  # numpy integers from a DataFrame would not match in SQL
         import pandas as pd
 
         first, second = self.get(a), self.get(b)
@@ -749,6 +758,7 @@ class Corpus:
 
     def plot_group_shares(self, wid: int) -> "Figure":
         """Horizontal bars: the share of a workshop's cards each working group wrote, in card colours."""
+        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         from cardscan.colour import PALETTE
 
         ws = self.get(wid)

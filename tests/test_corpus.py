@@ -401,3 +401,15 @@ def test_plots_are_figures_with_the_data(corpus):
     assert png.getvalue()[:4] == b"\x89PNG"
     empty = corpus.plot_group_shares(corpus.create_workshop("Leer"))
     assert isinstance(empty, Figure)
+
+
+def test_ids_taken_from_a_dataframe_work_like_plain_ints(corpus):
+    import numpy as np
+
+    a = corpus.add(sample_workshop("Berlin"))
+    b = corpus.add(sample_workshop("Leipzig"))
+    ids = corpus.workshops()["id"]
+    first = ids.iloc[0]
+    assert isinstance(first, np.integer)
+    assert len(corpus.get(first).cards) == len(corpus.get(a).cards) > 0
+    assert corpus.get(np.int64(b)).metadata.get("city") == "Leipzig"
