@@ -66,6 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="DATEI", help="Bericht zusätzlich als JSON schreiben")
     p.add_argument("--workers", type=int, default=None)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("batch", help="viele Workshops (je ein Ordner mit workshop.yaml) in einen Korpus lesen; "
+                                     "schon gelesene werden übersprungen")
+    p.add_argument("tree", metavar="ORDNER", help="Ordner mit einem Unterordner je Workshop (Fotos + workshop.yaml)")
+    p.add_argument("--corpus", required=True, metavar="DATEI", help="Korpus-Datei (SQLite), wird angelegt wenn nötig")
+    p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
+    p.add_argument("--scheduler", metavar="ADRESSE",
+                   help='Dask statt lokaler Prozesse: "local" oder eine Adresse wie tcp://rechner:8786')
+    p.add_argument("--embedder", default="minilm", help="Einbettungsmodell für Themen: minilm (Standard), tfidf, oder Pfad")
+    p.set_defaults(func=cmd_batch)
     return parser
 
 
@@ -162,6 +172,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     return ExitCode.ok
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from cardscan.batch import run_batch
+
+    summary = run_batch(args.tree, args.corpus, workers=args.workers, scheduler=args.scheduler,
+                        progress=_progress_enabled(), embedder=args.embedder,
+                        on_problem=lambda p: print(f"cardscan: {p}", file=sys.stderr))
+    print(f"{summary} → {args.corpus}")
+    return ExitCode.some_inputs_failed if summary.problems else ExitCode.ok
 
 
 def _open_text(path: str):
