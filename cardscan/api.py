@@ -21,10 +21,12 @@ from cardscan.workshop import Card, Problem, Scan, Workshop
 
 
 def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, mode: str = "auto",
-               ocr: str = "tesseract", expand_abbreviations: bool = True) -> Scan:
+               ocr: str = "tesseract", expand_abbreviations: bool = True,
+               lexicon: str | Path | None = None) -> Scan:
     """Read one photo into a Scan (no themes). Raises BadInputFile / NoCardsFound for unusable photos.
 
     mode: "cards" (pinboard), "whiteboard" (lines of marker text) or "auto" (cards, else whiteboard).
+    lexicon: a learned lexicon file (facilitators' corrections, see normalise.learn_correction).
     """
     from cardscan.detect import CardDetector
     from cardscan.normalise import normalise
@@ -53,7 +55,8 @@ def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     if not cards:
         raise NoCardsFound(photo.path)
     for card in cards:
-        result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations)
+        result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations,
+                           lexicon=lexicon if lexicon and Path(lexicon).is_file() else None)
         card.text, card.edits = result.text, list(result.edits)
     return Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
 
@@ -104,14 +107,20 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
     return workshop
 
 
-def assign_themes(workshop: Workshop, *, embedder: str = "minilm", catalogue: str | Path | None = None) -> None:
-    """Give every card a theme, looking at all cards of the workshop together."""
+def assign_themes(workshop: Workshop, *, embedder: str = "minilm", catalogue: str | Path | None = None,
+                  corrections: str | Path | None = None) -> None:
+    """Give every card a theme, looking at all cards of the workshop together.
+
+    corrections: the facilitators' theme decisions (themes.record_correction), learnt on the fly.
+    """
     from cardscan.themes import ThemeModel, load_catalogue
 
     cards = [c for c in workshop.cards if c.text.strip()]
     if not cards:
         return
-    model = ThemeModel(catalogue=load_catalogue(catalogue) if catalogue else None, embedder=embedder)
+    corrections = corrections if corrections and Path(corrections).is_file() else None
+    model = ThemeModel(catalogue=load_catalogue(catalogue) if catalogue else None, embedder=embedder,
+                       corrections=corrections)
     for card, theme in zip(cards, model.fit_assign([c.text for c in cards])):
         card.theme = theme
 

@@ -362,6 +362,30 @@ def test_corrections_feed_the_learning_stages(env, monkeypatch):
     assert env.corpus.get(wid).card("foto01-02").text == "Quartiersrat einbeziehen"
 
 
+def test_new_photos_are_read_and_themed_with_what_facilitators_taught(tmp_path, monkeypatch):
+    """Corrections are not only stored: the next photos are normalised and themed with them."""
+    import cardscan.api
+    from cardscan.normalise import learn_correction
+    from cardscan.themes import record_correction
+
+    app = make_app(tmp_path / "daten", scan=None, assign=None, start_jobs=False)
+    jobs, data = app.extensions["cardscan"]["jobs"], (tmp_path / "daten").resolve()
+    learn_correction("Burgerhaushalt", "Bürgerhaushalt", data / "lexikon.yaml")
+    record_correction(data / "themen-korrekturen.json", "Bürgerhaushalt", "Finanzierung")
+    seen = {}
+
+    def fake_scan(path, legend=None, lexicon=None, **kw):
+        seen["lexicon"] = Path(lexicon)
+        from cardscan.normalise import normalise
+        return normalise("Burgerhaushalt stärken", lexicon=lexicon).text
+
+    monkeypatch.setattr(cardscan.api, "scan_photo", fake_scan)
+    monkeypatch.setattr(cardscan.api, "assign_themes", lambda ws, corrections=None, **kw: seen.update(corrections=Path(corrections)))
+    assert jobs.scan(tmp_path / "x.jpg", {}) == "Bürgerhaushalt stärken"
+    jobs.assign(hand_workshop(("a", "b", "c")))
+    assert seen == {"lexicon": data / "lexikon.yaml", "corrections": data / "themen-korrekturen.json"}
+
+
 # ---- nothing lost ---------------------------------------------------------------------------------------
 def test_edits_survive_a_new_app_on_the_same_folder(env, tmp_path):
     wid = add_hand_workshop(env)

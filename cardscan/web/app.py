@@ -26,7 +26,7 @@ from flask import (Flask, Response, abort, flash, jsonify, redirect, render_temp
                    send_file, session, url_for)
 
 from cardscan.web import uploads
-from cardscan.web.jobs import JOB_ID, JobManager, crop_file, ensure_crops
+from cardscan.web.jobs import JOB_ID, JobManager, crop_file, ensure_crops, learned_assign, learned_scan
 
 log = logging.getLogger("cardscan.web")
 
@@ -129,7 +129,9 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
     def themes_touched(wid: int) -> bool:
         return _themes_touched(corpus, lock, wid)
 
-    jobs = JobManager(corpus, lock, data / "jobs", scan=scan, assign=assign, themes_touched=themes_touched)
+    # Corrections feed later reading: learnt spellings and theme decisions are used for new photos.
+    jobs = JobManager(corpus, lock, data / "jobs", scan=scan or learned_scan(lexicon_path),
+                      assign=assign or learned_assign(theme_store), themes_touched=themes_touched)
     app.extensions["cardscan"] = {"corpus": corpus, "lock": lock, "jobs": jobs, "data_dir": data}
     if start_jobs:
         resumed = jobs.resume()

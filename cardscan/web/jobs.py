@@ -66,16 +66,25 @@ def ensure_crops(photo_path: Path, cards, crop_dir: Path, max_height: int = 360)
             os.replace(tmp, target)
 
 
-def _default_scan(path: Path, legend: dict[str, str]):
-    from cardscan.api import scan_photo
+def learned_scan(lexicon: Path | None = None) -> Callable:
+    """Read a photo, applying what facilitators taught the normalisation (``lexikon.yaml``)."""
+    def scan(path: Path, legend: dict[str, str]):
+        from cardscan.api import scan_photo
 
-    return scan_photo(path, legend=legend)
+        return scan_photo(path, legend=legend, lexicon=lexicon)
+    return scan
 
 
-def _default_assign(workshop) -> None:
-    from cardscan.api import assign_themes
+def learned_assign(corrections: Path | None = None) -> Callable:
+    """Theme a workshop, learning from facilitators' earlier theme decisions."""
+    def assign(workshop) -> None:
+        from cardscan.api import assign_themes
 
-    assign_themes(workshop)
+        assign_themes(workshop, corrections=corrections)
+    return assign
+
+
+_default_scan, _default_assign = learned_scan(), learned_assign()
 
 
 class JobManager:
