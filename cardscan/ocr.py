@@ -117,17 +117,25 @@ def words_to_reading(words: list[Word]) -> Reading:
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
-    if len(lines) > 1:  # a pin above or below the writing, read as a lone "J", "9" or "Q" on its own line
+    # A pin above or below the writing is read as a lone "J", "9", "®" or "\\" on a line of its own.
+    while len(lines) > 1:
         keys = sorted(lines)
-        for key in (keys[0], keys[-1]):
-            only = lines[key]
-            if len(only) == 1 and len(only[0].text.strip()) == 1 and only[0].text.strip().isalnum():
-                del lines[key]
-        words = [w for key in sorted(lines) for w in lines[key]]
+        edge = [key for key in (keys[0], keys[-1]) if _is_pin_line(lines[key])]
+        if not edge:
+            break
+        del lines[edge[0]]
+    words = [w for key in sorted(lines) for w in lines[key]]
     text = "\n".join(" ".join(w.text for w in line) for _, line in sorted(lines.items()))
     weights = np.array([len(w.text) for w in words], dtype=float)
     conf = float(np.average([w.confidence for w in words], weights=weights)) if words else 0.0
     return Reading(text=text, confidence=conf, words=list(words))
+
+
+def _is_pin_line(line: list[Word]) -> bool:
+    if len(line) != 1:
+        return False
+    text = line[0].text.strip()
+    return len(text) == 1 or (len(text) == 2 and not text.isalnum())
 
 
 def _score(reading: Reading) -> float:

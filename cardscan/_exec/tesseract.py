@@ -79,6 +79,15 @@ def recognise_files(images: list[Path], *, lang: str = "deu", psm: int = 6,
     return _parse_tsv(proc.stdout, len(images))
 
 
+def read_plain(image: Path, *, lang: str = "deu", timeout: float = 120) -> str:
+    """`tesseract IMAGE stdout -l LANG` with default settings: the baseline a user would run by hand."""
+    cmd = [executable(), str(image), "stdout", "-l", lang]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise OcrFailed(f"Texterkennung (tesseract) ist fehlgeschlagen: {proc.stderr.strip()[:200]}")
+    return proc.stdout
+
+
 def _parse_tsv(tsv: str, n_pages: int) -> list[list[Word]]:
     pages: list[list[Word]] = [[] for _ in range(n_pages)]
     for row in tsv.splitlines():

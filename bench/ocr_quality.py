@@ -1,0 +1,101 @@
+"""OCR quality on ground-truth card crops: cardscan's preprocessing + settings vs bare Tesseract.
+
+Both read the very same crops, cut from the photo along the *true* card outline (so detection
+errors do not count here): bare = `tesseract crop.png stdout -l deu` on the RGB crop, as a user
+would run it; cardscan = `TesseractReader` (polarity, flattening, ink-only binarisation, scaling to
+a good letter height, block layout with a sparse-text retry, domain word list). Character and word
+error rates per font (held-out fonts marked), per tier and overall; the relative CER reduction is
+the figure issue #3 asks for (goal ≥ 30 %).
+
+    .venv/bin/python bench/ocr_quality.py PHOTO_DIR [--limit 400]
+    # PHOTO_DIR: photos with *.truth.json, e.g. from `python -m samples.generate /tmp/evalset`
+Writes bench/results/ocr_quality.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main(argv: list[str] | None = None) -> int:
+    import cv2
+    import numpy as np
+
+    from cardscan._exec import tesseract
+    from cardscan.detect import rectify
+    from cardscan.evaluate import char_errors, flat_text, load_truths, word_errors
+    from cardscan.load import load_photo
+    from cardscan.ocr import TesseractReader
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("photos", type=Path)
+    parser.add_argument("--limit", type=int, default=400, help="at most this many cards (default 400)")
+    args = parser.parse_args(argv)
+
+    crops, truths = [], []
+    for name, truth in sorted(load_truths(args.photos).items()):
+        rgb = load_photo(args.photos / name).rgb
+        for card in truth["cards"]:
+            crops.append(rectify(rgb, np.asarray(card["polygon"], np.float32)))
+            truths.append({**card, "tier": truth["tier"]})
+            if len(crops) >= args.limit:
+                break
+        if len(crops) >= args.limit:
+            break
+    reader = TesseractReader()
+    start = time.perf_counter()
+    ours = [r.text for r in reader.read(crops)]
+    t_ours = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, crop in enumerate(crops):
+            paths.append(Path(tmp) / f"crop{i:04d}.png")
+            cv2.imwrite(str(paths[-1]), cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
+        start = time.perf_counter()
+        bare = [tesseract.read_plain(p) for p in paths]
+        t_bare = time.perf_counter() - start
+
+    tallies: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))
+    for truth, ours_text, bare_text in zip(truths, ours, bare):
+        text = flat_text(truth["text"])
+        split = "heldout" if truth.get("font_split") == "heldout" else "tune"
+        for key in ("overall", f"tier={truth['tier']}", f"font={truth['font']} ({split})",
+                    f"fonts={split}", f"shape={truth['shape']}"):
+            t = tallies[key]
+            for engine, got in (("cardscan", ours_text), ("bare", bare_text)):
+                row = t[engine]
+                row[0] += char_errors(got, truth["text"])
+                row[1] += len(text)
+                row[2] += word_errors(got, truth["text"])
+                row[3] += len(text.split())
+                row[4] += 1
+    result = {"photos": str(args.photos), "cards": len(crops), "seconds_cardscan": t_ours, "seconds_bare": t_bare,
+              "groups": {}}
+    print(f"{len(crops)} ground-truth crops; time cardscan {t_ours:.1f} s, bare {t_bare:.1f} s "
+          f"(ratio {t_ours / t_bare:.2f})\n")
+    print(f"{'':34}{'cards':>7}{'CER bare':>10}{'CER ours':>10}{'better':>8}{'WER bare':>10}{'WER ours':>10}")
+    for key in sorted(tallies, key=lambda k: (k != "overall", k)):
+        b, o = tallies[key]["bare"], tallies[key]["cardscan"]
+        cer_b, cer_o = b[0] / max(b[1], 1), o[0] / max(o[1], 1)
+        wer_b, wer_o = b[2] / max(b[3], 1), o[2] / max(o[3], 1)
+        better = (cer_b - cer_o) / cer_b if cer_b else 0.0
+        result["groups"][key] = {"cards": o[4], "cer_bare": cer_b, "cer_cardscan": cer_o, "relative_cer_reduction": better,
+                                 "wer_bare": wer_b, "wer_cardscan": wer_o}
+        print(f"{key:34}{o[4]:>7}{cer_b:>10.3f}{cer_o:>10.3f}{better:>8.0%}{wer_b:>10.3f}{wer_o:>10.3f}")
+    out = ROOT / "bench" / "results" / "ocr_quality.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    print(f"\n→ {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
