@@ -69,8 +69,10 @@ class CardDetector:
             lab_paper = colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains))
             name, dist = classify_colour(lab_paper, self.max_colour_distance)
             polygon = order_clockwise(quad / scale)
-            cards.append(DetectedCard(polygon=polygon, colour=name, colour_distance=dist,
-                                      crop=rectify(rgb, polygon), shape=shape))
+            crop = rectify(rgb, polygon)
+            if shape in ("oval", "round"):
+                crop = _blank_outside_ellipse(crop)
+            cards.append(DetectedCard(polygon=polygon, colour=name, colour_distance=dist, crop=crop, shape=shape))
         return sort_reading_order(cards)
 
     def _smooth_regions(self, lab: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, str]]:
@@ -119,6 +121,19 @@ class CardDetector:
                 continue
             found.append((full.astype(bool), quad, shape))
         return _drop_nested(found)
+
+
+def _blank_outside_ellipse(crop: np.ndarray) -> np.ndarray:
+    """An oval card's crop has board in its corners, which OCR reads as stray letters; paint it paper."""
+    import cv2
+
+    h, w = crop.shape[:2]
+    inside = np.zeros((h, w), np.uint8)
+    cv2.ellipse(inside, (w // 2, h // 2), (max(1, int(w * 0.47)), max(1, int(h * 0.47))), 0, 0, 360, 1, -1)
+    paper = np.median(crop[inside.astype(bool)], axis=0)
+    out = crop.copy()
+    out[inside == 0] = paper.astype(crop.dtype)
+    return out
 
 
 def _rim_coverage(region: np.ndarray, hull: np.ndarray) -> float:

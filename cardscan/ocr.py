@@ -8,6 +8,8 @@ Engines are chosen by name (`get_reader("tesseract")`), so another engine can sl
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from cardscan._exec.tesseract import Word
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 TARGET_LETTER_HEIGHT = 40  # px; Tesseract's LSTM is most accurate around 30–50 px capitals
 BLANK_PAPER_LEVEL = 185  # after flattening, paper is ~255; ink goes well below this
-FAINT_LEVEL = 170  # after stretching, ink is near 0; shadows and grain above this become paper
+FAINT_LEVEL = 200  # after stretching, ink is near 0; shadows and grain above this become paper
 RETRY_CONFIDENCE = 0.4  # cards read less surely than this are read a second time in sparse-text mode
 SPECK_CONFIDENCE = 0.6  # one- or two-character words below this are specks, not writing
 
@@ -113,7 +115,7 @@ def words_to_reading(words: list[Word]) -> Reading:
 
     Tiny, unsure "words" (a pin, a speck at the card's edge read as "J", "9" or ")") are dropped.
     """
-    words = [w for w in words if not _is_speck(w)]
+    words = _block_capitals([w for w in words if not _is_speck(w)])
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
@@ -129,6 +131,16 @@ def words_to_reading(words: list[Word]) -> Reading:
     weights = np.array([len(w.text) for w in words], dtype=float)
     conf = float(np.average([w.confidence for w in words], weights=weights)) if words else 0.0
     return Reading(text=text, confidence=conf, words=list(words))
+
+
+def _block_capitals(words: list[Word]) -> list[Word]:
+    """On a card written in block capitals, Tesseract still reads some words in lower case
+    ("Dank AN AKTIVE"); when nearly all letters are capitals, the rest are too."""
+    letters = [ch for w in words for ch in w.text if ch.isalpha()]
+    if len(letters) < 6 or sum(ch.isupper() for ch in letters) < 0.75 * len(letters):
+        return words
+    return [dataclasses.replace(w, text=w.text.upper()) if not w.text.isupper() else w
+            for w in words]
 
 
 def _is_pin_line(line: list[Word]) -> bool:
