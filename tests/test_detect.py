@@ -59,3 +59,14 @@ def test_rotated_photo_is_still_read(board_factory, tmp_path):
     rotated = np.rot90(np.asarray(Image.open(path)))  # a photo taken in portrait, no EXIF tag
     cards = CardDetector().detect(np.ascontiguousarray(rotated))
     assert len(cards) >= len(truth["cards"]) - 1
+
+
+def test_oval_card_crop_has_its_corners_painted_paper():
+    from cardscan.detect import _blank_outside_ellipse
+
+    crop = np.full((100, 200, 3), (250, 228, 80), np.uint8)
+    crop[:12, :20] = (20, 20, 20)  # dark board in the corner, read as "J" otherwise
+    crop[45:55, 90:110] = (20, 20, 20)  # writing in the middle stays
+    out = _blank_outside_ellipse(crop)
+    assert (out[:12, :20] == (250, 228, 80)).all()
+    assert (out[45:55, 90:110] == (20, 20, 20)).all()

@@ -85,3 +85,11 @@ def test_missing_program_is_reported(monkeypatch):
     finally:
         monkeypatch.delenv("CARDSCAN_TESSERACT")
         tesseract.executable.cache_clear()
+
+
+def test_a_card_in_block_capitals_is_read_in_capitals_throughout():
+    def word(text, x):
+        return tesseract.Word(text, 0.9, x, 0, x + 10, 5, 1, 1, 1)
+    assert words_to_reading([word("Dank", 0), word("AN", 20), word("AKTIVE", 40)]).text == "DANK AN AKTIVE"
+    # ordinary writing keeps its case
+    assert words_to_reading([word("Mehr", 0), word("QR", 20), word("Sitzungen", 40)]).text == "Mehr QR Sitzungen"
