@@ -15,6 +15,13 @@ alone. Concretely:
   "z.B.", "bzw." … only get one spelling;
 - OCR confusions (rn/m, ii/ü, u/ü, o/ö, a/ä, B/ß, 1/l/I, 0/O): a word we do not know that is one
   such confusion away from exactly one word we do know is replaced; known words never change;
+- words neither the lexicon nor a general German dictionary knows (stage 2): candidates from up
+  to two OCR-typical edits (also h/b, f/t, n/m, a missing or doubled letter, a last letter lost at
+  the card's edge, the dictionary's own suggestions), each a word or a compound of known parts,
+  ranked by edit cost, lexicon and word frequency; the word stays unless one candidate is clearly
+  best. The dictionary is "wordfreq" (frequencies + symspellpy, the default: as accurate as
+  Hunspell on bench/normalise_eval.py, 40 times faster, no false correction on the clean text),
+  "hunspell" (Debian's de_DE via spylls) or None; it is loaded on first use, never downloaded;
 - cards written in block capitals get the lexicon's capitalisation for the words it knows;
 - a facilitator's corrections are learned (`learn_correction`) into a YAML user lexicon that a
   `Normaliser(user_lexicon=...)` applies.
@@ -72,6 +79,30 @@ _CONFUSIONS: tuple[tuple[str, str], ...] = (
     ("0", "O"), ("0", "o"), ("O", "0"),
     ("c", "e"),  # Tesseract on marker strokes: "Transparcnz"
 )
+# Stage 2 (a word no table knows): OCR-typical edits on the lower-cased word, with a cost each. Cost
+# 0.75: umlaut dots lost; 1: what Tesseract does all the time on cards; 1.5: seen on handwriting fonts (h/b in
+# "Prozessheratung", n/m in "Burgergrenium", f/t in "Vernefzung"); 2: any other letter added or
+# dropped (a missing doubled letter, "Stadteil", costs 1).
+_OCR_EDITS: tuple[tuple[str, str, float], ...] = (
+    ("rn", "m", 1.0), ("m", "rn", 1.0), ("ii", "ü", 0.75), ("u", "ü", 0.75), ("o", "ö", 0.75), ("a", "ä", 0.75),
+    ("b", "ß", 1.0), ("1", "l", 1.0), ("1", "i", 1.0), ("l", "i", 1.0), ("i", "l", 1.0), ("0", "o", 1.0),
+    ("c", "e", 1.0), ("e", "c", 1.5), ("h", "b", 1.5), ("b", "h", 1.5), ("f", "t", 1.5), ("t", "f", 1.5),
+    ("y", "g", 1.5), ("n", "m", 1.5), ("m", "n", 1.5), ("n", "h", 1.5), ("h", "n", 1.5), ("n", "u", 1.5),
+    ("u", "n", 1.5), ("ri", "n", 1.5), ("cl", "d", 1.5), ("vv", "w", 1.5), ("ü", "u", 1.5), ("ö", "o", 1.5),
+    ("ä", "a", 1.5), ("ss", "ß", 1.5), ("i", "t", 1.5), ("t", "i", 1.5), ("j", "i", 1.5), ("g", "q", 1.5),
+)
+_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+GENERIC_EDIT_COST = 2.0
+MAX_FIX_COST = 2.5  # two OCR-typical edits, or one letter added or dropped anywhere
+MIN_TWO_EDIT_LENGTH = 8  # two edits in a short word reach too many words ("Larrn" is not "Lärm")
+_DOUBLED = frozenset("tsnmlfprkgcbdze")  # letters German writes doubled: a missing one costs 1
+MIN_GENERIC_LENGTH = 6  # a letter added or dropped (elsewhere: the dictionary's suggestions), long words only
+FREQ_WEIGHT = 0.3  # one zipf point (10 × more common) is worth 0.3 of an edit
+PART_COMPOUND_BONUS = 0.3  # "Burgerhaushalt" (Burger + Haushalt) is a word only in a weak sense
+LEXICON_BONUS = 0.75  # a word of the domain lexicon beats a general word at the same cost
+CLEAR_MARGIN = 0.6  # the best candidate must beat the second by this much, else the word stays
+STAGE1_MIN_ZIPF_GAP = 1.5  # a common word is only "corrected" into a 30 × more common one
+DEFAULT_DICTIONARY = "wordfreq"
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
 _lexicon_file_lock = threading.Lock()
@@ -161,6 +192,159 @@ def load_user_lexicon(path: str | Path) -> dict[str, Any]:
     return data
 
 
+# --- general German dictionaries (loaded lazily, once per process) ---------------------------------
+# Both answer the same three questions, so the evaluation (bench/normalise_eval.py) can compare them:
+# is this a German word, how common is it (zipf scale: 0 unknown … 7 "und"), and which words of it
+# may stand inside a compound. Neither downloads anything: wordfreq's tables ship in its wheel,
+# the Hunspell files come from Debian's hunspell-de-de.
+HUNSPELL_PATH = Path("/usr/share/hunspell/de_DE")
+WORDFREQ_MIN_WORD = 2.0  # zipf: rarer entries of a web word list are as often typos ("stadteil": 1.8) as words
+WORDFREQ_MIN_PART = 3.0  # compound parts must be common words ("eil", "stad" are not)
+DICT_MIN_PART = 5  # "uber", "fern" as parts make typos into compounds ("Ressortubergreifende")
+
+
+class GermanDictionary:
+    """What the normaliser asks of a general dictionary; subclasses load theirs lazily."""
+
+    name = "none"
+
+    def zipf(self, word: str) -> float:  # pragma: no cover - interface
+        return 0.0
+
+    def is_word(self, word: str) -> bool:  # pragma: no cover - interface
+        return False
+
+    def parts(self) -> frozenset[str]:  # lower-case words that may be parts of a compound
+        return frozenset()
+
+    def suggest(self, word: str) -> list[str]:
+        """Extra candidates beyond the OCR-confusion ones (lower case), cheapest first."""
+        return []
+
+
+class WordfreqDictionary(GermanDictionary):
+    """German word frequencies from `wordfreq` (data inside the wheel) and `symspellpy` for suggestions.
+
+    Frequencies let a candidate win by being *much* more common ("fur" 4.4 → "für" 6.9), and keep
+    pairs of real words apart ("Forderung" 4.4 vs "Förderung" 4.6: no change). wordfreq folds case
+    and writes ß as ss, so lookups are case-folded.
+    """
+
+    name = "wordfreq"
+
+    def __init__(self, suggest_max_distance: int = 1, suggest_min_zipf: float = 3.0):
+        self.suggest_max_distance = suggest_max_distance
+        self.suggest_min_zipf = suggest_min_zipf
+        self._zipf: dict[str, float] | None = None
+        self._parts: frozenset[str] | None = None
+        self._symspell = None
+        self._lock = threading.Lock()
+
+    def _table(self) -> dict[str, float]:
+        if self._zipf is None:
+            with self._lock:
+                if self._zipf is None:
+                    import math
+
+                    from wordfreq import get_frequency_dict
+
+                    freqs = get_frequency_dict("de", wordlist="large")
+                    self._zipf = {w: math.log10(f * 1e9) for w, f in freqs.items() if f > 0}
+        return self._zipf
+
+    def zipf(self, word: str) -> float:
+        return self._table().get(word.casefold(), 0.0)
+
+    def is_word(self, word: str) -> bool:
+        return self.zipf(word) >= WORDFREQ_MIN_WORD
+
+    def parts(self) -> frozenset[str]:
+        if self._parts is None:
+            self._parts = frozenset(w for w, z in self._table().items()
+                                    if z >= WORDFREQ_MIN_PART and len(w) >= DICT_MIN_PART and w.isalpha())
+        return self._parts
+
+    def suggest(self, word: str) -> list[str]:
+        if self.suggest_max_distance <= 0:
+            return []
+        if self._symspell is None:
+            with self._lock:
+                if self._symspell is None:
+                    from symspellpy import SymSpell
+
+                    sym = SymSpell(max_dictionary_edit_distance=self.suggest_max_distance, prefix_length=7)
+                    for w, z in self._table().items():
+                        if z >= self.suggest_min_zipf and w.isalpha() and len(w) >= MIN_FIX_LENGTH:
+                            sym.create_dictionary_entry(w, int(10 ** z))
+                    self._symspell = sym
+        from symspellpy import Verbosity
+
+        hits = self._symspell.lookup(word.casefold(), Verbosity.ALL, self.suggest_max_distance)
+        return [h.term for h in hits if h.term != word.casefold()]
+
+
+class HunspellDictionary(GermanDictionary):
+    """Debian's de_DE Hunspell dictionary (igerman98) through pure-Python `spylls`.
+
+    Hunspell knows German compounding rules, but no frequencies: every word it accepts counts as
+    equally common. Its lookups of unknown words are slow (it tries every compound split), hence
+    the cache.
+    """
+
+    name = "hunspell"
+
+    def __init__(self, path: str | Path = HUNSPELL_PATH):
+        self.path = Path(path)
+        self._dict = None
+        self._parts: frozenset[str] | None = None
+        self._cache: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._dict is None:
+            with self._lock:
+                if self._dict is None:
+                    from cardscan.exceptions import BadConfig
+
+                    if not self.path.with_suffix(".dic").exists():
+                        raise BadConfig(f"{self.path.with_suffix('.dic')}: Hunspell-Wörterbuch fehlt "
+                                        "(Debian-Paket hunspell-de-de)")
+                    from spylls.hunspell import Dictionary
+
+                    self._dict = Dictionary.from_files(str(self.path))
+        return self._dict
+
+    def is_word(self, word: str) -> bool:
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = bool(self._load().lookup(word))
+            self._cache[word] = hit
+        return hit
+
+    def zipf(self, word: str) -> float:
+        return 3.0 if self.is_word(word) else 0.0
+
+    def parts(self) -> frozenset[str]:
+        if self._parts is None:
+            stems = {w.stem.lower() for w in self._load().dic.words}
+            self._parts = frozenset(s for s in stems if len(s) >= DICT_MIN_PART and s.isalpha())
+        return self._parts
+
+
+_DICTIONARIES: dict[str, type[GermanDictionary]] = {"wordfreq": WordfreqDictionary, "hunspell": HunspellDictionary}
+
+
+@lru_cache(maxsize=4)
+def get_dictionary(name: str) -> GermanDictionary:
+    """One shared, lazily loaded instance per backend name ("wordfreq", "hunspell")."""
+    from cardscan.exceptions import BadConfig
+
+    try:
+        return _DICTIONARIES[name]()
+    except KeyError:
+        raise BadConfig(f"Wörterbuch '{name}' unbekannt (möglich: {', '.join(_DICTIONARIES)})") from None
+
+
 # --- layout stage (works on the raw string, keeps a map back to raw offsets) ----------------------
 def _layout(raw: str) -> tuple[str, list[int], list[Edit]]:
     """Join lines and broken words, collapse whitespace. Returns text, text→raw offset map, edits."""
@@ -226,7 +410,11 @@ class Normaliser:
 
     def __init__(self, *, abbreviations: str | Path | None = DEFAULT_ABBREVIATIONS,
                  lexicon: str | Path | None = DEFAULT_LEXICON, user_lexicon: str | Path | None = None,
-                 words: Iterable[str] = ()):
+                 words: Iterable[str] = (), dictionary: str | GermanDictionary | None = DEFAULT_DICTIONARY):
+        # dictionary: a general German dictionary ("wordfreq", "hunspell", an instance, or None for
+        # the domain lexicon alone). It is loaded on first use, not here.
+        self.dictionary: GermanDictionary | None = (get_dictionary(dictionary) if isinstance(dictionary, str)
+                                                    else dictionary)
         self.abbreviations: list[Abbreviation] = load_abbreviations(abbreviations) if abbreviations else []
         base_words = load_word_list(lexicon) if lexicon else []
         self.user_lexicon_path = Path(user_lexicon) if user_lexicon else None
@@ -269,16 +457,33 @@ class Normaliser:
         self._known_cache: dict[str, bool] = {}
         self._compound_cache: dict[str, list[str] | None] = {}
         self._fix_cache: dict[tuple[str, bool], str | None] = {}
+        self._general_cache: dict[tuple[str, bool], tuple[str, str] | None] = {}
+        self._valid_cache: dict[str, float | None] = {}
+        self._valid_looked_up: dict[str, bool] = {}
+        self._part_compound_cache: dict[str, bool] = {}
 
     # -- public helpers --------------------------------------------------------------------------
     def known(self, word: str) -> bool:
-        """True when the word is in the lexicon (any case), a learned word, or a compound of known words."""
+        """True when the word is in the lexicon (any case), a learned word, a compound of known words,
+        or a word of the general dictionary."""
+        return self.in_lexicon(word) or (self.dictionary is not None and self._dict_word(word))
+
+    def in_lexicon(self, word: str) -> bool:
+        """The domain lexicon alone (with learned words and compounds of lexicon words)."""
         low = word.lower()
         hit = self._known_cache.get(low)
         if hit is None:
             hit = low in self._forms or self._compound(low) is not None
             self._known_cache[low] = hit
         return hit
+
+    def _dict_word(self, word: str, compounds: bool = True) -> bool:
+        """The general dictionary knows the word as written, or a compound of its common words."""
+        d = self.dictionary
+        if d.is_word(word) or (word[:1].isupper() and d.is_word(word.lower())) \
+                or (word[:1].islower() and d.is_word(word[:1].upper() + word[1:])):
+            return True
+        return compounds and len(word) >= 2 * DICT_MIN_PART and self._part_compound(word.lower())
 
     def normalise(self, text: str, *, expand_abbreviations: bool = True) -> Normalised:
         raw = "" if text is None else text if isinstance(text, str) else str(text)
@@ -294,7 +499,8 @@ class Normaliser:
                 in_compound = (clean[start - 1:start] == "-" and start >= 2 and clean[start - 2].isalnum()) or \
                               (clean[start + len(tok):start + len(tok) + 1] == "-"
                                and clean[start + len(tok) + 1:start + len(tok) + 2].isalnum())
-                new, reason = self._word(tok, expand_abbreviations, in_compound, sentence_start)
+                before_hyphen = clean[start + len(tok):start + len(tok) + 1] == "-"
+                new, reason = self._word(tok, expand_abbreviations, in_compound, sentence_start, before_hyphen)
                 if reason is not None:
                     edits.append(Edit(tok, new, reason, at))
                 if block_caps and reason in (None, "ocr-confusion"):
@@ -349,7 +555,7 @@ class Normaliser:
 
     # -- words -----------------------------------------------------------------------------------
     def _word(self, tok: str, expand: bool, in_compound: bool = False,
-              sentence_start: bool = False) -> tuple[str, str | None]:
+              sentence_start: bool = False, before_hyphen: bool = False) -> tuple[str, str | None]:
         """One word token: learned replacement, abbreviation, or OCR fix; (tok, None) when unchanged.
 
         In a hyphen compound only one-word expansions are written out: "KIZ-Fonds" → "Kiez-Fonds",
@@ -367,14 +573,154 @@ class Normaliser:
                     new = new[:1].upper() + new[1:]
                 return new, "abbreviation"
             return tok, None
-        if len(tok) < MIN_FIX_LENGTH or self.known(tok):
+        if len(tok) < MIN_FIX_LENGTH or self.in_lexicon(tok):
             return tok, None
         key = (tok, sentence_start)
         fixed = self._fix_cache.get(key, "")
         if fixed == "":
             fixed = self._ocr_fix(tok, sentence_start)
+            if fixed and self.dictionary is not None and not self._clearly_better(tok, fixed):
+                fixed = None  # "Hauser" is a word too: only one confusion from the lexicon is not enough
             self._fix_cache[key] = fixed
-        return (fixed, "ocr-confusion") if fixed else (tok, None)
+        if fixed:
+            return fixed, "ocr-confusion"
+        if self.dictionary is None or self._dict_word(tok):
+            return tok, None
+        general = self._general_fix(tok, generic=not (in_compound or before_hyphen))
+        return general if general else (tok, None)
+
+    def _clearly_better(self, tok: str, fixed: str) -> bool:
+        """Whether a lexicon word one confusion away should replace `tok`, which may be a real word."""
+        d = self.dictionary
+        z_tok = max(d.zipf(tok), d.zipf(tok.lower()))
+        if z_tok == 0.0 and not self._dict_word(tok):
+            return True
+        if d.name == "hunspell":
+            return False  # no frequencies: a word Hunspell accepts is left alone
+        return max(d.zipf(fixed), d.zipf(fixed.lower()), 4.0) - z_tok >= STAGE1_MIN_ZIPF_GAP
+
+    # -- stage 2: a word neither the lexicon nor the dictionary knows ------------------------------
+    def _general_fix(self, tok: str, generic: bool = True) -> tuple[str, str] | None:
+        """The clearly best OCR-aware candidate for an unknown word, as (word, reason), else None.
+
+        Candidates: up to two OCR-typical edits (`_OCR_EDITS`), a missing or doubled letter, in
+        long words one letter added or dropped anywhere, and the dictionary's own suggestions.
+        A candidate must be a word (lexicon, dictionary, or a compound of known parts); its score is
+        its edit cost minus a bonus for lexicon words and for frequency. The word stays when the
+        best candidate does not beat the second by `CLEAR_MARGIN`.
+        """
+        key = (tok, generic)  # no letter is added at the end of "Verstetig-" or "Kinder-"
+        if key in self._general_cache:
+            return self._general_cache[key]
+        result = None
+        low = tok.lower()
+        if len(low) >= 4 and sum(c.isalpha() for c in low) >= len(low) - 1:
+            scored: dict[str, float] = {}
+            strong: set[str] = set()  # words proper, not just compounds of dictionary parts
+            for cand, cost in self._candidates(low, strong, generic):
+                if cost > MAX_FIX_COST or cand == low or cand in scored:
+                    continue
+                bonus = self._validity(cand, lookup=cost <= 1.5)
+                if bonus is None or (cost >= GENERIC_EDIT_COST and cand not in self._forms
+                                     and self._compound(cand) is None):
+                    continue  # a letter added or dropped anywhere: only towards a lexicon word
+                score = cost - bonus
+                if bonus > PART_COMPOUND_BONUS:
+                    strong.add(cand)
+                if score < scored.get(cand, float("inf")):
+                    scored[cand] = score
+            if strong:  # a word proper beats any mere compound of dictionary parts
+                scored = {c: v for c, v in scored.items() if c in strong}
+            if scored:
+                ranked = sorted(scored.items(), key=lambda kv: kv[1])
+                best, best_score = ranked[0]
+                second = ranked[1][1] if len(ranked) > 1 else float("inf")
+                if second - best_score >= CLEAR_MARGIN:
+                    new = _recase(best, tok)
+                    if new is not None and new != tok:
+                        reason = "ocr-confusion" if _is_confusion_only(low, best) else "spelling"
+                        result = (new, reason)
+        self._general_cache[key] = result
+        return result
+
+    def _candidates(self, low: str, found: set[str], generic: bool = True) -> Iterator[tuple[str, float]]:
+        """Cheapest first; two-edit readings only when no one-edit reading is a word proper (`found`)."""
+        singles = list(_single_edits(low, generic=generic and len(low) >= MIN_GENERIC_LENGTH))
+        yield from singles
+        if self.dictionary is not None and len(low) >= MIN_GENERIC_LENGTH:
+            for cand in self.dictionary.suggest(low):
+                yield cand, GENERIC_EDIT_COST
+        if found or len(low) < MIN_TWO_EDIT_LENGTH:
+            return
+        for cand, cost in singles:
+            if cost + 0.75 > MAX_FIX_COST or cost >= GENERIC_EDIT_COST:
+                continue
+            for cand2, cost2 in _single_edits(cand, generic=False):
+                yield cand2, cost + cost2
+
+    def _validity(self, cand: str, lookup: bool = True) -> float | None:
+        """None when `cand` (lower case) is no word; else its bonus (lexicon, frequency).
+
+        `lookup=False` spares Hunspell's slow lookup (it tries every compound split of an unknown
+        word) for the many expensive candidates; they must then be lexicon words, stems or compounds.
+        """
+        hit = self._valid_cache.get(cand, "")
+        if hit != "" and (hit is not None or not lookup or self._valid_looked_up.get(cand, False)):
+            return hit
+        self._valid_looked_up[cand] = lookup
+        bonus = None
+        if cand in self._forms or self._compound(cand) is not None:
+            bonus = LEXICON_BONUS + FREQ_WEIGHT * self._zipf_or(cand, 3.0)
+        elif self.dictionary is not None:
+            d = self.dictionary
+            if d.name == "hunspell":
+                cap = cand[:1].upper() + cand[1:]
+                if cand in d.parts() or (lookup and (d.is_word(cand) or d.is_word(cap))):
+                    bonus = FREQ_WEIGHT * 3.0
+                elif len(cand) >= 2 * DICT_MIN_PART and self._part_compound(cand):
+                    bonus = PART_COMPOUND_BONUS
+            else:
+                z = d.zipf(cand)
+                if z >= WORDFREQ_MIN_WORD:
+                    bonus = FREQ_WEIGHT * z
+                elif len(cand) >= 2 * DICT_MIN_PART and self._part_compound(cand):
+                    bonus = PART_COMPOUND_BONUS
+        self._valid_cache[cand] = bonus
+        return bonus
+
+    def _zipf_or(self, word: str, default: float) -> float:
+        if self.dictionary is None or self.dictionary.name != "wordfreq":
+            return default
+        return self.dictionary.zipf(word) or default
+
+    def _part_compound(self, low: str) -> bool:
+        """A compound whose parts are lexicon words or common dictionary words (with Fugen-s etc.)."""
+        hit = self._part_compound_cache.get(low)
+        if hit is not None:
+            return hit
+        self._part_compound_cache[low] = False
+        parts = self.dictionary.parts() if self.dictionary is not None else frozenset()
+        found = False
+        for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+            tail = low[i:]
+            tail_ok = self._part_ok(tail) or (len(tail) >= DICT_MIN_PART and tail in parts)
+            if not tail_ok and (len(tail) < 2 * MIN_COMPOUND_PART or not self._part_compound(tail)):
+                continue
+            head = low[:i]
+            for link in ("", "s", "n", "en", "es", "e"):
+                if link and not head.endswith(link):
+                    continue
+                stem = head[:len(head) - len(link)] if link else head
+                if link in ("s", "es") and stem[-1:] in "sßxz":
+                    continue  # no Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung"
+                if (len(stem) >= MIN_COMPOUND_PART and self._part_ok(stem)) or \
+                        (len(stem) >= DICT_MIN_PART and stem in parts):
+                    found = True
+                    break
+            if found:
+                break
+        self._part_compound_cache[low] = found
+        return found
 
     def _ocr_fix(self, tok: str, sentence_start: bool = False) -> str | None:
         """The one known word a single typical OCR confusion away from `tok`, else None."""
@@ -430,7 +776,7 @@ class Normaliser:
         found = None
         for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
             tail = low[i:]
-            if tail in self._forms:
+            if self._part_ok(tail):
                 rest = [tail]
             elif len(tail) >= 2 * MIN_COMPOUND_PART:
                 rest = self._compound(tail)
@@ -443,13 +789,20 @@ class Normaliser:
                 if link and not head.endswith(link):
                     continue
                 stem = head[:len(head) - len(link)] if link else head
-                if len(stem) >= MIN_COMPOUND_PART and stem in self._forms:
+                if link in ("s", "es") and stem[-1:] in "sßxz":
+                    continue
+                if len(stem) >= MIN_COMPOUND_PART and self._part_ok(stem):
                     found = [stem, *rest]
                     break
             if found:
                 break
         self._compound_cache[low] = found
         return found
+
+    def _part_ok(self, low: str) -> bool:
+        """A lexicon word that may be part of a compound: short parts only as nouns ("Rat", not "dem")."""
+        forms = self._forms.get(low)
+        return forms is not None and (len(low) >= 4 or any(f[:1].isupper() for f in forms))
 
     # -- block capitals ----------------------------------------------------------------------------
     @staticmethod
@@ -482,6 +835,45 @@ class Normaliser:
         if first:
             new = new[:1].upper() + new[1:]
         return (new, "case") if new != tok else (tok, None)
+
+
+def _single_edits(low: str, generic: bool) -> Iterator[tuple[str, float]]:
+    """One OCR-typical edit of `low`; with `generic`, also one letter added or dropped anywhere."""
+    for wrong, right, cost in _OCR_EDITS:
+        start = low.find(wrong)
+        while start >= 0:
+            yield low[:start] + right + low[start + len(wrong):], cost
+            start = low.find(wrong, start + 1)
+    for i, ch in enumerate(low):
+        if not ch.isalpha():
+            continue
+        if low[i - 1:i] != ch and low[i + 1:i + 2] != ch:  # never three in a row
+            yield low[:i] + ch + low[i:], 1.0 if ch in _DOUBLED else GENERIC_EDIT_COST  # "Stadteil"
+        elif low[i + 1:i + 2] == ch:
+            yield low[:i] + low[i + 1:], 1.0  # "Bahnn", "Daueeraufgabe"
+    if generic:  # the card's edge: a last letter lost or added ("Regelfinanzierun")
+        for ch in _LETTERS:
+            yield low + ch, GENERIC_EDIT_COST
+        yield low[:-1], GENERIC_EDIT_COST
+
+
+def _is_confusion_only(low: str, best: str) -> bool:
+    """Whether `best` differs from `low` only by look-alike letters (else the fix is a spelling fix)."""
+    confusable = {frozenset(p) for p in (("u", "ü"), ("o", "ö"), ("a", "ä"), ("b", "ß"), ("1", "l"), ("1", "i"),
+                                          ("l", "i"), ("0", "o"), ("c", "e"), ("h", "b"), ("f", "t"), ("n", "m"),
+                                          ("y", "g"), ("n", "u"), ("n", "h"), ("i", "t"))}
+    if len(low) != len(best):
+        return ("rn" in low and low.replace("rn", "m") == best) or ("ii" in low and low.replace("ii", "ü") == best)
+    return all(a == b or frozenset((a, b)) in confusable for a, b in zip(low, best))
+
+
+def _recase(cand: str, tok: str) -> str | None:
+    """Write a lower-case candidate the way the token was written (capitals, capitalised, small)."""
+    if tok.isupper() and len(tok) > 1:
+        return None if "ß" in cand else cand.upper()
+    if tok[:1].isupper():
+        return cand[:1].upper() + cand[1:]
+    return cand
 
 
 def _dotted_key(s: str) -> str:
@@ -591,8 +983,8 @@ def _learnable(a: str, b: str, judge: Normaliser) -> bool:
         return False
     if a in judge._abbr_words or b in judge._abbr_words or a.lower() in judge._abbr_lower:
         return False
-    if judge.known(a):
-        return False
+    if judge.in_lexicon(a) or (judge.dictionary is not None and judge._dict_word(a, compounds=False)):
+        return False  # a real word ("Forderung"): changing it was context, not a misreading
     return fuzz.ratio(a.lower(), b.lower()) >= LEARN_MIN_SIMILARITY
 
 

@@ -1,0 +1,236 @@
+"""How far a minute writer can trust the normaliser: accuracy on noisy text, restraint on clean text, speed.
+
+Data (all built here, nothing downloaded):
+- noisy → clean pairs, synthetic: every line of bench/data/normalise-clean.txt, twice, through the
+  OCR noise model below (fixed seed): lost umlaut dots, rn/m, ß/B, l/I/1, e/c, h/b, t/f, missing or
+  doubled letters, card line breaks and broken hyphenation, "=>" for "→", stray spaces;
+- noisy → clean pairs from photos: 10 boards rendered by samples.generate.write_board, read by
+  cardscan.api.scan_photo, each card's raw OCR paired with its ground truth (cached in
+  bench/data/normalise-ocr-pairs.json; `--refresh-ocr` renders and reads them again, ~2 minutes);
+- clean text: bench/data/normalise-clean.txt as it is (any word changed is a false correction).
+
+Targets are compared with abbreviations kept (expand_abbreviations=False), since the clean text is
+written with the card's own abbreviations. A photo's ground truth is brought into the same layout
+(one line, "→", spaced "+") by a Normaliser without lexicon and dictionary; cards written in block
+capitals are compared case-folded (their truth is the capitals, the normaliser writes nouns).
+
+Usage:  .venv/bin/python bench/normalise_eval.py [--dictionaries none,hunspell,wordfreq] [--refresh-ocr]
+Writes bench/results/normalise_eval.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cardscan.evaluate import char_errors, flat_text  # noqa: E402
+from cardscan.normalise import Normaliser  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+CLEAN_FILE = DATA / "normalise-clean.txt"
+OCR_PAIRS_FILE = DATA / "normalise-ocr-pairs.json"
+RESULTS = ROOT / "bench" / "results" / "normalise_eval.json"
+SEED = 6
+CHANGING = ("ocr-confusion", "spelling", "case", "abbreviation")  # edits that change a word
+
+
+# --- the OCR noise model ------------------------------------------------------------------------------
+# (clean, noisy, weight): what Tesseract does to marker writing on cards, most frequent first.
+WORD_NOISE = (
+    ("ü", "u", 6), ("ü", "ii", 2), ("ä", "a", 4), ("ö", "o", 4), ("Ü", "U", 2), ("Ö", "O", 2), ("Ä", "A", 1),
+    ("ß", "B", 3), ("m", "rn", 3), ("rn", "m", 1), ("l", "1", 1), ("I", "l", 2), ("e", "c", 2), ("b", "h", 2),
+    ("t", "f", 2), ("n", "m", 1), ("tt", "t", 2), ("ss", "s", 1), ("nn", "n", 1), ("mm", "m", 1),
+)
+
+
+def noisy_word(word: str, rng: random.Random) -> str:
+    options = [(c, n, w) for c, n, w in WORD_NOISE if c in word]
+    kinds = ["confusion"] * 6 + ["double", "drop-last"] if options else ["double", "drop-last"]
+    kind = rng.choice(kinds)
+    if kind == "confusion":
+        clean, noisy, _ = rng.choices(options, weights=[w for *_, w in options])[0]
+        starts = [i for i in range(len(word)) if word.startswith(clean, i)]
+        i = rng.choice(starts)
+        return word[:i] + noisy + word[i + len(clean):]
+    if kind == "double":  # a letter read twice
+        i = rng.randrange(1, len(word))
+        return word[:i] + word[i] + word[i:]
+    return word[:-1] if len(word) > 7 else word  # last letter lost at the card's edge
+
+
+def noisy_line(line: str, rng: random.Random, word_rate: float = 0.18) -> str:
+    """One clean line as OCR might return it: a few misread words, card line breaks, variant symbols."""
+    words = line.split(" ")
+    out = []
+    for w in words:
+        core = w.strip(".,:;!?()")
+        if len(core) >= 4 and core.isalpha() and rng.random() < word_rate:
+            w = w.replace(core, noisy_word(core, rng), 1)
+        out.append(w)
+    # line breaks where a card's line would end, sometimes inside a long word with a hyphen
+    pieces = []
+    for i, w in enumerate(out):
+        if len(w) >= 12 and w.isalpha() and rng.random() < 0.12:
+            cut = rng.randrange(4, len(w) - 3)
+            w = w[:cut] + "-\n" + w[cut:]
+        pieces.append(w)
+        if i < len(out) - 1:
+            pieces.append(rng.choices([" ", "\n", "  "], weights=[6, 3, 1])[0])
+    text = "".join(pieces)
+    if "→" in text and rng.random() < 0.7:
+        text = text.replace("→", rng.choice(["=>", "->", "-->"]))
+    return text
+
+
+def load_clean() -> list[str]:
+    return [ln.strip() for ln in CLEAN_FILE.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+
+
+def synthetic_pairs(clean: list[str], copies: int = 2) -> list[tuple[str, str]]:
+    rng = random.Random(SEED)
+    return [(noisy_line(line, rng), line) for _ in range(copies) for line in clean]
+
+
+# --- pairs from photos ----------------------------------------------------------------------------------
+def ocr_pairs(refresh: bool = False, boards: int = 10) -> list[dict]:
+    """Raw OCR of rendered boards against their ground truth (cached: rendering and OCR take minutes)."""
+    if OCR_PAIRS_FILE.exists() and not refresh:
+        return json.loads(OCR_PAIRS_FILE.read_text(encoding="utf-8"))["pairs"]
+    import tempfile
+
+    from cardscan.api import scan_photo
+    from cardscan.evaluate import match
+    from samples.generate import write_board
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(boards):
+            tier = ("easy", "medium")[k % 2]
+            seed = 2000 + k
+            path = write_board(tmp, f"board-{k}", seed, tier)
+            truth = json.loads((Path(tmp) / f"board-{k}.truth.json").read_text(encoding="utf-8"))
+            scan = scan_photo(path)
+            for i, j, _ in match([c.polygon for c in scan.cards], [c["polygon"] for c in truth["cards"]]):
+                rows.append({"board": f"{tier}-{seed}", "raw": scan.cards[i].raw_text,
+                             "truth": truth["cards"][j]["text"]})
+            print(f"  board {k + 1}/{boards}: {len(scan.cards)} cards read", file=sys.stderr)
+    OCR_PAIRS_FILE.write_text(json.dumps({"about": "raw OCR of samples.generate boards (seeds 2000-2009, "
+                                                   "easy/medium) against ground truth; see bench/normalise_eval.py",
+                                          "pairs": rows}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return rows
+
+
+# --- metrics ------------------------------------------------------------------------------------------------
+def evaluate(dictionary: str, synthetic: list[tuple[str, str]], photos: list[dict], clean: list[str]) -> dict:
+    t0 = time.perf_counter()
+    n = Normaliser(dictionary=None if dictionary == "none" else dictionary)
+    n.normalise("Warmlaufen Stadteilzentrum Kornmunikation")  # loads the dictionary (lazy)
+    if n.dictionary is not None:
+        n.dictionary.parts(), n.dictionary.suggest("warmlaufenn")
+    load_s = time.perf_counter() - t0
+    n = Normaliser(dictionary=n.dictionary)  # fresh caches for the timing; the loaded dictionary is shared
+    layout_only = Normaliser(lexicon=None, dictionary=None)
+
+    words = 0
+    t0 = time.perf_counter()
+    syn_out = [n.normalise(noisy, expand_abbreviations=False) for noisy, _ in synthetic]
+    photo_out = [n.normalise(p["raw"], expand_abbreviations=False) for p in photos]
+    clean_out = [n.normalise(line, expand_abbreviations=False) for line in clean]
+    elapsed = time.perf_counter() - t0
+    words = sum(len(x.split()) for x, _ in synthetic) + sum(len(p["raw"].split()) for p in photos) + \
+        sum(len(x.split()) for x in clean)
+
+    syn_right = sum(out.text == target for out, (_, target) in zip(syn_out, synthetic))
+    syn_noisy_right = sum(flat_text(noisy) == target for noisy, target in synthetic)
+    misses = [(noisy, out.text, target) for out, (noisy, target) in zip(syn_out, synthetic) if out.text != target]
+
+    photo_right = errors_before = errors_after = chars = 0
+    for p, out in zip(photos, photo_out):
+        target = layout_only.normalise(p["truth"], expand_abbreviations=False).text
+        raw, got = flat_text(p["raw"]), out.text
+        if p["truth"].isupper():
+            target, raw, got = target.casefold(), raw.casefold(), got.casefold()
+        photo_right += got == target
+        errors_before += char_errors(raw, target)
+        errors_after += char_errors(got, target)
+        chars += len(target)
+
+    clean_words = sum(len(line.split()) for line in clean)
+    false = [(e.original, e.replacement) for out in clean_out for e in out.edits if e.reason in CHANGING]
+    clean_changed = sum(out.text != line for out, line in zip(clean_out, clean))
+
+    return {
+        "dictionary": dictionary,
+        "synthetic_lines": len(synthetic),
+        "synthetic_exact_pct": round(100 * syn_right / len(synthetic), 1),
+        "synthetic_exact_pct_before": round(100 * syn_noisy_right / len(synthetic), 1),
+        "photo_lines": len(photos),
+        "photo_exact_pct": round(100 * photo_right / max(1, len(photos)), 1),
+        "all_noisy_exact_pct": round(100 * (syn_right + photo_right) / (len(synthetic) + len(photos)), 1),
+        "photo_cer_before": round(errors_before / max(1, chars), 4),
+        "photo_cer_after": round(errors_after / max(1, chars), 4),
+        "clean_words": clean_words,
+        "false_corrections": len(false),
+        "false_correction_pct_of_words": round(100 * len(false) / clean_words, 2),
+        "clean_lines_changed": clean_changed,
+        "words_per_second": round(words / elapsed),
+        "load_seconds": round(load_s, 2),
+        "false_correction_examples": false[:20],
+        "synthetic_misses_examples": misses[:25],
+    }
+
+
+def _hunspell_available() -> bool:
+    import importlib.util
+
+    from cardscan.normalise import HUNSPELL_PATH
+
+    return importlib.util.find_spec("spylls") is not None and HUNSPELL_PATH.with_suffix(".dic").exists()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dictionaries", default="none,hunspell,wordfreq",
+                        help="comma-separated: none (domain lexicon only), hunspell, wordfreq")
+    parser.add_argument("--refresh-ocr", action="store_true", help="render and read the 10 boards again")
+    parser.add_argument("--verbose", action="store_true", help="print misses and false corrections")
+    args = parser.parse_args(argv)
+
+    clean = load_clean()
+    synthetic = synthetic_pairs(clean)
+    photos = ocr_pairs(args.refresh_ocr)
+    results = []
+    for name in (d.strip() for d in args.dictionaries.split(",") if d.strip()):
+        if name == "hunspell" and not _hunspell_available():
+            print("hunspell: skipped (needs `apt-get install hunspell-de-de` and `pip install spylls`)")
+            continue
+        results.append(evaluate(name, synthetic, photos, clean))
+
+    cols = ("dictionary", "synthetic_exact_pct", "photo_exact_pct", "all_noisy_exact_pct", "photo_cer_before",
+            "photo_cer_after", "false_correction_pct_of_words", "words_per_second", "load_seconds")
+    print(f"{len(synthetic)} synthetic noisy lines, {len(photos)} photo cards, "
+          f"{results[0]['clean_words'] if results else 0} clean words")
+    print(" | ".join(cols))
+    for r in results:
+        print(" | ".join(str(r[c]) for c in cols))
+        if args.verbose:
+            for f in r["false_correction_examples"]:
+                print("   false:", f)
+            for m in r["synthetic_misses_examples"]:
+                print("   miss:", m)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"seed": SEED, "results": results}, ensure_ascii=False, indent=1) + "\n",
+                       encoding="utf-8")
+    print(f"written: {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
