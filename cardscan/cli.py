@@ -76,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help='Dask statt lokaler Prozesse: "local" oder eine Adresse wie tcp://rechner:8786')
     p.add_argument("--embedder", default="minilm", help="Einbettungsmodell für Themen: minilm (Standard), tfidf, oder Pfad")
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("serve", help="die Web-Seite für Moderatorinnen starten: Fotos hochladen, prüfen, "
+                                     "korrigieren, Protokoll herunterladen")
+    p.add_argument("--data", default="cardscan-daten", metavar="ORDNER",
+                   help="Ordner für Korpus, Fotos und Korrekturen (Standard: ./cardscan-daten)")
+    p.add_argument("--port", type=int, default=8765, help="Port (Standard: 8765)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="Adresse (Standard: nur dieser Rechner); andere Adressen brauchen --password")
+    p.add_argument("--password", default=None, help="Passwort für die Seite (auch über CARDSCAN_PASSWORD)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -194,6 +204,16 @@ def _open_text(path: str):
         return p.open(encoding="utf-8")
     except OSError as exc:
         raise BadInputFile(p, f"kann nicht gelesen werden ({exc.strerror})") from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from cardscan.web import serve
+
+    try:
+        serve(args.data, host=args.host, port=args.port, password=args.password)
+    except KeyboardInterrupt:
+        pass
+    return ExitCode.ok
 
 
 def main(argv: list[str] | None = None) -> int:

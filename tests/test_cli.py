@@ -15,7 +15,7 @@ def run(*args):
 def test_help_is_fast_and_lists_commands():
     code, out, _ = run("--help")
     assert code == 0
-    for command in ("minutes", "scan", "normalise", "themes"):
+    for command in ("minutes", "scan", "normalise", "themes", "eval", "batch", "serve"):
         assert command in out
 
 
@@ -51,3 +51,9 @@ def test_batch_of_only_bad_inputs_writes_nothing_and_exits_1(tmp_path):
 def test_bad_legend_is_a_config_error(tmp_path, capsys):
     assert main(["minutes", str(tmp_path), "-o", str(tmp_path / "o"), "--legend", "türkis=Gruppe 1"]) == 4
     assert "türkis" in capsys.readouterr().err
+
+
+def test_serve_on_the_network_without_password_is_refused_in_one_line(tmp_path):
+    code, _, err = run("serve", "--data", str(tmp_path / "d"), "--host", "0.0.0.0", "--port", "0")
+    assert code == 2
+    assert "Passwort" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

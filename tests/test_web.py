@@ -438,8 +438,7 @@ def _free_port() -> int:
 
 
 def start_server(data: Path, port: int, extra_env=None) -> subprocess.Popen:
-    code = f"from cardscan.web import serve; serve({str(data)!r}, port={port})"
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env={**os.environ, **(extra_env or {})},
+    proc = subprocess.Popen([sys.executable, "-m", "cardscan", "serve", "--data", str(data), "--port", str(port)], cwd=REPO, env={**os.environ, **(extra_env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
