@@ -401,6 +401,17 @@ def _layout(raw: str) -> tuple[str, list[int], list[Edit]]:
 
 
 # --- the normaliser ---------------------------------------------------------------------------------
+def _head_stems(head: str):
+    """The first part of a compound without its linking element: Verstetigung|s|phase, Kinder|n|…"""
+    for link in ("", "s", "n", "en", "es", "e"):
+        if link and not head.endswith(link):
+            continue
+        stem = head[:len(head) - len(link)] if link else head
+        if link in ("s", "es") and stem[-1:] in "sßxz":
+            continue  # no Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung"
+        yield stem
+
+
 class Normaliser:
     """Holds the loaded tables (abbreviations, lexicon, learned user lexicon) for a batch of cards.
 
@@ -707,12 +718,7 @@ class Normaliser:
             if not tail_ok and (len(tail) < 2 * MIN_COMPOUND_PART or not self._part_compound(tail)):
                 continue
             head = low[:i]
-            for link in ("", "s", "n", "en", "es", "e"):
-                if link and not head.endswith(link):
-                    continue
-                stem = head[:len(head) - len(link)] if link else head
-                if link in ("s", "es") and stem[-1:] in "sßxz":
-                    continue  # no Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung"
+            for stem in _head_stems(head):
                 if (len(stem) >= MIN_COMPOUND_PART and self._part_ok(stem)) or \
                         (len(stem) >= DICT_MIN_PART and stem in parts):
                     found = True
@@ -785,12 +791,7 @@ class Normaliser:
             else:
                 continue
             head = low[:i]
-            for link in ("", "s", "n", "en", "es", "e"):
-                if link and not head.endswith(link):
-                    continue
-                stem = head[:len(head) - len(link)] if link else head
-                if link in ("s", "es") and stem[-1:] in "sßxz":
-                    continue
+            for stem in _head_stems(head):
                 if len(stem) >= MIN_COMPOUND_PART and self._part_ok(stem):
                     found = [stem, *rest]
                     break
