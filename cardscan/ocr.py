@@ -21,7 +21,10 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 TARGET_LETTER_HEIGHT = 40  # px; Tesseract's LSTM is most accurate around 30–50 px capitals
 BLANK_PAPER_LEVEL = 185  # after flattening, paper is ~255; ink goes well below this
 FAINT_LEVEL = 200  # after stretching, ink is near 0; shadows and grain above this become paper
+NOISY_PAPER_GRAIN = 6.0  # grain (robust σ of flattened paper) above which a crop is smoothed first
+PAPER_GRAIN_CUT = 3.0  # ink must be this many grain σ darker than the paper
 RETRY_CONFIDENCE = 0.4  # cards read less surely than this are read a second time in sparse-text mode
+RETRY_MARGIN = 0.1  # ... and the second reading counts only if it is clearly surer (sparse mode also "finds" noise)
 SPECK_CONFIDENCE = 0.6  # one- or two-character words below this are specks, not writing
 
 
@@ -65,11 +68,18 @@ def prepare_crop(rgb: np.ndarray) -> PreparedCrop:
     background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     background = cv2.GaussianBlur(background, (0, 0), k / 4)
     flat = np.clip(grey.astype(np.float32) / np.maximum(background.astype(np.float32), 1) * 255, 0, 255).astype(np.uint8)
+    # Paper level and its grain (robust: ink is a minority of the card). In low light the grain is
+    # coarse; smooth it first, and count as ink only what is clearly darker than grainy paper.
+    paper, grain = _paper_and_grain(flat)
+    if grain > NOISY_PAPER_GRAIN:
+        flat = cv2.medianBlur(flat, 3)
+        paper, grain = _paper_and_grain(flat)
+    paper_floor = min(255.0, paper - PAPER_GRAIN_CUT * max(grain, 1.0))
     darkest = float(np.percentile(flat, 0.5))
-    if darkest > BLANK_PAPER_LEVEL:  # no ink at all: stretching would turn paper grain into "letters"
+    if darkest > min(BLANK_PAPER_LEVEL, paper_floor - 10):  # no ink: stretching would make grain into "letters"
         flat[:] = 255
     else:
-        flat = np.clip((flat.astype(np.float32) - darkest) * (255 / (255 - darkest)), 0, 255).astype(np.uint8)
+        flat = np.clip((flat.astype(np.float32) - darkest) * (255 / (paper_floor - darkest)), 0, 255).astype(np.uint8)
         # Marker ink is the darkest thing on a card; pin shadows, card edges and paper grain are only
         # half as dark. Whiten them so Tesseract does not read a pin's shadow as "J" or "9".
         flat[flat > FAINT_LEVEL] = 255
@@ -83,6 +93,11 @@ def prepare_crop(rgb: np.ndarray) -> PreparedCrop:
     pad = TARGET_LETTER_HEIGHT // 2
     image = cv2.copyMakeBorder(flat, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     return PreparedCrop(image=image, scale=scale, pad=pad)
+
+
+def _paper_and_grain(flat: np.ndarray) -> tuple[float, float]:
+    paper = float(np.median(flat))
+    return paper, 1.4826 * float(np.median(np.abs(flat.astype(np.float32) - paper)))
 
 
 def _is_light_on_dark(rgb: np.ndarray) -> bool:
@@ -150,10 +165,6 @@ def _is_pin_line(line: list[Word]) -> bool:
     return len(text) == 1 or (len(text) == 2 and not text.isalnum())
 
 
-def _score(reading: Reading) -> float:
-    return reading.confidence * min(len(reading.text.strip()), 40)
-
-
 def _is_speck(word: Word) -> bool:
     text = word.text.strip()
     if not text:
@@ -187,7 +198,7 @@ class TesseractReader:
             # Thin handwriting sometimes defeats the block layout; sparse-text mode finds it.
             unsure = [i for i, r in enumerate(readings) if r.confidence < RETRY_CONFIDENCE]
             for i, again in zip(unsure, self.read_images([images[i] for i in unsure], psm=self.retry_psm)):
-                if _score(again) > _score(readings[i]):
+                if again.text.strip() and again.confidence > readings[i].confidence + RETRY_MARGIN:
                     readings[i] = again
         return readings
 
