@@ -1,0 +1,179 @@
+"""How well do themes match what a person would say? Labelled cards in, a table and JSON out.
+
+Data: bench/data/themes-labelled.csv (workshop, text, theme; rules in bench/data/themes-labelling.md).
+Three "workshops": verstetigung (the real group summary; the catalogue was first written from this
+text, so it is *seen*), kiez-a (samples, the DEV set: thresholds are chosen on it) and kiez-b
+(samples, HELD OUT: nothing is tuned on it).
+
+For every embedding/lexical combination (embedder × keyword bonus on/off) and workshop:
+  (a) unsupervised   KMeans on the card vectors with k = the number of gold themes (an oracle k)
+  (b) guided         ThemeModel with the catalogue (nearest theme, the rest clustered/discovered)
+  (c) guided+learnt  as (b) plus the classifier trained (train_from_corrections) on the corrections
+                     of the *other* workshops: every card there decided by a person
+Metrics: accuracy (catalogue names must match exactly; discovered themes and clusters are matched
+one-to-one to the remaining gold themes, Hungarian), adjusted Rand index, NMI.
+
+Run:  .venv/bin/python bench/themes_eval.py [--quick]   (writes bench/results/themes_eval.json)
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cardscan.embed import get_embedder  # noqa: E402
+from cardscan.themes import OTHER, ThemeModel, load_catalogue, train_from_corrections  # noqa: E402
+
+DATA = ROOT / "bench" / "data" / "themes-labelled.csv"
+RESULTS = ROOT / "bench" / "results" / "themes_eval.json"
+CACHE = ROOT / ".cache" / "embeddings"
+DEV, HELD_OUT = "kiez-a", "kiez-b"
+EMBEDDERS = ["tfidf", "lemmas", "compounds", "minilm", "use", "e5", "tfidf+compounds", "minilm+compounds",
+             "use+compounds", "e5+lemmas", "e5+compounds"]
+QUICK = ["e5+compounds"]
+
+
+def load_data() -> dict[str, list[tuple[str, str]]]:
+    workshops: dict[str, list[tuple[str, str]]] = {}
+    with open(DATA, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(row for row in handle if not row.startswith("#")):
+            workshops.setdefault(row["workshop"], []).append((row["text"], row["theme"]))
+    return workshops
+
+
+def accuracy(gold: list[str], pred: list[str], fixed: set[str]) -> float:
+    """Exact for catalogue names (``fixed``) and "Sonstiges"; other predicted labels (discovered themes,
+    clusters) are matched one-to-one to the gold labels that are not catalogue names."""
+    from scipy.optimize import linear_sum_assignment
+
+    free_pred = sorted({p for p in pred if p not in fixed and p != OTHER})
+    free_gold = sorted({g for g in gold if g not in fixed and g != OTHER})
+    mapping = {}
+    if free_pred and free_gold:
+        counts = np.zeros((len(free_pred), len(free_gold)))
+        for g, p in zip(gold, pred):
+            if p in free_pred and g in free_gold:
+                counts[free_pred.index(p), free_gold.index(g)] += 1
+        rows, cols = linear_sum_assignment(-counts)
+        mapping = {free_pred[r]: free_gold[c] for r, c in zip(rows, cols)}
+    return float(np.mean([mapping.get(p, p) == g for g, p in zip(gold, pred)]))
+
+
+def scores(gold, pred, fixed) -> dict:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    return {"accuracy": round(accuracy(gold, pred, fixed), 3), "ari": round(float(adjusted_rand_score(gold, pred)), 3),
+            "nmi": round(float(normalized_mutual_info_score(gold, pred)), 3)}
+
+
+def make_embedder(name: str):
+    return get_embedder(name, cache_dir=CACHE, extra_words=[w for t in load_catalogue() for w in " ".join(t.keywords).split()])
+
+
+def unsupervised(name: str, texts: list[str], k: int) -> list[str]:
+    from sklearn.cluster import KMeans
+
+    embedder = make_embedder(name)
+    if embedder.fitted_on_corpus:
+        embedder.fit(texts)
+    vectors = embedder.encode(texts)
+    labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(vectors)
+    return [f"cluster {label}" for label in labels]
+
+
+def guided(name: str, texts: list[str], keyword_weight: float, threshold: float | None, learned=None) -> list[str]:
+    model = ThemeModel(embedder=make_embedder(name), keyword_weight=keyword_weight, min_similarity=threshold,
+                       learned=learned)
+    return model.fit_assign(texts)
+
+
+def best_scores(name: str, texts: list[str], keyword_weight: float) -> np.ndarray:
+    model = ThemeModel(embedder=make_embedder(name), keyword_weight=keyword_weight, min_similarity=-10.0)
+    model.fit_assign(texts)
+    return model.scores_.max(axis=1)
+
+
+def choose_threshold(name: str, dev: list[tuple[str, str]], keyword_weight: float, fixed: set[str]) -> float:
+    """The threshold with the best guided accuracy on the DEV workshop; candidates are quantiles of the
+    cards' best scores there (0 % = everything to the catalogue … 30 % = the weakest 30 % rest)."""
+    texts, gold = [t for t, _ in dev], [g for _, g in dev]
+    best = best_scores(name, texts, keyword_weight)
+    candidates = sorted({round(float(np.quantile(best, q)), 4) for q in (0.0, 0.05, 0.1, 0.2, 0.3)})
+    results = []
+    for threshold in candidates:
+        pred = guided(name, texts, keyword_weight, threshold)
+        results.append((accuracy(gold, pred, fixed), -threshold, threshold))
+    return max(results)[2]
+
+
+def corrections_file(cards: list[tuple[str, str]], folder: Path) -> Path:
+    path = folder / "korrekturen.json"
+    path.write_text(json.dumps({"version": 1, "corrections": [{"text": t, "theme": g} for t, g in cards]},
+                               ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def dense_part(name: str) -> str | None:
+    first = name.split("+")[0]
+    return first if first in ("e5", "use", "minilm") else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only " + ", ".join(QUICK))
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    workshops = load_data()
+    fixed = {t.name for t in load_catalogue()}
+    combos = [(name, kw) for name in (QUICK if args.quick else EMBEDDERS) for kw in (0.0, 0.15)]
+    out = {"data": {w: len(c) for w, c in workshops.items()}, "dev": DEV, "held_out": HELD_OUT,
+           "catalogue": sorted(fixed), "results": []}
+    started = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        learned_paths = {}
+        for name, kw in combos:
+            threshold = choose_threshold(name, workshops[DEV], kw, fixed)
+            row = {"embedder": name, "keywords": kw > 0, "threshold": threshold, "workshops": {}}
+            for workshop, cards in workshops.items():
+                texts, gold = [t for t, _ in cards], [g for _, g in cards]
+                others = [c for w, cs in workshops.items() if w != workshop for c in cs]
+                key = (workshop, dense_part(name))
+                if key not in learned_paths:  # one classifier per held-out workshop and model, versioned
+                    folder = tmp / f"{workshop}-{dense_part(name)}"
+                    learned_paths[key] = train_from_corrections(corrections_file(others, tmp), folder,
+                                                                model=dense_part(name))
+                result = {
+                    "a_unsupervised": scores(gold, unsupervised(name, texts, len(set(gold))), set()),
+                    "b_guided": scores(gold, guided(name, texts, kw, threshold), fixed),
+                    "c_learnt": scores(gold, guided(name, texts, kw, threshold, learned_paths[key]), fixed),
+                }
+                row["workshops"][workshop] = result
+            out["results"].append(row)
+            w = row["workshops"]
+            print(f"{name:>18} kw={'on ' if kw else 'off'} th={threshold:6.3f} | "
+                  + " | ".join(f"{ws}: a {w[ws]['a_unsupervised']['accuracy']:.2f}/{w[ws]['a_unsupervised']['ari']:.2f}"
+                               f" b {w[ws]['b_guided']['accuracy']:.2f}/{w[ws]['b_guided']['ari']:.2f}"
+                               f" c {w[ws]['c_learnt']['accuracy']:.2f}/{w[ws]['c_learnt']['ari']:.2f}"
+                               for ws in (HELD_OUT, "verstetigung", DEV)), flush=True)
+    out["seconds"] = round(time.time() - started, 1)
+    print("\nacc/ARI per workshop; a = KMeans (oracle k), b = guided by the catalogue, c = b + classifier "
+          "learnt from the other workshops' corrections. Thresholds chosen on", DEV, "only;", HELD_OUT, "is held out.")
+    if not args.quick:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print("written", RESULTS.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()
