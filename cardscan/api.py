@@ -71,7 +71,7 @@ def _scan_or_problem(args: tuple[Path, dict[str, str], str, str]) -> Scan | Prob
 
 def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Workshop", question: str = "",
                   legend: str | dict[str, str] | None = None, progress: bool = False, themes: bool = True,
-                  embedder: str = "minilm", catalogue: str | Path | None = None, mode: str = "auto",
+                  embedder: str | None = None, catalogue: str | Path | None = None, mode: str = "auto",
                   ocr: str = "tesseract", workers: int | None = None,
                   on_problem: Callable[[Problem], None] | None = None, **metadata: str) -> Workshop:
     """Photos or folders in, a themed Workshop out. Bad photos are listed in `workshop.problems`."""
@@ -107,7 +107,7 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
     return workshop
 
 
-def assign_themes(workshop: Workshop, *, embedder: str = "minilm", catalogue: str | Path | None = None,
+def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue: str | Path | None = None,
                   corrections: str | Path | None = None) -> None:
     """Give every card a theme, looking at all cards of the workshop together.
 

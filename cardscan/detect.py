@@ -62,10 +62,11 @@ class CardDetector:
             board_lab = np.median(lab[ring], axis=0) if ring.any() else None
             if board_lab is not None and _delta_e(_cv_lab_to_cie(card_lab), _cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
                 continue
-            kept.append((quad, shape, paper))
-        gains = colour_stage.paper_balance(np.array([paper for *_, paper in kept])) if kept else np.ones(3)
+            kept.append((mask, quad, shape, paper, _cv_lab_to_cie(card_lab)))
+        kept = _join_split_cards(kept, lab)
+        gains = colour_stage.paper_balance(np.array([paper for _, _, _, paper, _ in kept])) if kept else np.ones(3)
         cards = []
-        for quad, shape, paper in kept:
+        for _, quad, shape, paper, _ in kept:
             lab_paper = colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains))
             name, dist = classify_colour(lab_paper, self.max_colour_distance)
             polygon = order_clockwise(quad / scale)
@@ -121,6 +122,54 @@ class CardDetector:
                 continue
             found.append((full.astype(bool), quad, shape))
         return _drop_nested(found)
+
+
+def _join_split_cards(regions: list, lab: np.ndarray) -> list:
+    """Join the two halves of a card that big writing and a pin cut in two.
+
+    A long word and the pin above it can form an unbroken line of edges from the top of a card to
+    its bottom, so the paper falls into two smooth regions. Two regions are one card when they have
+    the same paper colour, lie side by side, and together make one card-shaped outline of about
+    the size of the other cards (two real neighbours together are twice that).
+    """
+    import cv2
+
+    if len(regions) < 2:
+        return regions
+    areas = [float(cv2.contourArea(cv2.convexHull(q.astype(np.float32)))) for _, q, *_ in regions]
+    typical = float(np.percentile(areas, 75))  # a card's size; halves are the smaller ones
+    labs = [paper_lab for *_, paper_lab in regions]
+    joined, used = [], set()
+    for i in range(len(regions)):
+        if i in used:
+            continue
+        best = None
+        for j in range(i + 1, len(regions)):
+            if j in used or _delta_e(labs[i], labs[j]) > 8.0 or areas[i] + areas[j] > 1.5 * typical:
+                continue
+            union = regions[i][0] | regions[j][0]
+            contours, _ = cv2.findContours(union.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            hull = cv2.convexHull(np.vstack(contours))
+            hull_area = cv2.contourArea(hull)
+            if hull_area > 1.3 * typical or hull_area > 1.25 * (areas[i] + areas[j]):
+                continue  # not side by side
+            filled = np.zeros(union.shape, np.uint8)
+            cv2.drawContours(filled, [hull], -1, 1, thickness=-1)
+            between = filled.astype(bool) & ~union
+            if between.any() and _delta_e(_cv_lab_to_cie(np.median(lab[between], axis=0)), labs[i]) > 12.0:
+                continue  # what lies between them is board, not writing on the same paper
+            quad, shape = _fit_quad(hull)
+            if quad is None:
+                continue
+            best = (j, union, _grow(quad, 2.0), shape)
+            break
+        if best is None:
+            joined.append(regions[i])
+            continue
+        j, union, quad, shape = best
+        used.add(j)
+        joined.append((union, quad, shape, *regions[i][3:]))
+    return joined
 
 
 def _blank_outside_ellipse(crop: np.ndarray) -> np.ndarray:

@@ -527,7 +527,7 @@ def _single(name: str, cache_dir, extra_words) -> Embedder:
     return SentenceTransformerEmbedder(name, cache_dir=cache_dir)
 
 
-def get_embedder(name: str | Embedder = DEFAULT, *, cache_dir: str | Path | None = None,
+def get_embedder(name: str | Embedder | None = DEFAULT, *, cache_dir: str | Path | None = None,
                  extra_words: Iterable[str] = (), weight: float = 0.5) -> Embedder:
     """The embedding backend called ``name`` (see the module text); "A+B" puts two side by side.
 
@@ -536,6 +536,8 @@ def get_embedder(name: str | Embedder = DEFAULT, *, cache_dir: str | Path | None
     """
     if isinstance(name, Embedder):
         return name
+    if name is None:  # "the measured default"
+        name = DEFAULT
     if not isinstance(name, (str, Path)) or not str(name).strip():
         raise BadConfig(f"Einbettungsmodell {name!r}: unbekannt (e5, minilm, use, tfidf, lemmas, compounds, "
                         f"e5+compounds … oder ein Modellordner)")

@@ -70,3 +70,38 @@ def test_oval_card_crop_has_its_corners_painted_paper():
     out = _blank_outside_ellipse(crop)
     assert (out[:12, :20] == (250, 228, 80)).all()
     assert (out[45:55, 90:110] == (20, 20, 20)).all()
+
+
+def test_a_card_cut_in_two_by_its_writing_is_joined_but_neighbours_stay_apart():
+    from cardscan.detect import _join_split_cards
+
+    from cardscan.colour import srgb_to_lab
+
+    board, ink = (150, 110, 70), (20, 20, 30)
+    rgb = np.zeros((400, 600, 3), np.uint8)
+    rgb[:] = board
+
+    def region(x0, y0, x1, y1, paper=(250, 228, 80)):
+        rgb[y0:y1, x0:x1] = paper
+        mask = np.zeros((400, 600), bool)
+        mask[y0:y1, x0:x1] = True
+        quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+        return mask, quad, "rect", np.array(paper, float), srgb_to_lab(np.array(paper))
+
+    import cv2
+
+    left, right = region(20, 20, 97, 80), region(103, 20, 180, 80)  # one card, a pen stroke between
+    rgb[20:80, 97:103] = (250, 228, 80)  # the stroke and the paper beside it that the edge map ate
+    rgb[20:80, 99:101] = ink
+    below = region(20, 92, 180, 152)  # the next card of the column, same colour, a strip of board between
+    other = region(300, 20, 460, 80, paper=(246, 148, 52))
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    joined = _join_split_cards([left, right, below, other], lab)
+    assert len(joined) == 3
+    boxes = sorted(box(m) for m, *_ in joined)
+    assert boxes == [(20, 20, 180, 80), (20, 92, 180, 152), (300, 20, 460, 80)]
+
+
+def box(mask):
+    ys, xs = np.nonzero(mask)
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
