@@ -74,7 +74,34 @@ class Embedder:
         return f"{type(self).__name__}({self.name!r})"
 
 
-class TfidfEmbedder(Embedder):
+class _VectorizerEmbedder(Embedder):
+    """TF-IDF backends: fitted on the texts at hand, rows of unit length."""
+
+    fitted_on_corpus = True
+    _vectorizer = None
+
+    def _new_vectorizer(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def fit(self, texts: Iterable[str]) -> "_VectorizerEmbedder":
+        texts = [t for t in texts if t and t.strip()] or ["leer"]
+        self._vectorizer = self._new_vectorizer()
+        try:
+            self._vectorizer.fit(texts)
+        except ValueError:  # only stop words: keep a one-word vocabulary instead of failing
+            self._vectorizer.fit(texts + ["leer"])
+        return self
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if self._vectorizer is None:
+            self.fit(texts)
+        if not texts:
+            return np.zeros((0, len(self._vectorizer.vocabulary_)), dtype=np.float32)
+        return _normalise_rows(self._vectorizer.transform(texts).toarray())
+
+
+class TfidfEmbedder(_VectorizerEmbedder):
     """Character n-grams (3–5 letters inside word boundaries), sublinear TF-IDF, unit length.
 
     Character n-grams match "Anschlussfinanzierung" with "Finanzierung" and survive OCR slips
@@ -90,22 +117,11 @@ class TfidfEmbedder(Embedder):
         self.max_features = max_features
         self._vectorizer = None
 
-    def fit(self, texts: Iterable[str]) -> "TfidfEmbedder":
+    def _new_vectorizer(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        texts = [t for t in texts if t and t.strip()] or ["leer"]
-        self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, lowercase=True,
-                                           sublinear_tf=True, max_features=self.max_features, dtype=np.float32)
-        self._vectorizer.fit(texts)
-        return self
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if self._vectorizer is None:
-            self.fit(texts)
-        if not texts:
-            return np.zeros((0, len(self._vectorizer.vocabulary_)), dtype=np.float32)
-        return _normalise_rows(self._vectorizer.transform(texts).toarray())
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, lowercase=True,
+                               sublinear_tf=True, max_features=self.max_features, dtype=np.float32)
 
 
 # ---- German words: lemmas and compound parts -------------------------------------------------------
@@ -240,7 +256,7 @@ class GermanWords:
         return out
 
 
-class LexicalEmbedder(Embedder):
+class LexicalEmbedder(_VectorizerEmbedder):
     """Word TF-IDF over lemmas (``lemmas``) or lemmas plus compound parts (``compounds``).
 
     Exact German words are what people recognise a theme by ("Fonds", "Räume", "Gremium"); an
@@ -261,24 +277,10 @@ class LexicalEmbedder(Embedder):
             self._words = GermanWords(self.extra_words)
         return self._words.words(text, compounds=self.compounds)
 
-    def fit(self, texts: Iterable[str]) -> "LexicalEmbedder":
+    def _new_vectorizer(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        texts = [t for t in texts if t and t.strip()] or ["leer"]
-        self._vectorizer = TfidfVectorizer(analyzer=self.analyse, sublinear_tf=True, dtype=np.float32)
-        try:
-            self._vectorizer.fit(texts)
-        except ValueError:  # only stop words: keep a one-word vocabulary instead of failing
-            self._vectorizer.fit(texts + ["leer"])
-        return self
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if self._vectorizer is None:
-            self.fit(texts)
-        if not texts:
-            return np.zeros((0, len(self._vectorizer.vocabulary_)), dtype=np.float32)
-        return _normalise_rows(self._vectorizer.transform(texts).toarray())
+        return TfidfVectorizer(analyzer=self.analyse, sublinear_tf=True, dtype=np.float32)
 
 
 # ---- pretrained models, with an optional disk cache --------------------------------------------
