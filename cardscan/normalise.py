@@ -500,7 +500,7 @@ class Normaliser:
         raw = "" if text is None else text if isinstance(text, str) else str(text)
         clean, offsets, edits = _layout(raw)
         tokens = [(m.lastgroup, m.group(), m.start()) for m in self._token_re.finditer(clean)]
-        block_caps = self._is_block_caps(tokens)
+        block_caps = self._is_block_caps(tokens) and self._can_recase(tokens)
         out: list[str] = []
         first_word = True
         sentence_start = True  # a capitalised word here may be a lower-case word ("Fur alle" → "Für alle")
@@ -814,6 +814,16 @@ class Normaliser:
             return False
         caps = sum(1 for w in long_words if w.isupper())
         return caps >= 1 and caps / len(long_words) >= 0.7 and (len(long_words) >= 2 or len(long_words[0]) >= 5)
+
+    def _can_recase(self, tokens: list[tuple[str, str, int]]) -> bool:
+        """Re-case a block-capital card only when every capital word is known; half-converted cards
+        ("GELUNGENE Beispiele") read worse than capitals throughout."""
+        def known(word: str) -> bool:
+            fixed, reason = self._word(word, True)
+            return reason == "abbreviation" or bool(self._forms.get(fixed.lower()))
+
+        return all(known(t) for k, t, _ in tokens
+                   if k == "word" and t.isupper() and len(t) >= MIN_FIX_LENGTH and t not in self._abbr_words)
 
     def _case(self, tok: str, first: bool) -> tuple[str, str | None]:
         """A block-capital word the lexicon knows, written as the lexicon writes it."""

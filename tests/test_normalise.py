@@ -227,7 +227,7 @@ def test_block_capitals_get_the_lexicons_case():
     assert normalise("QM UND QR", expand_abbreviations=False).text == "QM und QR"
     assert normalise("Info an BVV").text == "Info an Bezirksverordnetenversammlung"
     assert normalise("TIERGARTEN MOABIT").text == "TIERGARTEN MOABIT"  # unknown words keep their capitals
-    assert normalise("MEHR FÜR MOABIT").text == "Mehr für MOABIT"
+    assert normalise("MEHR FÜR MOABIT").text == "MEHR FÜR MOABIT"  # all or nothing: never half converted
 
 
 # --- the Normaliser and the module API ---------------------------------------------------------
@@ -438,3 +438,12 @@ def test_importing_the_module_loads_no_dictionary():
             "print(sorted(m for m in ('wordfreq', 'symspellpy', 'spylls') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_block_capitals_are_recased_only_when_every_word_is_known():
+    from cardscan.normalise import Normaliser
+
+    n = Normaliser(dictionary=None)
+    assert n.normalise("MEHR TRANSPARENZ").text == "Mehr Transparenz"
+    # one word the lexicon does not know: the whole card stays in capitals, never half converted
+    assert n.normalise("GELUNGENE BEISPIELE").text == "GELUNGENE BEISPIELE"
