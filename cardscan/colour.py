@@ -109,16 +109,19 @@ def paper_balance(paper_rgbs: np.ndarray, prior: float = 2.0) -> np.ndarray:
     if len(papers) == 0:
         return np.ones(3)
     steps = np.exp(np.linspace(-0.45, 0.45, 31))
-    exposures = np.exp(np.linspace(0.0, 1.1, 9))
-    r, b, e = np.meshgrid(steps, steps, exposures, indexing="ij")
-    gains = np.stack([r * e, e, b * e], axis=-1).reshape(-1, 3)  # green is the reference channel
-    balanced = papers[None, :, :] * gains[:, None, :]  # (gains, cards, 3)
-    lab = srgb_to_lab(_to_srgb(balanced))
-    nearest = palette_distance(lab).min(-1)
-    cost = np.minimum(nearest, 30.0).sum(1) + prior * (np.log(r) ** 2 + np.log(b) ** 2).reshape(-1) * 100
-    clipped = (balanced > 1.0).any(-1).mean(1)  # exposure must not push papers past white
-    cost += clipped * 30.0 * len(papers)
-    return gains[int(np.argmin(cost))]
+    r, b = (g.reshape(-1) for g in np.meshgrid(steps, steps, indexing="ij"))
+    penalty = prior * (np.log(r) ** 2 + np.log(b) ** 2) * 100
+    best, best_cost = np.ones(3), np.inf
+    for e in np.exp(np.linspace(0.0, 1.1, 9)):  # one exposure at a time keeps memory small with 60 cards
+        gains = np.stack([r * e, np.full_like(r, e), b * e], axis=-1)  # green is the reference channel
+        balanced = papers[None, :, :] * gains[:, None, :]  # (gains, cards, 3)
+        nearest = palette_distance(srgb_to_lab(_to_srgb(balanced))).min(-1)
+        clipped = (balanced > 1.0).any(-1).mean(1)  # exposure must not push papers past white
+        cost = np.minimum(nearest, 30.0).sum(1) + penalty + clipped * 30.0 * len(papers)
+        i = int(np.argmin(cost))
+        if cost[i] < best_cost:
+            best, best_cost = gains[i], float(cost[i])
+    return best
 
 
 def apply_balance(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:
