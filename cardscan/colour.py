@@ -61,10 +61,15 @@ def parse_legend(spec: str | dict[str, str] | None) -> dict[str, str]:
     return legend
 
 
+def _linear(rgb: np.ndarray) -> np.ndarray:
+    """sRGB (0–255) to linear light (0–1)."""
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
 def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     """sRGB uint8/float (…,3) -> CIE Lab (D65), float64. Pure numpy so it works without cv2."""
-    c = np.asarray(rgb, dtype=np.float64) / 255.0
-    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    c = _linear(rgb)
     m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
     xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
     f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
@@ -75,11 +80,6 @@ def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
 
 
 PALETTE_LAB = {name: srgb_to_lab(np.array(rgb)) for name, rgb in PALETTE.items()}
-
-
-def _linear(rgb: np.ndarray) -> np.ndarray:
-    c = np.asarray(rgb, dtype=np.float64) / 255.0
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
 def _to_srgb(lin: np.ndarray) -> np.ndarray:

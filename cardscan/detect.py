@@ -58,11 +58,12 @@ class CardDetector:
         kept = []
         for mask, quad, shape in regions:
             card_lab, paper = _paper_colour(lab, small, mask)
+            card_lab = _cv_lab_to_cie(card_lab)
             ring = _ring(mask)
             board_lab = np.median(lab[ring], axis=0) if ring.any() else None
-            if board_lab is not None and _delta_e(_cv_lab_to_cie(card_lab), _cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
+            if board_lab is not None and _delta_e(card_lab, _cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
                 continue
-            kept.append((mask, quad, shape, paper, _cv_lab_to_cie(card_lab)))
+            kept.append((mask, quad, shape, paper, card_lab))
         kept = _join_split_cards(kept, lab)
         gains = colour_stage.paper_balance(np.array([paper for _, _, _, paper, _ in kept])) if kept else np.ones(3)
         cards = []
@@ -116,11 +117,9 @@ class CardDetector:
                 continue
             quad = _grow(quad, 2.0)  # give back the edge band the gradient threshold ate
             quad += np.array([x, y], dtype=np.float32)
-            full = np.zeros((h, w), np.uint8)
-            cv2.drawContours(full, [hull + np.array([x, y])], -1, 1, thickness=-1)
             if np.any(quad < -3) or np.any(quad[:, 0] > w + 3) or np.any(quad[:, 1] > h + 3):
                 continue
-            found.append((full.astype(bool), quad, shape))
+            found.append((_hull_mask(hull + np.array([x, y]), (h, w)).astype(bool), quad, shape))
         return _drop_nested(found)
 
 
@@ -153,9 +152,7 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
             hull_area = cv2.contourArea(hull)
             if hull_area > 1.3 * typical or hull_area > 1.25 * (areas[i] + areas[j]):
                 continue  # not side by side
-            filled = np.zeros(union.shape, np.uint8)
-            cv2.drawContours(filled, [hull], -1, 1, thickness=-1)
-            between = filled.astype(bool) & ~union
+            between = _hull_mask(hull, union.shape).astype(bool) & ~union
             if between.any() and _delta_e(_cv_lab_to_cie(np.median(lab[between], axis=0)), labs[i]) > 12.0:
                 continue  # what lies between them is board, not writing on the same paper
             quad, shape = _fit_quad(hull)
@@ -185,6 +182,15 @@ def _blank_outside_ellipse(crop: np.ndarray) -> np.ndarray:
     return out
 
 
+def _hull_mask(hull: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The filled convex outline as a 0/1 uint8 mask."""
+    import cv2
+
+    filled = np.zeros(shape[:2], np.uint8)
+    cv2.drawContours(filled, [hull], -1, 1, thickness=-1)
+    return filled
+
+
 def _rim_coverage(region: np.ndarray, hull: np.ndarray) -> float:
     """How much of a thin band just inside the convex outline is this region's own paper.
 
@@ -193,8 +199,7 @@ def _rim_coverage(region: np.ndarray, hull: np.ndarray) -> float:
     """
     import cv2
 
-    filled = np.zeros_like(region)
-    cv2.drawContours(filled, [hull], -1, 1, thickness=-1)
+    filled = _hull_mask(hull, region.shape)
     size = max(3, int(0.02 * min(region.shape)))
     outer = cv2.erode(filled, np.ones((3, 3), np.uint8), iterations=1)
     inner = cv2.erode(filled, np.ones((2 * size + 1, 2 * size + 1), np.uint8))
@@ -284,11 +289,9 @@ def classify_colour(lab: np.ndarray, max_distance: float = 38.0) -> tuple[str | 
 
     Returns (None, distance) when nothing is close: an unknown colour is reported, not guessed.
     """
-    best, best_d = None, float("inf")
-    for name, ref in colour_stage.PALETTE_LAB.items():
-        d = float(np.sqrt((0.5 * (lab[0] - ref[0])) ** 2 + (lab[1] - ref[1]) ** 2 + (lab[2] - ref[2]) ** 2))
-        if d < best_d:
-            best, best_d = name, d
+    distances = colour_stage.palette_distance(lab)
+    i = int(np.argmin(distances))
+    best, best_d = colour_stage.COLOUR_NAMES[i], float(distances[i])
     return (best if best_d <= max_distance else None), best_d
 
 
