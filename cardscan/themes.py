@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -31,11 +30,10 @@ from typing import Sequence
 
 import numpy as np
 
+from cardscan._files import write_text_atomic
+from cardscan.embed import DEFAULT, get_embedder  # also sets OpenMP's wait policy before scikit-learn loads
 from cardscan.exceptions import BadConfig, BadInputFile
 
-# OpenMP (the e5 engine, scikit-learn) reads this once, when its library loads, and the libraries may share
-# one libgomp: threads that spin while waiting made theming 5× slower on a busy two-core machine.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "models" / "themes.yaml"
 OTHER = "Sonstiges"
 
@@ -266,17 +264,7 @@ def _append(path: str | Path, item: dict) -> None:
     with _CORRECTIONS_LOCK:
         items = _read_items(path)
         items.append({**item, "time": time.strftime("%Y-%m-%dT%H:%M:%S")})
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"version": 1, "corrections": items}, out, ensure_ascii=False, indent=1)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(path, json.dumps({"version": 1, "corrections": items}, ensure_ascii=False, indent=1))
 
 
 def record_correction(path: str | Path, text: str, theme: str) -> None:
@@ -321,8 +309,6 @@ class _ModelFeatures:
         return self
 
     def transform(self, texts):
-        from cardscan.embed import get_embedder
-
         return get_embedder(self.name).encode(list(texts))
 
     def get_params(self, deep=True):
@@ -497,8 +483,6 @@ class ThemeModel:
 
     def _get_embedder(self):
         if self._embedder is None:
-            from cardscan.embed import DEFAULT, get_embedder
-
             words = [w for t in self._get_catalogue() for k in t.keywords for w in _WORD.findall(k)]
             self._embedder = get_embedder(self.embedder or DEFAULT, extra_words=words)
         return self._embedder
