@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from cardscan.colour import parse_legend
-from cardscan.exceptions import BadInputFile, CardscanError, NoCardsFound
+from cardscan.exceptions import BadInputFile, CardscanError, MissingDependency, NoCardsFound
 from cardscan.load import expand_inputs, load_photo
 from cardscan.workshop import Card, Problem, Scan, Workshop
 
@@ -54,19 +54,24 @@ def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
         used_mode = "whiteboard"
     if not cards:
         raise NoCardsFound(photo.path)
+    lexicon = lexicon if lexicon and Path(lexicon).is_file() else None  # nothing learnt yet: the plain tables
     for card in cards:
-        result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations,
-                           lexicon=lexicon if lexicon and Path(lexicon).is_file() else None)
+        result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations, lexicon=lexicon)
         card.text, card.edits = result.text, list(result.edits)
     return Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
 
 
 def _scan_or_problem(args: tuple[Path, dict[str, str], str, str]) -> Scan | Problem:
+    """One photo, maybe in a worker: a bad photo is a Problem; a missing Tesseract stops the batch."""
     path, legend, mode, ocr = args
     try:
         return scan_photo(path, legend=legend, mode=mode, ocr=ocr)
+    except MissingDependency as exc:
+        raise MissingDependency(str(exc)) from None  # plain message: survives pickling back from the worker
     except CardscanError as exc:
         return Problem(str(path), getattr(exc, "problem", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - a photo that trips a bug must not cost the other photos
+        return Problem(str(path), f"konnte nicht gelesen werden (interner Fehler {type(exc).__name__}: {exc})")
 
 
 def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Workshop", question: str = "",

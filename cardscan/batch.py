@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cardscan.exceptions import BadConfig, BadInputFile, CardscanError, MissingDependency
-from cardscan.workshop import Problem, Scan, Workshop
+from cardscan.api import _scan_or_problem
+from cardscan.exceptions import BadConfig, BadInputFile
+from cardscan.workshop import Problem, Workshop
 
 METADATA_FILE = "workshop.yaml"
 SOURCE_KEY = "source"  # metadata key holding the workshop folder; how a re-run recognises done work
@@ -202,21 +203,6 @@ def _sources(corpus) -> set[str]:
     return {str(v) for v in frame[SOURCE_KEY] if isinstance(v, str) and v}
 
 
-def _scan_one(args: tuple[Path, dict[str, str], str, str]) -> Scan | Problem:
-    """One photo, in a worker: a bad photo is a Problem; a missing Tesseract stops the batch."""
-    from cardscan.api import scan_photo
-
-    path, legend, mode, ocr = args
-    try:
-        return scan_photo(path, legend=legend, mode=mode, ocr=ocr)
-    except MissingDependency as exc:
-        raise MissingDependency(str(exc)) from None  # plain message: survives pickling back from the worker
-    except CardscanError as exc:
-        return Problem(str(path), getattr(exc, "problem", str(exc)))
-    except Exception as exc:  # noqa: BLE001 - a photo that trips a bug must not cost the other photos
-        return Problem(str(path), f"konnte nicht gelesen werden (interner Fehler {type(exc).__name__}: {exc})")
-
-
 class _Runner:
     """Where photos are read: this process, a process pool, or a Dask cluster; one interface for all."""
 
@@ -255,9 +241,9 @@ class _Runner:
 
     def submit_all(self, tasks: list) -> list:
         if self.client is not None:
-            futures = self.client.map(_scan_one, tasks, pure=False)
+            futures = self.client.map(_scan_or_problem, tasks, pure=False)
         elif self.pool is not None:
-            futures = [self.pool.submit(_scan_one, task) for task in tasks]
+            futures = [self.pool.submit(_scan_or_problem, task) for task in tasks]
         else:
             return list(tasks)  # read lazily in result(), in order
         for future in futures:
@@ -266,7 +252,7 @@ class _Runner:
 
     def result(self, future):
         if self.client is None and self.pool is None:
-            result = _scan_one(future)
+            result = _scan_or_problem(future)
             self.bar.update(1)
             return result
         return future.result()

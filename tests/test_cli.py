@@ -57,3 +57,13 @@ def test_serve_on_the_network_without_password_is_refused_in_one_line(tmp_path):
     code, _, err = run("serve", "--data", str(tmp_path / "d"), "--host", "0.0.0.0", "--port", "0")
     assert code == 2
     assert "Passwort" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_minutes_without_tesseract_stops_with_exit_3_in_one_line(tmp_path, monkeypatch):
+    from PIL import Image
+
+    Image.new("RGB", (400, 300), (250, 228, 80)).save(tmp_path / "tafel.png")
+    monkeypatch.setenv("CARDSCAN_TESSERACT", str(tmp_path / "kein-tesseract"))
+    code, _, err = run("minutes", str(tmp_path / "tafel.png"), "-o", str(tmp_path / "out"), "--no-themes")
+    assert code == 3
+    assert "tesseract" in err.lower() and "Traceback" not in err and len(err.strip().splitlines()) == 1
