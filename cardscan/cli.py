@@ -14,6 +14,12 @@ from cardscan import __version__
 from cardscan.exceptions import CardscanError, ExitCode
 
 
+def _add_embedder_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--embedder", default=None,
+                   help="Einbettungsmodell für Themen (Standard: e5+compounds, gemessen mit bench/themes_eval.py; "
+                        "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
+
+
 def _add_reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--legend", help='Farbe=Gruppe, durch Komma getrennt, z. B. "gelb=Gruppe 4,orange=Gruppe 3"')
     p.add_argument("--mode", choices=["auto", "cards", "whiteboard"], default="auto",
@@ -34,9 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", default="Workshop", help="Thema/Titel des Workshops")
     p.add_argument("--question", default="", help="Leitfrage des Workshops")
     _add_reading_options(p)
-    p.add_argument("--embedder", default=None,
-                   help="Einbettungsmodell für Themen (Standard: e5+compounds, gemessen mit bench/themes_eval.py; "
-                        "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
+    _add_embedder_option(p)
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
     p.add_argument("--no-themes", action="store_true", help="keine Themen bilden")
     p.add_argument("--original-abbreviations", action="store_true", help="Abkürzungen (QR, QM …) im Protokoll nicht ausschreiben")
@@ -59,9 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="DATEI")
     p.add_argument("--column", help="Spalte mit dem Text (bei CSV)")
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
-    p.add_argument("--embedder", default=None,
-                   help="Einbettungsmodell für Themen (Standard: e5+compounds, gemessen mit bench/themes_eval.py; "
-                        "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
+    _add_embedder_option(p)
     p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("eval", help="Erkennung gegen Ground Truth bewerten (Karten-F1, Farbe, CER/WER je Schwierigkeit)")
@@ -78,9 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
     p.add_argument("--scheduler", metavar="ADRESSE",
                    help='Dask statt lokaler Prozesse: "local" oder eine Adresse wie tcp://rechner:8786')
-    p.add_argument("--embedder", default=None,
-                   help="Einbettungsmodell für Themen (Standard: e5+compounds, gemessen mit bench/themes_eval.py; "
-                        "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
+    _add_embedder_option(p)
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("serve", help="die Web-Seite für Moderatorinnen starten: Fotos hochladen, prüfen, "

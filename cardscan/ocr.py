@@ -8,9 +8,7 @@ Engines are chosen by name (`get_reader("tesseract")`), so another engine can sl
 """
 from __future__ import annotations
 
-import dataclasses
-
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -154,7 +152,7 @@ def _block_capitals(words: list[Word]) -> list[Word]:
     letters = [ch for w in words for ch in w.text if ch.isalpha()]
     if len(letters) < 6 or sum(ch.isupper() for ch in letters) < 0.75 * len(letters):
         return words
-    return [dataclasses.replace(w, text=w.text.upper()) if not w.text.isupper() else w
+    return [replace(w, text=w.text.upper()) if not w.text.isupper() else w
             for w in words]
 
 

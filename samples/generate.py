@@ -123,6 +123,7 @@ def _wrap(text: str, font, max_width: float) -> list[str]:
 
 def _card_image(rng, text: str, paper, size, shape: str, font: Font):
     """One card as RGBA (transparent outside its shape) and the text as written on it."""
+    import cv2
     from PIL import Image, ImageDraw, ImageFont
 
     w, h = size
@@ -140,8 +141,6 @@ def _card_image(rng, text: str, paper, size, shape: str, font: Font):
     # The cut edge of the paper catches less light than its face: a thin, slightly darker rim,
     # which is what tells two touching cards of one colour apart in a real photo.
     edge = np.asarray(mask, np.float32) / 255.0
-    import cv2
-
     rim_px = max(1, int(round(min(w, h) * 0.008)))
     inner = cv2.erode(edge, np.ones((2 * rim_px + 1, 2 * rim_px + 1), np.uint8), borderType=cv2.BORDER_CONSTANT,
                       borderValue=0)

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Set up cardscan on a fresh Debian machine and run the main job on the bundled samples.
-#   - Debian packages (scripts/apt-packages.txt): Tesseract with German data; the fonts the sample generator uses, Chromium for browser tests
+#   - Debian packages: Tesseract with German data (scripts/apt-packages.txt), the fonts the sample generator
+#     uses (samples/fonts.txt), Chromium for browser tests (scripts/apt-test-packages.txt)
 #   - a virtual environment in .venv with cardscan and everything it needs (CPU-only torch)
 #   - then: cardscan minutes samples/ -o out   → out/minutes.md, out/cards.csv, out/cards.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-apt_packages=(tesseract-ocr tesseract-ocr-deu)
-[ -f scripts/apt-packages.txt ] && mapfile -t -O "${#apt_packages[@]}" apt_packages < <(grep -v '^\s*#' scripts/apt-packages.txt | awk 'NF{print $1}')
-[ -f samples/fonts.txt ] && mapfile -t -O "${#apt_packages[@]}" apt_packages < <(grep -v '^\s*#' samples/fonts.txt | awk 'NF{print $1}')
-[ -f scripts/apt-test-packages.txt ] && mapfile -t -O "${#apt_packages[@]}" apt_packages < <(grep -v '^\s*#' scripts/apt-test-packages.txt | awk 'NF{print $1}')
+# Debian packages: the first word of each non-comment line of these lists
+apt_packages=()
+for list in scripts/apt-packages.txt samples/fonts.txt scripts/apt-test-packages.txt; do
+    mapfile -t -O "${#apt_packages[@]}" apt_packages < <(grep -v '^\s*#' "$list" | awk 'NF{print $1}')
+done
 
 missing=()
 for pkg in "${apt_packages[@]}"; do
