@@ -83,6 +83,10 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
     if isinstance(paths, (str, Path)):
         paths = [paths]
     legend_map = parse_legend(legend)
+    if themes:
+        from cardscan.themes import check_settings
+
+        check_settings(embedder, catalogue)
     photo_paths, missing = expand_inputs(list(paths))
     workshop = Workshop(title=title, question=question, legend=legend_map, metadata=dict(metadata))
     for err in missing:
@@ -118,14 +122,13 @@ def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue:
 
     corrections: the facilitators' theme decisions (themes.record_correction), learnt on the fly.
     """
-    from cardscan.themes import ThemeModel, load_catalogue
+    from cardscan.themes import ThemeModel
 
     cards = [c for c in workshop.cards if c.text.strip()]
     if not cards:
         return
     corrections = corrections if corrections and Path(corrections).is_file() else None
-    model = ThemeModel(catalogue=load_catalogue(catalogue) if catalogue else None, embedder=embedder,
-                       corrections=corrections)
+    model = ThemeModel(catalogue=catalogue, embedder=embedder, corrections=corrections)
     for card, theme in zip(cards, model.fit_assign([c.text for c in cards])):
         card.theme = theme
 

@@ -128,11 +128,11 @@ def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None 
     """
     from cardscan.api import _worker_count, assign_themes
     from cardscan.corpus import Corpus
-    from cardscan.embed import get_embedder
+    from cardscan.themes import check_settings
     from cardscan.load import expand_inputs
 
     start = time.perf_counter()
-    get_embedder(embedder)  # an unknown backend is a usage error before an hour of reading, not after
+    check_settings(embedder, catalogue)  # a wrong model or catalogue is reported before an hour of reading
     summary = BatchSummary()
 
     def report(problem: Problem) -> None:

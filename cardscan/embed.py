@@ -70,6 +70,9 @@ class Embedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def check(self) -> None:
+        """Raise BadConfig now if this backend cannot work here (a model that is not installed)."""
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
 
@@ -321,6 +324,13 @@ class CachedEmbedder(Embedder):
     def _encode_now(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def check(self) -> None:
+        self.model  # loads it once per process (shared), or raises BadConfig
+
+    @property
+    def model(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\0{text}".encode("utf-8")).hexdigest()
 
@@ -502,6 +512,10 @@ class CombinedEmbedder(Embedder):
         self.first, self.second, self.weight = first, second, float(weight)
         self.name = f"{first.name}+{second.name}"
         self.fitted_on_corpus = first.fitted_on_corpus or second.fitted_on_corpus
+
+    def check(self) -> None:
+        self.first.check()
+        self.second.check()
 
     def fit(self, texts: Iterable[str]) -> "CombinedEmbedder":
         texts = list(texts)

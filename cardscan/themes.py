@@ -267,6 +267,14 @@ def _append(path: str | Path, item: dict) -> None:
         write_text_atomic(path, json.dumps({"version": 1, "corrections": items}, ensure_ascii=False, indent=1))
 
 
+def check_settings(embedder=None, catalogue: Sequence[Theme] | str | Path | None = None) -> None:
+    """Raise BadConfig for a broken catalogue or a model that is not here, before any photo is read:
+    finding out after an hour of reading would lose that hour."""
+    if catalogue is not None and isinstance(catalogue, (str, Path)):
+        load_catalogue(catalogue)
+    get_embedder(embedder).check()
+
+
 def record_correction(path: str | Path, text: str, theme: str) -> None:
     """Append a facilitator's theme decision for one card to the JSON file at ``path`` (created if missing)."""
     if not text or not text.strip() or not theme or not theme.strip():

@@ -67,3 +67,16 @@ def test_minutes_without_tesseract_stops_with_exit_3_in_one_line(tmp_path, monke
     code, _, err = run("minutes", str(tmp_path / "tafel.png"), "-o", str(tmp_path / "out"), "--no-themes")
     assert code == 3
     assert "tesseract" in err.lower() and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("option", [("--catalogue", "KATALOG"), ("--embedder", "gibt-es-nicht")])
+def test_bad_theme_settings_are_reported_before_any_photo_is_read(tmp_path, option):
+    (tmp_path / "katalog.yaml").write_text("themes: []\n", encoding="utf-8")
+    (tmp_path / "kaputt.jpg").write_bytes(b"\xff\xd8\xff\xe0 kein jpeg")
+    flag, value = option
+    value = str(tmp_path / "katalog.yaml") if value == "KATALOG" else value
+    code, _, err = run("minutes", str(tmp_path / "kaputt.jpg"), "-o", str(tmp_path / "out"), flag, value)
+    assert code == 4
+    assert ("katalog.yaml" in err or "gibt-es-nicht" in err) and "Traceback" not in err
+    assert "kaputt.jpg" not in err  # the photos were not read yet: nothing of an hour's work is lost
+    assert not (tmp_path / "out").exists()
