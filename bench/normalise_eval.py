@@ -190,7 +190,7 @@ def evaluate(dictionary: str, synthetic: list[tuple[str, str]], photos: list[dic
 def _hunspell_available() -> bool:
     import importlib.util
 
-    from cardscan.normalise import HUNSPELL_PATH
+    from cardscan.dictionary import HUNSPELL_PATH
 
     return importlib.util.find_spec("spylls") is not None and HUNSPELL_PATH.with_suffix(".dic").exists()
 

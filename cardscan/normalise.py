@@ -26,29 +26,27 @@ alone. Concretely:
 - a facilitator's corrections are learned (`learn_correction`) into a YAML user lexicon that a
   `Normaliser(user_lexicon=...)` applies.
 
-Pure Python, tables loaded once per `Normaliser`; `normalise()` reuses a cached instance.
+Pure Python, tables loaded once per `Normaliser`; `normalise()` reuses a cached instance. The tables
+and the learning live in `cardscan.lexicon`, the general dictionaries in `cardscan.dictionary`.
 """
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from cardscan._files import write_text_atomic
+from cardscan.dictionary import DICT_MIN_PART, WORDFREQ_MIN_WORD, GermanDictionary, get_dictionary
+from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviation, learn_correction,
+                              load_abbreviations, load_user_lexicon, load_word_list)
 from cardscan.workshop import Edit
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_ABBREVIATIONS = MODELS_DIR / "abbreviations.tsv"
-DEFAULT_LEXICON = MODELS_DIR / "lexicon.txt"
+__all__ = ["Normalised", "Normaliser", "normalise", "normalise_lines", "default_normaliser",
+           "learn_correction", "load_user_lexicon"]
 
 MIN_FIX_LENGTH = 3  # shorter tokens ("ob", "QR", "5a") are too ambiguous to correct
 MIN_COMPOUND_PART = 3
-LEARN_MIN_SIMILARITY = 60  # rapidfuzz ratio; below it a correction is a rewrite, not a spelling fix
 
 # --- layout ---------------------------------------------------------------------------------------
 # A hyphen at a line end between two word characters: a broken word or a real hyphen.
@@ -104,9 +102,6 @@ STAGE1_MIN_ZIPF_GAP = 1.5  # a common word is only "corrected" into a 30 × more
 DEFAULT_DICTIONARY = "wordfreq"
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
-_lexicon_file_lock = threading.Lock()
-
-
 @dataclass
 class Normalised:
     """The text of one card before and after normalisation, and every change in between."""
@@ -117,231 +112,6 @@ class Normalised:
 
     def __str__(self) -> str:
         return self.text
-
-
-@dataclass(frozen=True)
-class Abbreviation:
-    short: str  # as written on cards, e.g. "QR", "z.B."
-    expansion: str  # "" means: never written out, only its spelling is unified
-    note: str = ""
-
-
-# --- loading ---------------------------------------------------------------------------------------
-def load_abbreviations(path: str | Path) -> list[Abbreviation]:
-    """Read the tab-separated table: abbreviation, expansion (empty: keep), note. '#' starts a comment."""
-    from cardscan.exceptions import BadConfig
-
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadConfig(f"{path}: Abkürzungstabelle nicht lesbar ({exc.__class__.__name__})") from exc
-    table: list[Abbreviation] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cols = line.rstrip("\r").split("\t")
-        short = cols[0].strip()
-        if not short or len(cols) < 2 or " " in short:
-            raise BadConfig(f"{path}: Zeile {number} braucht 'Abkürzung<TAB>Ausschreibung<TAB>Anmerkung'")
-        if short.lower() == "abbreviation" and number == 1:  # header row
-            continue
-        table.append(Abbreviation(short, cols[1].strip(), cols[2].strip() if len(cols) > 2 else ""))
-    return table
-
-
-def load_word_list(path: str | Path) -> list[str]:
-    """One word per line, exactly as it is spelled (case matters: 'Forderung' ≠ 'fordern'); '#' comments."""
-    from cardscan.exceptions import BadConfig
-
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadConfig(f"{path}: Wortliste nicht lesbar ({exc.__class__.__name__})") from exc
-    words = []
-    for line in text.splitlines():
-        word = line.split("#", 1)[0].strip()
-        if word:
-            words.append(word)
-    return words
-
-
-def load_user_lexicon(path: str | Path) -> dict[str, Any]:
-    """The learned lexicon: {"replacements": {wrong: right}, "words": [...]}; a missing file is empty."""
-    import yaml
-
-    from cardscan.exceptions import BadConfig
-
-    path = Path(path)
-    if not path.exists():
-        return {"replacements": {}, "words": []}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise BadConfig(f"{path}: gelerntes Lexikon nicht lesbar ({exc.__class__.__name__})") from exc
-    if not isinstance(data, dict):
-        raise BadConfig(f"{path}: gelerntes Lexikon muss 'replacements' und 'words' enthalten")
-    replacements = data.get("replacements") or {}
-    words = data.get("words") or []
-    if not isinstance(replacements, dict) or not isinstance(words, list):
-        raise BadConfig(f"{path}: 'replacements' muss eine Zuordnung, 'words' eine Liste sein")
-    data["replacements"] = {str(k): str(v) for k, v in replacements.items()}
-    data["words"] = [str(w) for w in words]
-    return data
-
-
-# --- general German dictionaries (loaded lazily, once per process) ---------------------------------
-# Both answer the same three questions, so the evaluation (bench/normalise_eval.py) can compare them:
-# is this a German word, how common is it (zipf scale: 0 unknown … 7 "und"), and which words of it
-# may stand inside a compound. Neither downloads anything: wordfreq's tables ship in its wheel,
-# the Hunspell files come from Debian's hunspell-de-de.
-HUNSPELL_PATH = Path("/usr/share/hunspell/de_DE")
-WORDFREQ_MIN_WORD = 2.0  # zipf: rarer entries of a web word list are as often typos ("stadteil": 1.8) as words
-WORDFREQ_MIN_PART = 3.0  # compound parts must be common words ("eil", "stad" are not)
-DICT_MIN_PART = 5  # "uber", "fern" as parts make typos into compounds ("Ressortubergreifende")
-
-
-class GermanDictionary:
-    """What the normaliser asks of a general dictionary; subclasses load theirs lazily."""
-
-    name = "none"
-
-    def zipf(self, word: str) -> float:  # pragma: no cover - interface
-        return 0.0
-
-    def is_word(self, word: str) -> bool:  # pragma: no cover - interface
-        return False
-
-    def parts(self) -> frozenset[str]:  # lower-case words that may be parts of a compound
-        return frozenset()
-
-    def suggest(self, word: str) -> list[str]:
-        """Extra candidates beyond the OCR-confusion ones (lower case), cheapest first."""
-        return []
-
-
-class WordfreqDictionary(GermanDictionary):
-    """German word frequencies from `wordfreq` (data inside the wheel) and `symspellpy` for suggestions.
-
-    Frequencies let a candidate win by being *much* more common ("fur" 4.4 → "für" 6.9), and keep
-    pairs of real words apart ("Forderung" 4.4 vs "Förderung" 4.6: no change). wordfreq folds case
-    and writes ß as ss, so lookups are case-folded.
-    """
-
-    name = "wordfreq"
-
-    def __init__(self, suggest_max_distance: int = 1, suggest_min_zipf: float = 3.0):
-        self.suggest_max_distance = suggest_max_distance
-        self.suggest_min_zipf = suggest_min_zipf
-        self._zipf: dict[str, float] | None = None
-        self._parts: frozenset[str] | None = None
-        self._symspell = None
-        self._lock = threading.Lock()
-
-    def _table(self) -> dict[str, float]:
-        if self._zipf is None:
-            with self._lock:
-                if self._zipf is None:
-                    import math
-
-                    from wordfreq import get_frequency_dict
-
-                    freqs = get_frequency_dict("de", wordlist="large")
-                    self._zipf = {w: math.log10(f * 1e9) for w, f in freqs.items() if f > 0}
-        return self._zipf
-
-    def zipf(self, word: str) -> float:
-        return self._table().get(word.casefold(), 0.0)
-
-    def is_word(self, word: str) -> bool:
-        return self.zipf(word) >= WORDFREQ_MIN_WORD
-
-    def parts(self) -> frozenset[str]:
-        if self._parts is None:
-            self._parts = frozenset(w for w, z in self._table().items()
-                                    if z >= WORDFREQ_MIN_PART and len(w) >= DICT_MIN_PART and w.isalpha())
-        return self._parts
-
-    def suggest(self, word: str) -> list[str]:
-        if self.suggest_max_distance <= 0:
-            return []
-        if self._symspell is None:
-            with self._lock:
-                if self._symspell is None:
-                    from symspellpy import SymSpell
-
-                    sym = SymSpell(max_dictionary_edit_distance=self.suggest_max_distance, prefix_length=7)
-                    for w, z in self._table().items():
-                        if z >= self.suggest_min_zipf and w.isalpha() and len(w) >= MIN_FIX_LENGTH:
-                            sym.create_dictionary_entry(w, int(10 ** z))
-                    self._symspell = sym
-        from symspellpy import Verbosity
-
-        hits = self._symspell.lookup(word.casefold(), Verbosity.ALL, self.suggest_max_distance)
-        return [h.term for h in hits if h.term != word.casefold()]
-
-
-class HunspellDictionary(GermanDictionary):
-    """Debian's de_DE Hunspell dictionary (igerman98) through pure-Python `spylls`.
-
-    Hunspell knows German compounding rules, but no frequencies: every word it accepts counts as
-    equally common. Its lookups of unknown words are slow (it tries every compound split), hence
-    the cache.
-    """
-
-    name = "hunspell"
-
-    def __init__(self, path: str | Path = HUNSPELL_PATH):
-        self.path = Path(path)
-        self._dict = None
-        self._parts: frozenset[str] | None = None
-        self._cache: dict[str, bool] = {}
-        self._lock = threading.Lock()
-
-    def _load(self):
-        if self._dict is None:
-            with self._lock:
-                if self._dict is None:
-                    from cardscan.exceptions import BadConfig
-
-                    if not self.path.with_suffix(".dic").exists():
-                        raise BadConfig(f"{self.path.with_suffix('.dic')}: Hunspell-Wörterbuch fehlt "
-                                        "(Debian-Paket hunspell-de-de)")
-                    from spylls.hunspell import Dictionary
-
-                    self._dict = Dictionary.from_files(str(self.path))
-        return self._dict
-
-    def is_word(self, word: str) -> bool:
-        hit = self._cache.get(word)
-        if hit is None:
-            hit = bool(self._load().lookup(word))
-            self._cache[word] = hit
-        return hit
-
-    def zipf(self, word: str) -> float:
-        return 3.0 if self.is_word(word) else 0.0
-
-    def parts(self) -> frozenset[str]:
-        if self._parts is None:
-            stems = {w.stem.lower() for w in self._load().dic.words}
-            self._parts = frozenset(s for s in stems if len(s) >= DICT_MIN_PART and s.isalpha())
-        return self._parts
-
-
-_DICTIONARIES: dict[str, type[GermanDictionary]] = {"wordfreq": WordfreqDictionary, "hunspell": HunspellDictionary}
-
-
-@lru_cache(maxsize=4)
-def get_dictionary(name: str) -> GermanDictionary:
-    """One shared, lazily loaded instance per backend name ("wordfreq", "hunspell")."""
-    from cardscan.exceptions import BadConfig
-
-    try:
-        return _DICTIONARIES[name]()
-    except KeyError:
-        raise BadConfig(f"Wörterbuch '{name}' unbekannt (möglich: {', '.join(_DICTIONARIES)})") from None
 
 
 # --- layout stage (works on the raw string, keeps a map back to raw offsets) ----------------------
@@ -935,64 +705,3 @@ def normalise_lines(lines: Iterable[str], *, expand_abbreviations: bool = True,
     normaliser = _resolve(lexicon)
     for line in lines:
         yield normaliser.normalise(line, expand_abbreviations=expand_abbreviations)
-
-
-# --- learning from facilitators' corrections --------------------------------------------------------
-def _words(text: str) -> list[str]:
-    clean, _, _ = _layout(text)
-    return _WORD_AT.findall(clean)
-
-
-def learn_correction(raw: str, corrected: str, path: str | Path) -> dict[str, Any]:
-    """Record what a facilitator fixed on a card in the user lexicon at `path` (YAML), atomically.
-
-    Word pairs that differ like a misreading ("Burgerhaushalt" → "Bürgerhaushalt") become
-    replacements; words of the corrected text we did not know become known words. Not learned,
-    because they would change other cards wrongly: rewrites (dissimilar words), abbreviations,
-    and raw words that are themselves correct German ("Forderung" → "Förderung" is context).
-    Returns what was newly learned.
-    """
-    import yaml
-
-    path = Path(path)
-    with _lexicon_file_lock:
-        data = load_user_lexicon(path)
-        judge = Normaliser(user_lexicon=None, words=data["words"])
-        raw_words, new_words = _words(raw), _words(corrected)
-        learned_replacements: dict[str, str] = {}
-        matcher = SequenceMatcher(None, raw_words, new_words, autojunk=False)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op != "replace" or i2 - i1 != j2 - j1:
-                continue
-            for a, b in zip(raw_words[i1:i2], new_words[j1:j2]):
-                if _learnable(a, b, judge):
-                    learned_replacements[a] = b
-        learned_words = []
-        for w in dict.fromkeys(new_words):
-            if len(w) >= MIN_FIX_LENGTH and w.isalpha() and not judge.known(w) \
-                    and w not in judge._abbr_words and w not in data["words"]:
-                learned_words.append(w)
-        replacements = dict(data["replacements"])
-        replacements.update(learned_replacements)
-        for w in new_words:  # a word a human just wrote is right: never replace it again
-            replacements.pop(w, None)
-        words = [w for w in data["words"] if w not in learned_replacements] + learned_words
-        if replacements == data["replacements"] and words == data["words"]:
-            return {"replacements": {}, "words": []}
-        out = {k: v for k, v in data.items() if k not in ("replacements", "words")}
-        out["replacements"] = dict(sorted(replacements.items()))
-        out["words"] = sorted(set(words))
-        write_text_atomic(path, yaml.safe_dump(out, allow_unicode=True, sort_keys=False))
-    return {"replacements": learned_replacements, "words": learned_words}
-
-
-def _learnable(a: str, b: str, judge: Normaliser) -> bool:
-    from rapidfuzz import fuzz
-
-    if a == b or len(a) < MIN_FIX_LENGTH or a.isdigit() or b.isdigit():
-        return False
-    if a in judge._abbr_words or b in judge._abbr_words or a.lower() in judge._abbr_lower:
-        return False
-    if judge.in_lexicon(a) or (judge.dictionary is not None and judge._dict_word(a, compounds=False)):
-        return False  # a real word ("Forderung"): changing it was context, not a misreading
-    return fuzz.ratio(a.lower(), b.lower()) >= LEARN_MIN_SIMILARITY

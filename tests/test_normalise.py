@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from cardscan import normalise as norm
-from cardscan.exceptions import BadConfig
 from cardscan.minutes import unexpand
-from cardscan.normalise import Normalised, Normaliser, learn_correction, normalise, normalise_lines
+from cardscan.normalise import Normalised, Normaliser, normalise, normalise_lines
 from cardscan.workshop import Edit
 
 
@@ -272,103 +270,6 @@ def test_cli_normalise_prints_text_and_edits(tmp_path, capsys):
     assert rows[1]["edits"] == [{"from": "Kornmunikation", "to": "Kommunikation", "reason": "ocr-confusion", "start": 0}]
 
 
-def test_bad_tables_name_the_file(tmp_path):
-    bad = tmp_path / "abk.tsv"
-    bad.write_text("QR Quartiersrat ohne Tabs\n", encoding="utf-8")
-    with pytest.raises(BadConfig, match="abk.tsv"):
-        Normaliser(abbreviations=bad)
-    with pytest.raises(BadConfig, match="fehlt.txt"):
-        Normaliser(lexicon=tmp_path / "fehlt.txt")
-
-
-def test_bundled_tables_are_sane():
-    table = norm.load_abbreviations(norm.DEFAULT_ABBREVIATIONS)
-    shorts = [a.short for a in table]
-    assert len(shorts) == len(set(shorts)) >= 40
-    kept = {a.short for a in table if not a.expansion}
-    assert {"z.B.", "bzw.", "ggf.", "u.a."} <= kept
-    words = norm.load_word_list(norm.DEFAULT_LEXICON)
-    assert len(set(words)) >= 400
-    n = Normaliser()
-    # no lexicon word may be "corrected" into another one
-    assert [w for w in set(words) if n.normalise(w, expand_abbreviations=False).text != w] == []
-
-
-# --- learning from corrections -----------------------------------------------------------------
-def test_learned_replacement_is_applied_afterwards(tmp_path):
-    path = tmp_path / "lexikon.yaml"
-    assert normalise("Nachbarschaftsfst im Hof").text == "Nachbarschaftsfst im Hof"  # nothing built in fixes it
-    learned = learn_correction("Nachbarschaftsfst im Hof", "Nachbarschaftsfest im Hof", path)
-    assert learned["replacements"] == {"Nachbarschaftsfst": "Nachbarschaftsfest"}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert data["replacements"] == {"Nachbarschaftsfst": "Nachbarschaftsfest"}
-    assert isinstance(data["words"], list)
-
-    result = Normaliser(user_lexicon=path).normalise("Nachbarschaftsfst planen")
-    assert result.text == "Nachbarschaftsfest planen"
-    assert result.edits == [Edit("Nachbarschaftsfst", "Nachbarschaftsfest", "spelling", 0)]
-    assert normalise("Nachbarschaftsfst", lexicon=path).text == "Nachbarschaftsfest"
-
-
-def test_the_web_apps_example_is_learned(tmp_path):
-    path = tmp_path / "lexikon.yaml"
-    learn_correction("Burgerhaushalt", "Bürgerhaushalt", path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert data["replacements"] == {"Burgerhaushalt": "Bürgerhaushalt"}
-
-
-def test_new_words_are_learned_and_then_trusted(tmp_path):
-    path = tmp_path / "lexikon.yaml"
-    assert normalise("Quir1sdorf").text == "Quir1sdorf"
-    learn_correction("Treffen im Rathaus", "Treffen im Rathaus Quirlsdorf", path)
-    assert "Quirlsdorf" in yaml.safe_load(path.read_text(encoding="utf-8"))["words"]
-    n = Normaliser(user_lexicon=path)
-    assert n.known("Quirlsdorf")
-    assert n.normalise("Quir1sdorf").text == "Quirlsdorf"  # a learned word is a target for OCR fixes
-
-
-def test_rewrites_abbreviations_and_correct_words_are_not_learned(tmp_path):
-    path = tmp_path / "lexikon.yaml"
-    learn_correction("Forderung an den QR", "Förderung an den QM", path)  # context, not misreadings
-    learn_correction("Sommerfest", "Winterzauber", path)  # a rewrite
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {"replacements": {}}
-    assert data["replacements"] == {}
-    assert normalise("Forderung", lexicon=path).text == "Forderung"
-
-
-def test_learning_keeps_what_was_learned_before_and_writes_atomically(tmp_path):
-    path = tmp_path / "lexikon.yaml"
-    path.write_text(yaml.safe_dump({"replacements": {"Quartiersbiiro": "Quartiersbüro"}, "words": ["Mühlburg"],
-                                    "version": 1}, allow_unicode=True), encoding="utf-8")
-    learn_correction("Nachbarschaftsfst", "Nachbarschaftsfest", path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert data["replacements"] == {"Quartiersbiiro": "Quartiersbüro", "Nachbarschaftsfst": "Nachbarschaftsfest"}
-    assert data["words"] == ["Mühlburg"] and data["version"] == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lexikon.yaml"]  # no temp files left behind
-    # the cached normaliser for that path sees the new entry
-    assert normalise("Nachbarschaftsfst", lexicon=path).text == "Nachbarschaftsfest"
-    learn_correction("Gebietsbegehnug", "Gebietsbegehung", path)
-    assert normalise("Gebietsbegehnug", lexicon=path).text == "Gebietsbegehung"
-
-
-def test_a_corrupt_lexicon_is_reported_and_not_overwritten(tmp_path):
-    path = tmp_path / "lexikon.yaml"
-    path.write_text("replacements: [unclosed\n", encoding="utf-8")
-    with pytest.raises(BadConfig, match="lexikon.yaml"):
-        learn_correction("Burgerhaushalt", "Bürgerhaushalt", path)
-    assert path.read_text(encoding="utf-8") == "replacements: [unclosed\n"
-    with pytest.raises(BadConfig):
-        Normaliser(user_lexicon=path)
-
-
-def test_web_app_learn_text_uses_the_real_learner(tmp_path):
-    from cardscan.web.app import learn_text
-
-    path = tmp_path / "lexikon.yaml"
-    assert learn_text("Burgerhaushalt", "Bürgerhaushalt", path) is True
-    assert Normaliser(user_lexicon=path).replacements == {"Burgerhaushalt": "Bürgerhaushalt"}
-
-
 def test_multi_word_expansions_stay_short_inside_hyphen_compounds():
     assert normalise("ESF-Fördermittel").text == "ESF-Fördermittel"
     assert normalise("Fördermittel vom ESF").text == "Fördermittel vom Europäischer Sozialfonds"
@@ -423,21 +324,6 @@ def test_without_a_dictionary_only_the_domain_lexicon_counts():
     assert bare.normalise("Vernefzung").text == "Vernefzung"
     assert bare.normalise("Kornmunikation").text == "Kommunikation"
     assert not bare.known("Kühlschrank") and Normaliser().known("Kühlschrank")
-
-
-def test_an_unknown_dictionary_name_is_a_config_error():
-    with pytest.raises(BadConfig, match="Wörterbuch"):
-        Normaliser(dictionary="duden")
-
-
-def test_importing_the_module_loads_no_dictionary():
-    import subprocess
-    import sys
-
-    code = ("import sys, cardscan.normalise; "
-            "print(sorted(m for m in ('wordfreq', 'symspellpy', 'spylls') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
 
 
 def test_block_capitals_are_recased_only_when_every_word_is_known():

@@ -1,0 +1,43 @@
+"""General German dictionaries: words, frequencies, compound parts, suggestions; nothing loads early."""
+from __future__ import annotations
+
+import pytest
+
+from cardscan.dictionary import WordfreqDictionary, get_dictionary
+from cardscan.exceptions import BadConfig
+from cardscan.normalise import Normaliser
+
+
+def test_wordfreq_knows_words_case_folded_and_ranks_them():
+    d = get_dictionary("wordfreq")
+    assert d is get_dictionary("wordfreq")  # one shared instance per process
+    assert d.is_word("Förderung") and d.is_word("förderung")
+    assert not d.is_word("Stadteilausschüsse")
+    assert d.zipf("für") > d.zipf("fur") + 2  # "fur" exists in web text, "für" is far more common
+    assert d.zipf("xqzvw") == 0.0
+
+
+def test_compound_parts_are_common_long_words_only():
+    parts = get_dictionary("wordfreq").parts()
+    assert {"stadt", "haushalt", "bürger"} <= parts
+    assert "eil" not in parts and "stad" not in parts  # typos must not become compounds
+
+
+def test_suggestions_are_one_edit_away_and_can_be_switched_off():
+    assert "gutachten" in WordfreqDictionary().suggest("Gutachtn")
+    assert WordfreqDictionary(suggest_max_distance=0).suggest("Gutachtn") == []
+
+
+def test_an_unknown_dictionary_name_is_a_config_error():
+    with pytest.raises(BadConfig, match="Wörterbuch"):
+        Normaliser(dictionary="duden")
+
+
+def test_importing_the_module_loads_no_dictionary():
+    import subprocess
+    import sys
+
+    code = ("import sys, cardscan.normalise; "
+            "print(sorted(m for m in ('wordfreq', 'symspellpy', 'spylls') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
