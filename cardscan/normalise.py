@@ -99,6 +99,14 @@ PART_COMPOUND_BONUS = 0.3  # "Burgerhaushalt" (Burger + Haushalt) is a word only
 LEXICON_BONUS = 0.75  # a word of the domain lexicon beats a general word at the same cost
 CLEAR_MARGIN = 0.6  # the best candidate must beat the second by this much, else the word stays
 STAGE1_MIN_ZIPF_GAP = 1.5  # a common word is only "corrected" into a 30 × more common one
+RARE_WORD_ZIPF = 3.3  # web word lists keep typos: "offnen" (2.4), "jungere" (2.0), "tragt" (3.2)
+RARE_WORD_GAP = 1.5  # … which only lose to a word one OCR confusion away that is 30 × more common
+_Q_LOOKALIKES = "O0GC"  # Tesseract reads a hand-written Q as O, 0, G or C: "OR" → "QR"
+_STRAY_MARKS = frozenset("|¦_\\{}~")  # pin shadows and card edges read as marks; never written on cards
+# Words that are capitalised only at a sentence start: "Coaching Für Initiativen" → "für".
+_FUNCTION_WORDS = frozenset("""für über und oder mit an auf aus bei nach von vor zu zum zur im in am vom ins
+    den der die das dem des ein eine einen einem einer eines als wie durch gegen ohne um bis sowie bzw
+    statt unter zwischen""".split())
 DEFAULT_DICTIONARY = "wordfreq"
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
@@ -269,6 +277,7 @@ class Normaliser:
         raw = "" if text is None else text if isinstance(text, str) else str(text)
         clean, offsets, edits = _layout(raw)
         tokens = [(m.lastgroup, m.group(), m.start()) for m in self._token_re.finditer(clean)]
+        tokens = self._repair_tokens(tokens, clean, offsets, edits)
         block_caps = self._is_block_caps(tokens) and self._can_recase(tokens)
         out: list[str] = []
         first_word = True
@@ -276,11 +285,19 @@ class Normaliser:
         for i, (kind, tok, start) in enumerate(tokens):
             at = offsets[start]
             if kind == "word":
+                lookalike = self._abbreviation_lookalike(tok)
+                if lookalike is not None:  # "OR" → "QR", then written out like any "QR"
+                    edits.append(Edit(tok, lookalike, "ocr-confusion", at))
+                    tok = lookalike
                 in_compound = (clean[start - 1:start] == "-" and start >= 2 and clean[start - 2].isalnum()) or \
                               (clean[start + len(tok):start + len(tok) + 1] == "-"
                                and clean[start + len(tok) + 1:start + len(tok) + 2].isalnum())
                 before_hyphen = clean[start + len(tok):start + len(tok) + 1] == "-"
                 new, reason = self._word(tok, expand_abbreviations, in_compound, sentence_start, before_hyphen)
+                if reason is None and not (sentence_start or block_caps) and new.lower() in _FUNCTION_WORDS \
+                        and new[:1].isupper() and new[1:].islower() and _neighbour(tokens, i, -1)[0] == "ws" \
+                        and _neighbour(tokens, i, -2)[0] == "word":
+                    new, reason = new.lower(), "case"
                 if reason is not None:
                     edits.append(Edit(tok, new, reason, at))
                 if block_caps and reason in (None, "ocr-confusion"):
@@ -333,6 +350,50 @@ class Normaliser:
 
     __call__ = normalise
 
+    def _repair_tokens(self, tokens: list[tuple[str, str, int]], clean: str, offsets: list[int],
+                       edits: list[Edit]) -> list[tuple[str, str, int]]:
+        """Mend what OCR split or added around words, before words are looked at one by one.
+
+        - a stray mark standing alone ("Verdrängung stoppen |") is dropped with the space before it;
+        - an unclosed "(" glued to a word is the bowl of a hand-written Q: "(uartiersfonds",
+          "(Juartier" → "Quartiersfonds", "Quartier" (only when that is a known word).
+        """
+        out: list[tuple[str, str, int]] = []
+        skip = False
+        for i, (kind, tok, start) in enumerate(tokens):
+            if skip:
+                skip = False
+                continue
+            prev_kind = out[-1][0] if out else None
+            next_kind, next_tok = _neighbour(tokens, i, +1)
+            if kind == "other" and tok in _STRAY_MARKS and prev_kind in (None, "ws") and next_kind in (None, "ws"):
+                edits.append(Edit(tok, "", "symbol", offsets[start]))
+                if prev_kind == "ws":
+                    out.pop()
+                elif next_kind == "ws":
+                    skip = True
+                continue
+            if kind == "other" and tok == "(" and next_kind == "word" and ")" not in clean[start:]:
+                word = next_tok
+                for cand in ("Q" + word[1:] if word[:1] in "JjuU" and len(word) > 3 else None, "Q" + word):
+                    if cand and self.known(cand):
+                        edits.append(Edit(tok + word, cand, "ocr-confusion", offsets[start]))
+                        out.append(("word", cand, start))
+                        skip = True
+                        break
+                if skip:
+                    continue
+            out.append((kind, tok, start))
+        return out
+
+    def _abbreviation_lookalike(self, tok: str) -> str | None:
+        """"OR", "0R", "GR" are no abbreviations we know but "QR" is: a misread Q (capitals only)."""
+        if not 2 <= len(tok) <= 4 or not tok.isupper() or tok in self._abbr_words or tok in self._forms.get(
+                tok.lower(), ()) or tok[0] not in _Q_LOOKALIKES:
+            return None
+        cand = "Q" + tok[1:]
+        return cand if cand in self._abbr_words else None
+
     # -- words -----------------------------------------------------------------------------------
     def _word(self, tok: str, expand: bool, in_compound: bool = False,
               sentence_start: bool = False, before_hyphen: bool = False) -> tuple[str, str | None]:
@@ -364,10 +425,32 @@ class Normaliser:
             self._fix_cache[key] = fixed
         if fixed:
             return fixed, "ocr-confusion"
-        if self.dictionary is None or self._dict_word(tok):
+        if self.dictionary is None:
             return tok, None
+        sharp = _sharp_s(tok)
+        if sharp is not None and self.known(sharp):
+            return sharp, "ocr-confusion"  # "flieBen": a capital B inside a small word is an ß
+        if self._dict_word(tok):
+            common = self._common_neighbour(tok)
+            return (common, "ocr-confusion") if common else (tok, None)
         general = self._general_fix(tok, generic=not (in_compound or before_hyphen))
         return general if general else (tok, None)
+
+    def _common_neighbour(self, tok: str) -> str | None:
+        """A rare word of the web word list ("offnen", a common typo there) one OCR-typical confusion
+        from a far more common word ("öffnen") is that word; a word with two such neighbours stays."""
+        d = self.dictionary
+        low = tok.lower()
+        if d.name != "wordfreq" or len(low) < 4 or not low.isalpha():
+            return None
+        z = d.zipf(low)
+        if z >= RARE_WORD_ZIPF or self.in_lexicon(tok):
+            return None
+        found = {cand for cand, cost in _single_edits(low, generic=False)
+                 if cost <= 1.5 and cand != low and d.zipf(cand) - z >= RARE_WORD_GAP}
+        if len(found) != 1:
+            return None
+        return _recase(found.pop(), tok)
 
     def _clearly_better(self, tok: str, fixed: str) -> bool:
         """Whether a lexicon word one confusion away should replace `tok`, which may be a real word."""
@@ -417,6 +500,8 @@ class Normaliser:
                 second = ranked[1][1] if len(ranked) > 1 else float("inf")
                 if second - best_score >= CLEAR_MARGIN:
                     new = _recase(best, tok)
+                    if new is not None and tok[:1] == "l" and best[:1] == "i":
+                        new = "I" + new[1:]  # "lndikatoren": the l was a capital I
                     if new is not None and new != tok:
                         reason = "ocr-confusion" if _is_confusion_only(low, best) else "spelling"
                         result = (new, reason)
@@ -645,6 +730,13 @@ def _is_confusion_only(low: str, best: str) -> bool:
     if len(low) != len(best):
         return ("rn" in low and low.replace("rn", "m") == best) or ("ii" in low and low.replace("ii", "ü") == best)
     return all(a == b or frozenset((a, b)) in confusable for a, b in zip(low, best))
+
+
+def _sharp_s(tok: str) -> str | None:
+    """"flieBen" → "fließen": B between small letters (never at the start, never in capitals)."""
+    if "B" not in tok[1:] or not tok[1:].replace("B", "").islower():
+        return None
+    return tok[:1] + tok[1:].replace("B", "ß")
 
 
 def _recase(cand: str, tok: str) -> str | None:

@@ -333,3 +333,73 @@ def test_block_capitals_are_recased_only_when_every_word_is_known():
     assert n.normalise("MEHR TRANSPARENZ").text == "Mehr Transparenz"
     # one word the lexicon does not know: the whole card stays in capitals, never half converted
     assert n.normalise("GELUNGENE BEISPIELE").text == "GELUNGENE BEISPIELE"
+
+
+# --- what OCR adds or splits around words ------------------------------------------------------
+@pytest.mark.parametrize("raw, expected", [
+    ("Erwartungen an den OR klar machen", "Erwartungen an den QR klar machen"),
+    ("0R früh einbeziehen", "QR früh einbeziehen"),
+    ("GR-Sitzungen öffentlich", "QR-Sitzungen öffentlich"),
+])
+def test_a_misread_q_in_a_known_abbreviation_is_mended(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+def test_a_mended_abbreviation_is_written_out_and_can_be_put_back():
+    result = normalise("OR früh einbeziehen")
+    assert result.text == "Quartiersrat früh einbeziehen"
+    assert [(e.original, e.replacement, e.reason) for e in result.edits] == [
+        ("OR", "QR", "ocr-confusion"), ("QR", "Quartiersrat", "abbreviation")]
+    assert unexpand(result.text, result.edits) == "QR früh einbeziehen"  # the card's own form, mended
+
+
+def test_capital_words_that_are_no_q_lookalike_stay():
+    assert normalise("AG Wohnen und BA", expand_abbreviations=False).text == "AG Wohnen und BA"
+    assert normalise("ODER", expand_abbreviations=False).text == "ODER"  # four letters, no "QDER"
+    custom = Normaliser(words=["OR"])  # a user's lexicon that knows "OR" wins
+    assert custom.normalise("OR", expand_abbreviations=False).text == "OR"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("(uartiersfonds\nweiterführen", "Quartiersfonds weiterführen"),
+    ("Gewerbe im (Juartier stärken", "Gewerbe im Quartier stärken"),
+])
+def test_an_unclosed_bracket_glued_to_a_word_is_the_bowl_of_a_q(raw, expected):
+    assert normalise(raw).text == expected
+
+
+def test_brackets_that_close_or_make_no_word_stay():
+    assert normalise("Kiezladen (Juni) öffnen").text == "Kiezladen (Juni) öffnen"
+    assert normalise("(uberlegen").text.startswith("(")  # "Quberlegen" is no word
+
+
+def test_stray_marks_standing_alone_are_dropped_and_reported():
+    result = normalise("Verdrängung\nstoppen |")
+    assert result.text == "Verdrängung stoppen"
+    assert ("|", "", "symbol") in [(e.original, e.replacement, e.reason) for e in result.edits]
+    assert normalise("Übergabe an Träger _").text == "Übergabe an Träger"
+    assert normalise("Kita/Schule").text == "Kita/Schule"  # a slash is the writer's own
+
+
+def test_function_words_are_small_inside_a_sentence():
+    assert normalise("Coaching Für\nInitiativen").text == "Coaching für Initiativen"
+    assert normalise("Transparenz Über Geld").text == "Transparenz über Geld"
+    assert normalise("Für alle").text == "Für alle"  # the card's first word
+    assert normalise("Ideen. Für alle").text == "Ideen. Für alle"
+    assert normalise("Verein „Die Brücke“").text == "Verein „Die Brücke“"  # a name in quotes
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Schulen offnen sich", "Schulen öffnen sich"),  # "offnen" is a typo common enough on the web
+    ("Wer tragt die Kosten?", "Wer trägt die Kosten?"),
+    ("Die Ergebnisse flieBen ein", "Die Ergebnisse fließen ein"),
+    ("lndikatoren festlegen", "Indikatoren festlegen"),
+])
+def test_rare_web_typos_and_letter_lookalikes_are_mended(raw, expected):
+    assert normalise(raw).text == expected
+
+
+def test_common_words_with_a_common_neighbour_stay():
+    assert normalise("Ehrenamt starken").text == "Ehrenamt starken"  # "stärken"? both common: context
+    assert normalise("Hauser Straße").text == "Hauser Straße"
+    assert normalise("BAföG beantragen").text == "BAföG beantragen"
