@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cardscan._files import write_text_atomic
+
 log = logging.getLogger("cardscan.web")
 
 JOB_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -113,11 +115,8 @@ class JobManager:
         return self.dir / f"{job_id}.json"
 
     def _save(self, job: dict[str, Any]) -> None:
-        path = self._path(job["id"])
-        tmp = path.with_suffix(".tmp")
-        with self._file_lock:
-            tmp.write_text(json.dumps(job, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(tmp, path)
+        with self._file_lock:  # a crash leaves the old state or the new one, never half a file
+            write_text_atomic(self._path(job["id"]), json.dumps(job, ensure_ascii=False, indent=1))
 
     def get(self, job_id: str) -> dict[str, Any]:
         path = self._path(job_id)
