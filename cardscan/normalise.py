@@ -487,6 +487,8 @@ class Normaliser:
                 if bonus is None or (cost >= GENERIC_EDIT_COST and cand not in self._forms
                                      and self._compound(cand) is None):
                     continue  # a letter added or dropped anywhere: only towards a lexicon word
+                if bonus <= PART_COMPOUND_BONUS and cost > 1.0:
+                    continue  # "Tätigkeite" is not "Tätig|kette": mere compounds only by a lost umlaut dot
                 score = cost - bonus
                 if bonus > PART_COMPOUND_BONUS:
                     strong.add(cand)

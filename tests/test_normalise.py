@@ -403,3 +403,8 @@ def test_common_words_with_a_common_neighbour_stay():
     assert normalise("Ehrenamt starken").text == "Ehrenamt starken"  # "stärken"? both common: context
     assert normalise("Hauser Straße").text == "Hauser Straße"
     assert normalise("BAföG beantragen").text == "BAföG beantragen"
+
+
+def test_a_mere_compound_of_parts_is_reached_only_by_a_lost_umlaut_dot():
+    assert normalise("Burgerhaushalt").text == "Bürgerhaushalt"  # u → ü: Bürger|haushalt
+    assert normalise("ihre Tätigkeite").text == "ihre Tätigkeite"  # not "Tätig|kette" (i → t)
