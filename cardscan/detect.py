@@ -1,10 +1,11 @@
 """Find the cards on a board photo: outline, perspective-corrected crop, colour.
 
 How: cards are smooth paper, the board is not (cork, felt, kraft paper grain) and every card
-edge is a colour or shadow step. So we work on a downscaled copy, mark strong colour edges,
-and take the smooth connected regions between edges. A region is a card when it is large
-enough, roughly convex and four-cornered (or oval), and differs in colour from the board
-around it. Corners are mapped back to the original pixels, so polygons are exact for export.
+edge is a colour or shadow step. So we work on a downscaled copy, mark strong colour edges and
+thin dark lines (where two cards of one colour touch), and take the smooth connected regions
+between them. A region is a card when it is large enough, roughly convex and four-cornered
+(or oval), and differs in colour from the board around it. Corners are mapped back to the
+original pixels, so polygons are exact for export.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import numpy as np
 from cardscan import colour as colour_stage
 
 WORK_SIZE = 1400  # longest side of the analysis copy; card edges survive, grain is averaged out
+MAX_WORK_SIZE = 2000  # a finer copy for photos whose cards are small (a whole board seen from afar)
 
 
 @dataclass
@@ -32,11 +34,15 @@ class DetectedCard:
 class DetectorParams:
     min_area_frac: float = 0.0015  # smallest card: 0.15 % of the photo
     max_area_frac: float = 0.25
+    small_card_frac: float = 0.006  # cards below 0.6 % of the photo are looked at in a finer copy
     min_paper_share: float = 0.35  # paper pixels in the card's outline (the rest is text, pins)
     min_rim_coverage: float = 0.6  # share of the outline's inner rim that is paper; text and a pin may touch it
     max_aspect: float = 4.5  # cards are at most about 3:1
     min_board_contrast: float = 6.0  # ΔE between card and surrounding board
     edge_sigma: float = 1.2
+    valley_sigma: float = 1.5  # scale of the thin dark line between two touching cards
+    valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
+    max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
 
 
 class CardDetector:
@@ -47,80 +53,190 @@ class CardDetector:
         self.max_colour_distance = max_colour_distance
 
     def detect(self, rgb: np.ndarray) -> list[DetectedCard]:
-        import cv2
-
-        h, w = rgb.shape[:2]
-        scale = min(1.0, WORK_SIZE / max(h, w))
-        small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
-        balanced = white_balance(small)
-        lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
-        regions = self._smooth_regions(lab)
-        kept = []
-        for mask, quad, shape in regions:
-            card_lab, paper = _paper_colour(lab, small, mask)
-            card_lab = _cv_lab_to_cie(card_lab)
-            ring = _ring(mask)
-            board_lab = np.median(lab[ring], axis=0) if ring.any() else None
-            if board_lab is not None and _delta_e(card_lab, _cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
-                continue
-            kept.append((mask, quad, shape, paper, card_lab))
-        kept = _join_split_cards(kept, lab)
-        gains = colour_stage.paper_balance(np.array([paper for _, _, _, paper, _ in kept])) if kept else np.ones(3)
-        cards = []
+        kept, scale = self._papers(rgb, WORK_SIZE)
+        work_size = self._finer_work_size(kept, scale, rgb.shape)
+        if work_size:
+            kept, scale = self._papers(rgb, work_size)
+        outlines = []
         for _, quad, shape, paper, _ in kept:
-            lab_paper = colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains))
-            name, dist = classify_colour(lab_paper, self.max_colour_distance)
             polygon = order_clockwise(quad / scale)
             crop = rectify(rgb, polygon)
             if shape in ("oval", "round"):
                 crop = _blank_outside_ellipse(crop)
+            outlines.append((polygon, crop, shape))
+        papers = np.array([colour_stage.remove_glare(paper, colour_stage.glare_from_ink(crop))
+                           for (*_, paper, _), (_, crop, _) in zip(kept, outlines)])
+        gains = colour_stage.paper_balance(papers) if kept else np.ones(3)
+        cards = []
+        for paper, (polygon, crop, shape) in zip(papers, outlines):
+            lab_paper = colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains))
+            name, dist = classify_colour(lab_paper, self.max_colour_distance)
             cards.append(DetectedCard(polygon=polygon, colour=name, colour_distance=dist, crop=crop, shape=shape))
         return sort_reading_order(cards)
+
+    def _papers(self, rgb: np.ndarray, work_size: int) -> tuple[list, float]:
+        """Card regions on a copy of the photo whose longest side is work_size, with their
+        paper colours, and the copy's scale."""
+        import cv2
+
+        h, w = rgb.shape[:2]
+        scale = min(1.0, work_size / max(h, w))
+        small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
+        balanced = white_balance(small)
+        lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
+        kept = []
+        for mask, quad, shape in self._smooth_regions(lab):
+            x, y, bw, bh = cv2.boundingRect(mask.view(np.uint8))
+            box = (slice(max(0, y - 10), y + bh + 10), slice(max(0, x - 10), x + bw + 10))  # room for the ring
+            card_lab, paper = _paper_colour(lab[box], small[box], mask[box])
+            card_lab = _cv_lab_to_cie(card_lab)
+            ring = _ring(mask[box])
+            board_lab = np.median(lab[box][ring], axis=0) if ring.any() else None
+            if board_lab is not None and _delta_e(card_lab, _cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
+                continue
+            kept.append((mask, quad, shape, paper, card_lab))
+        return _join_split_cards(kept, lab), scale
+
+    def _finer_work_size(self, kept: list, scale: float, shape: tuple) -> int | None:
+        """A larger analysis size when the cards came out small, else None.
+
+        On a photo of a whole board from afar the cards are small in the analysis copy; writing and
+        pins then cut their paper into pieces below the smallest card size, and whole cards go
+        missing. A finer copy keeps the pieces joined; it costs time, so only those photos pay it.
+        """
+        import cv2
+
+        longest = max(shape[:2])
+        if not kept or longest * scale >= min(longest, MAX_WORK_SIZE):
+            return None
+        areas = [cv2.contourArea(quad) / (scale * scale) for _, quad, *_ in kept]
+        card_frac = float(np.median(areas)) / (shape[0] * shape[1])
+        if card_frac >= self.params.small_card_frac:
+            return None
+        return min(longest, MAX_WORK_SIZE)
 
     def _smooth_regions(self, lab: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, str]]:
         import cv2
 
         p = self.params
         h, w = lab.shape[:2]
-        blurred = cv2.GaussianBlur(lab, (0, 0), p.edge_sigma)
-        grad = np.zeros((h, w), np.float32)
-        for c, weight in ((0, 1.0), (1, 2.0), (2, 2.0)):  # chroma steps count double: card vs board colour
-            gx = cv2.Sobel(blurred[..., c], cv2.CV_32F, 1, 0, ksize=3)
-            gy = cv2.Sobel(blurred[..., c], cv2.CV_32F, 0, 1, ksize=3)
-            grad = np.maximum(grad, weight * np.hypot(gx, gy))
-        threshold = max(20.0, float(np.percentile(grad, 60)) * 1.5)
-        edges = (grad > threshold).astype(np.uint8)
+        edges = _colour_edges(lab, p.edge_sigma) | _valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
         edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
         smooth = (1 - edges).astype(np.uint8)
         smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
         area_min, area_max = p.min_area_frac * h * w, p.max_area_frac * h * w
-        found = []
+        candidates = []
         for i in range(1, n):
             x, y, bw, bh, area = stats[i]
             if area < area_min * 0.5 or bw * bh < area_min or bw * bh > area_max * 1.5:
                 continue
             region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
-            contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-            contour = max(contours, key=cv2.contourArea)
-            hull = cv2.convexHull(contour)
-            hull_area = cv2.contourArea(hull)
-            if hull_area < area_min or hull_area > area_max or area / max(hull_area, 1) < p.min_paper_share:
-                continue
-            if _rim_coverage(region, hull) < p.min_rim_coverage:
-                continue
-            quad, shape = _fit_quad(hull)
-            if quad is None:
-                continue
-            (_, (rw, rh), _) = cv2.minAreaRect(quad)
-            if max(rw, rh) > p.max_aspect * max(min(rw, rh), 1):  # the board's frame, a strip of wall
-                continue
-            quad = _grow(quad, 2.0)  # give back the edge band the gradient threshold ate
-            quad += np.array([x, y], dtype=np.float32)
-            if np.any(quad < -3) or np.any(quad[:, 0] > w + 3) or np.any(quad[:, 1] > h + 3):
-                continue
-            found.append((_hull_mask(hull + np.array([x, y]), (h, w)).astype(bool), quad, shape))
+            candidates.append((region, x, y, self._outlines(region, area_min, area_max)))
+        areas = [cv2.contourArea(hull) for *_, outlines in candidates for hull, *_ in outlines]
+        typical = float(np.median(areas)) if areas else 0.0
+        found = []
+        for region, x, y, outlines in candidates:
+            if len(outlines) == 1 and cv2.contourArea(outlines[0][0]) > p.max_card_growth * typical:
+                outlines = self._split_big(region, area_min, area_max) or outlines
+            for hull, quad, shape in outlines:
+                quad = quad + np.array([x, y], dtype=np.float32)
+                if np.any(quad < -3) or np.any(quad[:, 0] > w + 3) or np.any(quad[:, 1] > h + 3):
+                    continue
+                found.append((_hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad, shape))
         return _drop_nested(found)
+
+    def _outlines(self, region: np.ndarray, area_min: float, area_max: float) -> list:
+        """The card outline of a region, or, when it is no card, those of its pieces cut at necks."""
+        card = self._card_outline(region, area_min, area_max)
+        return [card] if card is not None else self._piece_outlines(region, area_min, area_max)
+
+    def _split_big(self, region: np.ndarray, area_min: float, area_max: float) -> list:
+        """Touching cards that together passed for one big card, as separate outlines (else [])."""
+        cards = self._piece_outlines(region, area_min, area_max)
+        return cards if len(cards) >= 2 else []
+
+    def _piece_outlines(self, region: np.ndarray, area_min: float, area_max: float) -> list:
+        pieces = (self._card_outline(piece, area_min, area_max) for piece in _split_at_necks(region, area_min))
+        return [card for card in pieces if card is not None]
+
+    def _card_outline(self, region: np.ndarray, area_min: float, area_max: float):
+        """(hull, quad, shape) when a smooth region looks like one card's paper, else None."""
+        import cv2
+
+        p = self.params
+        contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+        hull_area = cv2.contourArea(hull)
+        if hull_area < area_min or hull_area > area_max or region.sum() / max(hull_area, 1) < p.min_paper_share:
+            return None
+        if _rim_coverage(region, hull) < p.min_rim_coverage:
+            return None
+        quad, shape = _fit_quad(hull)
+        if quad is None:
+            return None
+        (_, (rw, rh), _) = cv2.minAreaRect(quad)
+        if max(rw, rh) > p.max_aspect * max(min(rw, rh), 1):  # the board's frame, a strip of wall
+            return None
+        return hull, _grow(quad, 2.0), shape  # grow: give back the edge band the gradient threshold ate
+
+
+def _split_at_necks(region: np.ndarray, area_min: float) -> list[np.ndarray]:
+    """Pieces of a region that is no card, cut where it narrows to a thin neck.
+
+    Two touching cards of one colour are joined only where the line between them has a gap, so
+    their common region is two card-shaped blobs linked by a narrow bridge. Eroding breaks the
+    bridge; each piece is then grown back inside the region.
+    """
+    import cv2
+
+    for radius in (3, 6):
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        core = cv2.erode(region, kernel)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=4)
+        big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 0.3 * area_min]
+        if len(big) >= 2:
+            return [cv2.dilate((labels == i).astype(np.uint8), kernel) & region for i in big]
+    return []
+
+
+def _colour_edges(lab: np.ndarray, sigma: float) -> np.ndarray:
+    """Strong lightness or colour steps (0/1 uint8): card against board, ink against paper."""
+    import cv2
+
+    blurred = cv2.GaussianBlur(lab, (0, 0), sigma)
+    grad = np.zeros(lab.shape[:2], np.float32)
+    for c, weight in ((0, 1.0), (1, 2.0), (2, 2.0)):  # chroma steps count double: card vs board colour
+        gx = cv2.Sobel(blurred[..., c], cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(blurred[..., c], cv2.CV_32F, 0, 1, ksize=3)
+        grad = np.maximum(grad, weight * np.hypot(gx, gy))
+    threshold = max(20.0, float(np.percentile(grad[::2, ::2], 60)) * 1.5)  # every 4th pixel is plenty
+    return (grad > threshold).astype(np.uint8)
+
+
+def _valley_lines(lightness: np.ndarray, sigma: float, threshold: float) -> np.ndarray:
+    """Thin dark lines (0/1 uint8): where two cards of one colour touch, only a line tells them apart.
+
+    A card's cut edge is a little darker than its face and casts a thin contact shadow, so even
+    between two touching cards of the same paper there is a narrow valley in lightness, too weak
+    for the colour-edge threshold. We find valleys as the largest eigenvalue of the Hessian of
+    log lightness (log: a dim photo's valleys are as deep as a bright one's, in relative terms).
+    Weak valley pixels count when they connect to strong ones (hysteresis), which closes the
+    small gaps that would otherwise let two cards' paper leak into one region.
+    """
+    import cv2
+
+    log_l = cv2.GaussianBlur(np.log(lightness + 8.0), (0, 0), sigma)
+    dxx = cv2.Sobel(log_l, cv2.CV_32F, 2, 0, ksize=3)
+    dyy = cv2.Sobel(log_l, cv2.CV_32F, 0, 2, ksize=3)
+    dxy = cv2.Sobel(log_l, cv2.CV_32F, 1, 1, ksize=3)
+    valley = (dxx + dyy) / 2 + np.sqrt(((dxx - dyy) / 2) ** 2 + dxy ** 2)
+    weak = (valley > 0.5 * threshold).astype(np.uint8)
+    n, labels = cv2.connectedComponents(weak, connectivity=8)
+    strong = np.zeros(n, bool)
+    strong[np.unique(labels[valley > threshold])] = True
+    strong[0] = False
+    return strong[labels].astype(np.uint8)
 
 
 def _join_split_cards(regions: list, lab: np.ndarray) -> list:
@@ -138,22 +254,26 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
     areas = [float(cv2.contourArea(cv2.convexHull(q.astype(np.float32)))) for _, q, *_ in regions]
     typical = float(np.percentile(areas, 75))  # a card's size; halves are the smaller ones
     labs = [paper_lab for *_, paper_lab in regions]
+    # An ellipse of half a card's size or more is a whole oval card: writing cuts paper along
+    # ragged strokes, it does not leave a clean ellipse behind.
+    whole = [shape == "oval" and area >= 0.45 * typical for (_, _, shape, *_), area in zip(regions, areas)]
     joined, used = [], set()
     for i in range(len(regions)):
         if i in used:
             continue
         best = None
         for j in range(i + 1, len(regions)):
-            if j in used or _delta_e(labs[i], labs[j]) > 8.0 or areas[i] + areas[j] > 1.5 * typical:
+            if j in used or whole[i] or whole[j] or _delta_e(labs[i], labs[j]) > 8.0 \
+                    or areas[i] + areas[j] > 1.5 * typical:
                 continue
             union = regions[i][0] | regions[j][0]
             contours, _ = cv2.findContours(union.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             hull = cv2.convexHull(np.vstack(contours))
             hull_area = cv2.contourArea(hull)
-            if hull_area > 1.3 * typical or hull_area > 1.25 * (areas[i] + areas[j]):
+            if hull_area > 1.3 * typical or hull_area > 2.0 * (areas[i] + areas[j]):
                 continue  # not side by side
             between = _hull_mask(hull, union.shape).astype(bool) & ~union
-            if between.any() and _delta_e(_cv_lab_to_cie(np.median(lab[between], axis=0)), labs[i]) > 12.0:
+            if between.any() and _board_share(lab, between, union, labs[i]) > 0.25:
                 continue  # what lies between them is board, not writing on the same paper
             quad, shape = _fit_quad(hull)
             if quad is None:
@@ -167,6 +287,22 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
         used.add(j)
         joined.append((union, quad, shape, *regions[i][3:]))
     return joined
+
+
+def _board_share(lab: np.ndarray, between: np.ndarray, union: np.ndarray, paper_lab: np.ndarray) -> float:
+    """Share of the pixels between two regions that look like the board around them.
+
+    Between two halves of one card lies writing (dark ink, or paper the edge map took), between
+    two neighbouring cards lies board; the writing can cover most of it, so a median says little.
+    """
+    ring = _ring(union)
+    if not ring.any():
+        return 0.0
+    board = _cv_lab_to_cie(np.median(lab[ring], axis=0))
+    pixels = lab[between].astype(np.float64) * np.array([100 / 255, 1, 1]) - np.array([0, 128, 128])
+    to_board = np.linalg.norm(pixels - board, axis=1)
+    to_paper = np.linalg.norm(pixels - paper_lab, axis=1)
+    return float(np.mean((to_board < 15.0) & (to_board < to_paper)))
 
 
 def _blank_outside_ellipse(crop: np.ndarray) -> np.ndarray:
@@ -201,8 +337,9 @@ def _rim_coverage(region: np.ndarray, hull: np.ndarray) -> float:
 
     filled = _hull_mask(hull, region.shape)
     size = max(3, int(0.02 * min(region.shape)))
-    outer = cv2.erode(filled, np.ones((3, 3), np.uint8), iterations=1)
-    inner = cv2.erode(filled, np.ones((2 * size + 1, 2 * size + 1), np.uint8))
+    outside = dict(borderType=cv2.BORDER_CONSTANT, borderValue=0)  # the region's box edge is not paper
+    outer = cv2.erode(filled, np.ones((3, 3), np.uint8), **outside)
+    inner = cv2.erode(filled, np.ones((2 * size + 1, 2 * size + 1), np.uint8), **outside)
     rim = (outer > 0) & (inner == 0)
     return float(region[rim].mean()) if rim.any() else 0.0
 
@@ -243,15 +380,21 @@ def _grow(quad: np.ndarray, pixels: float) -> np.ndarray:
 
 def _drop_nested(found):
     """A card's text can form a smooth island inside it; keep only outermost regions."""
+    import cv2
+
+    if not found:
+        return []
+    boxes = [cv2.boundingRect(mask.view(np.uint8)) for mask, *_ in found]
+    local = [mask[y:y + h, x:x + w] for (mask, *_), (x, y, w, h) in zip(found, boxes)]  # only where a mask is
+    sizes = [int(np.count_nonzero(m)) for m in local]
     keep = []
-    order = sorted(range(len(found)), key=lambda i: -found[i][0].sum())
-    taken = None
-    for i in order:
-        mask = found[i][0]
-        if taken is not None and (mask & taken).sum() > 0.5 * mask.sum():
+    taken = np.zeros_like(found[0][0])
+    for i in sorted(range(len(found)), key=lambda i: -sizes[i]):
+        x, y, w, h = boxes[i]
+        if np.count_nonzero(local[i] & taken[y:y + h, x:x + w]) > 0.5 * sizes[i]:
             continue
         keep.append(found[i])
-        taken = mask.copy() if taken is None else (taken | mask)
+        taken[y:y + h, x:x + w] |= local[i]
     return keep
 
 
@@ -298,7 +441,7 @@ def classify_colour(lab: np.ndarray, max_distance: float = 38.0) -> tuple[str | 
 def white_balance(rgb: np.ndarray) -> np.ndarray:
     """Shades-of-grey white balance (Minkowski p=6), which leans on the bright paper, not the cards."""
     img = rgb.astype(np.float32) + 1
-    illum = np.power(np.mean(np.power(img, 6), axis=(0, 1)), 1 / 6)
+    illum = np.power(np.mean(np.power(img[::2, ::2], 6), axis=(0, 1)), 1 / 6)
     gain = illum.mean() / illum
     return np.clip(img * gain, 0, 255).astype(np.uint8)
 

@@ -105,3 +105,149 @@ def test_a_card_cut_in_two_by_its_writing_is_joined_but_neighbours_stay_apart():
 def box(mask):
     ys, xs = np.nonzero(mask)
     return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
+def _pinboard(cards, size=(1050, 1400), board=(176, 134, 88), seed=0):
+    """A flat board with cards (x0, y0, x1, y1, paper), each turned by a degree; a card's cut edge
+    is a little darker, as on real paper, which is all that separates two touching cards of one colour."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    rgb = np.empty(size + (3,), np.float32)
+    rgb[:] = board
+    for x0, y0, x1, y1, paper in cards:
+        corners = cv2.boxPoints((((x0 + x1) / 2, (y0 + y1) / 2), (x1 - x0, y1 - y0), 1.0)).astype(np.int32)
+        cv2.fillPoly(rgb, [corners], paper)
+        cv2.polylines(rgb, [corners], True, tuple(0.88 * c for c in paper), 4)
+    rgb += rng.normal(0, 2.0, rgb.shape)
+    return rgb
+
+
+def _found(cards, box):
+    x0, y0, x1, y1 = box[:4]
+    truth = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    return any(len(match([c.polygon], [truth])) for c in cards)
+
+
+def test_two_touching_cards_of_one_colour_are_two_cards():
+    import cv2
+
+    yellow = (250, 228, 80)
+    boxes = [(200, 200, 500, 350, yellow), (200, 350, 500, 500, yellow), (700, 200, 1000, 350, (246, 148, 52))]
+    rgb = _pinboard(boxes)
+    rgb = cv2.GaussianBlur(rgb, (0, 0), 1.0)
+    cards = CardDetector().detect(np.clip(rgb, 0, 255).astype(np.uint8))
+    assert _found(cards, boxes[0]) and _found(cards, boxes[1])
+    assert len(cards) == 3
+
+
+def test_yellow_card_under_glare_is_yellow():
+    yellow, white, ink = (250, 228, 80), (244, 243, 236), (20, 20, 24)
+    boxes = [(150 + 300 * (i % 4), 150 + 250 * (i // 4), 400 + 300 * (i % 4), 330 + 250 * (i // 4),
+              yellow if i % 2 else white) for i in range(8)]
+    rgb = _pinboard(boxes)
+    for x0, y0, x1, y1, _ in boxes:
+        rgb[y0 + 70:y0 + 100, x0 + 40:x1 - 40] = ink  # writing
+    yy, xx = np.mgrid[0:1050, 0:1400]
+    x0, y0, x1, y1, _ = boxes[1]  # a yellow card in the middle of a glare patch
+    veil = 0.55 * np.exp(-(((xx - (x0 + x1) / 2) ** 2 + (yy - (y0 + y1) / 2) ** 2) / (2 * 150.0 ** 2)))
+    rgb += (255 - rgb) * veil[..., None]
+    cards = CardDetector().detect(np.clip(rgb, 0, 255).astype(np.uint8))
+    truth = [[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]] for b in boxes]
+    pairs = match([c.polygon for c in cards], truth)
+    assert len(pairs) == 8
+    assert [cards[i].colour for i, j, _ in sorted(pairs, key=lambda p: p[1])] == ["weiß", "gelb"] * 4
+
+
+def test_a_card_cut_in_two_by_wide_writing_is_joined():
+    """Big letters can cover most of the band between the two halves: ink, not board, lies there."""
+    import cv2
+
+    from cardscan.colour import srgb_to_lab
+    from cardscan.detect import _join_split_cards
+
+    board, ink, yellow = (150, 110, 70), (20, 20, 30), (250, 228, 80)
+    rgb = np.zeros((400, 600, 3), np.uint8)
+    rgb[:] = board
+    rgb[20:120, 20:320] = yellow
+    rgb[20:120, 110:230] = ink  # a fat word from the top edge to the bottom edge
+
+    def region(x0, x1):
+        mask = np.zeros((400, 600), bool)
+        mask[20:120, x0:x1] = True
+        quad = np.array([[x0, 20], [x1, 20], [x1, 120], [x0, 120]], np.float32)
+        return mask, quad, "rect", np.array(yellow, float), srgb_to_lab(np.array(yellow))
+
+    whole = region(20, 320)[:3]
+    others = [(m, q + [0, y], s, p, l) for y in (150, 280) for m, q, s, p, l in [region(20, 320)]]
+    for k, (m, q, *_) in enumerate(others):  # two whole cards of the same colour elsewhere
+        m[:] = False
+        m[int(q[0, 1]):int(q[2, 1]), 20:320] = True
+        rgb[int(q[0, 1]):int(q[2, 1]), 20:320] = yellow
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    joined = _join_split_cards([region(20, 105), region(235, 320), *others], lab)
+    assert len(joined) == 3
+    assert box(joined[0][0]) == (20, 20, 320, 120)
+    assert whole[2] == joined[0][2]
+
+
+def test_faint_line_between_touching_cards_is_marked_all_along():
+    """In a dim, noisy photo the thin dark line between two touching lila cards has gaps in the
+    colour-edge map (paper leaks through and the two cards become one region); the valley map
+    closes it and marks nothing on plain paper."""
+    import cv2
+
+    from cardscan.detect import _colour_edges, _valley_lines
+
+    rng = np.random.default_rng(0)
+    rgb = np.empty((300, 400, 3), np.float32)
+    rgb[:] = (160, 120, 200)
+    rgb[148:153] *= 0.85  # the cut edge and contact shadow where the cards meet
+    rgb = cv2.GaussianBlur(rgb * 0.45, (0, 0), 1.0) + rng.normal(0, 4, rgb.shape)
+    lab = cv2.cvtColor(np.clip(rgb, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    valley = _valley_lines(lab[..., 0], sigma=1.5, threshold=0.1)
+    assert valley[140:160, 20:380].any(axis=0).all()
+    assert not valley[:120].any() and not valley[180:].any()
+    assert not _colour_edges(lab, 1.2)[140:160, 20:380].any(axis=0).all()  # why the valley map is needed
+
+
+def test_an_upright_card_filling_its_box_has_paper_all_round():
+    """A region cut out to its bounding box touches the box on all four sides when the card is
+    upright; the box edge must not count as 'no paper' (such cards were dropped)."""
+    import cv2
+
+    from cardscan.detect import _rim_coverage
+
+    region = np.ones((60, 120), np.uint8)
+    hull = cv2.convexHull(np.array([[0, 0], [119, 0], [119, 59], [0, 59]], np.int32))
+    assert _rim_coverage(region, hull) > 0.95
+    region[:, 40:80] = 0  # a strip of board down the middle: not one card's paper
+    assert _rim_coverage(region, hull) < 0.8
+
+
+def test_two_cards_joined_by_a_thin_bridge_are_cut_apart():
+    from cardscan.detect import _split_at_necks
+
+    region = np.zeros((200, 160), np.uint8)
+    region[10:90, 10:150] = 1
+    region[96:186, 12:152] = 1
+    region[90:96, 140:146] = 1  # where the corners of the two cards touch
+    pieces = _split_at_necks(region, area_min=2000)
+    assert len(pieces) == 2
+    upper, lower = sorted((box(p) for p in pieces), key=lambda b: b[1])
+    assert upper[1] == 10 and upper[3] <= 96 and lower[1] >= 90 and lower[3] == 186
+    assert _split_at_necks(region[:90], area_min=2000) == []  # one card alone stays whole
+
+
+def test_a_far_away_board_is_looked_at_more_finely():
+    from cardscan.detect import MAX_WORK_SIZE, WORK_SIZE
+
+    def kept(side):
+        quad = np.array([[0, 0], [side, 0], [side, side / 2], [0, side / 2]], np.float32)
+        return [(None, quad, "rect", None, None)] * 5
+
+    detector = CardDetector()
+    scale = WORK_SIZE / 4000
+    assert detector._finer_work_size(kept(60), scale, (3000, 4000)) == MAX_WORK_SIZE  # cards of 0.1 % of the photo
+    assert detector._finer_work_size(kept(200), scale, (3000, 4000)) is None  # cards of 1.4 %
+    assert detector._finer_work_size(kept(60), 1.0, (900, 1200)) is None  # already at full size
