@@ -111,19 +111,53 @@ def paper_balance(paper_rgbs: np.ndarray, prior: float = 2.0) -> np.ndarray:
     steps = np.exp(np.linspace(-0.45, 0.45, 31))
     r, b = (g.reshape(-1) for g in np.meshgrid(steps, steps, indexing="ij"))
     penalty = prior * (np.log(r) ** 2 + np.log(b) ** 2) * 100
-    best, best_cost = np.ones(3), np.inf
-    for e in np.exp(np.linspace(0.0, 1.1, 9)):  # one exposure at a time keeps memory small with 60 cards
-        gains = np.stack([r * e, np.full_like(r, e), b * e], axis=-1)  # green is the reference channel
-        balanced = papers[None, :, :] * gains[:, None, :]  # (gains, cards, 3)
-        nearest = palette_distance(srgb_to_lab(_to_srgb(balanced))).min(-1)
-        clipped = (balanced > 1.0).any(-1).mean(1)  # exposure must not push papers past white
-        cost = np.minimum(nearest, 30.0).sum(1) + penalty + clipped * 30.0 * len(papers)
-        i = int(np.argmin(cost))
-        if cost[i] < best_cost:
-            best, best_cost = gains[i], float(cost[i])
-    return best
+    # Exposure up to 11x (dim light is dimmer still in linear light): coarse steps, then finer
+    # ones around the best; one exposure at a time keeps memory small with 60 cards.
+    tried = {e: _best_tint(papers, r, b, penalty, np.exp(e)) for e in np.linspace(0.0, 2.4, 9)}
+    best_e = min(tried, key=lambda e: tried[e][1])
+    for e in best_e + np.array([-0.2, -0.1, 0.1, 0.2]):
+        if 0.0 <= e <= 2.4:
+            tried[e] = _best_tint(papers, r, b, penalty, np.exp(e))
+    return min(tried.values(), key=lambda found: found[1])[0]
+
+
+def _best_tint(papers: np.ndarray, r: np.ndarray, b: np.ndarray, penalty: np.ndarray, exposure: float):
+    """The red/blue gains of the grid that fit the papers best at one exposure, and their cost."""
+    gains = np.stack([r * exposure, np.full_like(r, exposure), b * exposure], axis=-1)  # green is the reference
+    balanced = papers[None, :, :] * gains[:, None, :]  # (gains, cards, 3)
+    nearest = palette_distance(srgb_to_lab(_to_srgb(balanced))).min(-1)
+    clipped = (balanced > 1.0).any(-1).mean(1)  # exposure must not push papers past white
+    cost = np.minimum(nearest, 30.0).sum(1) + penalty + clipped * 30.0 * len(papers)
+    i = int(np.argmin(cost))
+    return gains[i], float(cost[i])
 
 
 def apply_balance(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:
     """sRGB colours (…,3) under the given linear-light gains."""
     return _to_srgb(_linear(rgb) * np.asarray(gains))
+
+
+INK_LEVEL = 12.0  # sRGB value of black marker ink in a photo without glare (dimmed by the light)
+
+
+def glare_from_ink(crop: np.ndarray) -> float:
+    """The share of white light veiling a card (0 = none), measured on its darkest ink.
+
+    Why: glare adds white light over a patch of the board (sRGB x -> x + k·(255 - x)), which no
+    photo-wide white balance can undo: a yellow card in it looks almost white. But the same veil
+    lifts the black marker ink on that card, and every card has writing (or a pin's shadow), so
+    how far the card's darkest pixels are from black tells k. White writing on dark cards leaves
+    the paper as the darkest part, which only makes k a little too large for a paper that is
+    dark anyway.
+    """
+    import cv2
+
+    darkest = np.ascontiguousarray(np.asarray(crop)[::2, ::2].min(axis=-1), dtype=np.float32)
+    darkest = cv2.blur(darkest, (3, 3))  # sensor noise in a dim photo would fake black ink
+    level = float(np.percentile(darkest, 0.5))
+    return float(np.clip((level - INK_LEVEL) / (255.0 - INK_LEVEL), 0.0, 0.8))
+
+
+def remove_glare(rgb: np.ndarray, glare: float) -> np.ndarray:
+    """sRGB colours (…,3) with a veil of white light of the given share taken off again."""
+    return np.clip((np.asarray(rgb, dtype=np.float64) - 255.0 * glare) / (1.0 - glare), 0.0, 255.0)

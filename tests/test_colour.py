@@ -35,3 +35,43 @@ def test_every_palette_tone_classifies_as_itself(name):
 def test_far_colour_is_unknown_not_guessed():
     name, dist = classify_colour(srgb_to_lab(np.array([10, 10, 10])))  # black is no card colour
     assert name is None and dist > 38
+
+
+def _card_with_writing(paper, ink=(20, 20, 24)):
+    crop = np.zeros((120, 300, 3), np.float64)
+    crop[:] = paper
+    crop[50:70, 40:260] = ink
+    return crop
+
+
+def test_glare_is_measured_on_the_ink_and_taken_off():
+    from cardscan.colour import glare_from_ink, remove_glare
+
+    crop = _card_with_writing(PALETTE["gelb"])
+    veiled = crop + (255 - crop) * 0.5  # glare: half the way to white
+    assert classify_colour(srgb_to_lab(veiled[10, 10]))[0] != "gelb"  # what a global balance sees
+    glare = glare_from_ink(veiled)
+    assert glare == pytest.approx(0.5, abs=0.05)
+    assert classify_colour(srgb_to_lab(remove_glare(veiled[10, 10], glare)))[0] == "gelb"
+    assert glare_from_ink(crop) < 0.05  # no glare, nothing taken off
+
+
+def test_dim_photo_keeps_light_green_light():
+    """Low light (x0.3 in sRGB, about x0.07 in linear light) must be brightened, not read as dark green."""
+    from cardscan.colour import apply_balance, paper_balance
+
+    names = ["hellgrün", "hellgrün", "gelb", "hellblau", "lila"]
+    dim = np.array([PALETTE[n] for n in names], float) * 0.3
+    gains = paper_balance(dim)
+    assert [classify_colour(srgb_to_lab(apply_balance(p, gains)))[0] for p in dim] == names
+
+
+def test_noise_in_a_dim_photo_is_not_taken_for_glare():
+    from cardscan.colour import glare_from_ink
+
+    rng = np.random.default_rng(0)
+    crop = _card_with_writing(np.array(PALETTE["dunkelblau"]) * 0.5, ink=(245, 245, 245))  # white marker
+    noisy = np.clip(crop + rng.normal(0, 9, crop.shape), 0, 255)
+    assert glare_from_ink(noisy) < 0.06
+    veiled = noisy + (255 - noisy) * 0.3
+    assert glare_from_ink(veiled) > 0.25  # the paper itself is lifted: glare is still seen
