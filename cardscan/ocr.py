@@ -4,6 +4,18 @@ Why our own preprocessing: Tesseract is trained on dark print on white. Marker o
 paper under uneven light is not that. We take the brightest channel (paper is bright in at
 least one channel, black marker in none), flip dark cards with light writing, divide out the
 uneven light, and scale so letters are ~40 px tall, which is where Tesseract's LSTM reads best.
+
+Why several readings per card: no single grey image suits every card. The brightest channel is
+robust but weak where ink and paper differ mostly in hue (blue marker on a green card); the grey
+along the paper-to-ink colour axis is strong there, but needs the ink colour, and a pin on the card
+(its body and its black shadow) then stands out as much as the writing and can make Tesseract read
+a lone "J" instead of the card. So the card is also prepared along its colour axis with pins
+painted out (once more with only the stroke cores, for blurred bold capitals), all images go
+through the same tesseract process, and per card the reading with the most surely read word
+characters wins (unsure readings do not compete: low-light grain read as long garbage would win
+by length). On generated tuning photos this lowered the character error rate of block capitals
+from 0.10 to 0.06; any one image alone reached 0.09 at best. It costs one Tesseract reading per
+image (the three go through one process).
 Engines are chosen by name (`get_reader("tesseract")`), so another engine can slot in.
 """
 from __future__ import annotations
@@ -19,11 +31,21 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 TARGET_LETTER_HEIGHT = 40  # px; Tesseract's LSTM is most accurate around 30–50 px capitals
 BLANK_PAPER_LEVEL = 185  # after flattening, paper is ~255; ink goes well below this
 FAINT_LEVEL = 200  # after stretching, ink is near 0; shadows and grain above this become paper
+THIN_FAINT_LEVEL = 110  # third image: only the stroke cores stay, so blurred block letters no longer run together
 NOISY_PAPER_GRAIN = 6.0  # grain (robust σ of flattened paper) above which a crop is smoothed first
 PAPER_GRAIN_CUT = 3.0  # ink must be this many grain σ darker than the paper
 RETRY_CONFIDENCE = 0.4  # cards read less surely than this are read a second time in sparse-text mode
 RETRY_MARGIN = 0.1  # ... and the second reading counts only if it is clearly surer (sparse mode also "finds" noise)
+UNSURE_READING = 0.35  # of a card's images, readings less sure than this do not compete (the first one stays)
 SPECK_CONFIDENCE = 0.6  # one- or two-character words below this are specks, not writing
+COLOUR_AXIS_PAPER = 200  # grey level of the paper colour on the colour axis (ink is 0)
+COLOUR_AXIS_MIN = 20  # RGB distance; ink closer to the paper than this gives no colour-axis image
+POLARITY_SIZE = 160  # px; ink/paper/pin analysis runs on a card shrunk to this (strokes stay visible)
+PIN_STROKE_RATIO = 1.5  # a blob neither paper- nor ink-coloured this many stroke widths thick is a pin
+PIN_MIN_RADIUS = 4  # px at POLARITY_SIZE; thinner coloured things (letter edges, specks) are never pins
+PIN_MAX_RADIUS = 0.15  # of the card's shorter side; bigger blobs are glare or board, not pins
+PIN_BODY_GROW = 1.35  # the painted-out disc is this much bigger than the pin's measured radius (rim too)
+PIN_SHADOW_REACH = 1.9  # an ink blob lying mostly within this many pin radii is the pin's shadow
 
 
 @dataclass
@@ -52,14 +74,51 @@ class PreparedCrop:
         return (x - self.pad) / self.scale, (y - self.pad) / self.scale
 
 
+@dataclass
+class _CardInks:
+    """What the card's own colours say: writing light or dark, ink and paper colour, pins (x, y, r)."""
+
+    light_on_dark: bool
+    ink: np.ndarray | None  # RGB, None when no writing was found
+    paper: np.ndarray  # RGB
+    pins: list[tuple[float, float, float]]  # crop pixels
+
+
 def prepare_crop(rgb: np.ndarray) -> PreparedCrop:
     """Turn a card crop into dark-text-on-white greyscale at a good letter height."""
+    return _prepare_grey(_brightest_channel(rgb, _card_inks(rgb).light_on_dark))
+
+
+def _prepare_versions(rgb: np.ndarray) -> list[PreparedCrop]:
+    """The brightest-channel image and, when ink and paper colours are known, the colour-axis image
+    with pins painted out, once as it is and once with only the stroke cores (blurred bold capitals
+    run together into blobs that Tesseract reads as nothing). Tesseract reads all; `_reading_score`
+    picks per card."""
+    inks = _card_inks(rgb)
+    prepared = [_prepare_grey(_brightest_channel(rgb, inks.light_on_dark))]
+    if inks.ink is not None:
+        axis = inks.paper - inks.ink
+        if float(axis @ axis) > COLOUR_AXIS_MIN ** 2:
+            along = (rgb.astype(np.float32) - inks.ink) @ (axis / float(axis @ axis))  # ink 0, paper 1
+            # paper at 200, not 255: brighter paper and its grain must not clip, or the grain looks
+            # like nil and the stretch turns low-light noise into hundreds of "letters"
+            along = np.clip(along * COLOUR_AXIS_PAPER, 0, 255).astype(np.uint8)
+            prepared.append(_prepare_grey(along.copy(), inks.pins))
+            prepared.append(_prepare_grey(along, inks.pins, faint=THIN_FAINT_LEVEL))
+    return prepared
+
+
+def _brightest_channel(rgb: np.ndarray, light_on_dark: bool) -> np.ndarray:
+    if light_on_dark:
+        return 255 - rgb.min(axis=2).astype(np.uint8)  # white marker is bright in every channel
+    return rgb.max(axis=2).astype(np.uint8)  # paper is bright in some channel; marker is dark in all
+
+
+def _prepare_grey(grey: np.ndarray, pins: list[tuple[float, float, float]] = (),
+                  faint: int = FAINT_LEVEL) -> PreparedCrop:
+    """Dark-on-light grey → flattened, stretched, pins painted out, scaled to the target letter height."""
     import cv2
 
-    if _is_light_on_dark(rgb):
-        grey = 255 - rgb.min(axis=2).astype(np.uint8)  # white marker is bright in every channel
-    else:
-        grey = rgb.max(axis=2).astype(np.uint8)  # paper is bright in some channel; marker is dark in all
     # Divide out uneven light: estimate the paper brightness with a large closing (removes strokes).
     h, w = grey.shape
     k = max(15, (min(h, w) // 6) | 1)
@@ -80,7 +139,8 @@ def prepare_crop(rgb: np.ndarray) -> PreparedCrop:
         flat = np.clip((flat.astype(np.float32) - darkest) * (255 / (paper_floor - darkest)), 0, 255).astype(np.uint8)
         # Marker ink is the darkest thing on a card; pin shadows, card edges and paper grain are only
         # half as dark. Whiten them so Tesseract does not read a pin's shadow as "J" or "9".
-        flat[flat > FAINT_LEVEL] = 255
+        flat[flat > faint] = 255
+        flat = _paint_out_pins(flat, pins)
     scale = TARGET_LETTER_HEIGHT / max(_letter_height(flat), 4)
     scale = float(np.clip(scale, 0.25, 4.0))
     if abs(scale - 1) > 0.1:
@@ -93,32 +153,134 @@ def prepare_crop(rgb: np.ndarray) -> PreparedCrop:
     return PreparedCrop(image=image, scale=scale, pad=pad)
 
 
+def _paint_out_pins(flat: np.ndarray, pins) -> np.ndarray:
+    """Paint each pin's body white, and every ink blob lying mostly within its shadow's reach.
+
+    The shadow is as black as marker ink, so only its place tells it apart: next to the body.
+    Letters the pin overlaps keep whatever lies outside the body."""
+    import cv2
+
+    if not pins:
+        return flat
+    near = np.zeros(flat.shape, np.uint8)
+    for x, y, r in pins:
+        cv2.circle(flat, (round(x), round(y)), int(np.ceil(r * PIN_BODY_GROW)), 255, -1)
+        cv2.circle(near, (round(x), round(y)), int(np.ceil(r * PIN_SHADOW_REACH)), 1, -1)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((flat < 255).astype(np.uint8), connectivity=8)
+    if n > 1:
+        inside = np.bincount(labels.ravel(), weights=near.ravel().astype(np.float64), minlength=n)
+        shadow = inside / np.maximum(stats[:, cv2.CC_STAT_AREA], 1) >= 0.6
+        shadow[0] = False
+        flat[shadow[labels]] = 255
+    return flat
+
+
 def _paper_and_grain(flat: np.ndarray) -> tuple[float, float]:
     paper = float(np.median(flat))
     return paper, 1.4826 * float(np.median(np.abs(flat.astype(np.float32) - paper)))
 
 
 def _is_light_on_dark(rgb: np.ndarray) -> bool:
-    """Dark card with light writing: the ink (the smaller Otsu class) is brighter than the paper."""
+    """Dark card with light writing (see `_card_inks`)."""
+    return _card_inks(rgb).light_on_dark
+
+
+def _card_inks(rgb: np.ndarray) -> _CardInks:
+    """Light or dark writing, ink and paper colour, and pins, from the card shrunk to POLARITY_SIZE.
+
+    Writing: more thin strokes stand out *above* the paper than below it on a dark card with light
+    writing. Ink is the minority that differs from the paper around it, in strokes. Bright strokes
+    are looked for in the darkest channel (white marker is bright in all three), dark ones in the
+    brightest channel (black or blue marker is dark in all three). The paper level is a local
+    median, so glare and vignetting do not count as ink, and only strokes thinner than a sixth of
+    the card count: a pin (a bright blob) on a dark card is not taken for white writing, which a
+    global split of bright and dark pixels did, and then read nothing. The card's rim is left out.
+
+    Pins: blobs whose colour is neither the paper's nor the ink's, much thicker than the strokes.
+    """
     import cv2
 
-    luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    threshold, _ = cv2.threshold(luma, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    bright = luma > threshold
-    ink_is_bright = bright.mean() < 0.5
-    return bool(ink_is_bright)
+    big_h, big_w = rgb.shape[:2]
+    shrink = min(1.0, POLARITY_SIZE / max(min(big_h, big_w), 1))
+    small = cv2.resize(rgb, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else rgb
+    h, w = small.shape[:2]
+    mh, mw = int(h * 0.05), int(w * 0.05)  # card rim and board
+    k = max(9, (min(h - 2 * mh, w - 2 * mw) // 6) | 1)
+    stroke_size = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    strokes = []
+    for channel, sign, hat in ((small.max(axis=2), -1, cv2.MORPH_BLACKHAT), (small.min(axis=2), 1, cv2.MORPH_TOPHAT)):
+        above_paper = sign * (channel.astype(np.float32) - cv2.medianBlur(channel, 2 * k + 1))
+        cut = max(12.0, 4 * 1.4826 * float(np.median(np.abs(above_paper[mh:h - mh, mw:w - mw]))))
+        found = (above_paper > cut) & (cv2.morphologyEx(channel, hat, stroke_size) > cut)
+        found[:mh] = found[h - mh:] = False
+        found[:, :mw] = found[:, w - mw:] = False
+        strokes.append(found)
+    light = bool(strokes[1].sum() > strokes[0].sum())
+    ink_mask = strokes[1] if light else strokes[0]
+    pixels = small.reshape(-1, 3).astype(np.float32)
+    paper = np.median(pixels[~ink_mask.ravel()], axis=0)
+    if ink_mask.sum() < 20:
+        return _CardInks(light, None, paper, [])
+    ink_pixels = pixels[ink_mask.ravel()]
+    from_paper = np.linalg.norm(ink_pixels - paper, axis=1)
+    ink = np.median(ink_pixels[from_paper >= np.median(from_paper)], axis=0)  # stroke cores, not their blurred edges
+    pins = [(x / shrink, y / shrink, r / shrink) for x, y, r in _find_pins(small, ink, paper, ink_mask, k)]
+    return _CardInks(light, ink, paper, pins)
+
+
+def _find_pins(small: np.ndarray, ink: np.ndarray, paper: np.ndarray, ink_mask: np.ndarray,
+               k: int) -> list[tuple[float, float, float]]:
+    """Centre and radius of pins: thick blobs in neither paper nor ink colour (a white pin on a white
+    card, or a red one on a red card, is not found; its shadow may still be read as "J")."""
+    import cv2
+
+    colour = small.astype(np.float32)
+    local_paper = np.dstack([cv2.medianBlur(np.ascontiguousarray(small[..., c]), 2 * k + 1) for c in range(3)])
+    from_paper = np.linalg.norm(colour - local_paper.astype(np.float32), axis=2)
+    from_ink = np.linalg.norm(colour - ink, axis=2)
+    # A pin at the crop's edge fills the local median's window there; its hue still differs from the
+    # card's paper (light and shade only scale the paper colour, so they do not count).
+    brightness = np.clip(colour @ paper / float(paper @ paper), 0.3, 2.0)
+    off_hue = np.linalg.norm(colour - brightness[..., None] * paper, axis=2)
+    noise = 1.4826 * float(np.median(from_paper))
+    cut = max(30.0, 4 * noise)
+    other = ((from_paper > cut) | (off_hue > cut)) & (from_ink > max(30.0, 0.35 * float(np.linalg.norm(paper - ink))))
+    other = cv2.morphologyEx(other.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, labels, _, _ = cv2.connectedComponentsWithStats(other, connectivity=8)
+    if n <= 1:
+        return []
+    # thickness: distance to the blob's edge; the crop's border counts as edge (a pin may be cut off)
+    depth = cv2.distanceTransform(cv2.copyMakeBorder(other, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0),
+                                  cv2.DIST_L2, 5)[1:-1, 1:-1]
+    ink_depth = cv2.distanceTransform(ink_mask.astype(np.uint8), cv2.DIST_L2, 5)
+    stroke = 2 * float(np.median(ink_depth[ink_depth > 0]))  # ≈ half a stroke's width (depths run 0..half)
+    deepest = np.zeros(n, np.float32)
+    np.maximum.at(deepest, labels.ravel(), depth.ravel())
+    pins = []
+    thick = ((deepest >= max(PIN_MIN_RADIUS, PIN_STROKE_RATIO * stroke))
+             & (deepest <= PIN_MAX_RADIUS * min(small.shape[:2])))
+    thick[0] = False  # background
+    for j in np.nonzero(thick)[0]:
+        ys, xs = np.nonzero((labels == j) & (depth >= deepest[j] - 0.5))
+        pins.append((float(xs.mean()), float(ys.mean()), float(deepest[j])))
+    return pins
 
 
 def _letter_height(grey: np.ndarray) -> float:
-    """Median height of ink blobs that look like letters; the crop's scale is unknown otherwise."""
+    """Height of ink blobs that look like letters (70th percentile); the crop's scale is unknown otherwise.
+
+    Blobs touching the crop's border are card edges or board, not writing. Small blurred writing
+    merges into one blob per word, which is still one letter high, so wide blobs count (they did
+    not, and a card with one blurred word was not scaled up at all)."""
     import cv2
 
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h, w = grey.shape
-    heights = [s[cv2.CC_STAT_HEIGHT] for s in stats[1:]
-               if s[cv2.CC_STAT_AREA] >= 12 and 4 <= s[cv2.CC_STAT_HEIGHT] <= 0.6 * h and s[cv2.CC_STAT_WIDTH] <= 0.5 * w]
-    if len(heights) < 2:
+    x, y, bw, bh, area = (stats[1:, i] for i in range(5))
+    inside = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h)
+    heights = bh[(area >= 12) & (bh >= 4) & (bh <= 0.6 * h) & inside]
+    if not len(heights):
         return TARGET_LETTER_HEIGHT
     return float(np.percentile(heights, 70))
 
@@ -144,6 +306,17 @@ def words_to_reading(words: list[Word]) -> Reading:
     weights = np.array([len(w.text) for w in words], dtype=float)
     conf = float(np.average([w.confidence for w in words], weights=weights)) if words else 0.0
     return Reading(text=text, confidence=conf, words=list(words))
+
+
+def _reading_score(reading: Reading) -> float:
+    """How many characters of a reading are likely right: its confidence times the characters in
+    words of two or more letters or digits. Confidence alone prefers a sure lone "J" (a pin's
+    shadow) to a slightly less sure whole card. An unsure reading scores nothing: paper grain in
+    low light is read as long strings of unsure "words", which would otherwise win by length."""
+    if reading.confidence < UNSURE_READING:
+        return 0.0
+    return reading.confidence * sum(len(word) for word in reading.text.split()
+                                    if sum(ch.isalnum() for ch in word) >= 2)
 
 
 def _block_capitals(words: list[Word]) -> list[Word]:
@@ -184,15 +357,24 @@ class TesseractReader:
         self.preprocess = preprocess
 
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
-        """Read RGB card crops (our preprocessing first, unless switched off)."""
+        """Read RGB card crops (our preprocessing first, unless switched off).
+
+        With preprocessing, each card is prepared up to three ways (see the module docstring) and all
+        images go through one tesseract process; per card the better reading is kept."""
         import cv2
 
-        if self.preprocess:
-            images = [prepare_crop(crop).image for crop in crops]
-        else:
-            images = [cv2.cvtColor(crop, cv2.COLOR_RGB2BGR) for crop in crops]
-        readings = self.read_images(images)
-        if self.preprocess and self.retry_psm:
+        if not self.preprocess:
+            return self.read_images([cv2.cvtColor(crop, cv2.COLOR_RGB2BGR) for crop in crops])
+        versions = [[p.image for p in _prepare_versions(crop)] for crop in crops]
+        flat = [image for images in versions for image in images]
+        flat_readings = iter(self.read_images(flat))
+        readings, images = [], []
+        for card_images in versions:
+            candidates = [next(flat_readings) for _ in card_images]
+            best = max(range(len(candidates)), key=lambda i: _reading_score(candidates[i]))  # ties: the first
+            readings.append(candidates[best])
+            images.append(card_images[best])
+        if self.retry_psm:
             # Thin handwriting sometimes defeats the block layout; sparse-text mode finds it.
             unsure = [i for i, r in enumerate(readings) if r.confidence < RETRY_CONFIDENCE]
             for i, again in zip(unsure, self.read_images([images[i] for i in unsure], psm=self.retry_psm)):

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from cardscan.ocr import get_reader, prepare_crop, words_to_reading
+from cardscan.ocr import (PreparedCrop, _card_inks, _is_light_on_dark, _letter_height, _prepare_versions,
+                           _reading_score, get_reader, prepare_crop, words_to_reading)
 from cardscan._exec import tesseract
 from cardscan.exceptions import BadConfig, MissingTesseract
 from tests.conftest import text_card
@@ -93,3 +94,104 @@ def test_a_card_in_block_capitals_is_read_in_capitals_throughout():
     assert words_to_reading([word("Dank", 0), word("AN", 20), word("AKTIVE", 40)]).text == "DANK AN AKTIVE"
     # ordinary writing keeps its case
     assert words_to_reading([word("Mehr", 0), word("QR", 20), word("Sitzungen", 40)]).text == "Mehr QR Sitzungen"
+
+
+def pinned_card(text: str, paper, ink, pin=(240, 200, 20), size=(640, 260), font_size=44) -> np.ndarray:
+    """A card with a round pin above the writing: coloured body, white highlight, black shadow to its
+    lower right (as pins look in the generated photos), the writing just below it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.conftest import DEJAVU_BOLD
+
+    img = Image.new("RGB", size, paper)
+    draw = ImageDraw.Draw(img)
+    x, y, r = size[0] // 2, 42, 26
+    draw.ellipse([x - r + 9, y - r + 12, x + r + 9, y + r + 12], fill=(0, 0, 0))
+    draw.ellipse([x - r, y - r, x + r, y + r], fill=pin)
+    draw.ellipse([x - 16, y - 16, x - 6, y - 6], fill=(255, 255, 255))
+    font = ImageFont.truetype(DEJAVU_BOLD, font_size)
+    top = 100
+    for line in text.split("\n"):
+        draw.text((28, top), line, font=font, fill=ink)
+        top += int(font_size * 1.3)
+    return np.asarray(img)
+
+
+def test_bright_pin_on_a_dark_card_is_not_taken_for_white_writing():
+    # a global bright/dark split called the yellow pin "light writing", flipped the card and read nothing
+    card = pinned_card("NETZWERK", paper=(40, 82, 160), ink=(20, 20, 24))
+    assert not _is_light_on_dark(card)
+    assert _is_light_on_dark(pinned_card("NETZWERK", paper=(40, 82, 160), ink=(245, 245, 245)))
+    assert get_reader().read([card])[0].text == "NETZWERK"
+
+
+def test_pin_is_found_and_painted_out_with_its_shadow():
+    card = pinned_card("GEMEINSCHAFTSGARTEN", paper=(245, 160, 190), ink=(20, 20, 24), pin=(30, 80, 200), font_size=36)
+    inks = _card_inks(card)
+    assert len(inks.pins) == 1
+    x, y, r = inks.pins[0]
+    assert abs(x - 320) < 12 and abs(y - 42) < 14 and 15 < r < 45
+    colour_axis = _prepare_versions(card)[1]
+    px, py = (round(v * colour_axis.scale + colour_axis.pad) for v in (x + 9, y + 12))  # the shadow's centre
+    reach = round(r * colour_axis.scale)
+    assert colour_axis.image[py - reach:py + reach, px - reach:px + reach].min() > 200  # neither body nor shadow left
+    assert colour_axis.image.min() < 50  # the writing is
+    text = get_reader().read([card])[0].text
+    assert text == "GEMEINSCHAFTSGARTEN"
+
+
+def test_no_pins_in_bold_writing_or_on_a_plain_card():
+    assert _card_inks(text_card("MOBBING", size=(640, 260), font_size=90)).pins == []
+    blank = _card_inks(np.full((200, 500, 3), (250, 228, 80), np.uint8))
+    assert blank.pins == [] and blank.ink is None
+
+
+def test_blue_marker_on_green_card_is_read_along_the_colour_axis():
+    # the brightest channel shows blue ink on green paper at 73 % of the paper's level: barely there
+    card = text_card("SPIELPLATZ", paper=(40, 130, 75), ink=(25, 35, 95))
+    inks = _card_inks(card)
+    assert np.abs(inks.ink - (25, 35, 95)).max() < 25 and np.abs(inks.paper - (40, 130, 75)).max() < 10
+    assert len(_prepare_versions(card)) == 3
+    assert get_reader().read([card])[0].text == "SPIELPLATZ"
+
+
+def test_reading_score_prefers_a_whole_card_to_a_sure_lone_letter():
+    def reading(text, conf):
+        return words_to_reading([tesseract.Word(w, conf, 20 * i, 0, 10, 5, 1, 1, 1)
+                                 for i, w in enumerate(text.split())])
+    assert _reading_score(reading("J", 0.95)) == 0
+    assert _reading_score(reading("NETZWERK MUSS", 0.7)) > _reading_score(reading("NETZ", 0.9))
+    # low-light grain read as a long string of unsure "words" does not win by its length
+    assert _reading_score(reading("TEN FERN ACHREA WIN EEE REN NER YURR ENTE DNA", 0.2)) == 0
+
+
+def test_colour_axis_image_of_a_grainy_card_in_low_light_is_not_turned_into_specks():
+    # with the paper at 255 on the colour axis its grain clipped away, looked like nil, and the
+    # stretch turned a quarter of the plain paper grey: Tesseract read it as long garbage
+    rng = np.random.default_rng(3)
+    card = text_card("SPENDEN", paper=(60, 40, 15), ink=(8, 8, 10)).astype(np.float32)
+    card += rng.normal(0, 8, card.shape[:2])[..., None] + rng.normal(0, 4, card.shape)
+    versions = _prepare_versions(np.clip(card, 0, 255).astype(np.uint8))
+    assert len(versions) == 3
+    for prepared in versions:
+        paper = prepared.image[prepared.image.shape[0] * 3 // 4:]  # below the writing: only grainy paper
+        assert (paper < 255).mean() < 0.001
+
+
+def test_reader_keeps_per_card_the_reading_with_the_best_score(monkeypatch):
+    import cardscan.ocr as ocr
+
+    images = {"a": np.full((10, 10), 1, np.uint8), "b": np.full((10, 10), 2, np.uint8)}
+    monkeypatch.setattr(ocr, "_prepare_versions", lambda crop: [PreparedCrop(images[k], 1.0, 0) for k in "ab"])
+    said = {1: ocr.Reading("J", 0.95), 2: ocr.Reading("QUARTIERSRAT", 0.8)}
+    monkeypatch.setattr(ocr.TesseractReader, "read_images",
+                        lambda self, imgs, psm=None: [said[int(im[0, 0])] for im in imgs])
+    readings = get_reader(retry_psm=None).read([np.zeros((10, 10, 3), np.uint8)] * 2)
+    assert [r.text for r in readings] == ["QUARTIERSRAT", "QUARTIERSRAT"]
+
+
+def test_letter_height_counts_one_blurred_word_that_runs_together():
+    grey = np.full((120, 400), 255, np.uint8)
+    grey[50:64, 60:330] = 0  # one word-wide blob, 14 px high (wider than half the card)
+    grey[0:3, :] = 0  # the card's edge along the border is not writing
+    assert _letter_height(grey) == 14
