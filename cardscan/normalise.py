@@ -246,8 +246,8 @@ class Normaliser:
         self._compound_cache: dict[str, list[str] | None] = {}
         self._fix_cache: dict[tuple[str, bool], str | None] = {}
         self._general_cache: dict[tuple[str, bool], tuple[str, str] | None] = {}
-        self._valid_cache: dict[str, float | None] = {}
-        self._valid_looked_up: dict[str, bool] = {}
+        self._valid_cache: dict[tuple[str, bool], float | None] = {}
+        self._valid_looked_up: dict[tuple[str, bool], bool] = {}
         self._part_compound_cache: dict[str, bool] = {}
 
     # -- public helpers --------------------------------------------------------------------------
@@ -483,7 +483,7 @@ class Normaliser:
             for cand, cost in self._candidates(low, strong, generic):
                 if cost > MAX_FIX_COST or cand == low or cand in scored:
                     continue
-                bonus = self._validity(cand, lookup=cost <= 1.5)
+                bonus = self._validity(cand, lookup=cost <= 1.5, part_compounds=cost <= 1.0)
                 if bonus is None or (cost >= GENERIC_EDIT_COST and cand not in self._forms
                                      and self._compound(cand) is None):
                     continue  # a letter added or dropped anywhere: only towards a lexicon word
@@ -525,16 +525,19 @@ class Normaliser:
             for cand2, cost2 in _single_edits(cand, generic=False):
                 yield cand2, cost + cost2
 
-    def _validity(self, cand: str, lookup: bool = True) -> float | None:
+    def _validity(self, cand: str, lookup: bool = True, part_compounds: bool = True) -> float | None:
         """None when `cand` (lower case) is no word; else its bonus (lexicon, frequency).
 
         `lookup=False` spares Hunspell's slow lookup (it tries every compound split of an unknown
         word) for the many expensive candidates; they must then be lexicon words, stems or compounds.
+        `part_compounds=False` skips the (slow, recursive) test for a compound of dictionary parts,
+        which only a candidate one lost umlaut dot away may be anyway.
         """
-        hit = self._valid_cache.get(cand, "")
-        if hit != "" and (hit is not None or not lookup or self._valid_looked_up.get(cand, False)):
+        key = (cand, part_compounds)
+        hit = self._valid_cache.get(key, "")
+        if hit != "" and (hit is not None or not lookup or self._valid_looked_up.get(key, False)):
             return hit
-        self._valid_looked_up[cand] = lookup
+        self._valid_looked_up[key] = lookup
         bonus = None
         if cand in self._forms or self._compound(cand) is not None:
             bonus = LEXICON_BONUS + FREQ_WEIGHT * self._zipf_or(cand, 3.0)
@@ -544,15 +547,15 @@ class Normaliser:
                 cap = cand[:1].upper() + cand[1:]
                 if cand in d.parts() or (lookup and (d.is_word(cand) or d.is_word(cap))):
                     bonus = FREQ_WEIGHT * 3.0
-                elif len(cand) >= 2 * DICT_MIN_PART and self._part_compound(cand):
+                elif part_compounds and len(cand) >= 2 * DICT_MIN_PART and self._part_compound(cand):
                     bonus = PART_COMPOUND_BONUS
             else:
                 z = d.zipf(cand)
                 if z >= WORDFREQ_MIN_WORD:
                     bonus = FREQ_WEIGHT * z
-                elif len(cand) >= 2 * DICT_MIN_PART and self._part_compound(cand):
+                elif part_compounds and len(cand) >= 2 * DICT_MIN_PART and self._part_compound(cand):
                     bonus = PART_COMPOUND_BONUS
-        self._valid_cache[cand] = bonus
+        self._valid_cache[key] = bonus
         return bonus
 
     def _zipf_or(self, word: str, default: float) -> float:
