@@ -278,7 +278,8 @@ class Normaliser:
         clean, offsets, edits = _layout(raw)
         tokens = [(m.lastgroup, m.group(), m.start()) for m in self._token_re.finditer(clean)]
         tokens = self._repair_tokens(tokens, clean, offsets, edits)
-        block_caps = self._is_block_caps(tokens) and self._can_recase(tokens)
+        capitals_card = self._is_block_caps(tokens)
+        block_caps = capitals_card and self._can_recase(tokens)
         out: list[str] = []
         first_word = True
         sentence_start = True  # a capitalised word here may be a lower-case word ("Fur alle" → "Für alle")
@@ -294,9 +295,9 @@ class Normaliser:
                                and clean[start + len(tok) + 1:start + len(tok) + 2].isalnum())
                 before_hyphen = clean[start + len(tok):start + len(tok) + 1] == "-"
                 new, reason = self._word(tok, expand_abbreviations, in_compound, sentence_start, before_hyphen)
-                if reason is None and not (sentence_start or block_caps) and new.lower() in _FUNCTION_WORDS \
-                        and new[:1].isupper() and new[1:].islower() and _neighbour(tokens, i, -1)[0] == "ws" \
-                        and _neighbour(tokens, i, -2)[0] == "word":
+                if reason is None and not (sentence_start or capitals_card) and new.lower() in _FUNCTION_WORDS \
+                        and new[:1].isupper() and (new[1:].islower() or new.isupper()) \
+                        and _neighbour(tokens, i, -1)[0] == "ws" and _neighbour(tokens, i, -2)[0] == "word":
                     new, reason = new.lower(), "case"
                 if reason is not None:
                     edits.append(Edit(tok, new, reason, at))
@@ -375,8 +376,8 @@ class Normaliser:
                 continue
             if kind == "other" and tok == "(" and next_kind == "word" and ")" not in clean[start:]:
                 word = next_tok
-                for cand in ("Q" + word[1:] if word[:1] in "JjuU" and len(word) > 3 else None, "Q" + word):
-                    if cand and self.known(cand):
+                for cand in ("Q" + word[1:] if word[:1] in "JjuU" else None, "Q" + word):
+                    if cand and (cand in self._abbr_words or (len(cand) > 3 and self.known(cand))):
                         edits.append(Edit(tok + word, cand, "ocr-confusion", offsets[start]))
                         out.append(("word", cand, start))
                         skip = True

@@ -408,3 +408,10 @@ def test_common_words_with_a_common_neighbour_stay():
 def test_a_mere_compound_of_parts_is_reached_only_by_a_lost_umlaut_dot():
     assert normalise("Burgerhaushalt").text == "Bürgerhaushalt"  # u → ü: Bürger|haushalt
     assert normalise("ihre Tätigkeite").text == "ihre Tätigkeite"  # not "Tätig|kette" (i → t)
+
+
+def test_a_bracketed_q_in_an_abbreviation_and_a_capital_function_word_are_mended():
+    assert normalise("(UR früh einbeziehen", expand_abbreviations=False).text == "QR früh einbeziehen"
+    assert normalise("Qualifizierung FÜR Ehrenamtliche").text == "Qualifizierung für Ehrenamtliche"
+    assert normalise("NUR FÜR MITGLIEDER", expand_abbreviations=False).text.casefold() == "nur für mitglieder"
+    assert normalise("(UR)").text == "(UR)"  # closed: the writer's own bracket
