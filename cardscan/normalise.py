@@ -361,9 +361,10 @@ class Normaliser:
         """
         out: list[tuple[str, str, int]] = []
         skip = False
+        skip_two = False
         for i, (kind, tok, start) in enumerate(tokens):
             if skip:
-                skip = False
+                skip, skip_two = skip_two, False
                 continue
             prev_kind = out[-1][0] if out else None
             next_kind, next_tok = _neighbour(tokens, i, +1)
@@ -384,8 +385,31 @@ class Normaliser:
                         break
                 if skip:
                     continue
+            if kind == "word" and next_kind == "ws" and self._split_word_join(tokens, i) is not None:
+                joined = self._split_word_join(tokens, i)
+                edits.append(Edit(clean[start:tokens[i + 2][2] + len(tokens[i + 2][1])], joined, "whitespace",
+                                  offsets[start]))
+                out.append(("word", joined, start))
+                skip_two = True
+                skip = True
+                continue
             out.append((kind, tok, start))
         return out
+
+    def _split_word_join(self, tokens: list[tuple[str, str, int]], i: int) -> str | None:
+        """"Vernefzu ng" → "Vernefzung": an unknown word and a short unknown scrap after it are one word
+        when together they are a word or one clear OCR fix away from one."""
+        if i + 2 >= len(tokens) or tokens[i + 2][0] != "word" or self.dictionary is None:
+            return None
+        head, scrap = tokens[i][1], tokens[i + 2][1]
+        if not (len(scrap) <= 3 and scrap.isalpha() and scrap.islower() and len(head) >= 4 and head.isalpha()):
+            return None
+        if self.known(head) or self.in_lexicon(scrap) or self.dictionary.zipf(scrap) >= 4.0:  # "ng" 3.5, "um" 6.5
+            return None
+        joined = head + scrap
+        if self.known(joined) or self._general_fix(joined) is not None:
+            return joined
+        return None
 
     def _abbreviation_lookalike(self, tok: str) -> str | None:
         """"OR", "0R", "GR" are no abbreviations we know but "QR" is: a misread Q (capitals only)."""

@@ -415,3 +415,11 @@ def test_a_bracketed_q_in_an_abbreviation_and_a_capital_function_word_are_mended
     assert normalise("Qualifizierung FÜR Ehrenamtliche").text == "Qualifizierung für Ehrenamtliche"
     assert normalise("NUR FÜR MITGLIEDER", expand_abbreviations=False).text.casefold() == "nur für mitglieder"
     assert normalise("(UR)").text == "(UR)"  # closed: the writer's own bracket
+
+
+def test_a_word_split_by_ocr_is_joined_only_when_the_join_is_a_word():
+    result = normalise("Vernefzu ng\nerhalten")
+    assert result.text == "Vernetzung erhalten"
+    assert ("Vernefzu ng", "Vernefzung", "whitespace") in [(e.original, e.replacement, e.reason) for e in result.edits]
+    assert normalise("Kita am Platz").text == "Kita am Platz"  # "am" is a word of its own
+    assert normalise("Bürger haus").text == "Bürger haus"  # both parts known: the writer's spacing
