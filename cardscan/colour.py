@@ -126,10 +126,28 @@ def _best_tint(papers: np.ndarray, r: np.ndarray, b: np.ndarray, penalty: np.nda
     gains = np.stack([r * exposure, np.full_like(r, exposure), b * exposure], axis=-1)  # green is the reference
     balanced = papers[None, :, :] * gains[:, None, :]  # (gains, cards, 3)
     nearest = palette_distance(srgb_to_lab(_to_srgb(balanced))).min(-1)
-    clipped = (balanced > 1.0).any(-1).mean(1)  # exposure must not push papers past white
-    cost = np.minimum(nearest, 30.0).sum(1) + penalty + clipped * 30.0 * len(papers)
+    cost = np.minimum(nearest, 30.0).sum(1) + penalty + _overexposure(balanced).sum(1) * 30.0
     i = int(np.argmin(cost))
     return gains[i], float(cost[i])
+
+
+OVEREXPOSURE_FULL = 2.5  # a paper pushed to this many times white (linear light) costs as much as a wrong colour
+
+
+def _overexposure(balanced: np.ndarray) -> np.ndarray:
+    """How far each balanced paper (linear light, …,3) is pushed past white: 0 up to white, 1 at
+    OVEREXPOSURE_FULL times white and beyond.
+
+    Why a ramp and not "any channel past white costs a whole card": light falls off across a board
+    (gradient, vignette: ±20 % in sRGB, about ±50 % in linear light), and yellow and white papers
+    sit right under white in their brightest channel. At the right exposure the brighter half of those cards goes
+    a little past white; a yes/no penalty then made a dim photo with few colours (e.g. only yellow
+    and lilac under cool light) prefer a wrong light that maps yellow to light green and lilac to
+    dark blue, because that light keeps every card under white. A paper far past white is still
+    as costly as a wrong colour, so exposure cannot brighten dark cards into light ones.
+    """
+    top = np.maximum(balanced.max(-1), 1.0)
+    return np.minimum(np.log(top) / np.log(OVEREXPOSURE_FULL), 1.0)
 
 
 def apply_balance(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:

@@ -75,3 +75,35 @@ def test_noise_in_a_dim_photo_is_not_taken_for_glare():
     assert glare_from_ink(noisy) < 0.06
     veiled = noisy + (255 - noisy) * 0.3
     assert glare_from_ink(veiled) > 0.25  # the paper itself is lifted: glare is still seen
+
+
+def _uneven_board(names, tint, dim, per_colour=8, spread=0.15):
+    """Papers of a board under coloured, dim light that falls off across the board (±spread in sRGB)."""
+    shade = np.tile(np.linspace(1 - spread, 1 + spread, per_colour), len(names))
+    cards = [n for n in names for _ in range(per_colour)]
+    papers = np.array([PALETTE[n] for n in cards], float) * shade[:, None] * np.array(tint) * dim
+    return cards, np.clip(papers, 0, 255)
+
+
+def test_few_colours_under_dim_cool_light_keep_their_names():
+    """Only yellow and white cards, cool and dim light, brighter towards one side of the board: at the
+    right exposure the brighter yellow/white cards go a little past white. That must not make the
+    balance prefer a wrong light under which white reads light blue and yellow light green."""
+    from cardscan.colour import apply_balance, paper_balance
+
+    cards, papers = _uneven_board(["gelb", "weiß"], tint=(0.84, 0.97, 1.12), dim=0.5)
+    gains = paper_balance(papers)
+    assert [classify_colour(srgb_to_lab(apply_balance(p, gains)))[0] for p in papers] == cards
+    assert gains[0] > gains[1] > gains[2]  # cool light is undone by more red and less blue
+
+
+def test_overexposure_grows_with_how_far_past_white():
+    from cardscan.colour import OVEREXPOSURE_FULL, _overexposure
+
+    lin = np.array([[0.5, 0.5, 0.5], [1.0, 0.9, 0.2], [1.2, 1.0, 0.3], [1.6, 1.2, 0.4],
+                    [OVEREXPOSURE_FULL * 1.5, 1.0, 1.0]])
+    over = _overexposure(lin)
+    assert over[0] == over[1] == 0.0  # up to white costs nothing
+    assert 0.0 < over[2] < over[3] < 1.0  # a little past white (uneven light) costs a little
+    assert over[4] == 1.0  # far past white costs as much as a wrong colour
+
