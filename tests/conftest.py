@@ -9,14 +9,22 @@ import pytest
 DEJAVU_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
-def text_card(text: str, paper=(250, 228, 80), ink=(25, 25, 30), size=(640, 220), font_size=44) -> np.ndarray:
-    """An upright card crop with text, as the detector would hand it to OCR."""
+def text_card(text: str, paper=(250, 228, 80), ink=(25, 25, 30), size=(640, 220), font_size=44,
+              pin=None, top: int = 30) -> np.ndarray:
+    """An upright card crop with text, as the detector would hand it to OCR. `pin`: the colour of a
+    round pin drawn above the writing (white highlight, black shadow to its lower right, as pins look
+    in the generated photos)."""
     from PIL import Image, ImageDraw, ImageFont
 
     img = Image.new("RGB", size, paper)
     draw = ImageDraw.Draw(img)
+    if pin is not None:
+        x, y, r = size[0] // 2, 42, 26
+        draw.ellipse([x - r + 9, y - r + 12, x + r + 9, y + r + 12], fill=(0, 0, 0))
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=pin)
+        draw.ellipse([x - 16, y - 16, x - 6, y - 6], fill=(255, 255, 255))
     font = ImageFont.truetype(DEJAVU_BOLD, font_size)
-    y = 30
+    y = top
     for line in text.split("\n"):
         draw.text((28, y), line, font=font, fill=ink)
         y += int(font_size * 1.3)

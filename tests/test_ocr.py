@@ -97,24 +97,8 @@ def test_a_card_in_block_capitals_is_read_in_capitals_throughout():
 
 
 def pinned_card(text: str, paper, ink, pin=(240, 200, 20), size=(640, 260), font_size=44) -> np.ndarray:
-    """A card with a round pin above the writing: coloured body, white highlight, black shadow to its
-    lower right (as pins look in the generated photos), the writing just below it."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    from tests.conftest import DEJAVU_BOLD
-
-    img = Image.new("RGB", size, paper)
-    draw = ImageDraw.Draw(img)
-    x, y, r = size[0] // 2, 42, 26
-    draw.ellipse([x - r + 9, y - r + 12, x + r + 9, y + r + 12], fill=(0, 0, 0))
-    draw.ellipse([x - r, y - r, x + r, y + r], fill=pin)
-    draw.ellipse([x - 16, y - 16, x - 6, y - 6], fill=(255, 255, 255))
-    font = ImageFont.truetype(DEJAVU_BOLD, font_size)
-    top = 100
-    for line in text.split("\n"):
-        draw.text((28, top), line, font=font, fill=ink)
-        top += int(font_size * 1.3)
-    return np.asarray(img)
+    """A card with a round pin above the writing, the writing just below it."""
+    return text_card(text, paper=paper, ink=ink, size=size, font_size=font_size, pin=pin, top=100)
 
 
 def test_bright_pin_on_a_dark_card_is_not_taken_for_white_writing():
