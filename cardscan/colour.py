@@ -96,6 +96,9 @@ def palette_distance(lab: np.ndarray) -> np.ndarray:
     return np.sqrt((diff ** 2).sum(-1))
 
 
+OFF_LOCUS_WEIGHT = 3.0  # casts off the blue–amber axis (green, magenta) are rarer: weigh them 3×
+
+
 def paper_balance(paper_rgbs: np.ndarray, prior: float = 2.0) -> np.ndarray:
     """Per-channel gains (linear light) that make the cards' papers look like palette tones.
 
@@ -103,14 +106,18 @@ def paper_balance(paper_rgbs: np.ndarray, prior: float = 2.0) -> np.ndarray:
     fixed RGB thresholds then fail. Moderation cards come in a small set of known paper tones,
     so the illuminant is the gain that brings all papers of a photo closest to that set at once
     (a prior keeps it near neutral when there are only one or two cards). Exposure is estimated
-    too, so low light does not turn yellow into orange.
+    too, so low light does not turn yellow into orange. Real light varies mostly from blue (shade,
+    daylight) to amber (bulbs), red and blue moving oppositely; the prior is three times stricter
+    across that axis, so a cool photo is not "explained" as warm light on other papers (white as
+    light blue, yellow as light green, lilac as dark blue).
     """
     papers = _linear(np.asarray(paper_rgbs, dtype=np.float64).reshape(-1, 3))
     if len(papers) == 0:
         return np.ones(3)
     steps = np.exp(np.linspace(-0.45, 0.45, 31))
     r, b = (g.reshape(-1) for g in np.meshgrid(steps, steps, indexing="ij"))
-    penalty = prior * (np.log(r) ** 2 + np.log(b) ** 2) * 100
+    along, across = np.log(r) - np.log(b), np.log(r) + np.log(b)  # blue–amber axis, green–magenta axis
+    penalty = prior * (along ** 2 / 2 + OFF_LOCUS_WEIGHT * across ** 2 / 2) * 100
     # Exposure up to 11x (dim light is dimmer still in linear light): coarse steps, then finer
     # ones around the best; one exposure at a time keeps memory small with 60 cards.
     tried = {e: _best_tint(papers, r, b, penalty, np.exp(e)) for e in np.linspace(0.0, 2.4, 9)}

@@ -107,3 +107,21 @@ def test_overexposure_grows_with_how_far_past_white():
     assert 0.0 < over[2] < over[3] < 1.0  # a little past white (uneven light) costs a little
     assert over[4] == 1.0  # far past white costs as much as a wrong colour
 
+
+
+def test_a_cool_dim_board_is_not_read_as_a_warm_light_on_other_papers():
+    """Lilac, yellow, dark blue and white under cool, dim, uneven light, each card a little off (seeded).
+    A correction for *warm* light (less red, more blue) also fits these papers, as light blue, light
+    green and dark blue cards; the light prior must prefer the blue–amber axis real light varies along."""
+    from cardscan.colour import apply_balance, paper_balance
+
+    dim = np.random.default_rng(53).uniform(0.4, 0.6)  # 0.40: dim
+    rng = np.random.default_rng(53)
+    names = ["lila", "gelb", "dunkelblau", "weiß"]
+    cards = [n for n in names for _ in range(10)]
+    shade = rng.uniform(1 - 0.2, 1 + 0.2, len(cards))
+    papers = np.array([PALETTE[n] for n in cards], float) * shade[:, None] * np.array([0.84, 0.97, 1.12]) * dim
+    papers = np.clip(papers * rng.uniform(0.94, 1.06, papers.shape), 0, 255)
+    gains = paper_balance(papers)
+    assert [classify_colour(srgb_to_lab(apply_balance(p, gains)))[0] for p in papers] == cards
+    assert gains[0] > gains[1] > gains[2]  # cool light is undone by more red and less blue
