@@ -299,7 +299,7 @@ def _board_share(lab: np.ndarray, between: np.ndarray, union: np.ndarray, paper_
     if not ring.any():
         return 0.0
     board = _cv_lab_to_cie(np.median(lab[ring], axis=0))
-    pixels = lab[between].astype(np.float64) * np.array([100 / 255, 1, 1]) - np.array([0, 128, 128])
+    pixels = _cv_lab_to_cie(lab[between])
     to_board = np.linalg.norm(pixels - board, axis=1)
     to_paper = np.linalg.norm(pixels - paper_lab, axis=1)
     return float(np.mean((to_board < 15.0) & (to_board < to_paper)))
@@ -419,8 +419,8 @@ def _paper_colour(lab: np.ndarray, rgb: np.ndarray, mask: np.ndarray) -> tuple[n
 
 
 def _cv_lab_to_cie(lab8: np.ndarray) -> np.ndarray:
-    """OpenCV's 8-bit Lab (L*255/100, a+128, b+128) to CIE Lab."""
-    return np.array([lab8[0] * 100 / 255, lab8[1] - 128, lab8[2] - 128], dtype=np.float64)
+    """OpenCV's 8-bit Lab (L*255/100, a+128, b+128), one colour or (…,3), to CIE Lab."""
+    return np.asarray(lab8, dtype=np.float64) * np.array([100 / 255, 1, 1]) - np.array([0, 128, 128])
 
 
 def _delta_e(a: np.ndarray, b: np.ndarray) -> float:
