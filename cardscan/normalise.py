@@ -360,11 +360,10 @@ class Normaliser:
           "(Juartier" → "Quartiersfonds", "Quartier" (only when that is a known word).
         """
         out: list[tuple[str, str, int]] = []
-        skip = False
-        skip_two = False
+        skip = 0  # tokens already taken into a mended one
         for i, (kind, tok, start) in enumerate(tokens):
             if skip:
-                skip, skip_two = skip_two, False
+                skip -= 1
                 continue
             prev_kind = out[-1][0] if out else None
             next_kind, next_tok = _neighbour(tokens, i, +1)
@@ -373,7 +372,7 @@ class Normaliser:
                 if prev_kind == "ws":
                     out.pop()
                 elif next_kind == "ws":
-                    skip = True
+                    skip = 1
                 continue
             if kind == "other" and tok == "(" and next_kind == "word" and ")" not in clean[start:]:
                 word = next_tok
@@ -381,17 +380,15 @@ class Normaliser:
                     if cand and (cand in self._abbr_words or (len(cand) > 3 and self.known(cand))):
                         edits.append(Edit(tok + word, cand, "ocr-confusion", offsets[start]))
                         out.append(("word", cand, start))
-                        skip = True
+                        skip = 1
                         break
                 if skip:
                     continue
-            if kind == "word" and next_kind == "ws" and self._split_word_join(tokens, i) is not None:
-                joined = self._split_word_join(tokens, i)
+            if kind == "word" and next_kind == "ws" and (joined := self._split_word_join(tokens, i)) is not None:
                 edits.append(Edit(clean[start:tokens[i + 2][2] + len(tokens[i + 2][1])], joined, "whitespace",
                                   offsets[start]))
                 out.append(("word", joined, start))
-                skip_two = True
-                skip = True
+                skip = 2  # the space and the scrap
                 continue
             out.append((kind, tok, start))
         return out
@@ -469,7 +466,7 @@ class Normaliser:
         if d.name != "wordfreq" or len(low) < 4 or not low.isalpha():
             return None
         z = d.zipf(low)
-        if z >= RARE_WORD_ZIPF or self.in_lexicon(tok):
+        if z >= RARE_WORD_ZIPF:  # (lexicon words never get here: `_word` keeps them)
             return None
         found = {cand for cand, cost in _single_edits(low, generic=False)
                  if cost <= 1.5 and cand != low and d.zipf(cand) - z >= RARE_WORD_GAP}
