@@ -115,7 +115,9 @@ def cmd_minutes(args: argparse.Namespace) -> int:
         return ExitCode.some_inputs_failed
     paths = write_outputs(workshop, args.out, expanded=not args.original_abbreviations)
     n_cards = len(workshop.cards)
-    print(f"{n_cards} Karten aus {len(workshop.scans)} Fotos → {', '.join(str(p) for p in paths.values())}")
+    n_photos = len(workshop.scans)
+    print(f"{n_cards} {'Karte' if n_cards == 1 else 'Karten'} aus {n_photos} {'Foto' if n_photos == 1 else 'Fotos'}"
+          f" → {', '.join(str(p) for p in paths.values())}")
     return ExitCode.some_inputs_failed if workshop.problems else ExitCode.ok
 
 
