@@ -72,7 +72,7 @@ def load_catalogue(path: str | Path | None = None) -> list[Theme]:
             raise BadConfig(f"{path}: {label}: description muss ein Text sein")
         keywords = item.get("keywords")
         if isinstance(keywords, str):
-            keywords = [k for k in re.split(r"[,;]", keywords)]
+            keywords = re.split(r"[,;]", keywords)
         if not isinstance(keywords, list) or not [k for k in keywords if str(k).strip()]:
             raise BadConfig(f"{path}: {label} hat keine Schlüsselwörter (keywords)")
         if any(not isinstance(k, (str, int, float)) for k in keywords):

@@ -50,14 +50,14 @@ def _is_card(item: dict) -> bool:
             and isinstance(item.get("theme"), str) and bool(item["text"].strip()) and bool(item["theme"].strip()))
 
 
-def _read_corrections(path: Path) -> list[dict]:
-    return [item for item in _read_items(path) if _is_card(item)]
-
-
 def theme_changes(path: str | Path) -> dict[str, str]:
     """Old theme name → current name, from the renames and merges in the file (chains resolved)."""
+    return _changes(_read_items(Path(path)))
+
+
+def _changes(items: list[dict]) -> dict[str, str]:
     mapping: dict[str, str] = {}
-    for item in _read_items(Path(path)):
+    for item in items:
         if item.get("kind") not in ("rename", "merge") or not isinstance(item.get("to"), str):
             continue
         sources = item.get("from")
@@ -78,13 +78,13 @@ def theme_changes(path: str | Path) -> dict[str, str]:
 def load_corrections(path: str | Path) -> list[tuple[str, str]]:
     """(text, theme) pairs a person decided, the latest decision per text, oldest first, themes under
     their current names (renames and merges applied)."""
-    path = Path(path)
+    items = _read_items(Path(path))  # read once: decisions and renames come from the same file
     latest: dict[str, tuple[str, str]] = {}
-    for item in _read_corrections(path):
+    for item in filter(_is_card, items):
         key = " ".join(item["text"].split()).casefold()
         latest.pop(key, None)  # re-insert so the order follows the latest decision
         latest[key] = (item["text"].strip(), item["theme"].strip())
-    changes = theme_changes(path)
+    changes = _changes(items)
     return [(text, changes.get(theme, theme)) for text, theme in latest.values()]
 
 
