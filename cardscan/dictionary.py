@@ -17,6 +17,7 @@ HUNSPELL_PATH = Path("/usr/share/hunspell/de_DE")
 WORDFREQ_MIN_WORD = 2.0  # zipf: rarer entries of a web word list are as often typos ("stadteil": 1.8) as words
 WORDFREQ_MIN_PART = 3.0  # compound parts must be common words ("eil", "stad" are not)
 DICT_MIN_PART = 5  # "uber", "fern" as parts make typos into compounds ("Ressortubergreifende")
+WORDFREQ_MIN_SHORT_PART = 4.0  # 3-4 letter parts ("nah", "Plan", "Fach"; not "stad" 2.7) of listed rare words
 
 
 class GermanDictionary:
@@ -31,6 +32,13 @@ class GermanDictionary:
         return False
 
     def parts(self) -> frozenset[str]:  # lower-case words that may be parts of a compound
+        return frozenset()
+
+    def is_attested(self, word: str) -> bool:
+        """Listed at all, however rare: not proof of a word, but a typo seldom also splits into words."""
+        return self.is_word(word)
+
+    def short_parts(self) -> frozenset[str]:  # 3-4 letter parts, only inside attested words
         return frozenset()
 
     def suggest(self, word: str) -> list[str]:
@@ -53,6 +61,7 @@ class WordfreqDictionary(GermanDictionary):
         self.suggest_min_zipf = suggest_min_zipf
         self._zipf: dict[str, float] | None = None
         self._parts: frozenset[str] | None = None
+        self._short_parts: frozenset[str] | None = None
         self._symspell = None
         self._lock = threading.RLock()  # suggest() loads the table while holding it
 
@@ -76,9 +85,27 @@ class WordfreqDictionary(GermanDictionary):
 
     def parts(self) -> frozenset[str]:
         if self._parts is None:
-            self._parts = frozenset(w for w, z in self._table().items()
-                                    if z >= WORDFREQ_MIN_PART and len(w) >= DICT_MIN_PART and w.isalpha())
+            self._load_parts()
         return self._parts
+
+    def is_attested(self, word: str) -> bool:
+        return self.zipf(word) > 0.0
+
+    def short_parts(self) -> frozenset[str]:
+        if self._short_parts is None:
+            self._load_parts()
+        return self._short_parts
+
+    def _load_parts(self) -> None:
+        """Both part tables in one pass over the word list (a quarter of a second)."""
+        parts, short = set(), set()
+        for w, z in self._table().items():
+            if z >= WORDFREQ_MIN_PART and w.isalpha():
+                if len(w) >= DICT_MIN_PART:
+                    parts.add(w)
+                elif z >= WORDFREQ_MIN_SHORT_PART and len(w) >= 3:
+                    short.add(w)
+        self._parts, self._short_parts = frozenset(parts), frozenset(short)
 
     def suggest(self, word: str) -> list[str]:
         if self.suggest_max_distance <= 0:

@@ -17,11 +17,13 @@ alone. Concretely:
   such confusion away from exactly one word we do know is replaced; known words never change;
 - words neither the lexicon nor a general German dictionary knows (stage 2): candidates from up
   to two OCR-typical edits (also h/b, f/t, n/m, a missing or doubled letter, a last letter lost at
-  the card's edge, the dictionary's own suggestions), each a word or a compound of known parts,
-  ranked by edit cost, lexicon and word frequency; the word stays unless one candidate is clearly
-  best. The dictionary is "wordfreq" (frequencies + symspellpy, the default: as accurate as
-  Hunspell on bench/normalise_eval.py, 40 times faster, no false correction on the clean text),
-  "hunspell" (Debian's de_DE via spylls) or None; it is loaded on first use, never downloaded;
+  the card's edge, the dictionary's own suggestions, in long words any one letter off a lexicon
+  word), each a word or a compound of known parts (a rare listed word also of short parts:
+  "wohnort|nah"), ranked by edit cost, lexicon (with its inflected forms) and word frequency; the
+  word stays unless one candidate is clearly best. The dictionary is "wordfreq" (frequencies +
+  symspellpy, the default: as accurate as Hunspell on bench/normalise_eval.py, 40 times faster, no
+  false correction on the clean text), "hunspell" (Debian's de_DE via spylls) or None; it is loaded
+  on first use, never downloaded;
 - cards written in block capitals get the lexicon's capitalisation for the words it knows;
 - a facilitator's corrections are learned (`learn_correction`) into a YAML user lexicon that a
   `Normaliser(user_lexicon=...)` applies.
@@ -37,7 +39,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from cardscan.dictionary import DICT_MIN_PART, WORDFREQ_MIN_WORD, GermanDictionary, get_dictionary
+from cardscan.dictionary import (DICT_MIN_PART, WORDFREQ_MIN_SHORT_PART, WORDFREQ_MIN_WORD, GermanDictionary,
+                                 get_dictionary)
 from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviation, learn_correction,
                               load_abbreviations, load_user_lexicon, load_word_list)
 from cardscan.workshop import Edit
@@ -84,16 +87,20 @@ _OCR_EDITS: tuple[tuple[str, str, float], ...] = (
     ("rn", "m", 1.0), ("m", "rn", 1.0), ("ii", "ü", 0.75), ("u", "ü", 0.75), ("o", "ö", 0.75), ("a", "ä", 0.75),
     ("b", "ß", 1.0), ("1", "l", 1.0), ("1", "i", 1.0), ("l", "i", 1.0), ("i", "l", 1.0), ("0", "o", 1.0),
     ("c", "e", 1.0), ("e", "c", 1.5), ("h", "b", 1.5), ("b", "h", 1.5), ("f", "t", 1.5), ("t", "f", 1.5),
-    ("y", "g", 1.5), ("n", "m", 1.5), ("m", "n", 1.5), ("n", "h", 1.5), ("h", "n", 1.5), ("n", "u", 1.5),
+    ("y", "g", 1.5), ("n", "m", 1.0), ("m", "n", 1.0), ("n", "h", 1.5), ("h", "n", 1.5), ("n", "u", 1.5),
     ("u", "n", 1.5), ("ri", "n", 1.5), ("cl", "d", 1.5), ("vv", "w", 1.5), ("ü", "u", 1.5), ("ö", "o", 1.5),
     ("ä", "a", 1.5), ("ss", "ß", 1.5), ("i", "t", 1.5), ("t", "i", 1.5), ("j", "i", 1.5), ("g", "q", 1.5),
 )
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+_EDGE_MARKS = "lij1"  # what a card's edge or a pin's shadow adds after a word: a stroke, never an "e" or "m"
+# Case and plural endings a lexicon word may carry (Prozess|es, Fortbildung|en, Ämter|n).
+_INFLECTIONS = ("e", "n", "s", "en", "es", "er", "ern", "em", "ns")
 GENERIC_EDIT_COST = 2.0
 MAX_FIX_COST = 2.5  # two OCR-typical edits, or one letter added or dropped anywhere
 MIN_TWO_EDIT_LENGTH = 8  # two edits in a short word reach too many words ("Larrn" is not "Lärm")
 _DOUBLED = frozenset("tsnmlfprkgcbdze")  # letters German writes doubled: a missing one costs 1
 MIN_GENERIC_LENGTH = 6  # a letter added or dropped (elsewhere: the dictionary's suggestions), long words only
+EDGE_MIN_ZIPF = 4.0  # a last letter lost at the card's edge may restore a common word, not only a lexicon one
 FREQ_WEIGHT = 0.3  # one zipf point (10 × more common) is worth 0.3 of an edit
 PART_COMPOUND_BONUS = 0.3  # "Burgerhaushalt" (Burger + Haushalt) is a word only in a weak sense
 LEXICON_BONUS = 0.75  # a word of the domain lexicon beats a general word at the same cost
@@ -101,6 +108,7 @@ CLEAR_MARGIN = 0.6  # the best candidate must beat the second by this much, else
 STAGE1_MIN_ZIPF_GAP = 1.5  # a common word is only "corrected" into a 30 × more common one
 RARE_WORD_ZIPF = 3.3  # web word lists keep typos: "offnen" (2.4), "jungere" (2.0), "tragt" (3.2)
 RARE_WORD_GAP = 1.5  # … which only lose to a word one OCR confusion away that is 30 × more common
+SHORT_WORD_LENGTH = 4  # web word lists are noisiest here ("lam", "lira", "nung"): short candidates must be common
 _Q_LOOKALIKES = "O0GC"  # Tesseract reads a hand-written Q as O, 0, G or C: "OR" → "QR"
 _STRAY_MARKS = frozenset("|¦_\\{}~")  # pin shadows and card edges read as marks; never written on cards
 # Words that are capitalised only at a sentence start: "Coaching Für Initiativen" → "für".
@@ -178,9 +186,12 @@ def _layout(raw: str) -> tuple[str, list[int], list[Edit]]:
 
 
 # --- the normaliser ---------------------------------------------------------------------------------
+_LINKS = ("", "s", "n", "en", "es", "e")  # linking elements (Fugen), in the order they are tried
+
+
 def _head_stems(head: str):
     """The first part of a compound without its linking element: Verstetigung|s|phase, Kinder|n|…"""
-    for link in ("", "s", "n", "en", "es", "e"):
+    for link in _LINKS:
         if link and not head.endswith(link):
             continue
         stem = head[:len(head) - len(link)] if link else head
@@ -249,6 +260,9 @@ class Normaliser:
         self._valid_cache: dict[tuple[str, bool], float | None] = {}
         self._valid_looked_up: dict[tuple[str, bool], bool] = {}
         self._part_compound_cache: dict[str, bool] = {}
+        self._head_table: dict[str, str] | None = None
+        self._loose_cache: dict[str, bool] = {}
+        self._deletes: dict[str, set[str]] | None = None
 
     # -- public helpers --------------------------------------------------------------------------
     def known(self, word: str) -> bool:
@@ -357,7 +371,8 @@ class Normaliser:
 
         - a stray mark standing alone ("Verdrängung stoppen |") is dropped with the space before it;
         - an unclosed "(" glued to a word is the bowl of a hand-written Q: "(uartiersfonds",
-          "(Juartier" → "Quartiersfonds", "Quartier" (only when that is a known word).
+          "(Juartier" → "Quartiersfonds", "Quartier" (only when that is a known word); so is an "@"
+          that starts a word, with the Q's tail read as its curl: "@R" → "QR".
         """
         out: list[tuple[str, str, int]] = []
         skip = 0  # tokens already taken into a mended one
@@ -374,7 +389,7 @@ class Normaliser:
                 elif next_kind == "ws":
                     skip = 1
                 continue
-            if kind == "other" and tok == "(" and next_kind == "word" and ")" not in clean[start:]:
+            if kind == "other" and next_kind == "word" and self._q_bowl(tok, clean, start):
                 word = next_tok
                 for cand in ("Q" + word[1:] if word[:1] in "JjuU" else None, "Q" + word):
                     if cand and (cand in self._abbr_words or (len(cand) > 3 and self.known(cand))):
@@ -392,6 +407,13 @@ class Normaliser:
                 continue
             out.append((kind, tok, start))
         return out
+
+    @staticmethod
+    def _q_bowl(tok: str, clean: str, start: int) -> bool:
+        """An unclosed "(" or an "@" that is no e-mail address ("info@quartier.de") before a word."""
+        if tok == "(":
+            return ")" not in clean[start:]
+        return tok == "@" and not clean[start - 1:start].isalnum()
 
     def _split_word_join(self, tokens: list[tuple[str, str, int]], i: int) -> str | None:
         """"Vernefzu ng" → "Vernefzung": an unknown word and a short unknown scrap after it are one word
@@ -502,13 +524,12 @@ class Normaliser:
         if len(low) >= 4 and sum(c.isalpha() for c in low) >= len(low) - 1:
             scored: dict[str, float] = {}
             strong: set[str] = set()  # words proper, not just compounds of dictionary parts
-            for cand, cost in self._candidates(low, strong, generic):
+            for cand, cost, far in self._candidates(low, strong, generic):
                 if cost > MAX_FIX_COST or cand == low or cand in scored:
                     continue
                 bonus = self._validity(cand, lookup=cost <= 1.5, part_compounds=cost <= 1.0)
-                if bonus is None or (cost >= GENERIC_EDIT_COST and cand not in self._forms
-                                     and self._compound(cand) is None):
-                    continue  # a letter added or dropped anywhere: only towards a lexicon word
+                if bonus is None or (far and not self._far_reading_ok(low, cand, generic)):
+                    continue
                 if bonus <= PART_COMPOUND_BONUS and cost > 1.0:
                     continue  # "Tätigkeite" is not "Tätig|kette": mere compounds only by a lost umlaut dot
                 score = cost - bonus
@@ -532,20 +553,51 @@ class Normaliser:
         self._general_cache[key] = result
         return result
 
-    def _candidates(self, low: str, found: set[str], generic: bool = True) -> Iterator[tuple[str, float]]:
-        """Cheapest first; two-edit readings only when no one-edit reading is a word proper (`found`)."""
+    def _far_reading_ok(self, low: str, cand: str, generic: bool) -> bool:
+        """A letter added, dropped or changed anywhere (cost 2) reaches many words: only a lexicon word
+        (or an inflected form of one) counts, or a common word the card's edge took the last letter of."""
+        if self._lexicon_family(cand):
+            return True
+        return generic and cand[:-1] == low and self.dictionary.zipf(cand) >= EDGE_MIN_ZIPF  # "Tätigkeite|n"
+
+    def _candidates(self, low: str, found: set[str], generic: bool = True) -> Iterator[tuple[str, float, bool]]:
+        """(candidate, cost, far) cheapest first; far: any letter added, dropped or changed, not an OCR-typical
+        edit. Two-edit readings only when no one-edit reading is a word proper (`found`)."""
         singles = list(_single_edits(low, generic=generic and len(low) >= MIN_GENERIC_LENGTH))
-        yield from singles
-        if self.dictionary is not None and len(low) >= MIN_GENERIC_LENGTH:
-            for cand in self.dictionary.suggest(low):
-                yield cand, GENERIC_EDIT_COST
+        for cand, cost in singles:
+            yield cand, cost, cost >= GENERIC_EDIT_COST
+        if len(low) >= MIN_GENERIC_LENGTH:
+            suggested = self.dictionary.suggest(low) if self.dictionary is not None else []
+            if generic and len(low) >= MIN_TWO_EDIT_LENGTH:  # costs as much as two edits
+                suggested = [*suggested, *self._lexicon_suggest(low)]
+            for cand in suggested:
+                if cand != low[:-1] or low[-1] in _EDGE_MARKS:  # the edge rule of `_single_edits`
+                    yield cand, GENERIC_EDIT_COST, True
         if found or len(low) < MIN_TWO_EDIT_LENGTH:
             return
         for cand, cost in singles:
             if cost + 0.75 > MAX_FIX_COST or cost >= GENERIC_EDIT_COST:
                 continue
             for cand2, cost2 in _single_edits(cand, generic=False):
-                yield cand2, cost + cost2
+                yield cand2, cost + cost2, False  # "überninnt": two typical slips cost as much as one far one
+
+    def _lexicon_suggest(self, low: str) -> list[str]:
+        """Lexicon words one letter changed, added or dropped away ("Stadtteilkonlerenz", "Aktionsfunds").
+
+        The dictionary's suggestions cover only its common words; rare domain words
+        ("Stadtteilkonferenz", 1.2) are what cards are full of. A deletion index, symspell's trick.
+        """
+        if self._deletes is None:
+            index: dict[str, set[str]] = {}
+            for w in self._forms:
+                if len(w) >= MIN_TWO_EDIT_LENGTH - 1 and w.isalpha():
+                    for key in {w, *_deletions(w)}:
+                        index.setdefault(key, set()).add(w)
+            self._deletes = index
+        found: set[str] = set()
+        for key in (low, *_deletions(low)):
+            found |= self._deletes.get(key, set())
+        return sorted(w for w in found if w != low and _one_edit_inside(w, low))
 
     def _validity(self, cand: str, lookup: bool = True, part_compounds: bool = True) -> float | None:
         """None when `cand` (lower case) is no word; else its bonus (lexicon, frequency).
@@ -573,12 +625,28 @@ class Normaliser:
                     bonus = PART_COMPOUND_BONUS
             else:
                 z = d.zipf(cand)
-                if z >= WORDFREQ_MIN_WORD:
-                    bonus = FREQ_WEIGHT * z
-                elif part_compounds and len(cand) >= 2 * DICT_MIN_PART and self._part_compound(cand):
+                if z >= (WORDFREQ_MIN_WORD if len(cand) > SHORT_WORD_LENGTH else RARE_WORD_ZIPF):
+                    bonus = FREQ_WEIGHT * z + (LEXICON_BONUS if self._lexicon_family(cand) else 0.0)
+                elif part_compounds and ((len(cand) >= 2 * DICT_MIN_PART and self._part_compound(cand))
+                                         or self._attested_compound(cand)):
                     bonus = PART_COMPOUND_BONUS
         self._valid_cache[key] = bonus
         return bonus
+
+    def _lexicon_family(self, cand: str) -> bool:
+        """A lexicon word or compound, or an inflected form of one ("Prozesses" of "Prozess").
+
+        The lexicon lists the forms cards use most, not every case ending; its bonus is for the domain
+        word, so the genitive must not lose to the nominative one letter further away.
+        """
+        if cand in self._forms or self._compound(cand) is not None:
+            return True
+        for ending in _INFLECTIONS:
+            if cand.endswith(ending) and len(cand) - len(ending) > SHORT_WORD_LENGTH:  # not "sich|er"
+                stem = cand[:-len(ending)]
+                if stem in self._forms or self._compound(stem) is not None:
+                    return True
+        return False
 
     def _zipf_or(self, word: str, default: float) -> float:
         if self.dictionary is None or self.dictionary.name != "wordfreq":
@@ -608,6 +676,44 @@ class Normaliser:
                 break
         self._part_compound_cache[low] = found
         return found
+
+    def _attested_compound(self, low: str) -> bool:
+        """A rare word of the web list that splits into known parts, short ones included: "wohnort|nah"
+        (1.7), "Fach|ämtern" (1.3), "Maßnahmen|plan", and heads that drop their -e: "Schul|wege".
+
+        A rare entry alone is as often a typo as a word ("stadteil" 1.8: "stad" is no part), and
+        "nah" or "Plan" as parts of unlisted words would make compounds of most typos; both together
+        make a word, if only a weak one (it scores as a mere compound).
+        """
+        d = self.dictionary
+        if d is None or len(low) < 2 * MIN_COMPOUND_PART + 1 or not d.is_attested(low):
+            return False
+        return self._loose_split(low)
+
+    def _loose_split(self, low: str) -> bool:
+        hit = self._loose_cache.get(low)
+        if hit is None:
+            self._loose_cache[low] = False  # guards against re-entry
+            hit = False
+            for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+                tail = low[i:]
+                if not self._loose_part(tail) and (len(tail) < 2 * MIN_COMPOUND_PART or not self._loose_split(tail)):
+                    continue
+                if self._loose_head(low[:i]):
+                    hit = True
+                    break
+            self._loose_cache[low] = hit
+        return hit
+
+    def _loose_head(self, head: str) -> bool:
+        """A part with its linking element, or a common word that drops its -e: "Schul(e)|wege"."""
+        elided = head + "e"
+        return any(self._loose_part(s) for s in _head_stems(head)) or self._part_ok(elided) or \
+            self.dictionary.zipf(elided) >= WORDFREQ_MIN_SHORT_PART  # "Stade" (3.6) is no "Stad|teil"
+
+    def _loose_part(self, low: str) -> bool:
+        d = self.dictionary
+        return len(low) >= MIN_COMPOUND_PART and (self._part_ok(low) or low in d.parts() or low in d.short_parts())
 
     def _ocr_fix(self, tok: str, sentence_start: bool = False) -> str | None:
         """The one known word a single typical OCR confusion away from `tok`, else None."""
@@ -662,24 +768,34 @@ class Normaliser:
         self._compound_cache[low] = None  # guards against re-entry while splitting
         found = None
         for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+            stem = self._heads().get(low[:i])  # the head first: one look-up, the tail may need a split
+            if stem is None:
+                continue
             tail = low[i:]
             if self._part_ok(tail):
-                rest = [tail]
-            elif len(tail) >= 2 * MIN_COMPOUND_PART:
-                rest = self._compound(tail)
-                if rest is None:
-                    continue
-            else:
-                continue
-            head = low[:i]
-            for stem in _head_stems(head):
-                if len(stem) >= MIN_COMPOUND_PART and self._part_ok(stem):
-                    found = [stem, *rest]
-                    break
+                found = [stem, tail]
+            elif len(tail) >= 2 * MIN_COMPOUND_PART and (rest := self._compound(tail)) is not None:
+                found = [stem, *rest]
             if found:
                 break
         self._compound_cache[low] = found
         return found
+
+    def _heads(self) -> dict[str, str]:
+        """Every way a lexicon part may begin a compound (itself or with a linking element) → the part.
+
+        Built once: `_compound` then looks a head up instead of trying each linking element.
+        """
+        if self._head_table is None:
+            parts = [p for p in self._forms if len(p) >= MIN_COMPOUND_PART and self._part_ok(p)]
+            table: dict[str, str] = {}
+            for link in _LINKS:  # in the order `_head_stems` tries them: the first reading wins
+                for part in parts:
+                    if link in ("s", "es") and part[-1:] in "sßxz":
+                        continue  # no Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung"
+                    table.setdefault(part + link, part)
+            self._head_table = table
+        return self._head_table
 
     def _part_ok(self, low: str) -> bool:
         """A lexicon word that may be part of a compound: short parts only as nouns ("Rat", not "dem")."""
@@ -743,10 +859,29 @@ def _single_edits(low: str, generic: bool) -> Iterator[tuple[str, float]]:
             yield low[:i] + ch + low[i:], 1.0 if ch in _DOUBLED else GENERIC_EDIT_COST  # "Stadteil"
         elif low[i + 1:i + 2] == ch:
             yield low[:i] + low[i + 1:], 1.0  # "Bahnn", "Daueeraufgabe"
-    if generic:  # the card's edge: a last letter lost or added ("Regelfinanzierun")
+    if generic:  # the card's edge: a last letter lost ("Regelfinanzierun"), or a stroke read as one
         for ch in _LETTERS:
             yield low + ch, GENERIC_EDIT_COST
-        yield low[:-1], GENERIC_EDIT_COST
+        if low[-1] in _EDGE_MARKS:  # never "Aufgabem" → "Aufgabe": the edge adds no "m"
+            yield low[:-1], GENERIC_EDIT_COST
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_edit_inside(a: str, b: str) -> bool:
+    """One letter changed, added or dropped, before the last two letters: there sit the endings that
+    make another word ("Kümmerei" is no "Kümmerer", "Gutachtes" no "Gutachter"), and a swap of two
+    letters is not what OCR does."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    if i >= len(a) - 2:
+        return False
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return len(b) == len(a) + 1 and a[i:] == b[i + 1:]
 
 
 def _is_confusion_only(low: str, best: str) -> bool:

@@ -23,6 +23,15 @@ def test_compound_parts_are_common_long_words_only():
     assert "eil" not in parts and "stad" not in parts  # typos must not become compounds
 
 
+def test_short_parts_are_common_and_only_listed_words_may_use_them():
+    d = get_dictionary("wordfreq")
+    assert {"nah", "plan", "fach", "wege"} <= d.short_parts()
+    assert not {"stad", "eil"} & d.short_parts()  # rare: "Stad|teil" stays a typo
+    assert not d.short_parts() & d.parts()
+    assert d.is_attested("wohnortnah") and not d.is_word("wohnortnah")  # listed, but rare
+    assert not d.is_attested("wohmortnah")
+
+
 def test_suggestions_are_one_edit_away_and_can_be_switched_off():
     assert "gutachten" in WordfreqDictionary().suggest("Gutachtn")
     assert WordfreqDictionary(suggest_max_distance=0).suggest("Gutachtn") == []
