@@ -78,14 +78,20 @@ def _changes(items: list[dict]) -> dict[str, str]:
 def load_corrections(path: str | Path) -> list[tuple[str, str]]:
     """(text, theme) pairs a person decided, the latest decision per text, oldest first, themes under
     their current names (renames and merges applied)."""
-    items = _read_items(Path(path))  # read once: decisions and renames come from the same file
+    return read_corrections(path)[0]
+
+
+def read_corrections(path: str | Path) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """``load_corrections`` and ``theme_changes`` from one reading of the file (the web page may be
+    writing it meanwhile: both must describe the same decisions)."""
+    items = _read_items(Path(path))
     latest: dict[str, tuple[str, str]] = {}
     for item in filter(_is_card, items):
         key = " ".join(item["text"].split()).casefold()
         latest.pop(key, None)  # re-insert so the order follows the latest decision
         latest[key] = (item["text"].strip(), item["theme"].strip())
     changes = _changes(items)
-    return [(text, changes.get(theme, theme)) for text, theme in latest.values()]
+    return [(text, changes.get(theme, theme)) for text, theme in latest.values()], changes
 
 
 def _append(path: str | Path, item: dict) -> None:
@@ -254,16 +260,16 @@ def train_from_corrections(corrections_path: str | Path, out_dir: str | Path = D
     Returns the path of ``themes-v<N>.joblib``; its ``.json`` twin says what it was trained on.
     """
     corrections_path = Path(corrections_path)
-    pairs = load_corrections(corrections_path)
+    pairs, changes = read_corrections(corrections_path)
     if not pairs:
         raise BadConfig(f"{corrections_path}: keine Themenkorrekturen zum Lernen")
     import hashlib
 
     digest = hashlib.sha256(corrections_path.read_bytes()).hexdigest()[:16]
     learned = LearnedThemes.fit(pairs, model=model, random_state=random_state,
-                                changes=theme_changes(corrections_path))
+                                changes=changes)
     return learned.save(out_dir, corrections=corrections_path.name, corrections_sha256=digest)
 
 
 __all__ = ["LearnedThemes", "record_correction", "record_rename", "record_merge", "load_corrections",
-           "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"]
+           "read_corrections", "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"]

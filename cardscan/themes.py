@@ -37,8 +37,9 @@ from cardscan.exceptions import BadConfig, BadInputFile
 # re-exported here because the CLI, the web page, notebooks and tests import them from cardscan.themes.
 from cardscan.theme_catalogue import DEFAULT_CATALOGUE, Theme, _Keyword, _WORD, keyword_hits, load_catalogue
 from cardscan import theme_learning as _learning
-from cardscan.theme_learning import (DEFAULT_LEARNED_DIR, LearnedThemes, load_corrections, record_correction,
-                                     record_merge, record_rename, theme_changes, train_from_corrections)
+from cardscan.theme_learning import (DEFAULT_LEARNED_DIR, LearnedThemes, load_corrections, read_corrections,
+                                     record_correction, record_merge, record_rename, theme_changes,
+                                     train_from_corrections)
 
 _ModelFeatures = _learning._ModelFeatures  # classifiers saved before the split pickled it under this module's name
 
@@ -231,8 +232,8 @@ class ThemeModel:
             learners.append((saved, self.learned_weight))
             changes.update(saved.changes)
         if self.corrections:
-            changes.update(theme_changes(self.corrections))
-            decided = load_corrections(self.corrections)
+            decided, renamed = read_corrections(self.corrections)
+            changes.update(renamed)
             if decided:
                 learners.append((LearnedThemes.fit(decided, model=None, random_state=self.random_state),
                                  self.correction_weight))

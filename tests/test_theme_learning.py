@@ -47,3 +47,16 @@ def test_trained_classifier_predicts_the_decided_themes(tmp_path):
     learned = LearnedThemes.load(train_from_corrections(path, tmp_path / "learned", model=None))
     classes, proba = learned.proba(["Mieten runter", "Arzt im Kiez"])
     assert [classes[k] for k in proba.argmax(axis=1)] == ["Wohnen", "Gesundheit"]
+
+
+def test_read_corrections_gives_decisions_and_renames_from_one_reading(tmp_path, monkeypatch):
+    path = tmp_path / "k.json"
+    theme_learning.record_correction(path, "Spielplatz sanieren", "Spielplätze")
+    theme_learning.record_rename(path, "Spielplätze", "Grün & Spiel")
+    reads = []
+    original = theme_learning._read_items
+    monkeypatch.setattr(theme_learning, "_read_items", lambda p: reads.append(p) or original(p))
+    decided, renamed = theme_learning.read_corrections(path)
+    assert decided == [("Spielplatz sanieren", "Grün & Spiel")]
+    assert renamed == {"Spielplätze": "Grün & Spiel"}
+    assert len(reads) == 1
