@@ -4,8 +4,10 @@ How: cards are smooth paper, the board is not (cork, felt, kraft paper grain) an
 edge is a colour or shadow step. So we work on a downscaled copy, mark strong colour edges and
 thin dark lines (where two cards of one colour touch), and take the smooth connected regions
 between them. A region is a card when it is large enough, roughly convex and four-cornered
-(or oval), and differs in colour from the board around it. Corners are mapped back to the
-original pixels, so polygons are exact for export.
+(or oval), and differs in colour from the board around it. Writing can cut a card's paper in
+two: such halves are kept as pieces and joined; two cards of one colour that run into one
+region are cut apart at a neck or along the straight edge of the upper one. Corners are mapped
+back to the original pixels, so polygons are exact for export.
 """
 from __future__ import annotations
 
@@ -33,16 +35,19 @@ class DetectedCard:
 @dataclass
 class DetectorParams:
     min_area_frac: float = 0.0015  # smallest card: 0.15 % of the photo
+    min_piece_frac: float = 0.00075  # a piece of a card that writing cut in two, kept to be joined
     max_area_frac: float = 0.25
     small_card_frac: float = 0.006  # cards below 0.6 % of the photo are looked at in a finer copy
     min_paper_share: float = 0.35  # paper pixels in the card's outline (the rest is text, pins)
     min_rim_coverage: float = 0.6  # share of the outline's inner rim that is paper; text and a pin may touch it
+    min_half_rim_coverage: float = 0.4  # the same for half a card, whose cut side is writing
     max_aspect: float = 4.5  # cards are at most about 3:1
     min_board_contrast: float = 6.0  # ΔE between card and surrounding board
     edge_sigma: float = 1.2
     valley_sigma: float = 1.5  # scale of the thin dark line between two touching cards
     valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
+    min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
 
 
 class CardDetector:
@@ -95,7 +100,9 @@ class CardDetector:
             if board_lab is not None and _delta_e(card_lab, _cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
                 continue
             kept.append((mask, quad, shape, paper, card_lab))
-        return _join_split_cards(kept, lab), scale
+        area_min = self.params.min_area_frac * lab.shape[0] * lab.shape[1]
+        joined = _join_split_cards(kept, lab)
+        return [r for r in joined if r[2] != "piece" and _region_area(r) >= area_min], scale
 
     def _finer_work_size(self, kept: list, scale: float, shape: tuple) -> int | None:
         """A larger analysis size when the cards came out small, else None.
@@ -126,19 +133,22 @@ class CardDetector:
         smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
         area_min, area_max = p.min_area_frac * h * w, p.max_area_frac * h * w
+        piece_min = p.min_piece_frac * h * w
         candidates = []
         for i in range(1, n):
             x, y, bw, bh, area = stats[i]
-            if area < area_min * 0.5 or bw * bh < area_min or bw * bh > area_max * 1.5:
+            if area < piece_min * 0.5 or bw * bh < piece_min or bw * bh > area_max * 1.5:
                 continue
             region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
-            candidates.append((region, x, y, self._outlines(region, area_min, area_max)))
-        areas = [cv2.contourArea(hull) for *_, outlines in candidates for hull, *_ in outlines]
+            outlines = self._outlines(region, piece_min, area_min, area_max)
+            candidates.append((region, x, y, outlines, edges[y:y + bh, x:x + bw]))
+        areas = [a for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
+                 if shape != "piece" and (a := cv2.contourArea(hull)) >= area_min]
         typical = float(np.median(areas)) if areas else 0.0
         found = []
-        for region, x, y, outlines in candidates:
-            if len(outlines) == 1 and cv2.contourArea(outlines[0][0]) > p.max_card_growth * typical:
-                outlines = self._split_big(region, area_min, area_max) or outlines
+        for region, x, y, outlines, local_edges in candidates:
+            if len(outlines) == 1:
+                outlines = self._split_touching(region, local_edges, outlines, typical, area_min, area_max)
             for hull, quad, shape in outlines:
                 quad = quad + np.array([x, y], dtype=np.float32)
                 if np.any(quad < -3) or np.any(quad[:, 0] > w + 3) or np.any(quad[:, 1] > h + 3):
@@ -146,15 +156,52 @@ class CardDetector:
                 found.append((_hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad, shape))
         return _drop_nested(found)
 
-    def _outlines(self, region: np.ndarray, area_min: float, area_max: float) -> list:
-        """The card outline of a region, or, when it is no card, those of its pieces cut at necks."""
-        card = self._card_outline(region, area_min, area_max)
-        return [card] if card is not None else self._piece_outlines(region, area_min, area_max)
+    def _outlines(self, region: np.ndarray, piece_min: float, area_min: float, area_max: float) -> list:
+        """The card outline of a region, or, when it is no card, those of its pieces cut at necks,
+        or, failing that, the region as a possible half of a card. Regions from piece_min up are
+        kept (halves of small cards, to be joined); pieces cut off here must be card-sized."""
+        card = self._card_outline(region, piece_min, area_max)
+        if card is not None:
+            return [card]
+        return self._piece_outlines(region, area_min, area_max) or self._half_outline(region, piece_min, area_max)
+
+    def _half_outline(self, region: np.ndarray, area_min: float, area_max: float) -> list:
+        """A region too ragged for a card that may be half of one (its other half a card-shaped
+        region beside it): kept as a "piece" for _join_split_cards, dropped if it joins nothing."""
+        import cv2
+
+        contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+        hull_area = cv2.contourArea(hull)
+        if not area_min <= hull_area <= area_max or region.sum() < self.params.min_paper_share * hull_area \
+                or _rim_coverage(region, hull) < self.params.min_half_rim_coverage:
+            return []
+        return [(hull, cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32), "piece")]
+
+    def _split_touching(self, region: np.ndarray, edges: np.ndarray, outlines: list, typical: float,
+                        area_min: float, area_max: float) -> list:
+        """A region's one outline, or those of the touching cards that together passed for one big
+        card: cut at a neck when it is far larger than a typical card, or along a straight edge."""
+        import cv2
+
+        p = self.params
+        area = cv2.contourArea(outlines[0][0])
+        if area > p.max_card_growth * typical:
+            outlines = self._split_big(region, area_min, area_max) or outlines
+        if len(outlines) == 1 and area > p.min_line_cut_growth * typical:
+            outlines = self._cut_at_line(region, edges, area_min, area_max) or outlines
+        return outlines
 
     def _split_big(self, region: np.ndarray, area_min: float, area_max: float) -> list:
         """Touching cards that together passed for one big card, as separate outlines (else [])."""
         cards = self._piece_outlines(region, area_min, area_max)
         return cards if len(cards) >= 2 else []
+
+    def _cut_at_line(self, region: np.ndarray, edges: np.ndarray, area_min: float, area_max: float) -> list:
+        """Two overlapping cards of one colour, cut apart along the straight edge between them (else [])."""
+        pieces = (self._card_outline(piece, area_min, area_max) for piece in _cut_along_edge_line(region, edges))
+        cards = [card for card in pieces if card is not None]
+        return cards if len(cards) == 2 else []
 
     def _piece_outlines(self, region: np.ndarray, area_min: float, area_max: float) -> list:
         pieces = (self._card_outline(piece, area_min, area_max) for piece in _split_at_necks(region, area_min))
@@ -179,6 +226,52 @@ class CardDetector:
         if max(rw, rh) > p.max_aspect * max(min(rw, rh), 1):  # the board's frame, a strip of wall
             return None
         return hull, _grow(quad, 2.0), shape  # grow: give back the edge band the gradient threshold ate
+
+
+def _region_area(region: tuple) -> float:
+    """A region's size: its pixels, or its outline's area for two halves joined across their writing."""
+    import cv2
+
+    mask, quad = region[:2]
+    return max(float(cv2.countNonZero(mask.view(np.uint8))), float(cv2.contourArea(quad)))
+
+
+def _cut_along_edge_line(region: np.ndarray, edges: np.ndarray, min_on_edge: float = 0.5) -> list[np.ndarray]:
+    """The two pieces of a region either side of a straight edge line that crosses it, else [].
+
+    Where one card overlaps another of the same colour, the upper card's edge is a straight thin
+    line across the paper; a short gap in it (where its shadow is faint) lets the two cards' paper
+    run into one region that can pass for a single big card. Writing makes thick blobs of edges, not
+    long thin lines, so we look for a long straight line in the thin edges inside the region's
+    outline, extend it across, and cut there when most of the extended line lies on edges.
+    """
+    import cv2
+
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    inside = cv2.erode(_hull_mask(hull, region.shape), np.ones((5, 5), np.uint8))
+    thick = cv2.morphologyEx(edges, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
+    thin = (edges & (1 - thick) & inside) * 255
+    short = min(cv2.minAreaRect(hull)[1])
+    lines = cv2.HoughLinesP(thin, 1, np.pi / 180, threshold=max(10, int(0.3 * short)),
+                            minLineLength=0.4 * short, maxLineGap=4)
+    if lines is None:
+        return []
+    area = region.sum()
+    near_edge = cv2.dilate(edges, np.ones((5, 5), np.uint8))  # a line's middle can be missing from the edge map
+    for x0, y0, x1, y1 in sorted(lines.reshape(-1, 4), key=lambda l: -np.hypot(l[2] - l[0], l[3] - l[1]))[:5]:
+        d = np.array([x1 - x0, y1 - y0], np.float64)
+        d *= 2 * max(region.shape) / max(np.linalg.norm(d), 1)
+        cut = np.zeros_like(region)
+        cv2.line(cut, (int(x0 - d[0]), int(y0 - d[1])), (int(x1 + d[0]), int(y1 + d[1])), 1, 3)
+        along = cut.astype(bool) & inside.astype(bool)
+        if not along.any() or near_edge[along].mean() < min_on_edge:
+            continue
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(region & (1 - cut), connectivity=4)
+        big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 0.2 * area]
+        if len(big) == 2:
+            return [(labels == i).astype(np.uint8) for i in big]
+    return []
 
 
 def _split_at_necks(region: np.ndarray, area_min: float) -> list[np.ndarray]:
@@ -254,9 +347,11 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
     areas = [float(cv2.contourArea(cv2.convexHull(q.astype(np.float32)))) for _, q, *_ in regions]
     typical = float(np.percentile(areas, 75))  # a card's size; halves are the smaller ones
     labs = [paper_lab for *_, paper_lab in regions]
-    # An ellipse of half a card's size or more is a whole oval card: writing cuts paper along
-    # ragged strokes, it does not leave a clean ellipse behind.
-    whole = [shape == "oval" and area >= 0.45 * typical for (_, _, shape, *_), area in zip(regions, areas)]
+    # An ellipse of half a card's size or more is a whole oval or round card: writing cuts paper
+    # along ragged strokes, it does not leave a clean ellipse behind (a half may still fill π/4
+    # of its box and so pass for "round", hence the check of the outline itself).
+    whole = [shape in ("oval", "round") and area >= 0.45 * typical and _is_ellipse(mask)
+             for (mask, _, shape, *_), area in zip(regions, areas)]
     joined, used = [], set()
     for i in range(len(regions)):
         if i in used:
@@ -275,6 +370,8 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
             between = _hull_mask(hull, union.shape).astype(bool) & ~union
             if between.any() and _board_share(lab, between, union, labs[i]) > 0.25:
                 continue  # what lies between them is board, not writing on the same paper
+            if _holds_another(between, regions, (i, j)):
+                continue  # a third card of the same colour lies between them: neighbours in a column
             quad, shape = _fit_quad(hull)
             if quad is None:
                 continue
@@ -287,6 +384,40 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
         used.add(j)
         joined.append((union, quad, shape, *regions[i][3:]))
     return joined
+
+
+def _is_ellipse(mask: np.ndarray, min_iou: float = 0.92) -> bool:
+    """Whether a region's convex outline is an ellipse: its overlap (IoU) with the ellipse fitted to
+    its boundary. A whole oval card scores about 0.94 to 0.99, a card half cut off by writing, or
+    a rectangle, well below."""
+    import cv2
+
+    x, y, w, h = cv2.boundingRect(mask.view(np.uint8))
+    pad = max(w, h) // 4 + 2  # room for a fitted ellipse that bulges past the region's box
+    local = np.pad(mask[y:y + h, x:x + w].astype(np.uint8), pad)
+    contours, _ = cv2.findContours(local, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = _hull_mask(cv2.convexHull(max(contours, key=cv2.contourArea)), local.shape)
+    boundary, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)  # evenly spaced points
+    if len(boundary[0]) < 5:
+        return False
+    ellipse = np.zeros_like(local)
+    cv2.ellipse(ellipse, cv2.fitEllipse(boundary[0]), 1, -1)
+    return float((ellipse & filled).sum() / max((ellipse | filled).sum(), 1)) >= min_iou
+
+
+def _holds_another(between: np.ndarray, regions: list, pair: tuple[int, int]) -> bool:
+    """Whether most of some other region lies in `between`, the gap that joining a pair would fill."""
+    import cv2
+
+    x, y, w, h = cv2.boundingRect(between.view(np.uint8))
+    gap = between[y:y + h, x:x + w]
+    for k, (mask, *_) in enumerate(regions):
+        if k in pair:
+            continue
+        inside = np.count_nonzero(mask[y:y + h, x:x + w] & gap)
+        if inside and inside > 0.5 * np.count_nonzero(mask):
+            return True
+    return False
 
 
 def _board_share(lab: np.ndarray, between: np.ndarray, union: np.ndarray, paper_lab: np.ndarray) -> float:
@@ -379,7 +510,8 @@ def _grow(quad: np.ndarray, pixels: float) -> np.ndarray:
 
 
 def _drop_nested(found):
-    """A card's text can form a smooth island inside it; keep only outermost regions."""
+    """A card's text can form a smooth island inside it; keep only outermost regions (cards before
+    pieces: a ragged blob of board around a card in glare must not hide it)."""
     import cv2
 
     if not found:
@@ -389,7 +521,7 @@ def _drop_nested(found):
     sizes = [int(np.count_nonzero(m)) for m in local]
     keep = []
     taken = np.zeros_like(found[0][0])
-    for i in sorted(range(len(found)), key=lambda i: -sizes[i]):
+    for i in sorted(range(len(found)), key=lambda i: (found[i][2] == "piece", -sizes[i])):
         x, y, w, h = boxes[i]
         if np.count_nonzero(local[i] & taken[y:y + h, x:x + w]) > 0.5 * sizes[i]:
             continue

@@ -251,3 +251,166 @@ def test_a_far_away_board_is_looked_at_more_finely():
     assert detector._finer_work_size(kept(60), scale, (3000, 4000)) == MAX_WORK_SIZE  # cards of 0.1 % of the photo
     assert detector._finer_work_size(kept(200), scale, (3000, 4000)) is None  # cards of 1.4 %
     assert detector._finer_work_size(kept(60), 1.0, (900, 1200)) is None  # already at full size
+
+
+def _region(rgb, mask, shape, paper):
+    """A smooth region as _join_split_cards gets it: mask, outline, shape, paper colour."""
+    import cv2
+
+    from cardscan.colour import srgb_to_lab
+
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    quad = cv2.boxPoints(cv2.minAreaRect(contours[0])).astype(np.float32)
+    return mask.astype(bool), quad, shape, np.array(paper, float), srgb_to_lab(np.array(paper))
+
+
+def _round_card(rgb, centre, axes, paper):
+    """Paint a round card; its region is the paper 3 px in from the edge, as the edge map leaves it."""
+    import cv2
+
+    cv2.ellipse(rgb, centre, axes, 0, 0, 360, paper, -1)
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.ellipse(mask, centre, (axes[0] - 3, axes[1] - 3), 0, 0, 360, 1, -1)
+    return _region(rgb, mask, "round", paper)
+
+
+def _rect_card(rgb, x0, y0, x1, y1, paper):
+    rgb[y0:y1, x0:x1] = paper
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    mask[y0 + 3:y1 - 3, x0 + 3:x1 - 3] = 1
+    return _region(rgb, mask, "rect", paper)
+
+
+def test_a_round_card_on_a_card_of_its_colour_is_not_taken_for_half_a_card():
+    """A round card is whole: only ovals were protected, so a round card and the card it touches
+    (a shadow, not board, between them) were joined into one."""
+    import cv2
+
+    from cardscan.detect import _join_split_cards
+
+    green = (160, 215, 110)
+    rgb = np.zeros((400, 600, 3), np.uint8)
+    rgb[:] = (112, 124, 140)
+    rgb[100:150, 45:155] = (50, 50, 55)  # the shadow where the two cards meet
+    regions = [_round_card(rgb, (100, 90), (52, 48), green), _rect_card(rgb, 48, 138, 152, 218, green),
+               _rect_card(rgb, 260, 45, 440, 155, green), _rect_card(rgb, 260, 195, 440, 305, green)]
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    assert len(_join_split_cards(regions, lab)) == 4
+
+
+def test_an_ellipse_is_told_from_half_a_card():
+    import cv2
+
+    from cardscan.detect import _is_ellipse
+
+    oval = np.zeros((200, 300), np.uint8)
+    cv2.ellipse(oval, (150, 100), (80, 55), 20, 0, 360, 1, -1)
+    assert _is_ellipse(oval.astype(bool))
+    half = np.zeros((200, 300), np.uint8)
+    half[40:160, 60:150] = 1  # paper left of a word
+    half[40:160, 150:170] = np.arange(120)[:, None] % 30 < 15  # the word's ragged edge
+    assert not _is_ellipse(half.astype(bool))
+
+
+def test_two_round_cards_are_not_joined_across_the_card_between_them():
+    """A column round, rect, round of one colour: the card between the two round ones is paper, not
+    board, so only the third card tells that the two are neighbours, not halves of one card."""
+    import cv2
+
+    from cardscan.detect import _join_split_cards
+
+    lila = (160, 120, 200)
+    rgb = np.zeros((500, 700, 3), np.uint8)
+    rgb[:] = (112, 124, 140)
+    regions = [_round_card(rgb, (100, 80), (48, 44), lila), _rect_card(rgb, 45, 126, 155, 176, lila),
+               _round_card(rgb, (100, 222), (48, 44), lila),
+               *[_rect_card(rgb, 300, y, 480, y + 110, lila) for y in (30, 170, 310)]]
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    assert len(_join_split_cards(regions, lab)) == 6
+
+
+def test_a_small_card_cut_in_two_by_its_writing_is_found():
+    """On a small card each half left by a word from edge to edge is below the smallest card size;
+    the halves are kept as pieces long enough to be joined."""
+    import cv2
+
+    colours = [(250, 228, 80), (130, 196, 236), (245, 160, 190)]
+    boxes = [(150 + 200 * (i % 5), 200 + 200 * (i // 5), 250 + 200 * (i % 5), 260 + 200 * (i // 5), colours[i % 3])
+             for i in range(10)]
+    rgb = _pinboard(boxes)
+    x0, y0, x1, y1, _ = boxes[3]
+    rgb[y0 - 1:y1 + 1, x0 + 43:x1 - 43] = (20, 20, 30)  # a fat letter from the top edge to the bottom edge
+    cards = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
+    assert _found(cards, boxes[3])
+    assert len(cards) == 10
+
+
+def test_a_card_overlapping_one_of_its_colour_is_cut_off_along_its_edge():
+    """The upper card's edge is the only line between two overlapping cards of one colour; where it
+    fades out, their paper runs together and the two pass for one big card."""
+    import cv2
+
+    yellow, orange = (250, 228, 80), (246, 148, 52)
+    upper = (200, 320, 460, 470, yellow)
+    boxes = [(200, 180, 460, 330, yellow), upper,
+             *[(600 + 300 * (i % 2), 180 + 220 * (i // 2), 860 + 300 * (i % 2), 330 + 220 * (i // 2), orange)
+               for i in range(4)]]
+    rgb = _pinboard(boxes[:1] + boxes[2:])
+    corners = cv2.boxPoints(((330, 395), (260, 150), 1.0)).astype(np.int32)
+    cv2.fillPoly(rgb, [corners], yellow)
+    cv2.polylines(rgb, [corners], True, tuple(0.88 * c for c in yellow), 4)
+    top = sorted(corners.tolist(), key=lambda c: c[1])[:2]
+    cv2.line(rgb, top[0], top[1], yellow, 6)
+    cv2.line(rgb, top[0], top[1], tuple(0.92 * c for c in yellow), 2)  # over the card below, a faint thin rim
+    rgb[314:326, 250:340] = yellow  # that fades out altogether for a while
+    cards = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
+    assert _found(cards, boxes[0]) and _found(cards, upper)
+    assert len(cards) == 6
+
+
+def _ragged_half():
+    """Half a card left of a word written slantwise: its cut side is deeply notched by the letters."""
+    import cv2
+
+    region = np.zeros((140, 160), np.uint8)
+    cut = [(int(130 - 15 * k - 40 * (k % 2)), 10 + 20 * k) for k in range(1, 7)]
+    cv2.fillPoly(region, [np.array([(10, 10), (130, 10), *cut, (10, 130)], np.int32)], 1)
+    return region
+
+
+def test_a_ragged_half_of_a_card_is_kept_as_a_piece_and_joined():
+    """Too ragged to pass for a card, but it may be half of one; it was dropped, so its card was
+    found only as its other half (IoU under 0.5)."""
+    import cv2
+
+    from cardscan.detect import _join_split_cards
+
+    outlines = CardDetector()._outlines(_ragged_half(), 2000, 4000, 1e6)
+    assert [shape for *_, shape in outlines] == ["piece"]
+    yellow, board = (250, 228, 80), (150, 110, 70)
+    rgb = np.full((300, 600, 3), board, np.uint8)
+    rgb[10:130, 10:190] = (20, 20, 30)  # the word, where the two halves do not reach
+    half = np.zeros((300, 600), np.uint8)
+    half[:140, :160] = _ragged_half()
+    others = [_rect_card(rgb, x, 10, x + 180, 130, yellow) for x in (220, 410)]  # two whole cards
+    rgb[half > 0] = yellow
+    other = _rect_card(rgb, 137, 7, 193, 133, yellow)
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    piece = (half.astype(bool), outlines[0][1], "piece", *other[3:])
+    joined = _join_split_cards([piece, other, *others], lab)
+    assert len(joined) == 3 and joined[0][2] == "rect"
+    x0, y0, x1, y1 = box(joined[0][0])
+    assert (x0, x1) == (10, 190) and abs(y0 - 10) <= 1 and abs(y1 - 130) <= 1  # the whole card
+
+
+def test_a_ragged_piece_that_joins_nothing_is_no_card():
+    import cv2
+
+    orange = (246, 148, 52)
+    boxes = [(200 + 300 * i, 200, 450 + 300 * i, 350, orange) for i in range(3)]
+    rgb = _pinboard(boxes)
+    blob = cv2.resize(_ragged_half(), None, fx=1.5, fy=1.5, interpolation=cv2.INTER_NEAREST)
+    rgb[500:710, 300:540][blob > 0] = orange  # torn paper, or half a card whose other half is hidden
+    cards = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
+    assert len(cards) == 3 and all(_found(cards, b) for b in boxes)
+    assert {c.shape for c in cards} == {"rect"}
