@@ -3,7 +3,11 @@
 Why our own preprocessing: Tesseract is trained on dark print on white. Marker on coloured
 paper under uneven light is not that. We take the brightest channel (paper is bright in at
 least one channel, black marker in none), flip dark cards with light writing, divide out the
-uneven light, and scale so letters are ~40 px tall, which is where Tesseract's LSTM reads best.
+uneven light, stretch the writing (not a darker pin shadow) to black, scale so letters are ~40 px
+tall, which is where Tesseract's LSTM reads best, and sharpen: small blurred capitals run together
+into grey bars in which Tesseract finds no text at all. On generated tuning photos (706 cards,
+medium and hard tier) those last two lowered the character error rate from 0.36 to 0.32 overall,
+of block capitals from 0.21 to 0.15 (medium tier 0.13 to 0.01), at no extra Tesseract reading.
 
 Why several readings per card: no single grey image suits every card. The brightest channel is
 robust but weak where ink and paper differ mostly in hue (blue marker on a green card); the grey
@@ -46,6 +50,10 @@ PIN_MIN_RADIUS = 4  # px at POLARITY_SIZE; thinner coloured things (letter edges
 PIN_MAX_RADIUS = 0.15  # of the card's shorter side; bigger blobs are glare or board, not pins
 PIN_BODY_GROW = 1.35  # the painted-out disc is this much bigger than the pin's measured radius (rim too)
 PIN_SHADOW_REACH = 1.9  # an ink blob lying mostly within this many pin radii is the pin's shadow
+INK_LEVEL_PERCENTILE = 25  # of the pixels darker than paper, this share (and darker) is stretched to black
+INK_LEVEL_MAX_SHARE = 0.65  # ... but it lies at most this share of the way from the darkest pixel to paper
+SHARPEN_SIGMA = TARGET_LETTER_HEIGHT / 8  # px at the target letter height: about a blurred stroke's spread
+SHARPEN_AMOUNT = 2.0  # unsharp-mask strength; blurred capitals need it strong to come apart
 
 
 @dataclass
@@ -103,8 +111,9 @@ def _prepare_versions(rgb: np.ndarray) -> list[PreparedCrop]:
             # paper at 200, not 255: brighter paper and its grain must not clip, or the grain looks
             # like nil and the stretch turns low-light noise into hundreds of "letters"
             along = np.clip(along * COLOUR_AXIS_PAPER, 0, 255).astype(np.uint8)
-            prepared.append(_prepare_grey(along.copy(), inks.pins))
-            prepared.append(_prepare_grey(along, inks.pins, faint=THIN_FAINT_LEVEL))
+            stretched = _stretch(along)  # the same for both: flattening is the costly part
+            prepared.append(_finish(stretched.copy(), inks.pins))
+            prepared.append(_finish(stretched, inks.pins, faint=THIN_FAINT_LEVEL))
     return prepared
 
 
@@ -117,13 +126,14 @@ def _brightest_channel(rgb: np.ndarray, light_on_dark: bool) -> np.ndarray:
 def _prepare_grey(grey: np.ndarray, pins: list[tuple[float, float, float]] = (),
                   faint: int = FAINT_LEVEL) -> PreparedCrop:
     """Dark-on-light grey → flattened, stretched, pins painted out, scaled to the target letter height."""
+    return _finish(_stretch(grey), pins, faint)
+
+
+def _stretch(grey: np.ndarray) -> np.ndarray:
+    """Divide out uneven light and stretch ink to black, paper to white (all white: no ink)."""
     import cv2
 
-    # Divide out uneven light: estimate the paper brightness with a large closing (removes strokes).
-    h, w = grey.shape
-    k = max(15, (min(h, w) // 6) | 1)
-    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    background = cv2.GaussianBlur(background, (0, 0), k / 4)
+    background = _paper_light(grey)
     flat = np.clip(grey.astype(np.float32) / np.maximum(background.astype(np.float32), 1) * 255, 0, 255).astype(np.uint8)
     # Paper level and its grain (robust: ink is a minority of the card). In low light the grain is
     # coarse; smooth it first, and count as ink only what is clearly darker than grainy paper.
@@ -135,12 +145,29 @@ def _prepare_grey(grey: np.ndarray, pins: list[tuple[float, float, float]] = (),
     darkest = float(np.percentile(flat, 0.5))
     if darkest > min(BLANK_PAPER_LEVEL, paper_floor - 10):  # no ink: stretching would make grain into "letters"
         flat[:] = 255
-    else:
-        flat = np.clip((flat.astype(np.float32) - darkest) * (255 / (paper_floor - darkest)), 0, 255).astype(np.uint8)
-        # Marker ink is the darkest thing on a card; pin shadows, card edges and paper grain are only
-        # half as dark. Whiten them so Tesseract does not read a pin's shadow as "J" or "9".
-        flat[flat > faint] = 255
-        flat = _paint_out_pins(flat, pins)
+        return flat
+    darkest = max(darkest, _ink_level(flat, darkest, paper_floor))
+    return np.clip((flat.astype(np.float32) - darkest) * (255 / (paper_floor - darkest)), 0, 255).astype(np.uint8)
+
+
+def _paper_light(grey: np.ndarray) -> np.ndarray:
+    """The paper's brightness under uneven light: a large closing (removes strokes), smoothed."""
+    import cv2
+
+    h, w = grey.shape
+    k = max(15, (min(h, w) // 6) | 1)
+    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return cv2.GaussianBlur(background, (0, 0), k / 4)
+
+
+def _finish(flat: np.ndarray, pins: list[tuple[float, float, float]] = (), faint: int = FAINT_LEVEL) -> PreparedCrop:
+    """Stretched grey → faint things whitened, pins painted out, scaled, padded and sharpened."""
+    import cv2
+
+    # Marker ink is the darkest thing on a card; pin shadows, card edges and paper grain are only
+    # half as dark. Whiten them so Tesseract does not read a pin's shadow as "J" or "9".
+    flat[flat > faint] = 255
+    flat = _paint_out_pins(flat, pins)
     scale = TARGET_LETTER_HEIGHT / max(_letter_height(flat), 4)
     scale = float(np.clip(scale, 0.25, 4.0))
     if abs(scale - 1) > 0.1:
@@ -149,8 +176,19 @@ def _prepare_grey(grey: np.ndarray, pins: list[tuple[float, float, float]] = (),
     else:
         scale = 1.0
     pad = TARGET_LETTER_HEIGHT // 2
-    image = cv2.copyMakeBorder(flat, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    image = _sharpen(cv2.copyMakeBorder(flat, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
     return PreparedCrop(image=image, scale=scale, pad=pad)
+
+
+def _sharpen(grey: np.ndarray) -> np.ndarray:
+    """Unsharp mask at the scale of a blurred stroke. Tesseract finds no text at all in blurred
+    block capitals whose letters run together (it gets one grey bar per word, and skips it);
+    sharpened, the gaps between letters open up. Sharp writing only gets crisper edges."""
+    import cv2
+
+    grey = grey.astype(np.float32)
+    blurred = cv2.GaussianBlur(grey, (0, 0), SHARPEN_SIGMA)
+    return np.clip(np.rint(grey * (1 + SHARPEN_AMOUNT) - blurred * SHARPEN_AMOUNT), 0, 255).astype(np.uint8)  # paper stays 255
 
 
 def _paint_out_pins(flat: np.ndarray, pins) -> np.ndarray:
@@ -173,6 +211,19 @@ def _paint_out_pins(flat: np.ndarray, pins) -> np.ndarray:
         shadow[0] = False
         flat[shadow[labels]] = 255
     return flat
+
+
+def _ink_level(flat: np.ndarray, darkest: float, paper_floor: float) -> float:
+    """The level that the stretch makes black: a low percentile of the pixels darker than paper.
+
+    Not the darkest pixels of the card: those are often a pin's black shadow, and writing only
+    half as dark then stayed grey, and the faint cut erased its lighter half (thin, blurred or
+    grainy strokes lost pieces). At most 65 % of the way from the darkest pixel to the paper, though:
+    where the paper clips at white its grain looks like nil, the paper floor lies just below
+    white, JPEG noise just under it counts as "ink", and the whole board turned black."""
+    ink = flat[flat < paper_floor]
+    level = float(np.percentile(ink, INK_LEVEL_PERCENTILE)) if ink.size else darkest
+    return min(level, darkest + INK_LEVEL_MAX_SHARE * (paper_floor - darkest))
 
 
 def _paper_and_grain(flat: np.ndarray) -> tuple[float, float]:
@@ -290,7 +341,7 @@ def words_to_reading(words: list[Word]) -> Reading:
 
     Tiny, unsure "words" (a pin, a speck at the card's edge read as "J", "9" or ")") are dropped.
     """
-    words = _block_capitals([w for w in words if not _is_speck(w)])
+    words = _block_capitals([_dotted_i(w) for w in words if not _is_speck(w)])
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
@@ -327,6 +378,11 @@ def _block_capitals(words: list[Word]) -> list[Word]:
         return words
     return [replace(w, text=w.text.upper()) if not w.text.isupper() else w
             for w in words]
+
+
+def _dotted_i(word: Word) -> Word:
+    """German has no dotless "ı"; Tesseract writes it when an i's dot is too faint or small."""
+    return replace(word, text=word.text.replace("ı", "i")) if "ı" in word.text else word
 
 
 def _is_pin_line(line: list[Word]) -> bool:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cardscan.ocr import (PreparedCrop, _card_inks, _is_light_on_dark, _letter_height, _prepare_versions,
+from cardscan.ocr import (PreparedCrop, _card_inks, _is_light_on_dark, _letter_height, _prepare_grey, _prepare_versions,
                            _reading_score, get_reader, prepare_crop, words_to_reading)
 from cardscan._exec import tesseract
 from cardscan.exceptions import BadConfig, MissingTesseract
@@ -179,3 +179,39 @@ def test_letter_height_counts_one_blurred_word_that_runs_together():
     grey[50:64, 60:330] = 0  # one word-wide blob, 14 px high (wider than half the card)
     grey[0:3, :] = 0  # the card's edge along the border is not writing
     assert _letter_height(grey) == 14
+
+
+def test_small_blurred_capitals_are_sharpened_apart():
+    # letters run together into one grey bar per word; Tesseract found no text in it at all
+    import cv2
+
+    cards = [cv2.GaussianBlur(text_card(text, size=(400, 140), font_size=size), (0, 0), 2.5)
+             for text, size in (("TREFFPUNKT FÜR\nJUGENDLICHE", 20), ("BILDUNGSVERBUND", 24))]
+    assert [r.text for r in get_reader().read(cards)] == ["TREFFPUNKT FÜR\nJUGENDLICHE", "BILDUNGSVERBUND"]
+
+
+def test_writing_is_stretched_to_black_even_beside_a_darker_pin_shadow():
+    # stretched from the shadow's black, grainy grey writing stayed grey and the faint cut ate into it
+    import cv2
+
+    rng = np.random.default_rng(0)
+    writing = np.zeros((240, 640), np.uint8)
+    cv2.putText(writing, "Jugendliche", (30, 170), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 1, 5)
+
+    def dark_writing(shadow: bool) -> int:
+        grey = np.full(writing.shape, 210, np.float32)
+        if shadow:
+            cv2.ellipse(grey, (330, 40), (26, 26), 0, 0, 180, 0, -1)
+        grey[writing > 0] = 110
+        grey = cv2.GaussianBlur(grey, (0, 0), 1.5) + rng.normal(0, 12, grey.shape)
+        prepared = _prepare_grey(np.clip(grey, 0, 255).astype(np.uint8))
+        below_shadow = round(prepared.pad + 100 * prepared.scale)
+        return int((prepared.image[below_shadow:] < 128).sum())
+
+    assert dark_writing(shadow=True) > 0.9 * dark_writing(shadow=False)
+
+
+def test_dotless_i_becomes_i():
+    words = [tesseract.Word("Jugendlıche", 0.8, 0, 0, 50, 5, 1, 1, 1), tesseract.Word("ım", 0.9, 60, 0, 10, 5, 1, 1, 1),
+             tesseract.Word("Kıez", 0.9, 80, 0, 20, 5, 1, 1, 1)]
+    assert words_to_reading(words).text == "Jugendliche im Kiez"
