@@ -406,13 +406,17 @@ def _is_ellipse(mask: np.ndarray, min_iou: float = 0.92) -> bool:
 
 
 def _holds_another(between: np.ndarray, regions: list, pair: tuple[int, int]) -> bool:
-    """Whether most of some other region lies in `between`, the gap that joining a pair would fill."""
+    """Whether most of some other region lies in `between`, the gap that joining a pair would fill.
+
+    A piece far smaller than either half does not count: that is a strip of paper between two
+    lines of writing on the same card, not a third card (or a large fragment of one)."""
     import cv2
 
     x, y, w, h = cv2.boundingRect(between.view(np.uint8))
     gap = between[y:y + h, x:x + w]
-    for k, (mask, *_) in enumerate(regions):
-        if k in pair:
+    smaller_half = min(np.count_nonzero(regions[i][0]) for i in pair)
+    for k, (mask, _, shape, *_) in enumerate(regions):
+        if k in pair or (shape == "piece" and np.count_nonzero(mask) < 0.5 * smaller_half):
             continue
         inside = np.count_nonzero(mask[y:y + h, x:x + w] & gap)
         if inside and inside > 0.5 * np.count_nonzero(mask):

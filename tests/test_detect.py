@@ -414,3 +414,25 @@ def test_a_ragged_piece_that_joins_nothing_is_no_card():
     cards = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
     assert len(cards) == 3 and all(_found(cards, b) for b in boxes)
     assert {c.shape for c in cards} == {"rect"}
+
+
+def test_a_strip_of_paper_between_two_halves_does_not_stop_their_join():
+    """Writing in two lines cuts a card into halves and leaves a strip of paper between the lines:
+    that strip is a piece of the same card, not a third card in the gap (pinnwand-3's "Schulungen")."""
+    from cardscan.detect import _holds_another
+
+    shape = (100, 200)
+    gap = np.zeros(shape, bool)
+    gap[20:80, 80:120] = True
+    strip = np.zeros(shape, bool)
+    strip[45:55, 85:115] = True
+    left, right = np.zeros(shape, bool), np.zeros(shape, bool)
+    left[20:80, 40:80], right[20:80, 120:160] = True, True
+    regions = [(left, None, "rect"), (right, None, "rect"), (strip, None, "piece")]
+    assert not _holds_another(gap, regions, (0, 1))
+    regions[2] = (strip, None, "rect")  # a real (small) card there does stop it
+    assert _holds_another(gap, regions, (0, 1))
+    fragment = np.zeros(shape, bool)
+    fragment[22:78, 82:118] = True  # and so does a piece as large as a half: a fragment of a card
+    regions[2] = (fragment, None, "piece")
+    assert _holds_another(gap, regions, (0, 1))
