@@ -347,6 +347,7 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
     areas = [float(cv2.contourArea(cv2.convexHull(q.astype(np.float32)))) for _, q, *_ in regions]
     typical = float(np.percentile(areas, 75))  # a card's size; halves are the smaller ones
     labs = [paper_lab for *_, paper_lab in regions]
+    pixels = [int(np.count_nonzero(mask)) for mask, *_ in regions]  # counted once, not per candidate pair
     # An ellipse of half a card's size or more is a whole oval or round card: writing cuts paper
     # along ragged strokes, it does not leave a clean ellipse behind (a half may still fill π/4
     # of its box and so pass for "round", hence the check of the outline itself).
@@ -370,7 +371,7 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
             between = _hull_mask(hull, union.shape).astype(bool) & ~union
             if between.any() and _board_share(lab, between, union, labs[i]) > 0.25:
                 continue  # what lies between them is board, not writing on the same paper
-            if _holds_another(between, regions, (i, j)):
+            if _holds_another(between, regions, pixels, (i, j)):
                 continue  # a third card of the same colour lies between them: neighbours in a column
             quad, shape = _fit_quad(hull)
             if quad is None:
@@ -405,21 +406,22 @@ def _is_ellipse(mask: np.ndarray, min_iou: float = 0.92) -> bool:
     return float((ellipse & filled).sum() / max((ellipse | filled).sum(), 1)) >= min_iou
 
 
-def _holds_another(between: np.ndarray, regions: list, pair: tuple[int, int]) -> bool:
+def _holds_another(between: np.ndarray, regions: list, pixels: list[int], pair: tuple[int, int]) -> bool:
     """Whether most of some other region lies in `between`, the gap that joining a pair would fill.
 
     A piece far smaller than either half does not count: that is a strip of paper between two
-    lines of writing on the same card, not a third card (or a large fragment of one)."""
+    lines of writing on the same card, not a third card (or a large fragment of one). ``pixels``:
+    each region's size."""
     import cv2
 
     x, y, w, h = cv2.boundingRect(between.view(np.uint8))
     gap = between[y:y + h, x:x + w]
-    smaller_half = min(np.count_nonzero(regions[i][0]) for i in pair)
+    smaller_half = min(pixels[i] for i in pair)
     for k, (mask, _, shape, *_) in enumerate(regions):
-        if k in pair or (shape == "piece" and np.count_nonzero(mask) < 0.5 * smaller_half):
+        if k in pair or (shape == "piece" and pixels[k] < 0.5 * smaller_half):
             continue
         inside = np.count_nonzero(mask[y:y + h, x:x + w] & gap)
-        if inside and inside > 0.5 * np.count_nonzero(mask):
+        if inside and inside > 0.5 * pixels[k]:
             return True
     return False
 

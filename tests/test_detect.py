@@ -429,10 +429,10 @@ def test_a_strip_of_paper_between_two_halves_does_not_stop_their_join():
     left, right = np.zeros(shape, bool), np.zeros(shape, bool)
     left[20:80, 40:80], right[20:80, 120:160] = True, True
     regions = [(left, None, "rect"), (right, None, "rect"), (strip, None, "piece")]
-    assert not _holds_another(gap, regions, (0, 1))
+    assert not _holds_another(gap, regions, [int(r[0].sum()) for r in regions], (0, 1))
     regions[2] = (strip, None, "rect")  # a real (small) card there does stop it
-    assert _holds_another(gap, regions, (0, 1))
+    assert _holds_another(gap, regions, [int(r[0].sum()) for r in regions], (0, 1))
     fragment = np.zeros(shape, bool)
     fragment[22:78, 82:118] = True  # and so does a piece as large as a half: a fragment of a card
     regions[2] = (fragment, None, "piece")
-    assert _holds_another(gap, regions, (0, 1))
+    assert _holds_another(gap, regions, [int(r[0].sum()) for r in regions], (0, 1))
