@@ -195,9 +195,13 @@ def _head_stems(head: str):
         if link and not head.endswith(link):
             continue
         stem = head[:len(head) - len(link)] if link else head
-        if link in ("s", "es") and stem[-1:] in "sßxz":
-            continue  # no Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung"
-        yield stem
+        if _takes_link(stem, link):
+            yield stem
+
+
+def _takes_link(stem: str, link: str) -> bool:
+    """No Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung" are no compounds."""
+    return not (link in ("s", "es") and stem[-1:] in "sßxz")
 
 
 class Normaliser:
@@ -791,9 +795,8 @@ class Normaliser:
             table: dict[str, str] = {}
             for link in _LINKS:  # in the order `_head_stems` tries them: the first reading wins
                 for part in parts:
-                    if link in ("s", "es") and part[-1:] in "sßxz":
-                        continue  # no Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung"
-                    table.setdefault(part + link, part)
+                    if _takes_link(part, link):
+                        table.setdefault(part + link, part)
             self._head_table = table
         return self._head_table
 
