@@ -6,7 +6,8 @@ does): bare = `tesseract crop.png stdout -l deu` on the RGB crop, as a user
 would run it; cardscan = `TesseractReader` (polarity, flattening, ink-only binarisation, pins painted
 out, up to three grey images per card and the best-scored reading kept, scaling to
 a good letter height, block layout with a sparse-text retry, domain word list). Character and word
-error rates per font (held-out fonts marked), per font and tier, per tier and overall; the relative
+error rates per font (held-out fonts marked), per font and tier, per font and tier on the tuned
+shapes (rect, oval) apart from the held-out one (round), per tier and overall; the relative
 CER reduction is the figure issue #3 asks for (goal ≥ 30 %).
 
     .venv/bin/python bench/ocr_quality.py PHOTO_DIR [--limit 400]
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from cardscan.evaluate import char_errors, flat_text, load_truths, word_errors
     from cardscan.load import load_photo
     from cardscan.ocr import TesseractReader
+    from samples.generate import HELD_OUT_SHAPES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("photos", type=Path)
@@ -71,9 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     for truth, ours_text, bare_text in zip(truths, ours, bare):
         text = flat_text(truth["text"])
         split = "heldout" if truth.get("font_split") == "heldout" else "tune"
+        shapes = "heldout" if truth["shape"] in HELD_OUT_SHAPES else "tune"
         for key in ("overall", f"tier={truth['tier']}", f"font={truth['font']} ({split})",
                     f"font={truth['font']} ({split}) tier={truth['tier']}",
-                    f"fonts={split}", f"shape={truth['shape']}"):
+                    f"font={truth['font']} ({split}) tier={truth['tier']} shapes={shapes}",
+                    f"fonts={split}", f"shape={truth['shape']}", f"fonts={split} shapes={shapes}"):
             t = tallies[key]
             for engine, got in (("cardscan", ours_text), ("bare", bare_text)):
                 row = t[engine]
