@@ -7,7 +7,8 @@ alone. Concretely:
 
 - layout: OCR keeps the card's line breaks; the minutes want one line. Lines are joined with
   single spaces, words broken across lines ("Verstetig-/ung") are joined, real hyphens
-  ("Kita-/Plätze", "Q-/Rat") and suspended hyphens ("Kinder-/und Jugendarbeit") are kept;
+  ("Kita-/Plätze", "Q-/Rat") and suspended hyphens ("Kinder-/und Jugendarbeit") are kept; a space
+  after a compound's hyphen goes ("Vor-Ort- Büro"), so does a comma after the card's last word;
 - symbols: "=>", "->", "-->", "⇒" become "→"; "+" and "€" get spaces around them. "+" is never
   turned into "und": that would put words on the card its author did not write;
 - abbreviations from `models/abbreviations.tsv` (QR → Quartiersrat) are written out, each as an
@@ -24,6 +25,8 @@ alone. Concretely:
   symspellpy, the default: as accurate as Hunspell on bench/normalise_eval.py, 40 times faster, no
   false correction on the clean text), "hunspell" (Debian's de_DE via spylls) or None; it is loaded
   on first use, never downloaded;
+- a repaired word whose case OCR garbled ("tdeen", "ERKEUgEN") is written as the lexicon writes it;
+  an unknown word that is a known word with "an", "zu", "für" … glued on is split ("Müllan den");
 - cards written in block capitals get the lexicon's capitalisation for the words it knows;
 - a facilitator's corrections are learned (`learn_correction`) into a YAML user lexicon that a
   `Normaliser(user_lexicon=...)` applies.
@@ -58,6 +61,8 @@ _WORD_AT = re.compile(r"[^\W_]+")
 # "Kinder-\nund Jugendarbeit": the hyphen stands for a left-out word part and stays.
 _SUSPENDED_HYPHEN_NEXT = frozenset({"und", "oder", "bzw", "sowie", "bis", "als", "wie", "u", "o"})
 _PUNCT_NO_SPACE_BEFORE = ",;:!?."
+# "Kita- Schul- und Jugendarbeit": a suspended hyphen later on the card; "Vor-Ort- Büro" is then no compound.
+_SUSPENDED_LATER = re.compile(r"[^\W\d_]-\s+(?:und|oder|bzw|sowie|bis|als|wie|u|o)\b", re.IGNORECASE)
 
 # --- tokens ---------------------------------------------------------------------------------------
 _ARROWS = {"<-->": "↔", "<->": "↔", "<=>": "↔", "⇔": "↔", "↔": "↔",
@@ -81,15 +86,16 @@ _CONFUSIONS: tuple[tuple[str, str], ...] = (
 )
 # Stage 2 (a word no table knows): OCR-typical edits on the lower-cased word, with a cost each. Cost
 # 0.75: umlaut dots lost; 1: what Tesseract does all the time on cards; 1.5: seen on handwriting fonts (h/b in
-# "Prozessheratung", n/m in "Burgergrenium", f/t in "Vernefzung"); 2: any other letter added or
-# dropped (a missing doubled letter, "Stadteil", costs 1).
+# "Prozessheratung", n/m in "Burgergrenium", f/t in "Vernefzung", i/u in "Nahversorging": a u's second
+# stroke lost); 2: any other letter added or dropped (a missing doubled letter, "Stadteil", costs 1).
 _OCR_EDITS: tuple[tuple[str, str, float], ...] = (
     ("rn", "m", 1.0), ("m", "rn", 1.0), ("ii", "ü", 0.75), ("u", "ü", 0.75), ("o", "ö", 0.75), ("a", "ä", 0.75),
     ("b", "ß", 1.0), ("1", "l", 1.0), ("1", "i", 1.0), ("l", "i", 1.0), ("i", "l", 1.0), ("0", "o", 1.0),
     ("c", "e", 1.0), ("e", "c", 1.5), ("h", "b", 1.5), ("b", "h", 1.5), ("f", "t", 1.5), ("t", "f", 1.5),
     ("y", "g", 1.5), ("n", "m", 1.0), ("m", "n", 1.0), ("n", "h", 1.5), ("h", "n", 1.5), ("n", "u", 1.5),
-    ("u", "n", 1.5), ("ri", "n", 1.5), ("cl", "d", 1.5), ("vv", "w", 1.5), ("ü", "u", 1.5), ("ö", "o", 1.5),
-    ("ä", "a", 1.5), ("ss", "ß", 1.5), ("i", "t", 1.5), ("t", "i", 1.5), ("j", "i", 1.5), ("g", "q", 1.5),
+    ("u", "n", 1.5), ("i", "u", 1.5), ("ri", "n", 1.5), ("cl", "d", 1.5), ("vv", "w", 1.5), ("ü", "u", 1.5),
+    ("ö", "o", 1.5), ("ä", "a", 1.5), ("ss", "ß", 1.5), ("i", "t", 1.5), ("t", "i", 1.5), ("j", "i", 1.5),
+    ("g", "q", 1.5),
 )
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 _EDGE_MARKS = "lij1"  # what a card's edge or a pin's shadow adds after a word: a stroke, never an "e" or "m"
@@ -111,10 +117,16 @@ RARE_WORD_GAP = 1.5  # … which only lose to a word one OCR confusion away that
 SHORT_WORD_LENGTH = 4  # web word lists are noisiest here ("lam", "lira", "nung"): short candidates must be common
 _Q_LOOKALIKES = "O0GC"  # Tesseract reads a hand-written Q as O, 0, G or C: "OR" → "QR"
 _STRAY_MARKS = frozenset("|¦_\\{}~")  # pin shadows and card edges read as marks; never written on cards
+_NO_CARD_END = frozenset(",;")  # a card ends with a word, "?", "!", "." or ":"; a comma or ; there is a speck
 # Words that are capitalised only at a sentence start: "Coaching Für Initiativen" → "für".
 _FUNCTION_WORDS = frozenset("""für über und oder mit an auf aus bei nach von vor zu zum zur im in am vom ins
     den der die das dem des ein eine einen einem einer eines als wie durch gegen ohne um bis sowie bzw
     statt unter zwischen""".split())
+# Short words OCR glues to the word before when the gap between them is narrow ("Müllan den" → "Müll an").
+# Not "in": "Quartiersmanagerin" is a word even when no dictionary lists it.
+_GLUED_FUNCTION_WORDS = ("für", "zum", "zur", "und", "mit", "auf", "bei", "von", "vom", "an", "am", "im", "zu")
+MIN_GLUED_HEAD = 4  # "Müll|an"; shorter heads ("Pl|an", "Te|am") are pieces of words, not words
+GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
 DEFAULT_DICTIONARY = "wordfreq"
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
@@ -168,6 +180,8 @@ def _layout(raw: str) -> tuple[str, list[int], list[Edit]]:
         run = m.group("ws")
         if m.start() == 0 or m.end() == n:
             replacement = ""
+        elif _hyphen_space_in_compound(raw, m.start(), m.end(), run):
+            replacement = ""  # "Vor-Ort- Büro" → "Vor-Ort-Büro"
         elif ("\n" not in run and "\r" not in run and raw[m.end()] in _PUNCT_NO_SPACE_BEFORE
               and raw[m.start() - 1].isalnum()
               and (m.end() + 1 == n or raw[m.end() + 1].isspace())
@@ -183,6 +197,17 @@ def _layout(raw: str) -> tuple[str, list[int], list[Edit]]:
         offsets.append(i)
     offsets.append(n)
     return "".join(out), offsets, edits
+
+
+def _hyphen_space_in_compound(raw: str, start: int, end: int, run: str) -> bool:
+    """"Vor-Ort- Büro": a space OCR put after a compound's hyphen, before its capitalised next part.
+
+    One line only (across lines the hyphenation rule decides), a letter before the hyphen, a capital
+    after the space, and no suspended hyphen on the card ("Sport- Kultur- und Bildungsangebote" keeps
+    its spaces: there the hyphens stand for left-out parts).
+    """
+    return (run == " " and start >= 2 and raw[start - 1] == "-" and raw[start - 2].isalpha()
+            and raw[end].isupper() and raw[end].isalpha() and not _SUSPENDED_LATER.search(raw))
 
 
 # --- the normaliser ---------------------------------------------------------------------------------
@@ -317,6 +342,8 @@ class Normaliser:
                         and new[:1].isupper() and (new[1:].islower() or new.isupper()) \
                         and _neighbour(tokens, i, -1)[0] == "ws" and _neighbour(tokens, i, -2)[0] == "word":
                     new, reason = new.lower(), "case"
+                if reason is None and (split := self._glued_function_word(new)) is not None:
+                    new, reason = split, "whitespace"  # "Müllan den" → "Müll an den"
                 if reason is not None:
                     edits.append(Edit(tok, new, reason, at))
                 if block_caps and reason in (None, "ocr-confusion"):
@@ -374,6 +401,7 @@ class Normaliser:
         """Mend what OCR split or added around words, before words are looked at one by one.
 
         - a stray mark standing alone ("Verdrängung stoppen |") is dropped with the space before it;
+        - a comma after the card's last word ("Verkehr beruhigen,") is a speck: no card ends mid-sentence;
         - an unclosed "(" glued to a word is the bowl of a hand-written Q: "(uartiersfonds",
           "(Juartier" → "Quartiersfonds", "Quartier" (only when that is a known word); so is an "@"
           that starts a word, with the Q's tail read as its curl: "@R" → "QR".
@@ -392,6 +420,9 @@ class Normaliser:
                     out.pop()
                 elif next_kind == "ws":
                     skip = 1
+                continue
+            if kind == "other" and tok in _NO_CARD_END and next_kind is None and prev_kind == "word":
+                edits.append(Edit(tok, "", "symbol", offsets[start]))
                 continue
             if kind == "other" and next_kind == "word" and self._q_bowl(tok, clean, start):
                 word = next_tok
@@ -476,13 +507,53 @@ class Normaliser:
         if self.dictionary is None:
             return tok, None
         sharp = _sharp_s(tok)
-        if sharp is not None and self.known(sharp):
-            return sharp, "ocr-confusion"  # "flieBen": a capital B inside a small word is an ß
+        if sharp is not None and self.known(sharp) and \
+                self.dictionary.zipf(tok.lower()) < self.dictionary.zipf(sharp.lower()):
+            # "flieBen": a capital B inside a small word is an ß, unless the word with a b is the
+            # commoner one ("eBay": web text also holds "eßay", written by OCR like ours)
+            return sharp, "ocr-confusion"
         if self._dict_word(tok):
             common = self._common_neighbour(tok)
             return (common, "ocr-confusion") if common else (tok, None)
         general = self._general_fix(tok, generic=not (in_compound or before_hyphen))
-        return general if general else (tok, None)
+        if general is None:
+            return tok, None
+        return self._lexicon_case(tok, general[0], sentence_start), general[1]
+
+    def _lexicon_case(self, tok: str, new: str, sentence_start: bool) -> str:
+        """A repaired word written as the lexicon writes it, when the token's own case says nothing.
+
+        That is when the fix replaced the first letter ("tdeen" → "Ideen": the t was a misread
+        capital I) or when OCR mixed capitals into the word ("ERKEUgEN" → "erzeugen" after a noun).
+        Only a word the lexicon lists in one case is recased; at a sentence start it is capitalised.
+        """
+        first_replaced = tok[:1].lower() != new[:1].lower()
+        if not (first_replaced or _mixed_case(tok)):
+            return new
+        forms = self._forms.get(new.lower(), set())
+        capitalised = {f for f in forms if f[:1].isupper()}
+        small = {f for f in forms if f[:1].islower()}
+        if (capitalised and small) or not forms:
+            return new  # listed in both cases ("Leben"/"leben") or not at all: the token's case stays
+        form = next(iter(capitalised or small))
+        return form[:1].upper() + form[1:] if sentence_start else form
+
+    def _glued_function_word(self, tok: str) -> str | None:
+        """"Müllan" → "Müll an": an unknown word that is a known word with a short function word glued on.
+
+        Only when nothing else explains the token (it is no word and no OCR fix reaches one): the head
+        must be a lexicon word or a common word, and not itself a function word.
+        """
+        if self.dictionary is None or not tok.isalpha() or self.known(tok):
+            return None
+        for tail in _GLUED_FUNCTION_WORDS:
+            head = tok[:-len(tail)]
+            if not tok.endswith(tail) or len(head) < MIN_GLUED_HEAD or head.lower() in _FUNCTION_WORDS:
+                continue
+            if head in self._forms.get(head.lower(), ()) or \
+                    self.dictionary.zipf(head.lower()) >= GLUED_HEAD_MIN_ZIPF:
+                return f"{head} {tail}"
+        return None
 
     def _common_neighbour(self, tok: str) -> str | None:
         """A rare word of the web word list ("offnen", a common typo there) one OCR-typical confusion
@@ -891,10 +962,16 @@ def _is_confusion_only(low: str, best: str) -> bool:
     """Whether `best` differs from `low` only by look-alike letters (else the fix is a spelling fix)."""
     confusable = {frozenset(p) for p in (("u", "ü"), ("o", "ö"), ("a", "ä"), ("b", "ß"), ("1", "l"), ("1", "i"),
                                           ("l", "i"), ("0", "o"), ("c", "e"), ("h", "b"), ("f", "t"), ("n", "m"),
-                                          ("y", "g"), ("n", "u"), ("n", "h"), ("i", "t"))}
+                                          ("y", "g"), ("n", "u"), ("n", "h"), ("i", "t"), ("i", "u"))}
     if len(low) != len(best):
         return ("rn" in low and low.replace("rn", "m") == best) or ("ii" in low and low.replace("ii", "ü") == best)
     return all(a == b or frozenset((a, b)) in confusable for a, b in zip(low, best))
+
+
+def _mixed_case(tok: str) -> bool:
+    """"ERKEUgEN", "MoTIvation": capitals and small letters mixed after the first letter (not "Kita", "QM")."""
+    rest = tok[1:]
+    return any(c.isupper() for c in rest) and any(c.islower() for c in rest)
 
 
 def _sharp_s(tok: str) -> str | None:

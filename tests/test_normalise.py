@@ -409,6 +409,7 @@ def test_common_words_with_a_common_neighbour_stay():
     assert normalise("Ehrenamt starken").text == "Ehrenamt starken"  # "stärken"? both common: context
     assert normalise("Hauser Straße").text == "Hauser Straße"
     assert normalise("BAföG beantragen").text == "BAföG beantragen"
+    assert normalise("Flohmarkt auf eBay").text == "Flohmarkt auf eBay"  # web text also knows "eßay"
 
 
 def test_a_mere_compound_of_parts_is_reached_only_by_a_lost_umlaut_dot():
@@ -483,3 +484,63 @@ def test_a_word_split_by_ocr_is_joined_only_when_the_join_is_a_word():
     assert ("Vernefzu ng", "Vernefzung", "whitespace") in [(e.original, e.replacement, e.reason) for e in result.edits]
     assert normalise("Kita am Platz").text == "Kita am Platz"  # "am" is a word of its own
     assert normalise("Bürger haus").text == "Bürger haus"  # both parts known: the writer's spacing
+
+
+def edits_of(result: Normalised) -> list[tuple[str, str, str]]:
+    return [(e.original, e.replacement, e.reason) for e in result.edits]
+
+
+def test_a_comma_after_the_cards_last_word_is_a_speck():
+    result = normalise("Verkehr\nberuhigen,")
+    assert result.text == "Verkehr beruhigen"
+    assert edits_of(result) == [("\n", " ", "whitespace"), (",", "", "symbol")]
+    assert normalise("Ideen, Wünsche;").text == "Ideen, Wünsche"
+    # leave it alone: commas inside the card, and the marks a card may end with
+    assert normalise("Beteiligung, Transparenz").text == "Beteiligung, Transparenz"
+    for ending in ("?", "!", ".", ":"):
+        assert normalise(f"Welche Förderprogramme passen{ending}").text == f"Welche Förderprogramme passen{ending}"
+    assert normalise(",").text == ","  # no word before it: nothing to say it is a speck
+
+
+def test_a_space_after_a_compounds_hyphen_is_dropped():
+    result = normalise("Vor-Ort- Büro\nerhalten")
+    assert result.text == "Vor-Ort-Büro erhalten"
+    assert (" ", "", "whitespace") in edits_of(result)
+    # leave it alone: suspended hyphens (also with a part in between), dashes, small next words
+    assert normalise("Kinder- und Jugendarbeit").text == "Kinder- und Jugendarbeit"
+    assert normalise("Kinder- Und Jugendarbeit").text == "Kinder- Und Jugendarbeit"
+    assert normalise("Sport- Kultur- und Bildungsangebote").text == "Sport- Kultur- und Bildungsangebote"
+    assert normalise("Büro - erhalten").text == "Büro - erhalten"
+    assert normalise("Vor-Ort- erhalten").text == "Vor-Ort- erhalten"
+
+
+def test_a_function_word_glued_to_a_known_word_is_split_off():
+    result = normalise("Müllan den\nContainern")
+    assert result.text == "Müll an den Containern"
+    assert ("Müllan", "Müll an", "whitespace") in edits_of(result)
+    assert normalise("Treffen zum Kennenlernen").text == "Treffen zum Kennenlernen"
+    # leave it alone: known words ending in a function word, feminine -in, heads that are no words
+    for text in ("Fahrplan aufstellen", "Stadtplan", "Quartiersmanagerin fragen", "Kaplan", "Islam",
+                 "Wohnheim"):
+        assert normalise(text).text == text
+    assert norm.Normaliser(dictionary=None).normalise("Müllan").text == "Müllan"  # no dictionary: no judge
+
+
+def test_a_repaired_word_with_garbled_case_gets_the_lexicons_case():
+    assert normalise("tdeen-Briefkasten").text == "Ideen-Briefkasten"  # the t was a capital I
+    assert normalise("Motivation\nERKEUgEN").text == "Motivation erzeugen"  # a verb after a noun
+    assert normalise("ERKEUgEN").text == "Erzeugen"  # … and capitalised at the card's start
+    # leave it alone: the case of a word whose first letter OCR read right is the writer's
+    assert normalise("interkulturelle Öffnung").text == "interkulturelle Öffnung"
+    assert normalise("Bildumg").text == "Bildung"
+    assert normalise("bildumg").text == "bildung"
+
+
+def test_a_u_read_as_i_is_a_typical_slip():
+    result = normalise("Versorging sichern")
+    assert result.text == "Versorgung sichern"
+    assert ("Versorging", "Versorgung", "ocr-confusion") in edits_of(result)
+    assert normalise("Stadtentwicklimg").text == "Stadtentwicklung"
+    # leave it alone: words with an i that are words ("Mieten" is no "Muten", "Ring" no "Rung")
+    assert normalise("Mieten bezahlbar halten").text == "Mieten bezahlbar halten"
+    assert normalise("Bring die Ideen mit").text == "Bring die Ideen mit"
