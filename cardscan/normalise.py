@@ -122,6 +122,8 @@ _NO_CARD_END = frozenset(",;")  # a card ends with a word, "?", "!", "." or ":";
 _FUNCTION_WORDS = frozenset("""für über und oder mit an auf aus bei nach von vor zu zum zur im in am vom ins
     den der die das dem des ein eine einen einem einer eines als wie durch gegen ohne um bis sowie bzw
     statt unter zwischen""".split())
+# Preposition and article run together: never a part of a compound ("über" is: "ressortübergreifend").
+_CONTRACTIONS = frozenset("fürs aufs beim ins ans ums vors übers durchs hinters unters".split())
 # Short words OCR glues to the word before when the gap between them is narrow ("Müllan den" → "Müll an").
 # Not "in": "Quartiersmanagerin" is a word even when no dictionary lists it.
 _GLUED_FUNCTION_WORDS = ("für", "zum", "zur", "und", "mit", "auf", "bei", "von", "vom", "an", "am", "im", "zu")
@@ -873,6 +875,8 @@ class Normaliser:
 
     def _part_ok(self, low: str) -> bool:
         """A lexicon word that may be part of a compound: short parts only as nouns ("Rat", not "dem")."""
+        if low in _CONTRACTIONS:
+            return False  # "Treffpunktfür" is "Treffpunkt für" glued by OCR, never "Treffpunkt|fürs"
         forms = self._forms.get(low)
         return forms is not None and (len(low) >= 4 or any(f[:1].isupper() for f in forms))
 

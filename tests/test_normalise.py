@@ -526,6 +526,11 @@ def test_a_function_word_glued_to_a_known_word_is_split_off():
     assert norm.Normaliser(dictionary=None).normalise("Müllan").text == "Müllan"  # no dictionary: no judge
 
 
+def test_a_glued_fuer_is_split_off_and_never_read_as_a_compound_ending_in_fuers():
+    assert normalise("Treffpunktfür Jugendliche").text == "Treffpunkt für Jugendliche"  # not "Treffpunktfürs"
+    assert normalise("Ressortübergreifende Arbeit").text == "Ressortübergreifende Arbeit"  # "über" is a part
+
+
 def test_a_repaired_word_with_garbled_case_gets_the_lexicons_case():
     assert normalise("tdeen-Briefkasten").text == "Ideen-Briefkasten"  # the t was a capital I
     assert normalise("Motivation\nERKEUgEN").text == "Motivation erzeugen"  # a verb after a noun
