@@ -215,3 +215,18 @@ def test_dotless_i_becomes_i():
     words = [tesseract.Word("Jugendlıche", 0.8, 0, 0, 50, 5, 1, 1, 1), tesseract.Word("ım", 0.9, 60, 0, 10, 5, 1, 1, 1),
              tesseract.Word("Kıez", 0.9, 80, 0, 20, 5, 1, 1, 1)]
     assert words_to_reading(words).text == "Jugendliche im Kiez"
+
+
+def test_faint_grainy_writing_in_low_light_is_read_from_the_soft_image():
+    # cut into ink and paper, the strokes fall apart into grain; enlarged and smoothed they join again
+    import cv2
+
+    rng = np.random.default_rng(0)
+    card = text_card("VERDRÄNGUNG\nSTOPPEN", paper=(120, 118, 110), ink=(92, 90, 86), size=(220, 90), font_size=22,
+                     top=15).astype(np.float32)
+    card = np.clip(cv2.GaussianBlur(card, (0, 0), 1.4) + rng.normal(0, 5, card.shape[:2] + (1,)), 0, 255)
+    card = card.astype(np.uint8)
+    reader = get_reader()
+    cut = reader.read_images([prepared.image for prepared in _prepare_versions(card)])
+    assert all(reading.text.split() != ["VERDRÄNGUNG", "STOPPEN"] for reading in cut)
+    assert reader.read([card])[0].text.split() == ["VERDRÄNGUNG", "STOPPEN"]
