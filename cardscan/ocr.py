@@ -61,6 +61,9 @@ INK_LEVEL_PERCENTILE = 25  # of the pixels darker than paper, this share (and da
 INK_LEVEL_MAX_SHARE = 0.65  # ... but it lies at most this share of the way from the darkest pixel to paper
 SHARPEN_SIGMA = TARGET_LETTER_HEIGHT / 8  # px at the target letter height: about a blurred stroke's spread
 SHARPEN_AMOUNT = 2.0  # unsharp-mask strength; blurred capitals need it strong to come apart
+WORD_BLOB_MIN_ASPECT = 1.2  # an ink blob this many times wider than high is a word, not a letter ...
+WORD_BLOB_MAX_FILL = 0.5  # ... and when ink fills less of its box than this, a joined-up handwritten one
+JOINED_WORD_LETTER_SHARE = 0.5  # its letters are about this share of its height (ascenders + descenders)
 SOFT_SCALE = 3.0  # the soft image of an unsure card: enlarged this much (unsure cards carry small writing) ...
 SOFT_MAX_SIDE = 1500  # px; ... but no larger than this
 SOFT_BLUR = 0.7  # px of the crop: smoothing that joins grainy strokes, applied after enlarging
@@ -355,7 +358,11 @@ def _letter_height(grey: np.ndarray) -> float:
 
     Blobs touching the crop's border are card edges or board, not writing. Small blurred writing
     merges into one blob per word, which is still one letter high, so wide blobs count (they did
-    not, and a card with one blurred word was not scaled up at all)."""
+    not, and a card with one blurred word was not scaled up at all). A joined-up handwritten word is
+    a wide blob too, but a sparse one, and as tall as its ascenders and descenders together: it counts
+    as half as high, or handwriting was scaled to small letters (on the tuning photos the character
+    error rate of handwriting-like fonts went 0.227 → 0.214, block capitals unchanged; on the blind
+    photos less: 0.257 → 0.254 overall, the dkg font 0.674 → 0.664)."""
     import cv2
 
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -363,10 +370,12 @@ def _letter_height(grey: np.ndarray) -> float:
     h, w = grey.shape
     x, y, bw, bh, area = (stats[1:, i] for i in range(5))
     inside = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h)
-    heights = bh[(area >= 12) & (bh >= 4) & (bh <= 0.6 * h) & inside]
-    if not len(heights):
+    keep = (area >= 12) & (bh >= 4) & (bh <= 0.6 * h) & inside
+    if not keep.any():
         return TARGET_LETTER_HEIGHT
-    return float(np.percentile(heights, 70))
+    x, y, bw, bh, area = x[keep], y[keep], bw[keep], bh[keep].astype(float), area[keep]
+    joined_word = (bw > WORD_BLOB_MIN_ASPECT * bh) & (area < WORD_BLOB_MAX_FILL * bw * bh)
+    return float(np.percentile(np.where(joined_word, JOINED_WORD_LETTER_SHARE * bh, bh), 70))
 
 
 def words_to_reading(words: list[Word]) -> Reading:

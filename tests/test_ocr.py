@@ -230,3 +230,17 @@ def test_faint_grainy_writing_in_low_light_is_read_from_the_soft_image():
     cut = reader.read_images([prepared.image for prepared in _prepare_versions(card)])
     assert all(reading.text.split() != ["VERDRÄNGUNG", "STOPPEN"] for reading in cut)
     assert reader.read([card])[0].text.split() == ["VERDRÄNGUNG", "STOPPEN"]
+
+
+def test_a_joined_up_handwritten_word_counts_as_half_its_height_a_blurred_capital_word_fully():
+    import cv2
+
+    page = np.full((200, 600), 255, np.uint8)
+    xs = np.arange(40, 560)
+    # a cursive stroke 60 px tall from ascenders to descenders: wide, and mostly paper inside its box
+    ys = 100 + 30 * np.sin(xs / 9.0)
+    cv2.polylines(page, [np.c_[xs, ys].astype(np.int32)], False, 0, 3)
+    assert 25 <= _letter_height(page) <= 35
+    bar = np.full((200, 600), 255, np.uint8)
+    cv2.rectangle(bar, (40, 90), (560, 110), 0, -1)  # small blurred capitals run together: solid, one letter high
+    assert 18 <= _letter_height(bar) <= 24
