@@ -373,7 +373,7 @@ def _letter_height(grey: np.ndarray) -> float:
     keep = (area >= 12) & (bh >= 4) & (bh <= 0.6 * h) & inside
     if not keep.any():
         return TARGET_LETTER_HEIGHT
-    x, y, bw, bh, area = x[keep], y[keep], bw[keep], bh[keep].astype(float), area[keep]
+    bw, bh, area = bw[keep], bh[keep].astype(float), area[keep]
     joined_word = (bw > WORD_BLOB_MIN_ASPECT * bh) & (area < WORD_BLOB_MAX_FILL * bw * bh)
     return float(np.percentile(np.where(joined_word, JOINED_WORD_LETTER_SHARE * bh, bh), 70))
 
