@@ -170,11 +170,8 @@ class CardDetector:
         region beside it): kept as a "piece" for _join_split_cards, dropped if it joins nothing."""
         import cv2
 
-        contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        hull = cv2.convexHull(max(contours, key=cv2.contourArea))
-        hull_area = cv2.contourArea(hull)
-        if not area_min <= hull_area <= area_max or region.sum() < self.params.min_paper_share * hull_area \
-                or _rim_coverage(region, hull) < self.params.min_half_rim_coverage:
+        hull = self._paper_hull(region, area_min, area_max, self.params.min_half_rim_coverage)
+        if hull is None:
             return []
         return [(hull, cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32), "piece")]
 
@@ -212,12 +209,8 @@ class CardDetector:
         import cv2
 
         p = self.params
-        contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        hull = cv2.convexHull(max(contours, key=cv2.contourArea))
-        hull_area = cv2.contourArea(hull)
-        if hull_area < area_min or hull_area > area_max or region.sum() / max(hull_area, 1) < p.min_paper_share:
-            return None
-        if _rim_coverage(region, hull) < p.min_rim_coverage:
+        hull = self._paper_hull(region, area_min, area_max, p.min_rim_coverage)
+        if hull is None:
             return None
         quad, shape = _fit_quad(hull)
         if quad is None:
@@ -226,6 +219,17 @@ class CardDetector:
         if max(rw, rh) > p.max_aspect * max(min(rw, rh), 1):  # the board's frame, a strip of wall
             return None
         return hull, _grow(quad, 2.0), shape  # grow: give back the edge band the gradient threshold ate
+
+    def _paper_hull(self, region: np.ndarray, area_min: float, area_max: float, min_rim: float):
+        """The region's convex outline when it is card-sized, mostly paper, and paper along at least
+        `min_rim` of its inner rim (text and a pin may touch it), else None."""
+        import cv2
+
+        hull = _outer_hull(region)
+        hull_area = cv2.contourArea(hull)
+        if not area_min <= hull_area <= area_max or region.sum() / max(hull_area, 1) < self.params.min_paper_share:
+            return None
+        return hull if _rim_coverage(region, hull) >= min_rim else None
 
 
 def _region_area(region: tuple) -> float:
@@ -247,8 +251,7 @@ def _cut_along_edge_line(region: np.ndarray, edges: np.ndarray, min_on_edge: flo
     """
     import cv2
 
-    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    hull = _outer_hull(region)
     inside = cv2.erode(_hull_mask(hull, region.shape), np.ones((5, 5), np.uint8))
     thick = cv2.morphologyEx(edges, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
     thin = (edges & (1 - thick) & inside) * 255
@@ -396,8 +399,7 @@ def _is_ellipse(mask: np.ndarray, min_iou: float = 0.92) -> bool:
     x, y, w, h = cv2.boundingRect(mask.view(np.uint8))
     pad = max(w, h) // 4 + 2  # room for a fitted ellipse that bulges past the region's box
     local = np.pad(mask[y:y + h, x:x + w].astype(np.uint8), pad)
-    contours, _ = cv2.findContours(local, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    filled = _hull_mask(cv2.convexHull(max(contours, key=cv2.contourArea)), local.shape)
+    filled = _hull_mask(_outer_hull(local), local.shape)
     boundary, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)  # evenly spaced points
     if len(boundary[0]) < 5:
         return False
@@ -453,6 +455,14 @@ def _blank_outside_ellipse(crop: np.ndarray) -> np.ndarray:
     out = crop.copy()
     out[inside == 0] = paper.astype(crop.dtype)
     return out
+
+
+def _outer_hull(region: np.ndarray) -> np.ndarray:
+    """Convex hull of a region's largest outer contour (specks beside it do not count)."""
+    import cv2
+
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return cv2.convexHull(max(contours, key=cv2.contourArea))
 
 
 def _hull_mask(hull: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
