@@ -62,7 +62,7 @@ _WORD_AT = re.compile(r"[^\W_]+")
 _SUSPENDED_HYPHEN_NEXT = frozenset({"und", "oder", "bzw", "sowie", "bis", "als", "wie", "u", "o"})
 _PUNCT_NO_SPACE_BEFORE = ",;:!?."
 # "Kita- Schul- und Jugendarbeit": a suspended hyphen later on the card; "Vor-Ort- Büro" is then no compound.
-_SUSPENDED_LATER = re.compile(r"[^\W\d_]-\s+(?:und|oder|bzw|sowie|bis|als|wie|u|o)\b", re.IGNORECASE)
+_SUSPENDED_LATER = re.compile(r"[^\W\d_]-\s+(?:%s)\b" % "|".join(sorted(_SUSPENDED_HYPHEN_NEXT)), re.IGNORECASE)
 
 # --- tokens ---------------------------------------------------------------------------------------
 _ARROWS = {"<-->": "↔", "<->": "↔", "<=>": "↔", "⇔": "↔", "↔": "↔",
