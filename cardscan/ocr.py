@@ -142,7 +142,7 @@ def _prepare_soft(rgb: np.ndarray) -> PreparedCrop:
 
     inks = _card_inks(rgb)
     grey = _brightest_channel(rgb, inks.light_on_dark)
-    flat = grey.astype(np.float32) / np.maximum(_paper_light(grey).astype(np.float32), 1) * 255
+    flat = _flatten(grey)
     ink, paper = float(np.percentile(flat, SOFT_INK_PERCENTILE)), float(np.median(flat))
     flat = np.clip((flat - ink) * 255 / max(paper - ink, 1.0), 0, 255).astype(np.uint8)
     flat = _paint_out_pins(flat, inks.pins)
@@ -169,8 +169,7 @@ def _stretch(grey: np.ndarray) -> np.ndarray:
     """Divide out uneven light and stretch ink to black, paper to white (all white: no ink)."""
     import cv2
 
-    background = _paper_light(grey)
-    flat = np.clip(grey.astype(np.float32) / np.maximum(background.astype(np.float32), 1) * 255, 0, 255).astype(np.uint8)
+    flat = np.clip(_flatten(grey), 0, 255).astype(np.uint8)
     # Paper level and its grain (robust: ink is a minority of the card). In low light the grain is
     # coarse; smooth it first, and count as ink only what is clearly darker than grainy paper.
     paper, grain = _paper_and_grain(flat)
@@ -184,6 +183,11 @@ def _stretch(grey: np.ndarray) -> np.ndarray:
         return flat
     darkest = max(darkest, _ink_level(flat, darkest, paper_floor))
     return np.clip((flat.astype(np.float32) - darkest) * (255 / (paper_floor - darkest)), 0, 255).astype(np.uint8)
+
+
+def _flatten(grey: np.ndarray) -> np.ndarray:
+    """The grey divided by the paper's light (float, paper about 255): uneven light divided out."""
+    return grey.astype(np.float32) / np.maximum(_paper_light(grey).astype(np.float32), 1) * 255
 
 
 def _paper_light(grey: np.ndarray) -> np.ndarray:
