@@ -21,11 +21,12 @@ from cardscan.workshop import Card, Problem, Scan, Workshop
 
 
 def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, mode: str = "auto",
-               ocr: str = "tesseract", expand_abbreviations: bool = True,
+               ocr: str | None = None, expand_abbreviations: bool = True,
                lexicon: str | Path | None = None) -> Scan:
     """Read one photo into a Scan (no themes). Raises BadInputFile / NoCardsFound for unusable photos.
 
     mode: "cards" (pinboard), "whiteboard" (lines of marker text) or "auto" (cards, else whiteboard).
+    ocr: the engine for cards, "ppocr" (default) or "tesseract" (cardscan.ocr.get_reader).
     lexicon: a learned lexicon file (facilitators' corrections, see normalise.learn_correction).
     """
     from cardscan.detect import CardDetector
@@ -61,7 +62,7 @@ def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     return Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
 
 
-def _scan_or_problem(args: tuple[Path, dict[str, str], str, str]) -> Scan | Problem:
+def _scan_or_problem(args: tuple[Path, dict[str, str], str, str | None]) -> Scan | Problem:
     """One photo, maybe in a worker: a bad photo is a Problem; a missing Tesseract stops the batch."""
     path, legend, mode, ocr = args
     try:
@@ -77,7 +78,7 @@ def _scan_or_problem(args: tuple[Path, dict[str, str], str, str]) -> Scan | Prob
 def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Workshop", question: str = "",
                   legend: str | dict[str, str] | None = None, progress: bool = False, themes: bool = True,
                   embedder: str | None = None, catalogue: str | Path | None = None, mode: str = "auto",
-                  ocr: str = "tesseract", workers: int | None = None,
+                  ocr: str | None = None, workers: int | None = None,
                   on_problem: Callable[[Problem], None] | None = None, **metadata: str) -> Workshop:
     """Photos or folders in, a themed Workshop out. Bad photos are listed in `workshop.problems`."""
     if isinstance(paths, (str, Path)):

@@ -116,7 +116,7 @@ def read_metadata(folder: str | Path) -> Workshop:
 
 def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None = None, scheduler: Any = None,
               progress: bool = False, embedder: str | None = None, catalogue: str | Path | None = None,
-              mode: str = "auto", ocr: str = "tesseract",
+              mode: str = "auto", ocr: str | None = None,
               on_problem: Callable[[Problem], None] | None = None) -> BatchSummary:
     """Read every workshop folder under `tree` into the corpus at `corpus_path`; skip those already there.
 

@@ -24,7 +24,12 @@ def _add_reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--legend", help='Farbe=Gruppe, durch Komma getrennt, z. B. "gelb=Gruppe 4,orange=Gruppe 3"')
     p.add_argument("--mode", choices=["auto", "cards", "whiteboard"], default="auto",
                    help="Karten an der Pinnwand, Whiteboard-Zeilen, oder automatisch (Standard)")
-    p.add_argument("--ocr", default="tesseract", help="Texterkennung (Standard: tesseract)")
+    _add_ocr_option(p)
+
+
+def _add_ocr_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ocr", default=None, choices=["ppocr", "tesseract"],
+                   help="Texterkennung der Karten (Standard: ppocr; Whiteboards liest immer tesseract)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
     p.add_argument("--scheduler", metavar="ADRESSE",
                    help='Dask statt lokaler Prozesse: "local" oder eine Adresse wie tcp://rechner:8786')
+    _add_ocr_option(p)
     _add_embedder_option(p)
     p.set_defaults(func=cmd_batch)
 
@@ -196,7 +202,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from cardscan.batch import run_batch
 
     summary = run_batch(args.tree, args.corpus, workers=args.workers, scheduler=args.scheduler,
-                        progress=_progress_enabled(), embedder=args.embedder,
+                        progress=_progress_enabled(), embedder=args.embedder, ocr=args.ocr,
                         on_problem=lambda p: print(f"cardscan: {p}", file=sys.stderr))
     print(f"{summary} → {args.corpus}")
     return ExitCode.some_inputs_failed if summary.problems else ExitCode.ok

@@ -21,6 +21,10 @@ def read_whiteboard(photo: Photo, reader) -> list[Card]:
 
     from cardscan.ocr import prepare_crop
 
+    if not hasattr(reader, "read_images"):  # only Tesseract has a sparse-text mode for a whole board
+        from cardscan.ocr import TesseractReader
+
+        reader = TesseractReader()
     h, w = photo.rgb.shape[:2]
     scale = min(1.0, WORK_SIZE / max(h, w))
     small = cv2.resize(photo.rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else photo.rgb

@@ -254,13 +254,22 @@ def test_cli_batch_names_the_bad_photo_on_one_line_and_resumes(tree, tmp_path):
 
 
 @pytest.mark.slow
-def test_missing_tesseract_stops_the_batch_with_exit_3_and_stores_nothing(tree, tmp_path, monkeypatch):
+def test_missing_tesseract_stops_a_tesseract_batch_with_exit_3_and_stores_nothing(tree, tmp_path, monkeypatch):
     monkeypatch.setenv("CARDSCAN_TESSERACT", str(tmp_path / "kein-tesseract"))
     code, _, err = cardscan("batch", str(tree), "--corpus", str(tmp_path / "c.db"), "--workers", "2",
-                            "--embedder", "tfidf")
+                            "--embedder", "tfidf", "--ocr", "tesseract")
     assert code == 3 and "Tesseract" in err and "Traceback" not in err
     assert err.strip().count("\n") == 0 and err.count("Tesseract ist nicht installiert") == 1
     assert len(corpus_of(tmp_path / "c.db")[0]) == 0  # a re-run after installing it reads everything
+
+
+def test_the_default_card_reader_needs_no_tesseract(tree, tmp_path, monkeypatch):
+    monkeypatch.setenv("CARDSCAN_TESSERACT", str(tmp_path / "kein-tesseract"))
+    code, _, err = cardscan("batch", str(tree), "--corpus", str(tmp_path / "c.db"), "--workers", "2",
+                            "--embedder", "tfidf")
+    workshops, cards = corpus_of(tmp_path / "c.db")
+    assert code == 1 and err.strip().count("\n") == 0 and "kaputt.jpg" in err  # the tree's one bad photo
+    assert "Tesseract" not in err and len(workshops) >= 2 and len(cards) > 0
 
 
 def test_cli_batch_errors_are_one_line(tmp_path):

