@@ -10,7 +10,10 @@ error rates per font (held-out fonts marked), per font and tier, per font and ti
 shapes (rect, oval) apart from the held-out one (round), per tier and overall; the relative
 CER reduction is the figure issue #3 asks for (goal ≥ 30 %).
 
-    .venv/bin/python bench/ocr_quality.py PHOTO_DIR [--limit 400]
+`--engines tesseract,ppocr` reads the crops with each named engine (cardscan.ocr.get_reader) and
+prints one CER column per engine; "better" compares the first one with bare Tesseract.
+
+    .venv/bin/python bench/ocr_quality.py PHOTO_DIR [--limit 400] [--engines tesseract,ppocr]
     # PHOTO_DIR: photos with *.truth.json, e.g. from `python -m samples.generate /tmp/evalset`
 Writes bench/results/ocr_quality.json.
 """
@@ -36,12 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     from cardscan.detect import _blank_outside_ellipse, rectify
     from cardscan.evaluate import char_errors, flat_text, load_truths, word_errors
     from cardscan.load import load_photo
-    from cardscan.ocr import TesseractReader
+    from cardscan.ocr import get_reader
     from samples.generate import HELD_OUT_SHAPES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("photos", type=Path)
     parser.add_argument("--limit", type=int, default=400, help="at most this many cards (default 400)")
+    parser.add_argument("--engines", default="ppocr,tesseract",
+                        help="OCR engines to compare with bare Tesseract, comma-separated (default ppocr,tesseract)")
     args = parser.parse_args(argv)
 
     crops, truths = [], []
@@ -54,12 +59,17 @@ def main(argv: list[str] | None = None) -> int:
                 break
         if len(crops) >= args.limit:
             break
-    reader = TesseractReader()
-    start = time.perf_counter()
+    engines = [name.strip() for name in args.engines.split(",") if name.strip()]
     # the detector paints an oval card's corners in paper colour before OCR; do the same here
     ours_crops = [crop if t["shape"] == "rect" else _blank_outside_ellipse(crop) for crop, t in zip(crops, truths)]
-    ours = [r.text for r in reader.read(ours_crops)]
-    t_ours = time.perf_counter() - start
+    ours: dict[str, list[str]] = {}
+    seconds: dict[str, float] = {}
+    for engine in engines:
+        reader = get_reader(engine)
+        reader.read(ours_crops[:1])  # load the models outside the timing
+        start = time.perf_counter()
+        ours[engine] = [r.text for r in reader.read(ours_crops)]
+        seconds[engine] = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i, crop in enumerate(crops):
@@ -70,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         t_bare = time.perf_counter() - start
 
     tallies: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))
-    for truth, ours_text, bare_text in zip(truths, ours, bare):
+    for i, (truth, bare_text) in enumerate(zip(truths, bare)):
         text = flat_text(truth["text"])
         split = "heldout" if truth.get("font_split") == "heldout" else "tune"
         shapes = "heldout" if truth["shape"] in HELD_OUT_SHAPES else "tune"
@@ -79,26 +89,29 @@ def main(argv: list[str] | None = None) -> int:
                     f"font={truth['font']} ({split}) tier={truth['tier']} shapes={shapes}",
                     f"fonts={split}", f"shape={truth['shape']}", f"fonts={split} shapes={shapes}"):
             t = tallies[key]
-            for engine, got in (("cardscan", ours_text), ("bare", bare_text)):
+            for engine, got in [("bare", bare_text)] + [(e, ours[e][i]) for e in engines]:
                 row = t[engine]
                 row[0] += char_errors(got, truth["text"])
                 row[1] += len(text)
                 row[2] += word_errors(got, truth["text"])
                 row[3] += len(text.split())
                 row[4] += 1
-    result = {"photos": str(args.photos), "cards": len(crops), "seconds_cardscan": t_ours, "seconds_bare": t_bare,
-              "groups": {}}
-    print(f"{len(crops)} ground-truth crops; time cardscan {t_ours:.1f} s, bare {t_bare:.1f} s "
-          f"(ratio {t_ours / t_bare:.2f})\n")
-    print(f"{'':46}{'cards':>7}{'CER bare':>10}{'CER ours':>10}{'better':>8}{'WER bare':>10}{'WER ours':>10}")
+    result = {"photos": str(args.photos), "cards": len(crops), "engines": engines, "seconds_bare": t_bare,
+              **{f"seconds_{e}": seconds[e] for e in engines}, "groups": {}}
+    print(f"{len(crops)} ground-truth crops; time bare {t_bare:.1f} s, "
+          + ", ".join(f"{e} {seconds[e]:.1f} s (ratio {seconds[e] / t_bare:.2f})" for e in engines) + "\n")
+    print(f"{'':46}{'cards':>7}{'CER bare':>10}" + "".join(f"{'CER ' + e[:5]:>11}" for e in engines)
+          + f"{'better':>8}{'WER bare':>10}" + "".join(f"{'WER ' + e[:5]:>11}" for e in engines))
     for key in sorted(tallies, key=lambda k: (k != "overall", k)):
-        b, o = tallies[key]["bare"], tallies[key]["cardscan"]
-        cer_b, cer_o = b[0] / max(b[1], 1), o[0] / max(o[1], 1)
-        wer_b, wer_o = b[2] / max(b[3], 1), o[2] / max(o[3], 1)
-        better = (cer_b - cer_o) / cer_b if cer_b else 0.0
-        result["groups"][key] = {"cards": o[4], "cer_bare": cer_b, "cer_cardscan": cer_o, "relative_cer_reduction": better,
-                                 "wer_bare": wer_b, "wer_cardscan": wer_o}
-        print(f"{key:46}{o[4]:>7}{cer_b:>10.3f}{cer_o:>10.3f}{better:>8.0%}{wer_b:>10.3f}{wer_o:>10.3f}")
+        rows = tallies[key]
+        cer = {e: rows[e][0] / max(rows[e][1], 1) for e in rows}
+        wer = {e: rows[e][2] / max(rows[e][3], 1) for e in rows}
+        better = (cer["bare"] - cer[engines[0]]) / cer["bare"] if cer["bare"] else 0.0
+        result["groups"][key] = {"cards": rows["bare"][4], "cer_bare": cer["bare"], "wer_bare": wer["bare"],
+                                 **{f"cer_{e}": cer[e] for e in engines}, **{f"wer_{e}": wer[e] for e in engines},
+                                 "relative_cer_reduction": better}
+        print(f"{key:46}{rows['bare'][4]:>7}{cer['bare']:>10.3f}" + "".join(f"{cer[e]:>11.3f}" for e in engines)
+              + f"{better:>8.0%}{wer['bare']:>10.3f}" + "".join(f"{wer[e]:>11.3f}" for e in engines))
     out = ROOT / "bench" / "results" / "ocr_quality.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1), encoding="utf-8")
