@@ -1,7 +1,7 @@
 """Read uploaded photos in the background and keep the progress on disk.
 
-One worker thread reads photos one after another (the machine has few cores and Tesseract
-already uses them); the web page polls the job's JSON for progress. Every state change is
+One worker thread reads photos one after another (the machine has few cores and the
+OCR already uses them); the web page polls the job's JSON for progress. Every state change is
 written to ``<data>/jobs/<job id>.json`` atomically, and every read photo goes into the corpus at
 once, so after a crash or restart the unfinished photos are simply read again (photos already in
 the corpus are recognised and not read twice). A bad photo becomes a German message on its line;
