@@ -241,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cardscan: abgebrochen", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `cardscan scan … | head`: the reader has what it wanted; not our bug
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     except Exception as exc:  # our bug: one line, unless --debug
         if args.debug:
             raise

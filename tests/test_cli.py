@@ -80,3 +80,13 @@ def test_bad_theme_settings_are_reported_before_any_photo_is_read(tmp_path, opti
     assert ("katalog.yaml" in err or "gibt-es-nicht" in err) and "Traceback" not in err
     assert "kaputt.jpg" not in err  # the photos were not read yet: nothing of an hour's work is lost
     assert not (tmp_path / "out").exists()
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(tmp_path):
+    """`cardscan normalise notes.txt | head -1`: head closes the pipe early; no "interner Fehler"."""
+    notes = tmp_path / "notizen.txt"
+    notes.write_text("QR früh einbeziehen\n" * 50000, encoding="utf-8")
+    proc = subprocess.run(f'"{sys.executable}" -m cardscan normalise "{notes}" | head -1', shell=True,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.stdout.strip() == "Quartiersrat früh einbeziehen"
+    assert "Fehler" not in proc.stderr and "Traceback" not in proc.stderr
