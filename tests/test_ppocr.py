@@ -75,6 +75,18 @@ def test_faint_grainy_capitals_in_low_light_are_read_and_a_lost_umlaut_is_restor
     assert normalise(raw).text == "VERDRÄNGUNG STOPPEN"  # ... the normaliser puts them back
 
 
+def test_faint_writing_the_detector_misses_is_found_once_the_contrast_is_stretched(reader):
+    import cv2
+
+    rng = np.random.default_rng(0)
+    card = text_card("KONFLIKTE IM PARK\nMODERIEREN", paper=(70, 110, 80), ink=(60, 96, 70), size=(240, 100),
+                     font_size=18, top=15).astype(np.float32)
+    card = np.clip(cv2.GaussianBlur(card, (0, 0), 1.5) + rng.normal(0, 3, card.shape[:2] + (1,)), 0, 255)
+    card = card.astype(np.uint8)
+    assert reader._read_one(card).text == ""  # as it is: nothing found
+    assert reader.read([card])[0].text == "KONFLIKTE IM PARK\nMODERIEREN"
+
+
 def test_blank_card_reads_as_empty_with_zero_confidence(reader):
     reading = reader.read([np.full((200, 500, 3), 240, np.uint8)])[0]
     assert reading.text == "" and reading.confidence == 0.0
