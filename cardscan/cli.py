@@ -29,7 +29,7 @@ def _add_reading_options(p: argparse.ArgumentParser) -> None:
 
 def _add_ocr_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ocr", default=None, choices=["ppocr", "tesseract"],
-                   help="Texterkennung der Karten (Standard: ppocr; Whiteboards liest immer tesseract)")
+                   help="Texterkennung (Standard: ppocr; tesseract braucht das Debian-Paket tesseract-ocr-deu)")
 
 
 def build_parser() -> argparse.ArgumentParser:

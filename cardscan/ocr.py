@@ -28,7 +28,7 @@ thresholds it itself (`_prepare_soft`). On the tuning photos (392 cards, tuned f
 medium and hard tier) the character error rate went 0.200 → 0.187; about one card in eight is read
 again. On the blind evaluation photos it changed little (tuned fonts and shapes 0.141 → 0.137).
 Engines are chosen by name (`get_reader("tesseract")`). The default is PP-OCR (cardscan.ppocr), which
-reads marker cards better still; Tesseract stays for whiteboards and as a choice (`--ocr tesseract`).
+reads marker cards and whiteboards better still; Tesseract stays a choice (`--ocr tesseract`).
 """
 from __future__ import annotations
 

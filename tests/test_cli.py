@@ -64,7 +64,8 @@ def test_minutes_without_tesseract_stops_with_exit_3_in_one_line(tmp_path, monke
 
     Image.new("RGB", (400, 300), (250, 228, 80)).save(tmp_path / "tafel.png")
     monkeypatch.setenv("CARDSCAN_TESSERACT", str(tmp_path / "kein-tesseract"))
-    code, _, err = run("minutes", str(tmp_path / "tafel.png"), "-o", str(tmp_path / "out"), "--no-themes")
+    code, _, err = run("minutes", str(tmp_path / "tafel.png"), "-o", str(tmp_path / "out"), "--no-themes",
+                       "--ocr", "tesseract")
     assert code == 3
     assert "tesseract" in err.lower() and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
