@@ -131,9 +131,10 @@ def ocr_pairs(refresh: bool = False, boards: int = 10, first_seed: int = 2000, p
 
 
 # --- metrics ------------------------------------------------------------------------------------------------
-def photo_scores(photos: list[dict], outputs: list, layout_only: Normaliser) -> tuple[int, int, float, float]:
-    """Exactly right cards after and before normalisation, and CER before and after, of photo pairs."""
-    right = right_before = errors_before = errors_after = chars = 0
+def photo_scores(photos: list[dict], outputs: list, layout_only: Normaliser) -> tuple[int, int, int, float, float]:
+    """Exactly right cards after and before normalisation, cards wrong before and right after, and CER
+    before and after, of photo pairs."""
+    right = right_before = repaired = errors_before = errors_after = chars = 0
     for p, out in zip(photos, outputs):
         target = layout_only.normalise(p["truth"], expand_abbreviations=False).text
         raw, got = flat_text(p["raw"]), out.text
@@ -141,10 +142,11 @@ def photo_scores(photos: list[dict], outputs: list, layout_only: Normaliser) -> 
             target, raw, got = target.casefold(), raw.casefold(), got.casefold()
         right += got == target
         right_before += raw == target
+        repaired += raw != target and got == target
         errors_before += char_errors(raw, target)
         errors_after += char_errors(got, target)
         chars += len(target)
-    return right, right_before, round(errors_before / max(1, chars), 4), round(errors_after / max(1, chars), 4)
+    return right, right_before, repaired, round(errors_before / max(1, chars), 4), round(errors_after / max(1, chars), 4)
 
 
 def evaluate(dictionary: str, synthetic: list[tuple[str, str]], photos: list[dict], clean: list[str],
@@ -169,10 +171,11 @@ def evaluate(dictionary: str, synthetic: list[tuple[str, str]], photos: list[dic
 
     syn_right = sum(out.text == target for out, (_, target) in zip(syn_out, synthetic))
     syn_noisy_right = sum(flat_text(noisy) == target for noisy, target in synthetic)
+    syn_repaired = sum(flat_text(noisy) != target and out.text == target for out, (noisy, target) in zip(syn_out, synthetic))
     misses = [(noisy, out.text, target) for out, (noisy, target) in zip(syn_out, synthetic) if out.text != target]
 
-    photo_right, photo_right_before, cer_before, cer_after = photo_scores(photos, photo_out, layout_only)
-    held_out_right, held_out_right_before, held_cer_before, held_cer_after = photo_scores(
+    photo_right, photo_right_before, photo_repaired, cer_before, cer_after = photo_scores(photos, photo_out, layout_only)
+    held_out_right, held_out_right_before, _, held_cer_before, held_cer_after = photo_scores(
         held_out, [n.normalise(p["raw"], expand_abbreviations=False) for p in held_out], layout_only)
 
     clean_words = sum(len(line.split()) for line in clean)
@@ -188,6 +191,9 @@ def evaluate(dictionary: str, synthetic: list[tuple[str, str]], photos: list[dic
         "photo_exact_pct": round(100 * photo_right / max(1, len(photos)), 1),
         "photo_exact_pct_before": round(100 * photo_right_before / max(1, len(photos)), 1),
         "all_noisy_exact_pct": round(100 * (syn_right + photo_right) / (len(synthetic) + len(photos)), 1),
+        # the stricter view: of the lines that were wrong before normalising, how many come out right
+        "wrong_before_right_after_pct": round(100 * (syn_repaired + photo_repaired) / max(
+            1, len(synthetic) - syn_noisy_right + len(photos) - photo_right_before), 1),
         "photo_cer_before": cer_before,
         "photo_cer_after": cer_after,
         "heldout_photo_lines": len(held_out),
@@ -233,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         results.append(evaluate(name, synthetic, photos, clean, held_out))
 
-    cols = ("dictionary", "synthetic_exact_pct", "photo_exact_pct_before", "photo_exact_pct", "all_noisy_exact_pct", "photo_cer_before",
+    cols = ("dictionary", "synthetic_exact_pct", "photo_exact_pct_before", "photo_exact_pct", "all_noisy_exact_pct", "wrong_before_right_after_pct", "photo_cer_before",
             "photo_cer_after", "heldout_photo_exact_pct_before", "heldout_photo_exact_pct", "heldout_photo_cer_before", "heldout_photo_cer_after", "false_correction_pct_of_words", "words_per_second", "load_seconds")
     print(f"{len(synthetic)} synthetic noisy lines, {len(photos)} photo cards (+{len(held_out)} held out), "
           f"{results[0]['clean_words'] if results else 0} clean words")

@@ -96,6 +96,9 @@ _OCR_EDITS: tuple[tuple[str, str, float], ...] = (
     ("u", "n", 1.5), ("i", "u", 1.5), ("ri", "n", 1.5), ("cl", "d", 1.5), ("vv", "w", 1.5), ("ü", "u", 1.5),
     ("ö", "o", 1.5), ("ä", "a", 1.5), ("ss", "ß", 1.5), ("i", "t", 1.5), ("t", "i", 1.5), ("j", "i", 1.5),
     ("g", "q", 1.5),
+    # PP-OCR (the default reader) on handwriting: ä read as z ("Rzume"), a final g as s ("Kiezspaziergans"),
+    # G as C ("Celd"), and an ä's dots joined into a ring ("bedårfe")
+    ("z", "ä", 1.5), ("s", "g", 1.5), ("c", "g", 1.5), ("å", "ä", 0.75), ("å", "a", 0.75),
 )
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 _EDGE_MARKS = "lij1"  # what a card's edge or a pin's shadow adds after a word: a stroke, never an "e" or "m"
@@ -495,7 +498,12 @@ class Normaliser:
                     new = new[:1].upper() + new[1:]
                 return new, "abbreviation"
             return tok, None
-        if len(tok) < MIN_FIX_LENGTH or self.in_lexicon(tok):
+        if len(tok) < MIN_FIX_LENGTH:
+            return tok, None
+        recased = _stray_capital(tok)
+        if recased is not None and self.known(recased):
+            return recased, "case"
+        if self.in_lexicon(tok):
             return tok, None
         key = (tok, sentence_start)
         fixed = self._fix_cache.get(key, "")
@@ -966,10 +974,24 @@ def _is_confusion_only(low: str, best: str) -> bool:
     """Whether `best` differs from `low` only by look-alike letters (else the fix is a spelling fix)."""
     confusable = {frozenset(p) for p in (("u", "ü"), ("o", "ö"), ("a", "ä"), ("b", "ß"), ("1", "l"), ("1", "i"),
                                           ("l", "i"), ("0", "o"), ("c", "e"), ("h", "b"), ("f", "t"), ("n", "m"),
-                                          ("y", "g"), ("n", "u"), ("n", "h"), ("i", "t"), ("i", "u"))}
+                                          ("y", "g"), ("n", "u"), ("n", "h"), ("i", "t"), ("i", "u"), ("z", "ä"),
+                                          ("s", "g"), ("c", "g"), ("å", "ä"), ("å", "a"))}
     if len(low) != len(best):
         return ("rn" in low and low.replace("rn", "m") == best) or ("ii" in low and low.replace("ii", "ü") == best)
     return all(a == b or frozenset((a, b)) in confusable for a, b in zip(low, best))
+
+
+def _stray_capital(tok: str) -> str | None:
+    """"SponSoren" → "Sponsoren", "KooRdination" → "Koordination": one capital inside a capitalised
+    word is a small letter PP-OCR read large (handwritten S, R, F). Not "BürgerInnen" (the gender I),
+    nor "eBay" or "KiTa"-like names that start small or carry more capitals."""
+    inner = [i for i, c in enumerate(tok) if i > 0 and c.isupper()]
+    if len(inner) != 1 or not tok[:1].isupper() or not tok.isalpha() or tok[inner[0]:inner[0] + 2] == "In":
+        return None
+    rest = tok[1:inner[0]] + tok[inner[0] + 1:]
+    if len(rest) < 3 or not rest.islower():
+        return None
+    return tok[0] + tok[1:].lower()
 
 
 def _mixed_case(tok: str) -> bool:

@@ -547,3 +547,23 @@ def test_a_u_read_as_i_is_a_typical_slip():
     # leave it alone: words with an i that are words ("Mieten" is no "Muten", "Ring" no "Rung")
     assert normalise("Mieten bezahlbar halten").text == "Mieten bezahlbar halten"
     assert normalise("Bring die Ideen mit").text == "Bring die Ideen mit"
+
+
+def test_a_stray_capital_inside_a_known_word_is_made_small():
+    result = normalise("SponSoren aus dem Gewerbe")
+    assert result.text == "Sponsoren aus dem Gewerbe"
+    assert ("SponSoren", "Sponsoren", "case") in edits_of(result)
+    assert normalise("ErFahrungsschatz weitergeben").text == "Erfahrungsschatz weitergeben"
+    # leave it alone: the gender I, names that start small or carry more capitals, unknown words
+    for kept in ("BürgerInnen beteiligen", "Verkauf über eBay", "KiTa-Plätze", "QRSitzung", "XyzAbcd"):
+        assert normalise(kept).text == kept, kept
+
+
+def test_pp_ocr_slips_on_handwriting_are_repaired():
+    assert normalise("Rzume für Initiativen").text == "Räume für Initiativen"  # ä read as z
+    assert normalise("Kiezspaziergans").text == "Kiezspaziergang"  # a final g as s
+    assert normalise("Celd => wohin?").text == "Geld → wohin?"  # G as C
+    assert normalise("bedårfe erheben").text == "bedarfe erheben"  # the dots of an ä as a ring
+    # leave it alone: real words with z, s and c
+    for kept in ("Zeit lassen", "Kiez stärken", "Kurse anbieten", "Café im Kiez", "Platz schaffen"):
+        assert normalise(kept).text == kept, kept
