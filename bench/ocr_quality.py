@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("overall", f"tier={truth['tier']}", f"font={truth['font']} ({split})",
                     f"font={truth['font']} ({split}) tier={truth['tier']}",
                     f"font={truth['font']} ({split}) tier={truth['tier']} shapes={shapes}",
+                    f"font={truth['font']} ({split}) shapes={shapes}",
                     f"fonts={split}", f"shape={truth['shape']}", f"fonts={split} shapes={shapes}"):
             t = tallies[key]
             for engine, got in [("bare", bare_text)] + [(e, ours[e][i]) for e in engines]:
