@@ -20,7 +20,6 @@ Writes bench/results/ocr_quality.json.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _results import save  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,10 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                                  "relative_cer_reduction": better}
         print(f"{key:46}{rows['bare'][4]:>7}{cer['bare']:>10.3f}" + "".join(f"{cer[e]:>11.3f}" for e in engines)
               + f"{better:>8.0%}{wer['bare']:>10.3f}" + "".join(f"{wer[e]:>11.3f}" for e in engines))
-    out = ROOT / "bench" / "results" / "ocr_quality.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(f"\n→ {out.relative_to(ROOT)}")
+    save("ocr_quality", result)
     return 0
 
 

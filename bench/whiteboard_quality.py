@@ -12,7 +12,6 @@ bench/results/whiteboard_quality.json.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -21,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _results import save  # noqa: E402
 
 INKS = [(25, 25, 30), (20, 50, 150), (170, 30, 30), (20, 110, 50)]  # black, blue, red, green marker
 
@@ -105,10 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:32}{rows[engines[0]][3]:>7}" + "".join(
             f"{rows[e][0] / max(rows[e][1], 1):>11.3f}{rows[e][2] / rows[e][3]:>9.0%}{rows[e][4] / rows[e][3]:>9.2f}"
             for e in engines))
-    out = ROOT / "bench" / "results" / "whiteboard_quality.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(f"\n→ {out.relative_to(ROOT)}")
+    save("whiteboard_quality", result)
     return 0
 
 
