@@ -46,6 +46,7 @@ FAINT_LEVEL = 200  # after stretching, ink is near 0; shadows and grain above th
 THIN_FAINT_LEVEL = 110  # third image: only the stroke cores stay, so blurred block letters no longer run together
 NOISY_PAPER_GRAIN = 6.0  # grain (robust σ of flattened paper) above which a crop is smoothed first
 PAPER_GRAIN_CUT = 3.0  # ink must be this many grain σ darker than the paper
+SPARSE_TEXT_PSM = 11  # a whole page: find as much text as possible, in no particular order (lines sorted later)
 RETRY_CONFIDENCE = 0.4  # cards read less surely than this are read a second time in sparse-text mode
 RETRY_MARGIN = 0.1  # ... and the second reading counts only if it is clearly surer (sparse mode also "finds" noise)
 UNSURE_READING = 0.35  # of a card's images, readings less sure than this do not compete (the first one stays)
@@ -489,6 +490,18 @@ class TesseractReader:
                 if _reading_score(smooth) > _reading_score(readings[i]):
                     readings[i] = smooth
         return readings
+
+    def read_page(self, rgb: np.ndarray) -> list[Word]:
+        """Every word on a whole (whiteboard) photo, in sparse-text mode after our preprocessing; positions
+        in the photo's pixels (not whole numbers: the prepared image was scaled)."""
+        prepared = prepare_crop(rgb)
+        words = self.read_images([prepared.image], psm=SPARSE_TEXT_PSM)[0].words
+        placed = []
+        for word in words:
+            left, top = prepared.to_crop(word.left, word.top)
+            placed.append(replace(word, left=left, top=top, width=word.width / prepared.scale,
+                                  height=word.height / prepared.scale))
+        return placed
 
     def read_images(self, images: list[np.ndarray], psm: int | None = None) -> list[Reading]:
         """Read images exactly as given (greyscale or BGR) in one tesseract process."""

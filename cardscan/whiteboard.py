@@ -3,8 +3,8 @@
 Each line becomes a card-like item (kind "whiteboard-line") with its own polygon, so the
 rest of the pipeline (normalise, themes, minutes) treats it like a card.
 
-PP-OCR (the default engine) finds and reads the lines of the whole board itself; Tesseract reads it
-in sparse-text mode after our preprocessing. On generated whiteboards (bench/whiteboard_quality.py,
+Each engine reads the whole board through its `read_page`: PP-OCR (the default) finds the lines
+itself, Tesseract reads it in sparse-text mode after our preprocessing. On generated whiteboards (bench/whiteboard_quality.py,
 21 photos, seven fonts) PP-OCR's character error rate is 0.033 with every board's line count right,
 Tesseract's 0.423 with 48 %, and PP-OCR takes a third of the time.
 """
@@ -16,7 +16,6 @@ from cardscan.load import Photo
 from cardscan.workshop import Card
 
 WORK_SIZE = 2400  # whiteboard writing is large; more pixels only slow the OCR down
-SPARSE_TEXT_PSM = 11  # find as much text as possible, in no particular order; we sort lines ourselves
 MIN_WORD_CONFIDENCE = 0.3
 
 
@@ -24,25 +23,15 @@ def read_whiteboard(photo: Photo, reader) -> list[Card]:
     """Lines of text with their boxes in original pixels; empty when nothing legible is there."""
     import cv2
 
-    from cardscan.ocr import prepare_crop
-
     h, w = photo.rgb.shape[:2]
     scale = min(1.0, WORK_SIZE / max(h, w))
     small = cv2.resize(photo.rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else photo.rgb
-    if hasattr(reader, "read_page"):  # PP-OCR finds the lines of a whole page itself
-        found, to_small = reader.read_page(small), (lambda x, y: (x, y))
-    else:
-        if not hasattr(reader, "read_images"):  # an engine with neither: Tesseract's sparse-text mode
-            from cardscan.ocr import TesseractReader
-
-            reader = TesseractReader()
-        prepared = prepare_crop(small)
-        found, to_small = reader.read_images([prepared.image], psm=SPARSE_TEXT_PSM)[0].words, prepared.to_crop
-    words = [wd for wd in found if wd.confidence >= MIN_WORD_CONFIDENCE and any(ch.isalnum() for ch in wd.text)]
+    words = [wd for wd in reader.read_page(small)
+             if wd.confidence >= MIN_WORD_CONFIDENCE and any(ch.isalnum() for ch in wd.text)]
     cards = []
     for i, line in enumerate(_group_lines(words), start=1):
-        x0, y0 = to_small(min(wd.left for wd in line), min(wd.top for wd in line))
-        x1, y1 = to_small(max(wd.left + wd.width for wd in line), max(wd.top + wd.height for wd in line))
+        x0, y0 = min(wd.left for wd in line), min(wd.top for wd in line)
+        x1, y1 = max(wd.left + wd.width for wd in line), max(wd.top + wd.height for wd in line)
         x0, y0, x1, y1 = (max(0, x0 / scale), max(0, y0 / scale), min(w, x1 / scale), min(h, y1 / scale))
         poly = [(int(x0), int(y0)), (int(x1), int(y0)), (int(x1), int(y1)), (int(x0), int(y1))]
         weights = np.array([len(wd.text) for wd in line], float)
@@ -53,7 +42,7 @@ def read_whiteboard(photo: Photo, reader) -> list[Card]:
 
 
 def _group_lines(words) -> list[list]:
-    """Sparse-text mode puts every word in its own block; rebuild lines from vertical overlap."""
+    """Tesseract's sparse-text mode puts every word in its own block; rebuild lines from vertical overlap."""
     lines: list[list] = []
     for word in sorted(words, key=lambda wd: wd.top + wd.height / 2):
         centre = word.top + word.height / 2

@@ -22,10 +22,10 @@ from cardscan.exceptions import MissingTesseract, OcrFailed
 class Word:
     text: str
     confidence: float  # 0..1
-    left: int
-    top: int
-    width: int
-    height: int
+    left: float  # px; whole pixels from tesseract, scaled back to the photo's by a page reader
+    top: float
+    width: float
+    height: float
     block: int
     paragraph: int
     line: int
