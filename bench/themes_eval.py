@@ -9,13 +9,16 @@ restate verstetigung's in other words: the case where earlier corrections have s
 For every embedding/lexical combination (embedder × keyword bonus on/off) and workshop:
   (a) unsupervised   KMeans on the card vectors with k = the number of gold themes (an oracle k)
   (b) guided         ThemeModel with the catalogue (nearest theme, the rest clustered/discovered)
-  (c) guided+learnt  as (b) plus the classifier trained (train_from_corrections) on the corrections
-                     of the *other* workshops: every card there decided by a person (blended with
-                     ThemeModel's learned_weight, chosen on the DEV workshop)
+  (c) guided+learnt  as (b) plus what train_from_corrections learnt from the corrections of the
+                     *other* workshops: the cards (b) put under another theme than the person's, with
+                     the person's theme (as a facilitator corrects). "all" beside it: every card of the
+                     other workshops decided by a person. ThemeModel's settings for this (memory_*,
+                     learned_weight) were chosen with --choose-learning: leave one workshop out among
+                     the three that are not held out
 Metrics: accuracy (catalogue names must match exactly; discovered themes and clusters are matched
 one-to-one to the remaining gold themes, Hungarian), adjusted Rand index, NMI.
 
-Run:  .venv/bin/python bench/themes_eval.py [--quick] [--without field]   (writes bench/results/themes_eval*.json)
+Run:  .venv/bin/python bench/themes_eval.py [--quick] [--without field] [--choose-learning]   (writes bench/results/themes_eval*.json)
 """
 from __future__ import annotations
 
@@ -102,9 +105,10 @@ def unsupervised(name: str, texts: list[str], k: int) -> list[str]:
     return [f"cluster {label}" for label in labels]
 
 
-def guided(name: str, texts: list[str], keyword_weight: float, threshold: float | None, learned=None) -> list[str]:
+def guided(name: str, texts: list[str], keyword_weight: float, threshold: float | None, learned=None,
+           **params) -> list[str]:
     model = ThemeModel(CATALOGUE, embedder=make_embedder(name), keyword_weight=keyword_weight,
-                       min_similarity=threshold, learned=learned)
+                       min_similarity=threshold, learned=learned, **params)
     return model.fit_assign(texts)
 
 
@@ -139,9 +143,54 @@ def dense_part(name: str) -> str | None:
     return first if first in ("e5", "use", "minilm") else None
 
 
+def corrections_of(cards: list[tuple[str, str]], predicted: list[str]) -> list[tuple[str, str]]:
+    """What a facilitator corrects after (b): the cards it put under another theme than the person's."""
+    return [(text, theme) for (text, theme), got in zip(cards, predicted) if got != theme]
+
+
+def learn(tmp: Path, key: str, decided: list[tuple[str, str]], name: str) -> Path:
+    """train_from_corrections on these decisions, as the web page and `cardscan learn` do."""
+    folder = tmp / key
+    return train_from_corrections(corrections_file(decided, tmp), folder, model=dense_part(name))
+
+
+# ThemeModel's settings for what other workshops' corrections teach, tried by --choose-learning.
+LEARNING_GRID = {"memory_similarity": (0.85, 0.9, 0.95), "memory_weight": (0.2, 0.5, 1.0),
+                 "learned_weight": (0.0, 0.05, 0.1, 0.2)}
+
+
+def choose_learning(name: str, workshops: dict, keyword_weight: float, threshold: float, tmp: Path) -> dict:
+    """Leave one workshop out among all but the held-out one: each is themed with the corrections of the
+    other two, for every setting in LEARNING_GRID; the settings with the best accuracy over their cards
+    win. The held-out workshop takes no part, so the defaults are not tuned on it."""
+    import itertools
+
+    chosen = [w for w in workshops if w != HELD_OUT]
+    corrected = {w: corrections_of(workshops[w], guided(name, [t for t, _ in workshops[w]], keyword_weight, threshold))
+                 for w in chosen}
+    learnt = {w: learn(tmp, f"choose-{w}-{name}-{keyword_weight}", [c for o in chosen if o != w for c in corrected[o]],
+                       name) for w in chosen}
+    baseline = sum(len(workshops[w]) - len(corrected[w]) for w in chosen)
+    results = []
+    for values in itertools.product(*LEARNING_GRID.values()):
+        params = dict(zip(LEARNING_GRID, values))
+        right = 0
+        for w in chosen:
+            texts, gold = [t for t, _ in workshops[w]], [g for _, g in workshops[w]]
+            predicted = guided(name, texts, keyword_weight, threshold, learned=learnt[w], **params)
+            right += sum(p == g for p, g in zip(predicted, gold))
+        results.append({**params, "right": right})
+        print(f"  choose: {params} right {right} (b: {baseline}) of {sum(len(workshops[w]) for w in chosen)}", flush=True)
+    best = max(results, key=lambda r: (r["right"], -r["memory_weight"], -r["learned_weight"], r["memory_similarity"]))
+    print("  chosen:", best, flush=True)
+    return {"workshops": chosen, "guided_right": baseline, "grid": results, "best": best}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only " + ", ".join(QUICK))
+    parser.add_argument("--choose-learning", action="store_true",
+                        help="first try the settings of LEARNING_GRID, leaving one workshop out (not " + HELD_OUT + ")")
     parser.add_argument("--without", default="", metavar="THEMA,THEMA",
                         help="leave these catalogue themes out, so their cards measure discovery; 'field' = the six "
                              "Handlungsfelder added after labelling (results go to themes_eval-without.json)")
@@ -158,38 +207,47 @@ def main() -> None:
     fixed = {t.name for t in CATALOGUE}
     combos = [(name, kw) for name in (QUICK if args.quick else EMBEDDERS) for kw in (0.0, 0.15)]
     out = {"data": {w: len(c) for w, c in workshops.items()}, "dev": DEV, "held_out": HELD_OUT,
-           "catalogue": sorted(fixed), "learned_weight": ThemeModel().learned_weight, "results": []}
+           "catalogue": sorted(fixed), "learning": {k: getattr(ThemeModel(), k) for k in LEARNING_GRID}, "results": []}
     started = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        learned_paths = {}
         for name, kw in combos:
             threshold = choose_threshold(name, workshops[DEV], kw, fixed)
-            row = {"embedder": name, "keywords": kw > 0, "threshold": threshold, "workshops": {}}
+            if args.choose_learning:
+                out.setdefault("choose_learning", {})[f"{name} kw={kw}"] = choose_learning(name, workshops, kw, threshold, tmp)
+            guided_pred = {w: guided(name, [t for t, _ in cards], kw, threshold) for w, cards in workshops.items()}
+            corrected = {w: corrections_of(cards, guided_pred[w]) for w, cards in workshops.items()}
+            row = {"embedder": name, "keywords": kw > 0, "threshold": threshold, "workshops": {},
+                   "corrections": {w: len(c) for w, c in corrected.items()}}
             for workshop, cards in workshops.items():
                 texts, gold = [t for t, _ in cards], [g for _, g in cards]
-                others = [c for w, cs in workshops.items() if w != workshop for c in cs]
-                key = (workshop, dense_part(name))
-                if key not in learned_paths:  # one classifier per held-out workshop and model, versioned
-                    folder = tmp / f"{workshop}-{dense_part(name)}"
-                    learned_paths[key] = train_from_corrections(corrections_file(others, tmp), folder,
-                                                                model=dense_part(name))
-                result = {
+                others = [w for w in workshops if w != workshop]
+                learnt = learn(tmp, f"{workshop}-{name}-{kw}", [c for w in others for c in corrected[w]], name)
+                learnt_all = learn(tmp, f"{workshop}-{name}-{kw}-all", [c for w in others for c in workshops[w]], name)
+                row["workshops"][workshop] = {
                     "a_unsupervised": scores(gold, unsupervised(name, texts, len(set(gold))), set()),
-                    "b_guided": scores(gold, guided(name, texts, kw, threshold), fixed),
-                    "c_learnt": scores(gold, guided(name, texts, kw, threshold, learned_paths[key]), fixed),
+                    "b_guided": scores(gold, guided_pred[workshop], fixed),
+                    "c_learnt": scores(gold, guided(name, texts, kw, threshold, learned=learnt), fixed),
+                    "c_every_card_decided": scores(gold, guided(name, texts, kw, threshold, learned=learnt_all), fixed),
                 }
-                row["workshops"][workshop] = result
-            out["results"].append(row)
             w = row["workshops"]
+            total = sum(len(cards) for cards in workshops.values())
+            row["pooled_accuracy"] = {part: round(sum(w[ws][part]["accuracy"] * len(workshops[ws]) for ws in w) / total, 3)
+                                      for part in w[DEV]}
+            out["results"].append(row)
             print(f"{name:>18} kw={'on ' if kw else 'off'} th={threshold:6.3f} | "
                   + " | ".join(f"{ws}: a {w[ws]['a_unsupervised']['accuracy']:.2f}/{w[ws]['a_unsupervised']['ari']:.2f}"
                                f" b {w[ws]['b_guided']['accuracy']:.2f}/{w[ws]['b_guided']['ari']:.2f}"
                                f" c {w[ws]['c_learnt']['accuracy']:.2f}/{w[ws]['c_learnt']['ari']:.2f}"
+                               f" (all {w[ws]['c_every_card_decided']['accuracy']:.2f})"
                                for ws in (HELD_OUT, "verstetigung", DEV, SERIES)), flush=True)
     out["seconds"] = round(time.time() - started, 1)
-    print("\nacc/ARI per workshop; a = KMeans (oracle k), b = guided by the catalogue, c = b + classifier "
-          "learnt from the other workshops' corrections. Thresholds chosen on", DEV, "only;", HELD_OUT, "is held out.")
+    print("\nacc/ARI per workshop; a = KMeans (oracle k), b = guided by the catalogue, c = b + what the other "
+          "workshops' corrections taught (all = every card there decided). Thresholds chosen on", DEV, "only;",
+          HELD_OUT, "is held out.")
+    for row in out["results"]:
+        print(f"pooled accuracy over all {sum(out['data'].values())} cards, keywords {'on' if row['keywords'] else 'off'}: "
+              + ", ".join(f"{part} {value:.3f}" for part, value in row["pooled_accuracy"].items()))
     out["left_out"] = sorted(left_out)
     target = RESULTS.with_name(RESULTS.stem + ("-without" if left_out else "") + ("-quick" if args.quick else "") + ".json")
     target.parent.mkdir(parents=True, exist_ok=True)

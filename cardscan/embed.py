@@ -530,6 +530,18 @@ class CombinedEmbedder(Embedder):
         return np.hstack([np.sqrt(self.weight) * a, np.sqrt(1.0 - self.weight) * b]).astype(np.float32)
 
 
+def meaning_part(embedder: Embedder) -> Embedder:
+    """The part of ``embedder`` that compares meaning: the pretrained model of "e5+compounds", else itself.
+
+    Why: "the same idea in other words" ("Infos seitens der Senatsverwaltung" / "pro aktive Info
+    seitens Senatsverwaltung") is what the model measures; the lexical half would ask for the same words.
+    """
+    if isinstance(embedder, CombinedEmbedder):
+        second_only = embedder.second.name in PRETRAINED and embedder.first.name not in PRETRAINED
+        return embedder.second if second_only else embedder.first
+    return embedder
+
+
 def _single(name: str, cache_dir, extra_words) -> Embedder:
     low = name.lower()
     if low == "tfidf":
@@ -570,4 +582,5 @@ def get_embedder(name: str | Embedder | None = DEFAULT, *, cache_dir: str | Path
 
 
 __all__ = ["Embedder", "TfidfEmbedder", "LexicalEmbedder", "GermanWords", "CachedEmbedder", "E5Embedder",
-           "UseEmbedder", "SentenceTransformerEmbedder", "CombinedEmbedder", "get_embedder", "minilm_path", "DEFAULT"]
+           "UseEmbedder", "SentenceTransformerEmbedder", "CombinedEmbedder", "get_embedder", "meaning_part", "minilm_path",
+           "DEFAULT"]

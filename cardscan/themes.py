@@ -12,7 +12,11 @@ themes named by their most distinctive words (class-based TF-IDF); whatever is l
 
 Facilitators' decisions (``record_correction``) are kept in a JSON file; a ThemeModel given that
 file treats every corrected card as an example of its theme and blends in a LogisticRegression
-trained on them, so a similar new card follows the person's decision.
+trained on them, so a similar new card follows the person's decision. Decisions from earlier
+workshops (``learned``, saved by ``train_from_corrections``) teach through their cards: a new card
+that says the same in other words (cosine ≥ 0.9 in the model's space) follows the earlier decision.
+Their classifier's probability adds nothing by default: across workshops it measured worse than
+without it (bench/themes_eval.py --choose-learning).
 
 Modules: this one assigns (catalogue scores, threshold, discovery, files of cards);
 cardscan.theme_catalogue reads the catalogue and finds its keywords; cardscan.theme_learning records
@@ -31,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from cardscan.embed import DEFAULT, get_embedder  # also sets OpenMP's wait policy before scikit-learn loads
+from cardscan.embed import DEFAULT, get_embedder, meaning_part  # also sets OpenMP's wait policy before scikit-learn loads
 from cardscan.exceptions import BadConfig, BadInputFile
 # The catalogue and the learning from corrections have modules of their own; their public names are
 # re-exported here because the CLI, the web page, notebooks and tests import them from cardscan.themes.
@@ -106,6 +110,11 @@ class ThemeModel:
       corrections     JSON file written by ``record_correction``: its decisions are learnt on the fly,
                       its renames and merges change the names
       learned         a classifier saved by ``train_from_corrections`` (file, or folder = latest version)
+      memory_similarity, memory_weight
+                      a card this close in meaning (cosine of the model's vectors) to a card a person
+                      decided gains up to ``memory_weight`` for that decision: the same idea in other
+                      words follows the person, as the card itself does (chosen with bench/themes_eval.py
+                      --choose-learning, never on the held-out workshop)
       min_new_theme   fewest unassigned cards before new themes are searched (and cards per new theme: 2)
       max_new_themes  most new themes
       random_state    passed to the classifier; the clustering draws no random numbers
@@ -115,7 +124,8 @@ class ThemeModel:
     def __init__(self, catalogue: Sequence[Theme] | str | Path | None = None, embedder=None,
                  min_similarity: float | None = None, keyword_weight: float = 0.15,
                  corrections: str | Path | None = None, correction_weight: float = 0.4,
-                 learned: str | Path | None = None, learned_weight: float = 0.1,
+                 learned: str | Path | None = None, learned_weight: float = 0.0,
+                 memory_similarity: float = 0.9, memory_weight: float = 0.5,
                  min_new_theme: int = 4, max_new_themes: int = 6, min_silhouette: float = 0.05,
                  random_state: int = 0):
         self.catalogue = catalogue
@@ -126,6 +136,8 @@ class ThemeModel:
         self.correction_weight = correction_weight
         self.learned = learned
         self.learned_weight = learned_weight
+        self.memory_similarity = memory_similarity
+        self.memory_weight = memory_weight
         self.min_new_theme = min_new_theme
         self.max_new_themes = max_new_themes
         self.min_silhouette = min_silhouette
@@ -217,6 +229,22 @@ class ThemeModel:
             belief[:, names.index(c)] = proba[:, k]
         return scores, belief
 
+    def _memory_bonus(self, texts: list[str], learner: LearnedThemes, names: list[str]) -> np.ndarray:
+        """Per theme: up to ``memory_weight`` for a card as close in meaning to one a person put there as
+        ``memory_similarity`` or closer. The classifier alone does not do this: trained on a few dozen
+        cards of twenty themes, its belief in the one near-duplicate is spread thin."""
+        bonus = np.zeros((len(texts), len(names)), dtype=np.float32)
+        if not self.memory_weight or self.memory_similarity >= 1.0:
+            return bonus
+        meaning = meaning_part(self._get_embedder())
+        similarity = meaning.encode(texts) @ meaning.encode(learner.texts).T
+        labels = np.array(learner.labels)
+        for theme in set(learner.labels):
+            closest = similarity[:, labels == theme].max(axis=1)
+            share = np.clip((closest - self.memory_similarity) / (1.0 - self.memory_similarity), 0.0, 1.0)
+            bonus[:, names.index(theme)] = self.memory_weight * share
+        return bonus
+
     # -- the public step ------------------------------------------------------------------------------
     def fit_assign(self, texts: Sequence[str]) -> list[str | None]:
         """One theme per text (None for blank texts), looking at all texts together."""
@@ -256,7 +284,7 @@ class ThemeModel:
             base = scores.copy()
             base[:, n_old:] = nearest[:, n_old:]
             exact = nearest >= 0.999  # a card a person already decided keeps that decision
-            scores = base + weight * belief + exact * 10.0
+            scores = base + weight * belief + self._memory_bonus(clean, learner, names) + exact * 10.0
 
         best = scores.argmax(axis=1)  # first maximum: ties go to the earlier catalogue theme
         threshold = self.threshold()

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from cardscan.embed import (DEFAULT, CombinedEmbedder, E5Embedder, LexicalEmbedder, SentenceTransformerEmbedder,
-                            TfidfEmbedder, UseEmbedder, get_embedder, minilm_path)
+                            TfidfEmbedder, UseEmbedder, get_embedder, meaning_part,
+                            minilm_path)
 from cardscan.exceptions import BadConfig
 
 TEXTS = ["Anschlussfinanzierung für Projekte", "Finanzierung der Projekte sichern", "Stadtteilfest im Sommer"]
@@ -94,6 +95,14 @@ def test_minilm_encodes_offline_and_related_texts_are_closer():
     assert sim[0, 1] > sim[0, 2]
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     assert np.allclose(embedder.encode(TEXTS), vectors, atol=1e-5)  # deterministic, model reused
+
+
+def test_meaning_part_is_the_pretrained_half_of_a_combination():
+    assert meaning_part(get_embedder("e5+compounds")).name == "e5"
+    assert meaning_part(get_embedder("compounds+e5")).name == "e5"
+    assert meaning_part(get_embedder("tfidf+compounds")).name == "tfidf"  # no model: the first part
+    single = get_embedder("tfidf")
+    assert meaning_part(single) is single
 
 
 def test_combined_cosine_is_the_weighted_mean_of_its_parts():

@@ -363,6 +363,25 @@ def test_classifier_learnt_on_one_workshop_improves_the_next(tmp_path):
     assert got == ["Gesundheit & Versorgung", "Finanzierung"]
 
 
+@pytest.mark.slow
+def test_an_earlier_decision_carries_to_the_same_idea_in_other_words(tmp_path):
+    """A series of workshops: last time the facilitator moved "Info from the Senatsverwaltung" from
+    Verwaltung & Politik to Transparenz & Information (information flowing from officials). The same
+    idea in other words follows that decision; a card that only shares the office does not."""
+    path = tmp_path / "workshop-1.json"
+    record_correction(path, "pro Aktive Info seitens Senatsverwaltung", "Transparenz & Information")
+    record_correction(path, "Kinder fragen!", "Beteiligung")
+    saved = train_from_corrections(path, tmp_path / "learned", model=None)
+    cards = ["Infos seitens der Senatsverwaltung", "Senatsverwaltung muss ressortübergreifend handeln",
+             "Mehr Geld für kleine Projekte", "Quartiersrat stärken"]
+    before = ThemeModel().fit_assign(cards)
+    assert before[:2] == ["Verwaltung & Politik", "Verwaltung & Politik"]
+    after = ThemeModel(learned=saved).fit_assign(cards)
+    assert after == ["Transparenz & Information"] + before[1:]
+    # the classifier's probability alone (memory off) does not move it: the memory does
+    assert ThemeModel(learned=saved, memory_weight=0.0).fit_assign(cards) == before
+
+
 def test_learned_model_files_that_are_missing_or_broken_are_named(tmp_path):
     with pytest.raises(BadConfig, match="leer.*kein gelerntes Themenmodell"):
         (tmp_path / "leer").mkdir() or LearnedThemes.load(tmp_path / "leer")
