@@ -78,16 +78,19 @@ def _scan_or_problem(args: tuple[Path, dict[str, str], str, str | None]) -> Scan
 def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Workshop", question: str = "",
                   legend: str | dict[str, str] | None = None, progress: bool = False, themes: bool = True,
                   embedder: str | None = None, catalogue: str | Path | None = None, mode: str = "auto",
-                  ocr: str | None = None, workers: int | None = None,
+                  ocr: str | None = None, workers: int | None = None, learned: str | Path | None = None,
                   on_problem: Callable[[Problem], None] | None = None, **metadata: str) -> Workshop:
-    """Photos or folders in, a themed Workshop out. Bad photos are listed in `workshop.problems`."""
+    """Photos or folders in, a themed Workshop out. Bad photos are listed in `workshop.problems`.
+
+    learned: what earlier workshops' theme corrections taught (``cardscan learn``; file or folder).
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     legend_map = parse_legend(legend)
     if themes:
         from cardscan.themes import check_settings
 
-        check_settings(embedder, catalogue)
+        check_settings(embedder, catalogue, learned)
     photo_paths, missing = expand_inputs(list(paths))
     workshop = Workshop(title=title, question=question, legend=legend_map, metadata=dict(metadata))
     for err in missing:
@@ -113,15 +116,16 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
         if pool is not None:
             pool.shutdown()
     if themes and workshop.cards:
-        assign_themes(workshop, embedder=embedder, catalogue=catalogue)
+        assign_themes(workshop, embedder=embedder, catalogue=catalogue, learned=learned)
     return workshop
 
 
 def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue: str | Path | None = None,
-                  corrections: str | Path | None = None) -> None:
+                  corrections: str | Path | None = None, learned: str | Path | None = None) -> None:
     """Give every card a theme, looking at all cards of the workshop together.
 
     corrections: the facilitators' theme decisions (themes.record_correction), learnt on the fly.
+    learned: a model saved by themes.train_from_corrections from earlier workshops (file or folder).
     """
     from cardscan.themes import ThemeModel
 
@@ -129,7 +133,7 @@ def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue:
     if not cards:
         return
     corrections = corrections if corrections and Path(corrections).is_file() else None
-    model = ThemeModel(catalogue=catalogue, embedder=embedder, corrections=corrections)
+    model = ThemeModel(catalogue=catalogue, embedder=embedder, corrections=corrections, learned=learned)
     for card, theme in zip(cards, model.fit_assign([c.text for c in cards])):
         card.theme = theme
 

@@ -20,6 +20,11 @@ def _add_embedder_option(p: argparse.ArgumentParser) -> None:
                         "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
 
 
+def _add_learned_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--learned", metavar="DATEI_ODER_ORDNER",
+                   help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version)")
+
+
 def _add_reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--legend", help='Farbe=Gruppe, durch Komma getrennt, z. B. "gelb=Gruppe 4,orange=Gruppe 3"')
     p.add_argument("--mode", choices=["auto", "cards", "whiteboard"], default="auto",
@@ -47,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(p)
     _add_embedder_option(p)
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
+    _add_learned_option(p)
     p.add_argument("--no-themes", action="store_true", help="keine Themen bilden")
     p.add_argument("--original-abbreviations", action="store_true", help="Abkürzungen (QR, QM …) im Protokoll nicht ausschreiben")
     p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
@@ -68,8 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="DATEI")
     p.add_argument("--column", help="Spalte mit dem Text (bei CSV)")
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
+    _add_learned_option(p)
     _add_embedder_option(p)
     p.set_defaults(func=cmd_themes)
+
+    p = sub.add_parser("learn", help="aus Themenkorrekturen (themen-korrekturen.json) lernen, für spätere Workshops")
+    p.add_argument("corrections", metavar="KORREKTUREN_JSON",
+                   help="Datei mit Themenentscheidungen, z. B. cardscan-daten/themen-korrekturen.json")
+    p.add_argument("-o", "--out", default=None, metavar="ORDNER",
+                   help="Ordner für die Versionen themes-v<N>.joblib (Standard: models/learned)")
+    p.add_argument("--model", default="e5", choices=["e5", "none"],
+                   help="Merkmale des Klassifikators: Buchstabenfolgen und e5-Vektoren (Standard) oder nur Buchstabenfolgen")
+    p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("eval", help="Erkennung gegen Ground Truth bewerten (Karten-F1, Farbe, CER/WER je Schwierigkeit)")
     p.add_argument("inputs", nargs="+", metavar="SCAN_JSON_ODER_FOTO", help="Scan-JSON-Dateien oder Fotos (werden gelesen)")
@@ -115,7 +131,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     workshop = read_workshop(args.inputs, title=args.title, question=args.question, legend=args.legend,
                              progress=_progress_enabled(), themes=not args.no_themes, embedder=args.embedder,
                              catalogue=args.catalogue, mode=args.mode, ocr=args.ocr, workers=args.workers,
-                             on_problem=report)
+                             learned=args.learned, on_problem=report)
     if not workshop.scans:
         print("cardscan: kein Foto konnte gelesen werden; nichts geschrieben", file=sys.stderr)
         return ExitCode.some_inputs_failed
@@ -155,8 +171,23 @@ def cmd_normalise(args: argparse.Namespace) -> int:
 def cmd_themes(args: argparse.Namespace) -> int:
     from cardscan.themes import assign_file
 
-    for text, theme in assign_file(args.file, column=args.column, catalogue=args.catalogue, embedder=args.embedder):
+    for text, theme in assign_file(args.file, column=args.column, catalogue=args.catalogue, embedder=args.embedder,
+                                   learned=args.learned):
         print(f"{theme}\t{text}")
+    return ExitCode.ok
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    from cardscan.exceptions import BadInputFile
+    from cardscan.theme_learning import DEFAULT_LEARNED_DIR, train_from_corrections
+
+    if not Path(args.corrections).is_file():
+        raise BadInputFile(args.corrections, "Datei nicht gefunden")
+    saved = train_from_corrections(args.corrections, args.out or DEFAULT_LEARNED_DIR,
+                                   model=None if args.model == "none" else args.model)
+    info = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
+    print(f"{info['n_examples']} Entscheidungen zu {len(info['themes'])} Themen gelernt → {saved} "
+          f"(mit --learned {saved.parent} nutzen)")
     return ExitCode.ok
 
 

@@ -86,11 +86,14 @@ _LETTERS = re.compile(r"[^\W\d_]{3,}")
 
 
 
-def check_settings(embedder=None, catalogue: Sequence[Theme] | str | Path | None = None) -> None:
-    """Raise BadConfig for a broken catalogue or a model that is not here, before any photo is read:
-    finding out after an hour of reading would lose that hour."""
+def check_settings(embedder=None, catalogue: Sequence[Theme] | str | Path | None = None,
+                   learned: str | Path | None = None) -> None:
+    """Raise BadConfig for a broken catalogue, learned model or a model that is not here, before any
+    photo is read: finding out after an hour of reading would lose that hour."""
     if catalogue is not None and isinstance(catalogue, (str, Path)):
         load_catalogue(catalogue)
+    if learned is not None:
+        LearnedThemes.load(learned)
     get_embedder(embedder).check()
 
 
@@ -481,12 +484,12 @@ def _text_column(path: Path, header: list[str], rows: list[list[str]], column: s
 
 
 def assign_file(path: str | Path, column: str | None = None, catalogue: Sequence[Theme] | str | Path | None = None,
-                embedder=None) -> list[tuple[str, str | None]]:
+                embedder=None, learned: str | Path | None = None) -> list[tuple[str, str | None]]:
     """(text, theme) for each non-empty line of a .txt file or each row of a .csv/.tsv file.
 
     In a table the text is taken from ``column`` (by name), else from a column called text/Karte/…,
     else from the first column whose cells read like sentences. The file is read completely first,
-    so a missing column is reported before any model is loaded.
+    so a missing column is reported before any model is loaded. ``learned``: see ThemeModel.
     """
     path = Path(path)
     if not path.is_file():
@@ -505,7 +508,7 @@ def assign_file(path: str | Path, column: str | None = None, catalogue: Sequence
         texts = [" ".join(line.split()) for line in content.splitlines() if line.strip()]
     if not texts:
         return []
-    themes = ThemeModel(catalogue=catalogue, embedder=embedder).fit_assign(texts)
+    themes = ThemeModel(catalogue=catalogue, embedder=embedder, learned=learned).fit_assign(texts)
     return list(zip(texts, themes))
 
 

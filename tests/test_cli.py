@@ -1,6 +1,8 @@
 """The command line as a facilitator meets it: one line per problem, never a traceback."""
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -70,15 +72,17 @@ def test_minutes_without_tesseract_stops_with_exit_3_in_one_line(tmp_path, monke
     assert "tesseract" in err.lower() and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("option", [("--catalogue", "KATALOG"), ("--embedder", "gibt-es-nicht")])
+@pytest.mark.parametrize("option", [("--catalogue", "katalog.yaml"), ("--embedder", "gibt-es-nicht"),
+                                    ("--learned", "themes-v1.joblib")])
 def test_bad_theme_settings_are_reported_before_any_photo_is_read(tmp_path, option):
     (tmp_path / "katalog.yaml").write_text("themes: []\n", encoding="utf-8")
+    (tmp_path / "themes-v1.joblib").write_bytes(b"kein Modell")
     (tmp_path / "kaputt.jpg").write_bytes(b"\xff\xd8\xff\xe0 kein jpeg")
     flag, value = option
-    value = str(tmp_path / "katalog.yaml") if value == "KATALOG" else value
+    value = str(tmp_path / value) if "." in value else value
     code, _, err = run("minutes", str(tmp_path / "kaputt.jpg"), "-o", str(tmp_path / "out"), flag, value)
     assert code == 4
-    assert ("katalog.yaml" in err or "gibt-es-nicht" in err) and "Traceback" not in err
+    assert Path(value).name in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "kaputt.jpg" not in err  # the photos were not read yet: nothing of an hour's work is lost
     assert not (tmp_path / "out").exists()
 
@@ -91,3 +95,25 @@ def test_output_cut_short_by_a_pipe_is_not_an_error(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.stdout.strip() == "Quartiersrat früh einbeziehen"
     assert "Fehler" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_learn_saves_a_version_that_themes_then_uses(tmp_path):
+    """A minute writer corrected themes last month; `cardscan learn` keeps what they taught, and
+    `cardscan themes --learned` applies it to this month's typed-up cards."""
+    corrections = tmp_path / "themen-korrekturen.json"
+    corrections.write_text(json.dumps({"version": 1, "corrections": [
+        {"text": "Mieterberatung im Kiezbüro", "theme": "Beratung vor Ort"},
+        {"text": "Sprechstunde der Mieterberatung", "theme": "Beratung vor Ort"},
+        {"text": "Mehr Geld für Projekte", "theme": "Finanzierung"}]}), encoding="utf-8")
+    code, out, err = run("learn", str(corrections), "-o", str(tmp_path / "gelernt"), "--model", "none")
+    assert code == 0 and err == "" and "3 Entscheidungen zu 2 Themen" in out
+    assert (tmp_path / "gelernt" / "themes-v1.joblib").is_file()
+    cards = tmp_path / "karten.txt"
+    cards.write_text("Mieterberatung im Kiezbüro\nQuartiersrat stärken\n", encoding="utf-8")
+    code, out, _ = run("themes", str(cards), "--embedder", "tfidf", "--learned", str(tmp_path / "gelernt"))
+    assert code == 0
+    assert out.splitlines() == ["Beratung vor Ort\tMieterberatung im Kiezbüro", "Rolle des Quartiersrats\tQuartiersrat stärken"]
+    code, out, _ = run("themes", str(cards), "--embedder", "tfidf")  # without it: the catalogue's themes only
+    assert "Beratung vor Ort" not in out
+    code, _, err = run("learn", str(tmp_path / "fehlt.json"))
+    assert code == 1 and "fehlt.json" in err and "nicht gefunden" in err and len(err.strip().splitlines()) == 1
