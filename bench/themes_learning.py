@@ -5,7 +5,9 @@ bench/themes_eval.py (c)), with the default embedder e5+compounds and keywords o
   - the learnt classifier on its own (char n-grams, + e5 vectors): how much it knows by itself;
   - cards where only it, or only the catalogue (b), is right;
   - ways of adding it to (b): its probability × weight, only where the catalogue is unsure (top-two
-    margin < 0.05), and the corrected cards as extra catalogue examples.
+    margin < 0.05), and the corrected cards as extra catalogue examples;
+  - the web page's case: the other workshops' corrections of (b) in one decisions file, read as this
+    workshop's own (weight 0.4) or, with the workshop given, as earlier workshops' (ThemeModel(workshop=…)).
 Exploratory: it prints a table and writes bench/results/themes_learning.json; nothing is tuned here.
 
 Run:  .venv/bin/python bench/themes_learning.py
@@ -16,6 +18,7 @@ import dataclasses
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -80,11 +83,22 @@ def main() -> None:
         with_examples = [dataclasses.replace(t, examples=(*t.examples, *by_theme.get(t.name, []))) for t in catalogue]
         row["b_with_corrected_cards_as_examples"] = te.accuracy(
             gold, decide(catalogue_scores(texts, with_examples), names, threshold), fixed)
+        # The web page keeps all workshops' decisions in one file: the other workshops' corrections of (b)
+        # read as this workshop's own (as before 2026-11-30) or as earlier workshops' (workshop given).
+        corrected = [(w, t, g) for w, cs in workshops.items() if w != workshop
+                     for t, g in te.corrections_of(cs, te.guided(EMBEDDER, [t for t, _ in cs], KEYWORDS, threshold))]
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Path(tmp) / "themen-korrekturen.json"
+            store.write_text(json.dumps({"version": 1, "corrections": [{"text": t, "theme": g, "workshop": w}
+                                                                        for w, t, g in corrected]}), encoding="utf-8")
+            for label, given in (("one_file_as_own_decisions", None), ("one_file_workshop_given", workshop)):
+                row[label] = te.accuracy(gold, te.guided(EMBEDDER, texts, KEYWORDS, threshold, corrections=store,
+                                                         workshop=given), fixed)
         out["workshops"][workshop] = {k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()}
     keys = list(next(iter(out["workshops"].values())))
-    print(f"{'':38}" + "".join(f"{w:>14}" for w in out["workshops"]))
+    print(f"{'':38}" + "".join(f"{w:>16}" for w in out["workshops"]))
     for key in keys:
-        print(f"{key:38}" + "".join(f"{out['workshops'][w][key]:>14}" for w in out["workshops"]))
+        print(f"{key:38}" + "".join(f"{out['workshops'][w][key]:>16}" for w in out["workshops"]))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print("written", RESULTS.relative_to(ROOT))

@@ -121,11 +121,13 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
 
 
 def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue: str | Path | None = None,
-                  corrections: str | Path | None = None, learned: str | Path | None = None) -> None:
+                  corrections: str | Path | None = None, learned: str | Path | None = None,
+                  workshop_id: str | int | None = None) -> None:
     """Give every card a theme, looking at all cards of the workshop together.
 
     corrections: the facilitators' theme decisions (themes.record_correction), learnt on the fly.
     learned: a model saved by themes.train_from_corrections from earlier workshops (file or folder).
+    workshop_id: this workshop's id in ``corrections``, so decisions made for others count as earlier ones.
     """
     from cardscan.themes import ThemeModel
 
@@ -133,7 +135,8 @@ def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue:
     if not cards:
         return
     corrections = corrections if corrections and Path(corrections).is_file() else None
-    model = ThemeModel(catalogue=catalogue, embedder=embedder, corrections=corrections, learned=learned)
+    model = ThemeModel(catalogue=catalogue, embedder=embedder, corrections=corrections, learned=learned,
+                       workshop=None if workshop_id is None else str(workshop_id))
     for card, theme in zip(cards, model.fit_assign([c.text for c in cards])):
         card.theme = theme
 

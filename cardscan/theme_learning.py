@@ -84,14 +84,34 @@ def load_corrections(path: str | Path) -> list[tuple[str, str]]:
 def read_corrections(path: str | Path) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """``load_corrections`` and ``theme_changes`` from one reading of the file (the web page may be
     writing it meanwhile: both must describe the same decisions)."""
-    items = _read_items(Path(path))
-    latest: dict[str, tuple[str, str]] = {}
+    latest, changes = _latest(_read_items(Path(path)))
+    return [(text, theme) for text, theme, _ in latest], changes
+
+
+def read_corrections_of(path: str | Path, workshop: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]],
+                                                                   dict[str, str]]:
+    """(this workshop's decisions, other workshops' decisions, theme changes) from one reading.
+
+    Why apart: measured across workshops, decisions from another workshop guide well only for cards
+    that say the same thing (bench/themes_eval.py --choose-learning), while this workshop's own
+    decisions also teach its similar cards. A decision recorded without a workshop counts as another's.
+    """
+    latest, changes = _latest(_read_items(Path(path)))
+    own = [(text, theme) for text, theme, where in latest if where == str(workshop)]
+    other = [(text, theme) for text, theme, where in latest if where != str(workshop)]
+    return own, other, changes
+
+
+def _latest(items: list[dict]) -> tuple[list[tuple[str, str, str | None]], dict[str, str]]:
+    """The latest decision per text (text, current theme name, workshop), oldest first; the changes."""
+    latest: dict[str, tuple[str, str, str | None]] = {}
     for item in filter(_is_card, items):
         key = " ".join(item["text"].split()).casefold()
         latest.pop(key, None)  # re-insert so the order follows the latest decision
-        latest[key] = (item["text"].strip(), item["theme"].strip())
+        where = item.get("workshop")
+        latest[key] = (item["text"].strip(), item["theme"].strip(), str(where) if where is not None else None)
     changes = _changes(items)
-    return [(text, changes.get(theme, theme)) for text, theme in latest.values()], changes
+    return [(text, changes.get(theme, theme), where) for text, theme, where in latest.values()], changes
 
 
 def _append(path: str | Path, item: dict) -> None:
@@ -104,11 +124,18 @@ def _append(path: str | Path, item: dict) -> None:
         write_text_atomic(path, json.dumps({"version": 1, "corrections": items}, ensure_ascii=False, indent=1))
 
 
-def record_correction(path: str | Path, text: str, theme: str) -> None:
-    """Append a facilitator's theme decision for one card to the JSON file at ``path`` (created if missing)."""
+def record_correction(path: str | Path, text: str, theme: str, workshop: str | int | None = None) -> None:
+    """Append a facilitator's theme decision for one card to the JSON file at ``path`` (created if missing).
+
+    ``workshop``: which workshop the card belongs to, when one file collects the decisions of many
+    (the web page's): ThemeModel(workshop=…) then tells its own decisions from earlier ones.
+    """
     if not text or not text.strip() or not theme or not theme.strip():
         raise BadConfig(f"{path}: Themenkorrektur braucht Text und Thema")
-    _append(path, {"text": text.strip(), "theme": theme.strip()})
+    item = {"text": text.strip(), "theme": theme.strip()}
+    if workshop is not None:
+        item["workshop"] = str(workshop)
+    _append(path, item)
 
 
 def record_rename(path: str | Path, old: str, new: str) -> None:
@@ -272,4 +299,4 @@ def train_from_corrections(corrections_path: str | Path, out_dir: str | Path = D
 
 
 __all__ = ["LearnedThemes", "record_correction", "record_rename", "record_merge", "load_corrections",
-           "read_corrections", "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"]
+           "read_corrections", "read_corrections_of", "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"]

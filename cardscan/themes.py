@@ -42,8 +42,8 @@ from cardscan.exceptions import BadConfig, BadInputFile
 from cardscan.theme_catalogue import DEFAULT_CATALOGUE, Theme, _Keyword, _WORD, keyword_hits, load_catalogue
 from cardscan import theme_learning as _learning
 from cardscan.theme_learning import (DEFAULT_LEARNED_DIR, LearnedThemes, load_corrections, read_corrections,
-                                     record_correction, record_merge, record_rename, theme_changes,
-                                     train_from_corrections)
+                                     read_corrections_of, record_correction, record_merge, record_rename,
+                                     theme_changes, train_from_corrections)
 
 _ModelFeatures = _learning._ModelFeatures  # classifiers saved before the split pickled it under this module's name
 
@@ -112,6 +112,9 @@ class ThemeModel:
                       guide, since conventions differ between workshops (chosen on the DEV workshop)
       corrections     JSON file written by ``record_correction``: its decisions are learnt on the fly,
                       its renames and merges change the names
+      workshop        which workshop these texts are (the id given to ``record_correction``): decisions
+                      in ``corrections`` made for another workshop then count like ``learned`` ones
+                      (weight ``learned_weight``), not as this workshop's; None: all are this workshop's
       learned         a classifier saved by ``train_from_corrections`` (file, or folder = latest version)
       memory_similarity, memory_weight
                       a card this close in meaning (cosine of the model's vectors) to a card a person
@@ -126,7 +129,7 @@ class ThemeModel:
 
     def __init__(self, catalogue: Sequence[Theme] | str | Path | None = None, embedder=None,
                  min_similarity: float | None = None, keyword_weight: float = 0.15,
-                 corrections: str | Path | None = None, correction_weight: float = 0.4,
+                 corrections: str | Path | None = None, correction_weight: float = 0.4, workshop: str | None = None,
                  learned: str | Path | None = None, learned_weight: float = 0.0,
                  memory_similarity: float = 0.9, memory_weight: float = 0.5,
                  min_new_theme: int = 4, max_new_themes: int = 6, min_silhouette: float = 0.05,
@@ -137,6 +140,7 @@ class ThemeModel:
         self.keyword_weight = keyword_weight
         self.corrections = corrections
         self.correction_weight = correction_weight
+        self.workshop = workshop
         self.learned = learned
         self.learned_weight = learned_weight
         self.memory_similarity = memory_similarity
@@ -263,11 +267,14 @@ class ThemeModel:
             learners.append((saved, self.learned_weight))
             changes.update(saved.changes)
         if self.corrections:
-            decided, renamed = read_corrections(self.corrections)
+            if self.workshop is None:
+                (decided, renamed), earlier = read_corrections(self.corrections), []
+            else:
+                decided, earlier, renamed = read_corrections_of(self.corrections, self.workshop)
             changes.update(renamed)
-            if decided:
-                learners.append((LearnedThemes.fit(decided, model=None, random_state=self.random_state),
-                                 self.correction_weight))
+            for pairs, weight in ((earlier, self.learned_weight), (decided, self.correction_weight)):
+                if pairs:
+                    learners.append((LearnedThemes.fit(pairs, model=None, random_state=self.random_state), weight))
         if not clean:
             self.themes_, self.scores_, self.new_themes_ = [t.name for t in themes], np.zeros((0, len(themes))), []
             return result

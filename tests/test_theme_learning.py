@@ -3,6 +3,7 @@ with it), its names still reachable through cardscan.themes, and classifiers sav
 still loadable. Recording, renames, merges and training are tested in test_themes.py."""
 from __future__ import annotations
 
+import json
 import pickle
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import cardscan.themes
 from cardscan import theme_learning
-from cardscan.theme_learning import LearnedThemes, load_corrections, record_correction, train_from_corrections
+from cardscan.theme_learning import (LearnedThemes, load_corrections, read_corrections_of, record_correction,
+                                     record_rename, train_from_corrections)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +62,19 @@ def test_read_corrections_gives_decisions_and_renames_from_one_reading(tmp_path,
     assert decided == [("Spielplatz sanieren", "Grün & Spiel")]
     assert renamed == {"Spielplätze": "Grün & Spiel"}
     assert len(reads) == 1
+
+
+def test_decisions_are_split_by_workshop_latest_decision_wins(tmp_path):
+    path = tmp_path / "k.json"
+    record_correction(path, "Kiezbüro erhalten", "Ankerorte", workshop=1)
+    record_correction(path, "Mehr Geld", "Finanzierung")  # recorded before workshops were named
+    record_correction(path, "Jugendclub", "Zielgruppen", workshop=2)
+    record_correction(path, "kiezbüro  erhalten", "Verstetigung", workshop=2)  # decided again, in workshop 2
+    record_rename(path, "Zielgruppen", "Jugend")
+    own, other, changes = read_corrections_of(path, "2")
+    assert own == [("Jugendclub", "Jugend"), ("kiezbüro  erhalten", "Verstetigung")]
+    assert other == [("Mehr Geld", "Finanzierung")]
+    assert changes == {"Zielgruppen": "Jugend"}
+    own1, other1, _ = read_corrections_of(path, 1)
+    assert own1 == [] and len(other1) == 3
+    assert json.loads(path.read_text(encoding="utf-8"))["corrections"][0]["workshop"] == "1"

@@ -207,6 +207,26 @@ def test_learnt_corrections_change_a_similar_new_card(tmp_path):
     assert ThemeModel(embedder="tfidf", corrections=path).fit_assign(others)[2] == "Verstetigung"
 
 
+def test_one_file_for_many_workshops_tells_own_decisions_from_earlier_ones(tmp_path):
+    """The web page keeps every workshop's decisions in one file. This workshop's decisions teach its
+    similar cards; another workshop's only the same idea (across workshops the classifier measured
+    worse than nothing: bench/themes_eval.py --choose-learning)."""
+    path = tmp_path / "themen-korrekturen.json"
+    record_correction(path, "Senatsverwaltung informiert früh", "Transparenz & Information", workshop=1)
+    record_correction(path, "Senatsverwaltung berichtet jährlich", "Transparenz & Information", workshop=1)
+    record_correction(path, "Quartiersrat stärken", "Rolle des Quartiersrats", workshop=1)
+    cards = ["Senatsverwaltung informiert rechtzeitig", "Senatsverwaltung muss handeln", "Anschlussfinanzierung für Projekte"]
+    plain = ThemeModel(embedder="tfidf").fit_assign(cards)
+    assert plain[0] == "Verwaltung & Politik"
+    same = ThemeModel(embedder="tfidf", corrections=path, workshop="1").fit_assign(cards)
+    assert same == ["Transparenz & Information"] + plain[1:]
+    assert ThemeModel(embedder="tfidf", corrections=path).fit_assign(cards) == same  # no workshop given: all own
+    assert ThemeModel(embedder="tfidf", corrections=path, workshop="2").fit_assign(cards) == plain
+    # a card decided in another workshop keeps that decision when it comes again word for word
+    again = ThemeModel(embedder="tfidf", corrections=path, workshop="2").fit_assign(["Senatsverwaltung informiert früh"])
+    assert again == ["Transparenz & Information"]
+
+
 # ---- files ---------------------------------------------------------------------------------------
 def test_assign_file_txt(tmp_path):
     path = tmp_path / "karten.txt"

@@ -75,7 +75,7 @@ def stub_scan(path: Path, legend):
     return Scan(image=path.name, width=photo.width, height=photo.height, cards=cards)
 
 
-def stub_assign(workshop: Workshop) -> None:
+def stub_assign(workshop: Workshop, workshop_id: int | None = None) -> None:
     for card in workshop.cards:
         card.theme = "Finanzierung" if "1" in card.id[-1] else "Beteiligung"
 
@@ -344,7 +344,8 @@ def test_corrections_feed_the_learning_stages(env, monkeypatch):
     norm = types.ModuleType("cardscan.normalise")
     norm.learn_correction = lambda raw, corrected, path: calls.append(("text", raw, corrected, Path(path)))
     themes = types.ModuleType("cardscan.themes")
-    themes.record_correction = lambda path, text, theme: calls.append(("theme", text, theme, Path(path)))
+    themes.record_correction = lambda path, text, theme, workshop: calls.append(("theme", text, theme, Path(path),
+                                                                                 workshop))
 
     monkeypatch.setitem(sys.modules, "cardscan.normalise", norm)
     monkeypatch.setitem(sys.modules, "cardscan.themes", themes)
@@ -353,7 +354,7 @@ def test_corrections_feed_the_learning_stages(env, monkeypatch):
                         headers={"X-CSRF-Token": env.token})
     assert r.get_json()["learned"] == {"text": True, "theme": True}
     assert ("text", "Burgerhaushalt", "Bürgerhaushalt", env.data.resolve() / "lexikon.yaml") in calls
-    assert ("theme", "Bürgerhaushalt", "Finanzierung", env.data.resolve() / "themen-korrekturen.json") in calls
+    assert ("theme", "Bürgerhaushalt", "Finanzierung", env.data.resolve() / "themen-korrekturen.json", wid) in calls
     # Without the learners the edit is still saved, and the answer says it was not learned.
     monkeypatch.setitem(sys.modules, "cardscan.normalise", types.ModuleType("cardscan.normalise"))
     r = env.client.post(f"/w/{wid}/karten/foto01-02", json={"text": "Quartiersrat einbeziehen"},
@@ -380,10 +381,11 @@ def test_new_photos_are_read_and_themed_with_what_facilitators_taught(tmp_path, 
         return normalise("Burgerhaushalt stärken", lexicon=lexicon).text
 
     monkeypatch.setattr(cardscan.api, "scan_photo", fake_scan)
-    monkeypatch.setattr(cardscan.api, "assign_themes", lambda ws, corrections=None, **kw: seen.update(corrections=Path(corrections)))
+    monkeypatch.setattr(cardscan.api, "assign_themes", lambda ws, corrections=None, workshop_id=None, **kw:
+                        seen.update(corrections=Path(corrections), workshop_id=workshop_id))
     assert jobs.scan(tmp_path / "x.jpg", {}) == "Bürgerhaushalt stärken"
-    jobs.assign(hand_workshop(("a", "b", "c")))
-    assert seen == {"lexicon": data / "lexikon.yaml", "corrections": data / "themen-korrekturen.json"}
+    jobs.assign(hand_workshop(("a", "b", "c")), workshop_id=7)
+    assert seen == {"lexicon": data / "lexikon.yaml", "corrections": data / "themen-korrekturen.json", "workshop_id": 7}
 
 
 # ---- nothing lost ---------------------------------------------------------------------------------------

@@ -79,8 +79,8 @@ def learn_text(raw: str, corrected: str, lexicon_path: Path) -> bool:
         return False
 
 
-def learn_theme(text: str, theme: str, store_path: Path) -> bool:
-    """Feed a theme decision to the themes stage; False when that stage cannot learn yet."""
+def learn_theme(text: str, theme: str, store_path: Path, workshop_id: int) -> bool:
+    """Feed a theme decision (for this workshop's card) to the themes stage; False when it cannot learn yet."""
     try:
         from cardscan.themes import record_correction
     except ImportError:
@@ -88,7 +88,7 @@ def learn_theme(text: str, theme: str, store_path: Path) -> bool:
                              "gespeichert, nicht gelernt.")
         return False
     try:
-        record_correction(store_path, text, theme)
+        record_correction(store_path, text, theme, workshop=workshop_id)
         return True
     except Exception:
         log.exception("Themenkorrektur konnte nicht gelernt werden (sie ist im Korpus gespeichert)")
@@ -385,7 +385,7 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
             if "text" in changes:
                 learned["text"] = learn_text(card.raw_text, changes["text"], lexicon_path)
             if "theme" in changes and changes["theme"]:
-                learned["theme"] = learn_theme(changes.get("text", card.text), changes["theme"], theme_store)
+                learned["theme"] = learn_theme(changes.get("text", card.text), changes["theme"], theme_store, wid)
             card = updated if updated is not None else card
         if _json_body() or wants_json():
             return jsonify(saved=True, changed=sorted(changes), learned=learned,
@@ -411,7 +411,7 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
                     corpus.rename_theme(wid, old, new)
             for card in ws.cards:
                 if card.theme == old:
-                    learn_theme(card.text, new, theme_store)
+                    learn_theme(card.text, new, theme_store, wid)
             flash(f"Thema „{old}“ heißt jetzt „{new}“.")
         return redirect(url_for("review", wid=wid) + "#themen")
 
@@ -429,7 +429,7 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
                 corpus.merge_themes(wid, source, target)
             for card in ws.cards:
                 if card.theme == source:
-                    learn_theme(card.text, target, theme_store)
+                    learn_theme(card.text, target, theme_store, wid)
             flash(f"„{source}“ ist jetzt Teil von „{target}“.")
         return redirect(url_for("review", wid=wid) + "#themen")
 

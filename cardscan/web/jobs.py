@@ -78,11 +78,11 @@ def learned_scan(lexicon: Path | None = None) -> Callable:
 
 
 def learned_assign(corrections: Path | None = None) -> Callable:
-    """Theme a workshop, learning from facilitators' earlier theme decisions."""
-    def assign(workshop) -> None:
+    """Theme a workshop, learning from facilitators' theme decisions: its own, and other workshops'."""
+    def assign(workshop, workshop_id: int | None = None) -> None:
         from cardscan.api import assign_themes
 
-        assign_themes(workshop, corrections=corrections)
+        assign_themes(workshop, corrections=corrections, workshop_id=workshop_id)
     return assign
 
 
@@ -268,7 +268,7 @@ class JobManager:
         if not any(c.text.strip() for c in workshop.cards):
             return 0
         before = {c.id: c.theme for c in workshop.cards}
-        self.assign(workshop)
+        self.assign(workshop, workshop_id=wid)
         fresh = {c.id: c.theme for c in workshop.cards}
         if not self.themes_touched(wid):
             mapping = {cid: theme for cid, theme in fresh.items() if theme}
