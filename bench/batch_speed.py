@@ -8,7 +8,6 @@ its own new corpus (so nothing is skipped); the first run also warms the OS file
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import resource
@@ -19,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _results import save  # noqa: E402
 
 CITIES = ["Leipzig", "Bremen", "Kassel", "Rostock", "Erfurt", "Bochum", "Kiel", "Halle"]
 
@@ -91,10 +93,7 @@ def main() -> None:
               "embedder": args.embedder, "cores_available": cores, "machine": platform.machine(),
               "python": platform.python_version(), "runs": {str(k): v for k, v in runs.items()},
               "speedup_2_vs_1": round(speedup, 2), "load_average_1min_at_end": round(load[0], 2)}
-    out = ROOT / "bench" / "results" / "batch_speed.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print(f"→ {out}")
+    save("batch_speed", result)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _results import save  # noqa: E402
 from cardscan.evaluate import char_errors, flat_text  # noqa: E402
 from cardscan.normalise import Normaliser  # noqa: E402
 
@@ -38,7 +40,6 @@ DATA = ROOT / "bench" / "data"
 CLEAN_FILE = DATA / "normalise-clean.txt"
 OCR_PAIRS_FILE = DATA / "normalise-ocr-pairs.json"  # seeds 2000-2009: rules were written looking at these
 HELD_OUT_PAIRS_FILE = DATA / "normalise-ocr-pairs-heldout.json"  # seeds 2100-2109: only ever scored
-RESULTS = ROOT / "bench" / "results" / "normalise_eval.json"
 SEED = 6
 CHANGING = ("ocr-confusion", "spelling", "case", "abbreviation")  # edits that change a word
 
@@ -251,10 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("   false:", f)
             for m in r["synthetic_misses_examples"]:
                 print("   miss:", m)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"seed": SEED, "results": results}, ensure_ascii=False, indent=1) + "\n",
-                       encoding="utf-8")
-    print(f"written: {RESULTS.relative_to(ROOT)}")
+    save("normalise_eval", {"seed": SEED, "results": results})
     return 0
 
 

@@ -13,9 +13,6 @@ Prints a table and writes bench/results/pipeline_speed.json:
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -24,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _results import save  # noqa: E402
 
 
 def render(out: Path, seed: int, cards: int, size=(4000, 3000), tier="medium") -> Path:
@@ -122,9 +122,7 @@ def main() -> None:
         print(f"[{section}]")
         for key, value in figures.items():
             print(f"  {key:38s} {value:10.3f}" if isinstance(value, float) else f"  {key:38s} {value:>10}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / ("pipeline_speed" + (f"-{args.ocr}" if args.ocr else "") + ".json")).write_text(json.dumps(results, indent=2))
+    save("pipeline_speed" + (f"-{args.ocr}" if args.ocr else ""), results)
 
 
 if __name__ == "__main__":

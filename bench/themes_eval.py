@@ -35,12 +35,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _results import save  # noqa: E402
 from cardscan.embed import get_embedder  # noqa: E402
 from cardscan.themes import OTHER, ThemeModel, load_catalogue, train_from_corrections  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "themes-labelled.csv"
-RESULTS = ROOT / "bench" / "results" / "themes_eval.json"
 CACHE = ROOT / ".cache" / "embeddings"
 DEV, HELD_OUT = "kiez-a", "kiez-b"
 SERIES = "verstetigung-2"  # a second workshop on the same question: cards restate those of "verstetigung"
@@ -249,10 +250,7 @@ def main() -> None:
         print(f"pooled accuracy over all {sum(out['data'].values())} cards, keywords {'on' if row['keywords'] else 'off'}: "
               + ", ".join(f"{part} {value:.3f}" for part, value in row["pooled_accuracy"].items()))
     out["left_out"] = sorted(left_out)
-    target = RESULTS.with_name(RESULTS.stem + ("-without" if left_out else "") + ("-quick" if args.quick else "") + ".json")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print("written", target.relative_to(ROOT))
+    save("themes_eval" + ("-without" if left_out else "") + ("-quick" if args.quick else ""), out)
 
 
 if __name__ == "__main__":

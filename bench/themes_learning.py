@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
 import themes_eval as te  # noqa: E402
+from _results import save  # noqa: E402
 from cardscan.themes import OTHER, ThemeModel, load_catalogue  # noqa: E402
 from cardscan.theme_learning import LearnedThemes  # noqa: E402
 
 EMBEDDER, KEYWORDS = "e5+compounds", 0.15
-RESULTS = ROOT / "bench" / "results" / "themes_learning.json"
 
 
 def catalogue_scores(texts: list[str], catalogue) -> np.ndarray:
@@ -99,9 +99,7 @@ def main() -> None:
     print(f"{'':38}" + "".join(f"{w:>16}" for w in out["workshops"]))
     for key in keys:
         print(f"{key:38}" + "".join(f"{out['workshops'][w][key]:>16}" for w in out["workshops"]))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print("written", RESULTS.relative_to(ROOT))
+    save("themes_learning", out)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ Writes bench/results/themes_speed.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -20,10 +19,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")  # two cores, as on the facilitato
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as cardscan.embed sets it, before any OpenMP library loads
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _results import save  # noqa: E402
 from cardscan.themes import ThemeModel  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "themes_speed.json"
 
 
 def cards(n: int) -> list[str]:
@@ -66,8 +66,7 @@ def main() -> None:
           f"{result['embedder']} on {result['cores']} cores, after {load:.1f} s loading; "
           f"{result['themes']} themes, new: {', '.join(model.new_themes_) or '-'}; target ≤ 30 s: "
           f"{'ok' if result['ok'] else 'MISSED'}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    save("themes_speed", result)
 
 
 if __name__ == "__main__":
