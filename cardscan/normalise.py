@@ -100,6 +100,9 @@ _OCR_EDITS: tuple[tuple[str, str, float], ...] = (
     # G as C ("Celd"), and an ä's dots joined into a ring ("bedårfe")
     ("z", "ä", 1.5), ("s", "g", 1.5), ("c", "g", 1.5), ("å", "ä", 0.75), ("å", "a", 0.75),
 )
+# The same pairs, for telling a look-alike fix from a spelling fix: letters either way round, and groups.
+_LOOKALIKES = frozenset(frozenset((wrong, right)) for wrong, right, _ in _OCR_EDITS if len(wrong) == len(right) == 1)
+_OCR_GROUP_EDITS = tuple((wrong, right) for wrong, right, _ in _OCR_EDITS if not len(wrong) == len(right) == 1)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
 _EDGE_MARKS = "lij1"  # what a card's edge or a pin's shadow adds after a word: a stroke, never an "e" or "m"
 # Case and plural endings a lexicon word may carry (Prozess|es, Fortbildung|en, Ämter|n).
@@ -971,14 +974,11 @@ def _one_edit_inside(a: str, b: str) -> bool:
 
 
 def _is_confusion_only(low: str, best: str) -> bool:
-    """Whether `best` differs from `low` only by look-alike letters (else the fix is a spelling fix)."""
-    confusable = {frozenset(p) for p in (("u", "ü"), ("o", "ö"), ("a", "ä"), ("b", "ß"), ("1", "l"), ("1", "i"),
-                                          ("l", "i"), ("0", "o"), ("c", "e"), ("h", "b"), ("f", "t"), ("n", "m"),
-                                          ("y", "g"), ("n", "u"), ("n", "h"), ("i", "t"), ("i", "u"), ("z", "ä"),
-                                          ("s", "g"), ("c", "g"), ("å", "ä"), ("å", "a"))}
+    """Whether `best` differs from `low` only by look-alike letters (else the fix is a spelling fix):
+    one-for-one pairs of `_OCR_EDITS` anywhere, or one of its longer pairs ("rn" → "m") throughout."""
     if len(low) != len(best):
-        return ("rn" in low and low.replace("rn", "m") == best) or ("ii" in low and low.replace("ii", "ü") == best)
-    return all(a == b or frozenset((a, b)) in confusable for a, b in zip(low, best))
+        return any(wrong in low and low.replace(wrong, right) == best for wrong, right in _OCR_GROUP_EDITS)
+    return all(a == b or frozenset((a, b)) in _LOOKALIKES for a, b in zip(low, best))
 
 
 def _stray_capital(tok: str) -> str | None:
