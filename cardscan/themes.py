@@ -35,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from cardscan.embed import DEFAULT, get_embedder, meaning_part  # also sets OpenMP's wait policy before scikit-learn loads
+from cardscan.embed import DEFAULT, get_embedder, meaning_part  # sets OpenMP's wait policy before scikit-learn
 from cardscan.exceptions import BadConfig, BadInputFile
 # The catalogue and the learning from corrections have modules of their own; their public names are
 # re-exported here because the CLI, the web page, notebooks and tests import them from cardscan.themes.
@@ -108,8 +108,9 @@ class ThemeModel:
       keyword_weight  bonus for the first keyword found (1.5× for two or more); 0 switches keywords off
       correction_weight  how much the probability of the classifier learnt from ``corrections`` (this
                       workshop's decisions) adds to a theme's score
-      learned_weight  the same for a ``learned`` classifier (other workshops' decisions): a weaker
-                      guide, since conventions differ between workshops (chosen on the DEV workshop)
+      learned_weight  the same for a ``learned`` classifier (other workshops' decisions); 0 by default:
+                      conventions differ between workshops, and leaving one workshop out measured every
+                      weight above 0 worse (bench/themes_eval.py --choose-learning)
       corrections     JSON file written by ``record_correction``: its decisions are learnt on the fly,
                       its renames and merges change the names
       workshop        which workshop these texts are (the id given to ``record_correction``): decisions
@@ -223,9 +224,10 @@ class ThemeModel:
         return semantic + bonus
 
     def _learned_scores(self, texts: list[str], vectors: np.ndarray, learned: LearnedThemes,
-                        example_vectors: np.ndarray, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Per theme: similarity to its nearest corrected example, and the classifier's probability."""
-        classes, proba = learned.proba(texts)
+                        example_vectors: np.ndarray, names: list[str], weight: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per theme: similarity to its nearest corrected example, and the classifier's probability
+        (left at 0 when its ``weight`` is 0: then the classifier is not run)."""
+        classes, proba = learned.proba(texts) if weight else (learned.themes, None)
         similarity = vectors @ example_vectors.T
         labels = np.array(learned.labels)
         scores = np.full((len(vectors), len(names)), -1.0, dtype=np.float32)
@@ -233,7 +235,8 @@ class ThemeModel:
         for k, c in enumerate(classes):
             nearest = similarity[:, labels == c].max(axis=1)
             scores[:, names.index(c)] = nearest
-            belief[:, names.index(c)] = proba[:, k]
+            if proba is not None:
+                belief[:, names.index(c)] = proba[:, k]
         return scores, belief
 
     def _memory_bonus(self, texts: list[str], learner: LearnedThemes, names: list[str]) -> np.ndarray:
@@ -273,8 +276,10 @@ class ThemeModel:
                 decided, earlier, renamed = read_corrections_of(self.corrections, self.workshop)
             changes.update(renamed)
             for pairs, weight in ((earlier, self.learned_weight), (decided, self.correction_weight)):
-                if pairs:
-                    learners.append((LearnedThemes.fit(pairs, model=None, random_state=self.random_state), weight))
+                if pairs:  # with weight 0 only the decided cards count: no classifier is trained
+                    learner = LearnedThemes.fit(pairs, model=None, random_state=self.random_state) if weight \
+                        else LearnedThemes(*zip(*pairs))
+                    learners.append((learner, weight))
         if not clean:
             self.themes_, self.scores_, self.new_themes_ = [t.name for t in themes], np.zeros((0, len(themes))), []
             return result
@@ -288,7 +293,8 @@ class ThemeModel:
             names += sorted(set(learner.labels) - set(names))
             n_old = scores.shape[1]
             scores = np.hstack([scores, np.full((len(clean), len(names) - n_old), -1.0, dtype=scores.dtype)])
-            nearest, belief = self._learned_scores(clean, vectors, learner, embedder.encode(learner.texts), names)
+            nearest, belief = self._learned_scores(clean, vectors, learner, embedder.encode(learner.texts), names,
+                                                   weight)
             # Catalogue score plus the classifier's belief (measured better than taking the maximum of
             # the two: bench/themes_eval.py); a theme only people named starts from its nearest example.
             base = scores.copy()
