@@ -247,7 +247,8 @@ def main() -> None:
           "workshops' corrections taught (all = every card there decided). Thresholds chosen on", DEV, "only;",
           HELD_OUT, "is held out.")
     for row in out["results"]:
-        print(f"pooled accuracy over all {sum(out['data'].values())} cards, keywords {'on' if row['keywords'] else 'off'}: "
+        print(f"pooled accuracy over all {sum(out['data'].values())} cards, {row['embedder']}, "
+              f"keywords {'on' if row['keywords'] else 'off'}: "
               + ", ".join(f"{part} {value:.3f}" for part, value in row["pooled_accuracy"].items()))
     out["left_out"] = sorted(left_out)
     save("themes_eval" + ("-without" if left_out else "") + ("-quick" if args.quick else ""), out)
