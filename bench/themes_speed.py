@@ -3,15 +3,20 @@
 Cards: the sample card texts and pairs of them ("A + B", as people write two thoughts on one card)
 until there are 1,000 distinct texts. No disk cache: every card is really encoded.
 
-Run:  .venv/bin/python bench/themes_speed.py [--embedder NAME] [--cards N]
-Writes bench/results/themes_speed.json.
+With --learned, the model also carries what earlier workshops taught: the decisions on all labelled
+cards of bench/data/themes-labelled.csv (train_from_corrections), as a series of workshops would.
+
+Run:  .venv/bin/python bench/themes_speed.py [--embedder NAME] [--cards N] [--learned]
+Writes bench/results/themes_speed.json (themes_speed-learned.json).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _results import save  # noqa: E402
-from cardscan.themes import ThemeModel  # noqa: E402
+from cardscan.themes import ThemeModel, train_from_corrections  # noqa: E402
 
 
 
@@ -44,14 +49,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", default=None, help="backend name (default: cardscan.embed.DEFAULT)")
     parser.add_argument("--cards", type=int, default=1000)
+    parser.add_argument("--learned", action="store_true", help="with what the labelled cards' decisions taught")
     args = parser.parse_args()
     try:
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:2]))
     except (AttributeError, OSError):
         pass
     texts = cards(args.cards)
+    learned, n_decided = None, 0
+    if args.learned:
+        import csv
+
+        with open(ROOT / "bench" / "data" / "themes-labelled.csv", encoding="utf-8", newline="") as handle:
+            decided = [{"text": r["text"], "theme": r["theme"]} for r in csv.DictReader(l for l in handle
+                                                                                        if not l.startswith("#"))]
+        folder = Path(tempfile.mkdtemp())
+        (folder / "k.json").write_text(json.dumps({"version": 1, "corrections": decided}), encoding="utf-8")
+        learned, n_decided = train_from_corrections(folder / "k.json", folder, model=None), len(decided)
     started = time.perf_counter()
-    model = ThemeModel(embedder=args.embedder)
+    model = ThemeModel(embedder=args.embedder, learned=learned)
     model.fit_assign(["Anschlussfinanzierung sichern", "Quartiersrat stärken"])  # loads model, spaCy, catalogue
     load = time.perf_counter() - started
     started = time.perf_counter()
@@ -61,12 +77,12 @@ def main() -> None:
               "load_seconds": round(load, 2), "seconds": round(run, 2), "cards_per_second": round(len(texts) / run, 1),
               "themes": len(set(themes)), "new_themes": model.new_themes_, "cores": len(os.sched_getaffinity(0))
               if hasattr(os, "sched_getaffinity") else os.cpu_count(), "python": platform.python_version(),
-              "target_seconds": 30, "ok": run <= 30}
+              "target_seconds": 30, "ok": run <= 30, "learned_decisions": n_decided}
     print(f"{result['cards']} cards themed in {run:.1f} s ({result['cards_per_second']} cards/s) with "
           f"{result['embedder']} on {result['cores']} cores, after {load:.1f} s loading; "
           f"{result['themes']} themes, new: {', '.join(model.new_themes_) or '-'}; target ≤ 30 s: "
           f"{'ok' if result['ok'] else 'MISSED'}")
-    save("themes_speed", result)
+    save("themes_speed" + ("-learned" if args.learned else ""), result)
 
 
 if __name__ == "__main__":
