@@ -224,36 +224,33 @@ class ThemeModel:
         return semantic + bonus
 
     def _learned_scores(self, texts: list[str], vectors: np.ndarray, learned: LearnedThemes,
-                        example_vectors: np.ndarray, names: list[str], weight: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per theme: similarity to its nearest corrected example, and the classifier's probability
-        (left at 0 when its ``weight`` is 0: then the classifier is not run)."""
-        classes, proba = learned.proba(texts) if weight else (learned.themes, None)
-        similarity = vectors @ example_vectors.T
-        labels = np.array(learned.labels)
-        scores = np.full((len(vectors), len(names)), -1.0, dtype=np.float32)
-        belief = np.zeros((len(vectors), len(names)), dtype=np.float32)
-        for k, c in enumerate(classes):
-            nearest = similarity[:, labels == c].max(axis=1)
-            scores[:, names.index(c)] = nearest
-            if proba is not None:
-                belief[:, names.index(c)] = proba[:, k]
-        return scores, belief
+                        example_vectors: np.ndarray, names: list[str],
+                        weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per theme, from the cards a person decided: similarity to the nearest of them; the memory
+        bonus; the classifier's probability (left at 0 when its ``weight`` is 0: then it is not run).
 
-    def _memory_bonus(self, texts: list[str], learner: LearnedThemes, names: list[str]) -> np.ndarray:
-        """Per theme: up to ``memory_weight`` for a card as close in meaning to one a person put there as
+        The memory: up to ``memory_weight`` for a card as close in meaning to one a person put there as
         ``memory_similarity`` or closer. The classifier alone does not do this: trained on a few dozen
         cards of twenty themes, its belief in the one near-duplicate is spread thin."""
-        bonus = np.zeros((len(texts), len(names)), dtype=np.float32)
-        if not self.memory_weight or self.memory_similarity >= 1.0:
-            return bonus
-        meaning = meaning_part(self._get_embedder())
-        similarity = meaning.encode(texts) @ meaning.encode(learner.texts).T
-        labels = np.array(learner.labels)
-        for theme in set(learner.labels):
-            closest = similarity[:, labels == theme].max(axis=1)
-            share = np.clip((closest - self.memory_similarity) / (1.0 - self.memory_similarity), 0.0, 1.0)
-            bonus[:, names.index(theme)] = self.memory_weight * share
-        return bonus
+        classes, proba = learned.proba(texts) if weight else (learned.themes, None)
+        similarity = vectors @ example_vectors.T
+        remember = bool(self.memory_weight) and self.memory_similarity < 1.0
+        if remember:
+            meaning = meaning_part(self._get_embedder())
+            closeness = meaning.encode(texts) @ meaning.encode(learned.texts).T
+        labels = np.array(learned.labels)
+        scores = np.full((len(vectors), len(names)), -1.0, dtype=np.float32)
+        memory = np.zeros((len(vectors), len(names)), dtype=np.float32)
+        belief = np.zeros((len(vectors), len(names)), dtype=np.float32)
+        for k, c in enumerate(classes):
+            j, decided = names.index(c), labels == c
+            scores[:, j] = similarity[:, decided].max(axis=1)
+            if remember:
+                share = (closeness[:, decided].max(axis=1) - self.memory_similarity) / (1.0 - self.memory_similarity)
+                memory[:, j] = self.memory_weight * np.clip(share, 0.0, 1.0)
+            if proba is not None:
+                belief[:, j] = proba[:, k]
+        return scores, memory, belief
 
     # -- the public step ------------------------------------------------------------------------------
     def fit_assign(self, texts: Sequence[str]) -> list[str | None]:
@@ -293,14 +290,14 @@ class ThemeModel:
             names += sorted(set(learner.labels) - set(names))
             n_old = scores.shape[1]
             scores = np.hstack([scores, np.full((len(clean), len(names) - n_old), -1.0, dtype=scores.dtype)])
-            nearest, belief = self._learned_scores(clean, vectors, learner, embedder.encode(learner.texts), names,
-                                                   weight)
+            nearest, memory, belief = self._learned_scores(clean, vectors, learner, embedder.encode(learner.texts),
+                                                           names, weight)
             # Catalogue score plus the classifier's belief (measured better than taking the maximum of
             # the two: bench/themes_eval.py); a theme only people named starts from its nearest example.
             base = scores.copy()
             base[:, n_old:] = nearest[:, n_old:]
             exact = nearest >= 0.999  # a card a person already decided keeps that decision
-            scores = base + weight * belief + self._memory_bonus(clean, learner, names) + exact * 10.0
+            scores = base + weight * belief + memory + exact * 10.0
 
         best = scores.argmax(axis=1)  # first maximum: ties go to the earlier catalogue theme
         threshold = self.threshold()
