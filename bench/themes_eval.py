@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _results import save  # noqa: E402
-from cardscan.embed import get_embedder  # noqa: E402
+from cardscan.embed import PRETRAINED, get_embedder  # noqa: E402
 from cardscan.themes import OTHER, ThemeModel, load_catalogue, train_from_corrections  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "themes-labelled.csv"
@@ -132,16 +132,17 @@ def choose_threshold(name: str, dev: list[tuple[str, str]], keyword_weight: floa
     return max(results)[2]
 
 
-def corrections_file(cards: list[tuple[str, str]], folder: Path) -> Path:
+def corrections_file(cards: list[tuple], folder: Path) -> Path:
+    """The decisions as record_correction writes them: (text, theme) or (text, theme, workshop) each."""
     path = folder / "korrekturen.json"
-    path.write_text(json.dumps({"version": 1, "corrections": [{"text": t, "theme": g} for t, g in cards]},
-                               ensure_ascii=False), encoding="utf-8")
+    items = [{"text": card[0], "theme": card[1], **({"workshop": card[2]} if len(card) > 2 else {})} for card in cards]
+    path.write_text(json.dumps({"version": 1, "corrections": items}, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 def dense_part(name: str) -> str | None:
     first = name.split("+")[0]
-    return first if first in ("e5", "use", "minilm") else None
+    return first if first in PRETRAINED else None
 
 
 def corrections_of(cards: list[tuple[str, str]], predicted: list[str]) -> list[tuple[str, str]]:

@@ -15,7 +15,6 @@ Run:  .venv/bin/python bench/themes_learning.py
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import sys
 import tempfile
@@ -85,12 +84,10 @@ def main() -> None:
             gold, decide(catalogue_scores(texts, with_examples), names, threshold), fixed)
         # The web page keeps all workshops' decisions in one file: the other workshops' corrections of (b)
         # read as this workshop's own (as before 2026-11-30) or as earlier workshops' (workshop given).
-        corrected = [(w, t, g) for w, cs in workshops.items() if w != workshop
+        corrected = [(t, g, w) for w, cs in workshops.items() if w != workshop
                      for t, g in te.corrections_of(cs, te.guided(EMBEDDER, [t for t, _ in cs], KEYWORDS, threshold))]
         with tempfile.TemporaryDirectory() as tmp:
-            store = Path(tmp) / "themen-korrekturen.json"
-            store.write_text(json.dumps({"version": 1, "corrections": [{"text": t, "theme": g, "workshop": w}
-                                                                        for w, t, g in corrected]}), encoding="utf-8")
+            store = te.corrections_file(corrected, Path(tmp))
             for label, given in (("one_file_as_own_decisions", None), ("one_file_workshop_given", workshop)):
                 row[label] = te.accuracy(gold, te.guided(EMBEDDER, texts, KEYWORDS, threshold, corrections=store,
                                                          workshop=given), fixed)

@@ -12,7 +12,6 @@ Writes bench/results/themes_speed.json (themes_speed-learned.json).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -58,14 +57,12 @@ def main() -> None:
     texts = cards(args.cards)
     learned, n_decided = None, 0
     if args.learned:
-        import csv
+        import themes_eval
 
-        with open(ROOT / "bench" / "data" / "themes-labelled.csv", encoding="utf-8", newline="") as handle:
-            decided = [{"text": r["text"], "theme": r["theme"]} for r in csv.DictReader(l for l in handle
-                                                                                        if not l.startswith("#"))]
+        decided = [card for cards in themes_eval.load_data().values() for card in cards]
         folder = Path(tempfile.mkdtemp())
-        (folder / "k.json").write_text(json.dumps({"version": 1, "corrections": decided}), encoding="utf-8")
-        learned, n_decided = train_from_corrections(folder / "k.json", folder, model=None), len(decided)
+        learned = train_from_corrections(themes_eval.corrections_file(decided, folder), folder, model=None)
+        n_decided = len(decided)
     started = time.perf_counter()
     model = ThemeModel(embedder=args.embedder, learned=learned)
     model.fit_assign(["Anschlussfinanzierung sichern", "Quartiersrat stärken"])  # loads model, spaCy, catalogue
