@@ -29,7 +29,7 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,53 +43,6 @@ from _results import save  # noqa: E402
 TRUTH = ROOT / "bench" / "data" / "real"
 DEFAULT_PHOTOS = "/work/realphotos"
 SPLITS = ("dev", "heldout")
-
-
-@dataclass
-class Outline:
-    """What is wrong with one predicted outline (empty `faults`: a sound convex quadrilateral)."""
-
-    faults: list[str] = field(default_factory=list)
-
-
-def outline_faults(polygon, min_fill: float = 0.8, max_angle: float = 160.0, min_side: float = 0.15) -> list[str]:
-    """Why an outline is degenerate: [] for a convex quadrilateral that fills its min-area rectangle."""
-    import cv2
-
-    pts = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
-    if len(pts) != 4:
-        return [f"{len(pts)} corners"]
-    faults = []
-    if _crossed(pts):
-        faults.append("crossed")
-    elif not cv2.isContourConvex(pts.astype(np.float32).reshape(-1, 1, 2)):
-        faults.append("non-convex")
-    sides = np.linalg.norm(np.roll(pts, -1, axis=0) - pts, axis=1)
-    angles = []
-    for k in range(4):
-        a, b = pts[k - 1] - pts[k], pts[(k + 1) % 4] - pts[k]
-        cos = float(a @ b / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-9))
-        angles.append(np.degrees(np.arccos(np.clip(cos, -1, 1))))
-    if max(angles) >= max_angle or sides.min() < min_side * sides.max():
-        faults.append("triangle-like")
-    area = abs(cv2.contourArea(pts.astype(np.float32)))
-    (_, (rw, rh), _) = cv2.minAreaRect(pts.astype(np.float32))
-    if rw * rh <= 0 or area / (rw * rh) < min_fill:
-        faults.append("low fill")
-    return faults
-
-
-def _crossed(pts: np.ndarray) -> bool:
-    """Whether the quadrilateral's opposite sides cross (a bow-tie)."""
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    def intersect(p1, p2, q1, q2):
-        d1, d2 = cross(q1, q2, p1), cross(q1, q2, p2)
-        d3, d4 = cross(p1, p2, q1), cross(p1, p2, q2)
-        return d1 * d2 < 0 and d3 * d4 < 0
-
-    return intersect(pts[0], pts[1], pts[2], pts[3]) or intersect(pts[1], pts[2], pts[3], pts[0])
 
 
 @dataclass
@@ -114,6 +67,7 @@ def score_photo(path: Path, truth: dict, reader, partial: bool) -> tuple[PhotoRe
     """Detect (and read) one photo, and score it; returns the result, the Scan and the truth used."""
     from cardscan.detect import CardDetector
     from cardscan.evaluate import Evaluation, match, polygon_iou
+    from cardscan.geometry import quad_faults
     from cardscan.load import load_photo
     from cardscan.workshop import Card, Scan
 
@@ -155,7 +109,7 @@ def score_photo(path: Path, truth: dict, reader, partial: bool) -> tuple[PhotoRe
     kinds: dict[str, int] = {}
     degenerate = 0
     for c in cards:
-        faults = outline_faults(c.polygon)
+        faults = quad_faults(c.polygon)
         degenerate += bool(faults)
         for f in faults:
             kinds[f] = kinds.get(f, 0) + 1
@@ -182,7 +136,7 @@ def draw_overlay(path: Path, scan, truth: dict, folder: Path) -> None:
         cv2.polylines(bgr, [poly], True, (0, 0, 255), width)
         cv2.putText(bgr, str(k), tuple(int(v) for v in poly.mean(axis=0)), cv2.FONT_HERSHEY_SIMPLEX,
                     width * 0.4, (255, 0, 0), width)
-    cv2.imwrite(str(folder / f"{path.stem}.jpg"), bgr)
+    cv2.imwrite(str(folder / f"{path.stem}.png"), bgr)
 
 
 def main(argv: list[str] | None = None) -> int:

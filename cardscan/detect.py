@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardscan import colour as colour_stage
+from cardscan.geometry import order_clockwise, rectify, sound_quad  # noqa: F401 - re-exported for callers
 
 WORK_SIZE = 1400  # longest side of the analysis copy; card edges survive, grain is averaged out
 MAX_WORK_SIZE = 2000  # a finer copy for photos whose cards are small (a whole board seen from afar)
@@ -64,7 +65,7 @@ class CardDetector:
             kept, scale = self._papers(rgb, work_size)
         outlines = []
         for _, quad, shape, paper, _ in kept:
-            polygon = order_clockwise(quad / scale)
+            polygon = order_clockwise(sound_quad(quad / scale))
             crop = rectify(rgb, polygon)
             if shape in ("oval", "round"):
                 crop = _blank_outside_ellipse(crop)
@@ -592,31 +593,6 @@ def white_balance(rgb: np.ndarray) -> np.ndarray:
     illum = np.power(np.mean(np.power(img[::2, ::2], 6), axis=(0, 1)), 1 / 6)
     gain = illum.mean() / illum
     return np.clip(img * gain, 0, 255).astype(np.uint8)
-
-
-def order_clockwise(quad: np.ndarray) -> np.ndarray:
-    """Sort 4 points clockwise (image coordinates) starting at the top-left corner."""
-    quad = np.asarray(quad, dtype=np.float32).reshape(4, 2)
-    centre = quad.mean(axis=0)
-    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
-    quad = quad[np.argsort(angles)]  # y grows downward, so increasing angle is clockwise on screen
-    start = int(np.argmin(quad.sum(axis=1)))
-    return np.roll(quad, -start, axis=0)
-
-
-def rectify(rgb: np.ndarray, polygon: np.ndarray, inset: float = 0.03) -> np.ndarray:
-    """Warp a card to an upright rectangle; a small inset keeps the card's edge and shadow out."""
-    import cv2
-
-    tl, tr, br, bl = polygon.astype(np.float32)
-    width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
-    height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
-    width, height = max(width, 8), max(height, 8)
-    src = np.array([tl, tr, br, bl], dtype=np.float32)
-    dx, dy = inset * width, inset * height
-    dst = np.array([[-dx, -dy], [width + dx, -dy], [width + dx, height + dy], [-dx, height + dy]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(src, dst)
-    return cv2.warpPerspective(rgb, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def sort_reading_order(cards: list[DetectedCard]) -> list[DetectedCard]:
