@@ -49,6 +49,8 @@ class DetectorParams:
     valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
+    ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
+    min_valley_line: int = 24  # a thin dark line this long and straight is where two cards touch, not writing
 
 
 class CardDetector:
@@ -91,7 +93,7 @@ class CardDetector:
         balanced = white_balance(small)
         lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
         kept = []
-        for mask, quad, shape in self._smooth_regions(lab):
+        for mask, quad, shape in self._smooth_regions(lab, balanced):
             x, y, bw, bh = cv2.boundingRect(mask.view(np.uint8))
             box = (slice(max(0, y - 10), y + bh + 10), slice(max(0, x - 10), x + bw + 10))  # room for the ring
             card_lab, paper = _paper_colour(lab[box], small[box], mask[box])
@@ -123,13 +125,22 @@ class CardDetector:
             return None
         return min(longest, MAX_WORK_SIZE)
 
-    def _smooth_regions(self, lab: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    def _smooth_regions(self, lab: np.ndarray, balanced: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, str]]:
         import cv2
 
         p = self.params
         h, w = lab.shape[:2]
-        edges = _colour_edges(lab, p.edge_sigma) | _valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
+        valleys = _valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
+        if p.ink_closing:
+            paper_edges = _colour_edges(_without_ink(balanced, p.ink_closing), p.edge_sigma)
+            strokes = (_colour_edges(lab, p.edge_sigma) & (1 - paper_edges)) | valleys  # thin dark lines: ink, or where cards touch
+            edges = paper_edges | _straight_lines(strokes, p.min_valley_line)
+            all_edges = cv2.dilate(paper_edges | strokes, np.ones((3, 3), np.uint8))  # for cuts along a faint edge
+        else:
+            edges = _colour_edges(lab, p.edge_sigma) | valleys
         edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+        if not p.ink_closing:
+            all_edges = edges
         smooth = (1 - edges).astype(np.uint8)
         smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
@@ -142,7 +153,7 @@ class CardDetector:
                 continue
             region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
             outlines = self._outlines(region, piece_min, area_min, area_max)
-            candidates.append((region, x, y, outlines, edges[y:y + bh, x:x + bw]))
+            candidates.append((region, x, y, outlines, all_edges[y:y + bh, x:x + bw]))
         areas = [a for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
                  if shape != "piece" and (a := cv2.contourArea(hull)) >= area_min]
         typical = float(np.median(areas)) if areas else 0.0
@@ -309,6 +320,36 @@ def _colour_edges(lab: np.ndarray, sigma: float) -> np.ndarray:
         grad = np.maximum(grad, weight * np.hypot(gx, gy))
     threshold = max(20.0, float(np.percentile(grad[::2, ::2], 60)) * 1.5)  # every 4th pixel is plenty
     return (grad > threshold).astype(np.uint8)
+
+
+def _without_ink(rgb: np.ndarray, size: int) -> np.ndarray:
+    """Lab (OpenCV 8-bit, float32) of the photo with dark strokes narrower than `size` closed over.
+
+    Why: marker writing on a sticky note is a strong colour edge, and big block capitals cut the
+    note's paper into pieces that no longer look like a card (the halves of "DRAFT POST" came out
+    as triangles); writing on the board itself made marker headings into edge tangles. A grey
+    closing (dilate, then erode) of each RGB channel paints thin dark strokes in the colour of the
+    paper around them (ink is dark in every channel), while a card's edge against the board, a step
+    and not a stroke, stays where it is.
+    """
+    import cv2
+
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return cv2.cvtColor(cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, kernel), cv2.COLOR_RGB2LAB).astype(np.float32)
+
+
+def _straight_lines(lines: np.ndarray, min_length: int) -> np.ndarray:
+    """The long straight parts of a thin-line map (0/1 uint8): contact lines between touching
+    cards run straight along a whole card side; writing only has short straight strokes."""
+    import cv2
+
+    segments = cv2.HoughLinesP(lines * 255, 1, np.pi / 180, threshold=max(8, min_length // 2),
+                               minLineLength=min_length, maxLineGap=3)
+    out = np.zeros_like(lines)
+    if segments is not None:
+        for x0, y0, x1, y1 in segments.reshape(-1, 4):
+            cv2.line(out, (int(x0), int(y0)), (int(x1), int(y1)), 1, 2)
+    return out
 
 
 def _valley_lines(lightness: np.ndarray, sigma: float, threshold: float) -> np.ndarray:
