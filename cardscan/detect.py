@@ -50,7 +50,7 @@ class DetectorParams:
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
     ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
-    min_valley_line: int = 24  # a thin dark line this long and straight is where two cards touch, not writing
+    min_cut_share: float = 0.35  # a card-sized region cut along a line: both pieces at least this share of a card
 
 
 class CardDetector:
@@ -131,16 +131,25 @@ class CardDetector:
         p = self.params
         h, w = lab.shape[:2]
         valleys = _valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
-        if p.ink_closing:
-            paper_edges = _colour_edges(_without_ink(balanced, p.ink_closing), p.edge_sigma)
-            strokes = (_colour_edges(lab, p.edge_sigma) & (1 - paper_edges)) | valleys  # thin dark lines: ink, or where cards touch
-            edges = paper_edges | _straight_lines(strokes, p.min_valley_line)
-            all_edges = cv2.dilate(paper_edges | strokes, np.ones((3, 3), np.uint8))  # for cuts along a faint edge
-        else:
-            edges = _colour_edges(lab, p.edge_sigma) | valleys
-        edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+        raw_edges = _colour_edges(lab, p.edge_sigma)
+        plain = cv2.dilate(raw_edges | valleys, np.ones((3, 3), np.uint8))
         if not p.ink_closing:
-            all_edges = edges
+            return _drop_nested(self._regions_between(plain, plain))
+        paper_edges = _colour_edges(_without_ink(balanced, p.ink_closing), p.edge_sigma)
+        strokes = (raw_edges & (1 - paper_edges)) | valleys  # thin dark lines: ink, or where cards touch
+        found = self._regions_between(cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), paper_edges | strokes)
+        # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
+        # the ink; the plain edge map finds them, but also writing-cut pieces of the other cards,
+        # so its regions count only where the ink-free pass found nothing.
+        return _drop_nested(found) + _not_overlapping(_drop_nested(self._regions_between(plain, plain)), found)
+
+    def _regions_between(self, edges: np.ndarray, all_edges: np.ndarray) -> list:
+        """Card regions (mask, quad, shape) between `edges`; `all_edges` (with thin lines) guide
+        the cuts between touching cards."""
+        import cv2
+
+        p = self.params
+        h, w = edges.shape[:2]
         smooth = (1 - edges).astype(np.uint8)
         smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
@@ -166,7 +175,7 @@ class CardDetector:
                 if np.any(quad < -3) or np.any(quad[:, 0] > w + 3) or np.any(quad[:, 1] > h + 3):
                     continue
                 found.append((_hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad, shape))
-        return _drop_nested(found)
+        return found
 
     def _outlines(self, region: np.ndarray, piece_min: float, area_min: float, area_max: float) -> list:
         """The card outline of a region, or, when it is no card, those of its pieces cut at necks,
@@ -188,29 +197,36 @@ class CardDetector:
         return [(hull, cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32), "piece")]
 
     def _split_touching(self, region: np.ndarray, edges: np.ndarray, outlines: list, typical: float,
-                        area_min: float, area_max: float) -> list:
+                        area_min: float, area_max: float, depth: int = 0) -> list:
         """A region's one outline, or those of the touching cards that together passed for one big
-        card: cut at a neck when it is far larger than a typical card, or along a straight edge."""
+        card: cut at a neck when it is far larger than a typical card, or along a straight edge
+        (again in each piece: a row of three touching notes takes two cuts)."""
         import cv2
 
         p = self.params
         area = cv2.contourArea(outlines[0][0])
         if area > p.max_card_growth * typical:
             outlines = self._split_big(region, area_min, area_max) or outlines
-        if len(outlines) == 1 and area > p.min_line_cut_growth * typical:
-            outlines = self._cut_at_line(region, edges, area_min, area_max) or outlines
+        if len(outlines) == 1:
+            # A region no larger than a card is cut only along a line that crosses it almost
+            # everywhere on edges into two card-sized pieces: writing's lines stop short of the rim.
+            big = area > p.min_line_cut_growth * typical
+            pieces = _cut_along_edge_line(region, edges, 0.5 if big else 0.85)
+            if not pieces and big:  # a faint double edge that dilation merges into one line
+                pieces = _cut_along_edge_line(region, cv2.dilate(edges, np.ones((3, 3), np.uint8)), 0.5)
+            cards = [self._card_outline(piece, area_min, area_max) for piece in pieces]
+            if len(cards) == 2 and all(card is not None for card in cards) and (big or min(
+                    cv2.contourArea(card[0]) for card in cards) >= p.min_cut_share * typical):
+                outlines = []
+                for piece, card in zip(pieces, cards):
+                    outlines += (self._split_touching(piece, edges, [card], typical, area_min, area_max, depth + 1)
+                                 if depth < 3 else [card])
         return outlines
 
     def _split_big(self, region: np.ndarray, area_min: float, area_max: float) -> list:
         """Touching cards that together passed for one big card, as separate outlines (else [])."""
         cards = self._piece_outlines(region, area_min, area_max)
         return cards if len(cards) >= 2 else []
-
-    def _cut_at_line(self, region: np.ndarray, edges: np.ndarray, area_min: float, area_max: float) -> list:
-        """Two overlapping cards of one colour, cut apart along the straight edge between them (else [])."""
-        pieces = (self._card_outline(piece, area_min, area_max) for piece in _cut_along_edge_line(region, edges))
-        cards = [card for card in pieces if card is not None]
-        return cards if len(cards) == 2 else []
 
     def _piece_outlines(self, region: np.ndarray, area_min: float, area_max: float) -> list:
         pieces = (self._card_outline(piece, area_min, area_max) for piece in _split_at_necks(region, area_min))
@@ -335,21 +351,8 @@ def _without_ink(rgb: np.ndarray, size: int) -> np.ndarray:
     import cv2
 
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    return cv2.cvtColor(cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, kernel), cv2.COLOR_RGB2LAB).astype(np.float32)
-
-
-def _straight_lines(lines: np.ndarray, min_length: int) -> np.ndarray:
-    """The long straight parts of a thin-line map (0/1 uint8): contact lines between touching
-    cards run straight along a whole card side; writing only has short straight strokes."""
-    import cv2
-
-    segments = cv2.HoughLinesP(lines * 255, 1, np.pi / 180, threshold=max(8, min_length // 2),
-                               minLineLength=min_length, maxLineGap=3)
-    out = np.zeros_like(lines)
-    if segments is not None:
-        for x0, y0, x1, y1 in segments.reshape(-1, 4):
-            cv2.line(out, (int(x0), int(y0)), (int(x1), int(y1)), 1, 2)
-    return out
+    out = cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, kernel)
+    return cv2.cvtColor(out, cv2.COLOR_RGB2LAB).astype(np.float32)
 
 
 def _valley_lines(lightness: np.ndarray, sigma: float, threshold: float) -> np.ndarray:
@@ -565,6 +568,16 @@ def _grow(quad: np.ndarray, pixels: float) -> np.ndarray:
     vec = quad - centre
     norm = np.linalg.norm(vec, axis=1, keepdims=True)
     return (centre + vec * (1 + pixels / np.maximum(norm, 1))).astype(np.float32)
+
+
+def _not_overlapping(extra: list, found: list, max_overlap: float = 0.2) -> list:
+    """The regions of `extra` that overlap no region of `found` by more than `max_overlap` of their size."""
+    if not extra or not found:
+        return extra
+    taken = np.zeros_like(found[0][0])
+    for mask, *_ in found:
+        taken |= mask
+    return [r for r in extra if np.count_nonzero(r[0] & taken) <= max_overlap * np.count_nonzero(r[0])]
 
 
 def _drop_nested(found):
