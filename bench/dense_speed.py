@@ -1,8 +1,10 @@
 """Dense boards, fast: time and peak memory of reading a 12 MP photo with 150-200 notes (issue 15).
 
 Each measurement runs in a fresh child process (so one model load or one big photo cannot hide
-in another's figures) and reports the child's peak resident memory (ru_maxrss of the child, which
-includes the OCR runtime's threads) and the seconds for detection and for OCR.
+in another's figures) and reports the child's own peak resident memory (VmHWM, threads of the OCR
+runtime included) and the seconds for detection and for OCR. Not ru_maxrss: Linux keeps it across
+fork and exec, so a child started from a parent that had rendered a 12 MP board reported the
+parent's 1.3 GB for a 1024x768 photo.
 
     .venv/bin/python bench/dense_speed.py [--cards 170] [--photos /work/realphotos]
 
@@ -10,14 +12,16 @@ Targets: detect + OCR of the dense 12 MP board in ≤ 60 s on two cores, peak me
 It also reads a small (1024x768) and a large (4476x2972) real photo, if the folder of real photos is
 there, to show where memory goes on each. Writes bench/results/dense_speed.json.
 
-Why a 1024x768 photo can peak higher than a 4476x2972 one: memory follows the size of the card
-crops handed to OCR, not the photo. Detection works on a copy of at most 1400-2000 px either way,
-so its memory is alike; but on a small photo with few notes every note is a large share of the
-frame (the chore board's notes are a quarter of its height), and the text detector of PP-OCR
-resizes every crop to its own working size (DETECT_MAX_SIDE) and allocates its feature maps for
-that size and aspect; a few large, oddly shaped crops in one batch cost more than many small
-ones of a dense board. The figures this script prints per photo (peak after detection, peak
-after OCR) are what decides it; see the report in bench/results/dense_speed.json.
+Why a 1024x768 photo "peaked at 1.1 GB, more than a 4476x2972 one": measured per process with
+VmHWM it does not (2026-12-03, two shared cores: 1024x768 chore board 111 MB after detection,
+372 MB with PP-OCR; 4476x2972 kanban board 260 MB / 417 MB; dense 12 MP board with 170 notes
+349 MB / 471 MB). Detection works on a copy of at most 1400-2000 px whatever the photo's size, and
+PP-OCR's memory is its model plus one crop at a time. The 1.1 GB figure is what ru_maxrss shows:
+Linux carries a process's peak across fork and exec, so a reader started from (or a pool worker
+forked off) a parent that held a big photo or the models reports the parent's peak; our first run
+of this bench showed 1338 MB for every photo, the parent's, for that reason. Hence VmHWM here.
+Time, not memory, is the open point: the dense board took 20 s to detect and 54 s to read on the
+shared machine (target 60 s in all).
 """
 from __future__ import annotations
 
@@ -36,7 +40,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _results import save  # noqa: E402
 
 CHILD = r"""
-import json, resource, sys, time
+import json, re, sys, time
+def hwm():  # this process's own peak (VmHWM); ru_maxrss would carry the parent's peak across fork+exec
+    return round(int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(1)) / 1024)
 sys.path.insert(0, {root!r})
 from cardscan.detect import CardDetector
 from cardscan.load import load_photo
@@ -44,7 +50,7 @@ photo = load_photo({path!r})
 t0 = time.perf_counter()
 cards = CardDetector().detect(photo.rgb)
 t_detect = time.perf_counter() - t0
-peak_detect = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak_detect = hwm()
 t_ocr = 0.0
 if {ocr!r} != "none":
     from cardscan.ocr import get_reader
@@ -54,8 +60,8 @@ if {ocr!r} != "none":
     t_ocr = time.perf_counter() - t0
 crop_px = sorted((c.crop.shape[0] * c.crop.shape[1] for c in cards), reverse=True)
 print(json.dumps(dict(width=photo.width, height=photo.height, cards=len(cards), seconds_detect=round(t_detect, 2),
-                      seconds_ocr=round(t_ocr, 2), peak_mb_after_detect=round(peak_detect),
-                      peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                      seconds_ocr=round(t_ocr, 2), peak_mb_after_detect=peak_detect,
+                      peak_mb=hwm(),
                       largest_crops_px=crop_px[:3])))
 """
 

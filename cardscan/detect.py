@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardscan import colour as colour_stage
-from cardscan.geometry import order_clockwise, rectify, sound_quad  # noqa: F401 - re-exported for callers
+from cardscan.geometry import order_clockwise, quad_faults, rectify, sound_quad  # noqa: F401 - re-exported for callers
 
 WORK_SIZE = 1400  # longest side of the analysis copy; card edges survive, grain is averaged out
 MAX_WORK_SIZE = 2000  # a finer copy for photos whose cards are small (a whole board seen from afar)
@@ -65,6 +65,9 @@ class CardDetector:
         work_size = self._finer_work_size(kept, scale, rgb.shape)
         if work_size:
             kept, scale = self._papers(rgb, work_size)
+        # An outline that is still unsound as its min-area rectangle is a sliver (a strip of frame
+        # or a shadow), never a card.
+        kept = [r for r in kept if not quad_faults(sound_quad(r[1]))]
         outlines = []
         for _, quad, shape, paper, _ in kept:
             polygon = order_clockwise(sound_quad(quad / scale))
