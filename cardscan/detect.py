@@ -47,6 +47,7 @@ class DetectorParams:
     edge_sigma: float = 1.2
     valley_sigma: float = 1.5  # scale of the thin dark line between two touching cards
     valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
+    max_card_size: float = 3.0  # a region this much larger than the median card is wall, a door panel, the board
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
     ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
@@ -67,7 +68,8 @@ class CardDetector:
             kept, scale = self._papers(rgb, work_size)
         # An outline that is still unsound as its min-area rectangle is a sliver (a strip of frame
         # or a shadow), never a card.
-        kept = [r for r in kept if not quad_faults(sound_quad(r[1]))]
+        kept = _one_per_place(_not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))],
+                                             self.params.max_card_size))
         outlines = []
         for _, quad, shape, paper, _ in kept:
             polygon = order_clockwise(sound_quad(quad / scale))
@@ -571,6 +573,33 @@ def _grow(quad: np.ndarray, pixels: float) -> np.ndarray:
     vec = quad - centre
     norm = np.linalg.norm(vec, axis=1, keepdims=True)
     return (centre + vec * (1 + pixels / np.maximum(norm, 1))).astype(np.float32)
+
+
+def _not_oversized(regions: list, max_size: float) -> list:
+    """Regions no larger than `max_size` times the median one: what is left that large after
+    touching cards were cut apart is a plain surface (a wall beside the board, a door panel)."""
+    import cv2
+
+    if len(regions) < 3:
+        return regions
+    areas = np.array([cv2.contourArea(sound_quad(r[1])) for r in regions])
+    return [r for r, a in zip(regions, areas) if a <= max_size * np.median(areas)]
+
+
+def _one_per_place(regions: list, max_covered: float = 0.4) -> list:
+    """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
+    come first, then larger ones) is a second look at the same card."""
+    import cv2
+
+    quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
+    areas = [max(cv2.contourArea(q), 1.0) for q in quads]
+    keep: list[int] = []
+    for i in range(len(regions)):
+        covered = max((cv2.intersectConvexConvex(cv2.convexHull(quads[i]), cv2.convexHull(quads[k]))[0]
+                       for k in keep), default=0.0)
+        if covered <= max_covered * areas[i]:
+            keep.append(i)
+    return [regions[i] for i in keep]
 
 
 def _not_overlapping(extra: list, found: list, max_overlap: float = 0.2) -> list:
