@@ -24,6 +24,9 @@ class GermanDictionary:
     """What the normaliser asks of a general dictionary; subclasses load theirs lazily."""
 
     name = "none"
+    # Capability, not identity: whether `zipf` gives real frequencies. Without them (Hunspell) every
+    # accepted word counts as equally common, so the normaliser never lets a commoner look-alike win.
+    has_frequencies = False
 
     def zipf(self, word: str) -> float:  # pragma: no cover - interface
         return 0.0
@@ -55,6 +58,7 @@ class WordfreqDictionary(GermanDictionary):
     """
 
     name = "wordfreq"
+    has_frequencies = True
 
     def __init__(self, suggest_max_distance: int = 1, suggest_min_zipf: float = 3.0):
         self.suggest_max_distance = suggest_max_distance
@@ -174,7 +178,9 @@ class HunspellDictionary(GermanDictionary):
         return self._parts
 
 
-_DICTIONARIES: dict[str, type[GermanDictionary]] = {"wordfreq": WordfreqDictionary, "hunspell": HunspellDictionary}
+# The registry, same style as `cardscan.ocr.READERS` and the embedders: name → class; add a backend here.
+DICTIONARIES: dict[str, type[GermanDictionary]] = {"wordfreq": WordfreqDictionary, "hunspell": HunspellDictionary}
+DEFAULT_DICTIONARY = "wordfreq"
 
 
 @lru_cache(maxsize=4)
@@ -183,6 +189,6 @@ def get_dictionary(name: str) -> GermanDictionary:
     from cardscan.exceptions import BadConfig
 
     try:
-        return _DICTIONARIES[name]()
+        return DICTIONARIES[name]()
     except KeyError:
-        raise BadConfig(f"Wörterbuch '{name}' unbekannt (möglich: {', '.join(_DICTIONARIES)})") from None
+        raise BadConfig(f"Wörterbuch '{name}' unbekannt (möglich: {', '.join(DICTIONARIES)})") from None

@@ -1,0 +1,117 @@
+"""Mending what OCR split, glued or added around words, before words are looked at one by one.
+
+Why a step of its own: these repairs change the token sequence itself (two tokens become one, a
+mark disappears), which the word-by-word pass cannot do.
+"""
+from __future__ import annotations
+
+from cardscan.normalise.abbreviations import AbbreviationTable
+from cardscan.normalise.speller import Speller
+from cardscan.normalise.tokens import Token, neighbour
+from cardscan.normalise.vocabulary import Vocabulary
+from cardscan.wordlists import FUNCTION_WORDS, GLUED_FUNCTION_WORDS
+from cardscan.workshop import Edit
+
+__all__ = ["TokenRepair"]
+
+_STRAY_MARKS = frozenset("|¦_\\{}~")  # pin shadows and card edges read as marks; never written on cards
+_NO_CARD_END = frozenset(",;")  # a card ends with a word, "?", "!", "." or ":"; a comma or ; there is a speck
+MIN_GLUED_HEAD = 4  # "Müll|an"; shorter heads ("Pl|an", "Te|am") are pieces of words, not words
+GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
+
+
+class TokenRepair:
+    def __init__(self, vocabulary: Vocabulary, speller: Speller, abbreviations: AbbreviationTable):
+        self.vocabulary = vocabulary
+        self.speller = speller
+        self.abbreviations = abbreviations
+
+    def repair(self, tokens: list[Token], clean: str, offsets: list[int], edits: list[Edit]) -> list[Token]:
+        """The tokens with marks dropped and pieces joined; each change appended to `edits`.
+
+        - a stray mark standing alone ("Verdrängung stoppen |") is dropped with the space before it;
+        - a comma after the card's last word ("Verkehr beruhigen,") is a speck: no card ends mid-sentence;
+        - an unclosed "(" glued to a word is the bowl of a hand-written Q: "(uartiersfonds",
+          "(Juartier" → "Quartiersfonds", "Quartier" (only when that is a known word); so is an "@"
+          that starts a word, with the Q's tail read as its curl: "@R" → "QR";
+        - "Vernefzu ng" → "Vernefzung" (`_split_word_join`).
+        """
+        out: list[Token] = []
+        skip = 0  # tokens already taken into a mended one
+        for i, (kind, tok, start) in enumerate(tokens):
+            if skip:
+                skip -= 1
+                continue
+            prev_kind = out[-1].kind if out else None
+            next_kind, next_tok = neighbour(tokens, i, +1)
+            if kind == "other" and tok in _STRAY_MARKS and prev_kind in (None, "ws") and next_kind in (None, "ws"):
+                edits.append(Edit(tok, "", "symbol", offsets[start]))
+                if prev_kind == "ws":
+                    out.pop()
+                elif next_kind == "ws":
+                    skip = 1
+                continue
+            if kind == "other" and tok in _NO_CARD_END and next_kind is None and prev_kind == "word":
+                edits.append(Edit(tok, "", "symbol", offsets[start]))
+                continue
+            if kind == "other" and next_kind == "word" and _q_bowl(tok, clean, start):
+                cand = self._q_word(next_tok)
+                if cand is not None:
+                    edits.append(Edit(tok + next_tok, cand, "ocr-confusion", offsets[start]))
+                    out.append(Token("word", cand, start))
+                    skip = 1
+                    continue
+            if kind == "word" and next_kind == "ws" and (joined := self._split_word_join(tokens, i)) is not None:
+                scrap = tokens[i + 2]
+                edits.append(Edit(clean[start:scrap.start + len(scrap.text)], joined, "whitespace", offsets[start]))
+                out.append(Token("word", joined, start))
+                skip = 2  # the space and the scrap
+                continue
+            out.append(tokens[i])
+        return out
+
+    def _q_word(self, word: str) -> str | None:
+        for cand in ("Q" + word[1:] if word[:1] in "JjuU" else None, "Q" + word):
+            if cand and (self.abbreviations.is_abbreviation(cand) or (len(cand) > 3 and self.vocabulary.known(cand))):
+                return cand
+        return None
+
+    def _split_word_join(self, tokens: list[Token], i: int) -> str | None:
+        """"Vernefzu ng" → "Vernefzung": an unknown word and a short unknown scrap after it are one word
+        when together they are a word or one clear OCR fix away from one."""
+        vocabulary = self.vocabulary
+        if i + 2 >= len(tokens) or tokens[i + 2].kind != "word" or vocabulary.dictionary is None:
+            return None
+        head, scrap = tokens[i].text, tokens[i + 2].text
+        if not (len(scrap) <= 3 and scrap.isalpha() and scrap.islower() and len(head) >= 4 and head.isalpha()):
+            return None
+        if vocabulary.known(head) or vocabulary.in_lexicon(scrap) or vocabulary.dictionary.zipf(scrap) >= 4.0:
+            return None  # "ng" 3.5, "um" 6.5
+        joined = head + scrap
+        if vocabulary.known(joined) or self.speller.general_fix(joined) is not None:
+            return joined
+        return None
+
+    def glued_function_word(self, tok: str) -> str | None:
+        """"Müllan" → "Müll an": an unknown word that is a known word with a short function word glued on.
+
+        Only when nothing else explains the token (it is no word and no OCR fix reaches one): the head
+        must be a lexicon word or a common word, and not itself a function word.
+        """
+        vocabulary = self.vocabulary
+        if vocabulary.dictionary is None or not tok.isalpha() or vocabulary.known(tok):
+            return None
+        for tail in GLUED_FUNCTION_WORDS:
+            head = tok[:-len(tail)]
+            if not tok.endswith(tail) or len(head) < MIN_GLUED_HEAD or head.lower() in FUNCTION_WORDS:
+                continue
+            if vocabulary.spelled(head) or vocabulary.dictionary.zipf(head.lower()) >= GLUED_HEAD_MIN_ZIPF:
+                return f"{head} {tail}"
+        return None
+
+
+def _q_bowl(tok: str, clean: str, start: int) -> bool:
+    """An unclosed "(" or an "@" that is no e-mail address ("info@quartier.de") before a word."""
+    if tok == "(":
+        return ")" not in clean[start:]
+    return tok == "@" and not clean[start - 1:start].isalnum()
