@@ -50,3 +50,26 @@ def test_importing_the_module_loads_no_dictionary():
             "print(sorted(m for m in ('wordfreq', 'symspellpy', 'spylls') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_backends_are_registered_and_say_what_they_can():
+    from cardscan.dictionary import DEFAULT_DICTIONARY, DICTIONARIES, GermanDictionary, HunspellDictionary
+
+    assert DEFAULT_DICTIONARY in DICTIONARIES and DICTIONARIES["hunspell"] is HunspellDictionary
+    assert WordfreqDictionary.has_frequencies and not HunspellDictionary.has_frequencies
+    assert not GermanDictionary.has_frequencies
+
+
+def test_a_dictionary_without_frequencies_never_lets_a_commoner_lookalike_win():
+    from cardscan.dictionary import GermanDictionary
+
+    class Accepting(GermanDictionary):
+        name = "test"
+
+        def is_word(self, word: str) -> bool:
+            return word.lower() in {"hauser", "häuser"}
+
+    n = Normaliser(abbreviations=None, lexicon=None, words=["Häuser"], dictionary=Accepting())
+    assert n.normalise("Hauser").text == "Hauser"  # a word the dictionary accepts stays
+    assert Normaliser(abbreviations=None, lexicon=None, words=["Häuser"], dictionary=None).normalise(
+        "Hauser").text == "Häuser"  # without a judge, one confusion from the lexicon is enough
