@@ -93,3 +93,73 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
     word, so not at a sentence start; the caller also excludes block-capital cards."""
     return word.lower() in FUNCTION_WORDS and word[:1].isupper() and (word[1:].islower() or word.isupper()) \
         and neighbour(tokens, i, -1)[0] == "ws" and neighbour(tokens, i, -2)[0] == "word"
+
+
+# --- case slips: a noun written small, a small word written capitalised ------------------------------
+CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
+CASE_MIN_LOGPROB = -15.5  # … and itself a word met often enough to know its case
+CASE_MIN_TAIL = 5  # the last part of a compound that decides its case ("steuerung"; not "wert", "fest")
+_CASE_TABLE = "de_lexeme_prob.json.gz"
+
+
+class CaseFrequencies:
+    """How often a word is written in each case, from spaCy's German lexeme probabilities.
+
+    Why this table: the general dictionary folds case ("wordfreq" lower-cases), but German capitals
+    carry meaning: nouns are capitalised. The table (a million forms, natural-log probabilities, in the
+    `spacy-lookups-data` wheel, nothing downloaded) says "Realisierung" is 200 times more common than
+    "realisierung". Loaded on first use (two seconds), once per process.
+    """
+
+    _shared: dict[str, float] | None = None
+
+    @classmethod
+    def table(cls) -> dict[str, float]:
+        if cls._shared is None:
+            import gzip
+            import json
+            from importlib import resources
+
+            try:
+                data = resources.files("spacy_lookups_data").joinpath("data", _CASE_TABLE).read_bytes()
+                cls._shared = json.loads(gzip.decompress(data))
+            except (ModuleNotFoundError, FileNotFoundError):
+                cls._shared = {}  # without the table no case is changed
+        return cls._shared
+
+    def logprob(self, word: str) -> float | None:
+        return self.table().get(word)
+
+
+def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: CaseFrequencies) -> str | None:
+    """The token in the case German writes it, when its first letter's case is a clear slip.
+
+    A small word written as a noun, or a noun written small ("realisierung" → "Realisierung"; mid-line
+    "Gelungen" → "gelungen"), only when the other case is `CASE_MIN_GAP` more frequent. A word the
+    lexicon writes exactly so stays; words with capitals inside ("BürgerInnen"), in capitals, or at a sentence start
+    written capitalised are left alone; so are words both ways common ("Wichtig"/"wichtig").
+    """
+    if len(tok) < MIN_FIX_LENGTH or not tok.isalpha() or not tok[1:].islower() or vocabulary.spelled(tok):
+        return None
+    if tok[0].isupper():
+        if sentence_start:
+            return None
+        other = tok[0].lower() + tok[1:]
+    else:
+        other = tok[0].upper() + tok[1:]
+    p_other, p_tok = cases.logprob(other), cases.logprob(tok)
+    if p_other is None and p_tok is None and tok[0].islower():
+        return other if _tail_is_noun(tok, cases) else None  # "prozesssteuerung": "Steuerung" is a noun
+    if p_other is None or p_other < CASE_MIN_LOGPROB:
+        return None
+    return other if p_tok is None or p_other - p_tok >= CASE_MIN_GAP else None
+
+
+def _tail_is_noun(low: str, cases: CaseFrequencies) -> bool:
+    """The longest known last part of an unlisted small word is clearly a noun: a compound noun."""
+    for i in range(1, len(low) - CASE_MIN_TAIL + 1):
+        tail = low[i:]
+        p_cap, p_small = cases.logprob(tail[0].upper() + tail[1:]), cases.logprob(tail)
+        if (p_cap or -99.0) >= CASE_MIN_LOGPROB or (p_small or -99.0) >= CASE_MIN_LOGPROB:
+            return p_cap is not None and (p_small is None or p_cap - p_small >= CASE_MIN_GAP)
+    return False

@@ -127,3 +127,22 @@ def recase(cand: str, tok: str) -> str | None:
     if tok[:1].isupper():
         return cand[:1].upper() + cand[1:]
     return cand
+
+
+def damerau(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance (a swap of two neighbours is one slip), capped at `limit` + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)

@@ -14,14 +14,16 @@ from cardscan.dictionary import DEFAULT_DICTIONARY, GermanDictionary, get_dictio
 from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviation, load_abbreviations,
                               load_user_lexicon, load_word_list)
 from cardscan.normalise.abbreviations import AbbreviationTable
-from cardscan.normalise.casing import (MIN_FIX_LENGTH, block_capital_case, can_recase, capitalised_function_word,
-                                       is_block_caps, lexicon_case)
-from cardscan.normalise.confusions import sharp_s, stray_capital
+from cardscan.normalise.casing import (MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
+                                       capitalised_function_word, case_slip, is_block_caps, lexicon_case)
+from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.repair import TokenRepair
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import SENTENCE_END, Token, neighbour, symbol_text, token_pattern, tokenize
+from cardscan.normalise.typos import TypoFixer
 from cardscan.normalise.vocabulary import Vocabulary
+from cardscan.wordlists import REFORMED_SPELLING
 from cardscan.workshop import Edit
 
 __all__ = ["Normalised", "Normaliser"]
@@ -85,6 +87,8 @@ class Normaliser:
         self.vocabulary = Vocabulary(all_words, self.dictionary)
         self.words = self.vocabulary.words
         self.speller = Speller(self.vocabulary)
+        self.typos = TypoFixer(self.vocabulary)
+        self.cases = CaseFrequencies()
         self._repair = TokenRepair(self.vocabulary, self.speller, self.abbreviation_table)
         self._token_re = token_pattern(self.abbreviation_table.dotted_pattern)
 
@@ -147,8 +151,13 @@ class Normaliser:
         if reason is None and not (card.sentence_start or card.capitals_card) \
                 and capitalised_function_word(new, card.tokens, i):
             new, reason = new.lower(), "case"
-        if reason is None and (split := self._repair.glued_function_word(new)) is not None:
-            new, reason = split, "whitespace"  # "Müllan den" → "Müll an den"
+        if reason is None and (split := self._repair.split_glued(new, self.cases)) is not None:
+            new, reason = split[0], "whitespace"  # "Müllan den" → "Müll an den"
+        standalone = neighbour(card.tokens, i, -1)[0] in (None, "ws") and (
+            neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?")
+        if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
+                and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases)) is not None:
+            new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
         if reason is not None:
             card.edits.append(Edit(tok, new, reason, at))
         if card.block_caps and reason in (None, "ocr-confusion"):
@@ -168,7 +177,13 @@ class Normaliser:
             return abbreviated
         if len(tok) < MIN_FIX_LENGTH:
             return tok, None
+        reformed = REFORMED_SPELLING.get(tok.lower())
+        if reformed is not None and not tok.isupper():  # "daß" → "dass"; the raw text keeps "daß"
+            return (reformed[:1].upper() + reformed[1:] if tok[:1].isupper() else reformed), "reformed-spelling"
         vocabulary, speller = self.vocabulary, self.speller
+        inner = self._repair.inner_capital_split(tok)
+        if inner is not None:
+            return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
         recased = stray_capital(tok)
         if recased is not None and vocabulary.known(recased):
             return recased, "case"
@@ -189,6 +204,13 @@ class Normaliser:
             common = speller.common_neighbour(tok)
             return (common, "ocr-confusion") if common else (tok, None)
         general = speller.general_fix(tok, generic=not (in_compound or before_hyphen))
-        if general is None:
+        if general is not None:
+            return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
+        split = self._repair.split_glued(tok, self.cases)
+        # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
+        typo = self.typos.fix(tok.lower()) if not (in_compound or before_hyphen) and tok[1:].islower() else None
+        if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
+            return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
+        if typo is None or (new := recase(typo, tok)) is None or new == tok:
             return tok, None
-        return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
+        return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"

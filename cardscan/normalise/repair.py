@@ -18,6 +18,9 @@ _STRAY_MARKS = frozenset("|¦_\\{}~")  # pin shadows and card edges read as mark
 _NO_CARD_END = frozenset(",;")  # a card ends with a word, "?", "!", "." or ":"; a comma or ; there is a speck
 MIN_GLUED_HEAD = 4  # "Müll|an"; shorter heads ("Pl|an", "Te|am") are pieces of words, not words
 GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
+SPLIT_MIN_ZIPF = 3.5  # both words of a run-together pair are common words ("miet|freie": "miet" 3.2) …
+SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "werden", "zusammen")
+JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
 
 
 class TokenRepair:
@@ -61,7 +64,8 @@ class TokenRepair:
                     out.append(Token("word", cand, start))
                     skip = 1
                     continue
-            if kind == "word" and next_kind == "ws" and (joined := self._split_word_join(tokens, i)) is not None:
+            if kind == "word" and next_kind == "ws" and ((joined := self._split_word_join(tokens, i)) is not None
+                                                         or (joined := self._broken_word_join(tokens, i)) is not None):
                 scrap = tokens[i + 2]
                 edits.append(Edit(clean[start:scrap.start + len(scrap.text)], joined, "whitespace", offsets[start]))
                 out.append(Token("word", joined, start))
@@ -92,6 +96,65 @@ class TokenRepair:
             return joined
         return None
 
+    def _broken_word_join(self, tokens: list[Token], i: int) -> str | None:
+        """"Real isierung", "Gemein derat", "Mitg estaltungsraum": a word a space broke in two. The second
+        piece is small (a continuation), not both pieces are words, and joined they are a common or
+        lexicon word (a compound of known parts only when neither piece is a word)."""
+        vocabulary = self.vocabulary
+        if i + 2 >= len(tokens) or tokens[i + 2].kind != "word" or vocabulary.dictionary is None:
+            return None
+        head, scrap = tokens[i].text, tokens[i + 2].text
+        if not (head.isalpha() and scrap.isalpha() and scrap.islower() and len(head) + len(scrap) >= 6):
+            return None
+        head_known, scrap_known = vocabulary.known(head), vocabulary.known(scrap)
+        if head_known and scrap_known:
+            return None  # two words ("Zielerreichung prüfen"), however rare
+        joined = head + scrap
+        if vocabulary.dictionary.zipf(joined.lower()) >= JOIN_MIN_ZIPF or vocabulary.in_lexicon(joined) or (
+                not head_known and not scrap_known and vocabulary.known(joined)):
+            return joined
+        return None
+
+    def inner_capital_split(self, tok: str) -> str | None:
+        """"dieVernetzung", "WeitereModule": one capital inside, two known words around it (not the
+        gender "In" of "BürgerInnen", nor "SponSoren": "Spon" is no word)."""
+        inner = [i for i in range(2, len(tok) - 1) if tok[i].isupper() and tok[i - 1].islower()]
+        if self.vocabulary.dictionary is None or len(inner) != 1 or not tok.isalpha():
+            return None
+        left, right = tok[:inner[0]], tok[inner[0]:]
+        if not right[1:].islower() or right.startswith("In") or len(right) < 3 or len(left) < 3:
+            return None
+        return f"{left} {right}" if self._word_proper(left) and self._word_proper(right) else None
+
+    def _word_proper(self, word: str) -> bool:
+        """A lexicon word or a common one (not just a compound of parts, not a rare web entry: "flie")."""
+        return self.vocabulary.in_lexicon(word) or self.vocabulary.dictionary.zipf(word.lower()) >= SPLIT_MIN_ZIPF
+
+    def split_glued(self, tok: str, cases) -> tuple[str, float] | None:
+        """Two words OCR or a typist ran together, as (two words, how common the rarer is); None if one word.
+
+        A function word glued on (`glued_function_word`, always taken); or a token that is no word but
+        two common words, one of them very common, not both nouns (nouns together make a compound:
+        "Bürgerinfo" stays): "braucheich", "Seitender", "verwirklichtwerden".
+        """
+        split = self.glued_function_word(tok)
+        if split is not None:
+            return split, float("inf")
+        if self.vocabulary.dictionary is None or not tok.isalpha() or len(tok) < 5 or self.vocabulary.known(tok):
+            return None
+        d = self.vocabulary.dictionary
+        best, best_score = None, 0.0
+        for i in range(2, len(tok) - 1):
+            left, right = tok[:i], tok[i:]
+            zl, zr = d.zipf(left.lower()), d.zipf(right.lower())
+            if min(zl, zr) < SPLIT_MIN_ZIPF or max(zl, zr) < SPLIT_ONE_COMMON_ZIPF:
+                continue
+            if _noun(left, cases) and _noun(right, cases):
+                continue
+            if min(zl, zr) > best_score:
+                best, best_score = f"{left} {right}", min(zl, zr)
+        return (best, best_score) if best else None
+
     def glued_function_word(self, tok: str) -> str | None:
         """"Müllan" → "Müll an": an unknown word that is a known word with a short function word glued on.
 
@@ -115,3 +178,9 @@ def _q_bowl(tok: str, clean: str, start: int) -> bool:
     if tok == "(":
         return ")" not in clean[start:]
     return tok == "@" and not clean[start - 1:start].isalnum()
+
+
+def _noun(word: str, cases) -> bool:
+    """Written capitalised more often than small (in `casing.CaseFrequencies`)."""
+    cap, small = cases.logprob(word[:1].upper() + word[1:].lower()), cases.logprob(word.lower())
+    return cap is not None and (small is None or cap > small)
