@@ -98,6 +98,7 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
 # --- case slips: a noun written small, a small word written capitalised ------------------------------
 CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
 CASE_MIN_LOGPROB = -15.5  # … and itself a word met often enough to know its case
+UNLISTED_LOGPROB = -19.5  # a form the table lacks (its rarest entries are -17.7)
 CASE_MIN_TAIL = 5  # the last part of a compound that decides its case ("steuerung"; not "wert", "fest")
 _CASE_TABLE = "de_lexeme_prob.json.gz"
 
@@ -148,11 +149,13 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
     else:
         other = tok[0].upper() + tok[1:]
     p_other, p_tok = cases.logprob(other), cases.logprob(tok)
-    if p_other is None and p_tok is None and tok[0].islower():
-        return other if _tail_is_noun(tok, cases) else None  # "prozesssteuerung": "Steuerung" is a noun
-    if p_other is None or p_other < CASE_MIN_LOGPROB:
-        return None
-    return other if p_tok is None or p_other - p_tok >= CASE_MIN_GAP else None
+    if tok[0].islower():  # a noun written small: any listed capitalised form against the small one
+        if p_other is None:
+            return other if p_tok is None and _tail_is_noun(tok, cases) else None  # "prozesssteuerung"
+        return other if p_other - (p_tok if p_tok is not None else UNLISTED_LOGPROB) >= CASE_MIN_GAP else None
+    if p_other is None or p_other < CASE_MIN_LOGPROB or p_tok is None:
+        return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange")
+    return other if p_other - p_tok >= CASE_MIN_GAP else None
 
 
 def _tail_is_noun(low: str, cases: CaseFrequencies) -> bool:

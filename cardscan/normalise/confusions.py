@@ -146,3 +146,14 @@ def damerau(a: str, b: str, limit: int = 2) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return min(prev[-1], limit + 1)
+
+
+def one_slip(word: str) -> set[str]:
+    """Every string one typing slip from `word`: a letter dropped, added, changed, or two swapped."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    out |= {a + c + b for a, b in splits for c in LETTERS}
+    out.discard(word)
+    return out

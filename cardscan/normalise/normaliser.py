@@ -28,6 +28,9 @@ from cardscan.workshop import Edit
 
 __all__ = ["Normalised", "Normaliser"]
 
+LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
+# a capitalised one is as likely a name ("Mühlburg")
+
 
 @dataclass
 class Normalised:
@@ -151,7 +154,7 @@ class Normaliser:
         if reason is None and not (card.sentence_start or card.capitals_card) \
                 and capitalised_function_word(new, card.tokens, i):
             new, reason = new.lower(), "case"
-        if reason is None and (split := self._repair.split_glued(new, self.cases)) is not None:
+        if reason is None and (split := self._repair.split_glued(new)) is not None:
             new, reason = split[0], "whitespace"  # "Müllan den" → "Müll an den"
         standalone = neighbour(card.tokens, i, -1)[0] in (None, "ws") and (
             neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?")
@@ -202,11 +205,18 @@ class Normaliser:
             return sharp, "ocr-confusion"
         if vocabulary.dict_word(tok):
             common = speller.common_neighbour(tok)
-            return (common, "ocr-confusion") if common else (tok, None)
+            if common:
+                return common, "ocr-confusion"
+            z = self.dictionary.zipf(tok.lower())
+            if 0.0 < z < LISTED_TYPO_ZIPF and tok.islower() and not (in_compound or before_hyphen) \
+                    and (typo := self.typos.fix(tok.lower(), listed_zipf=z)) is not None \
+                    and (new := recase(typo, tok)) is not None:
+                return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"  # "nud" → "und"
+            return tok, None
         general = speller.general_fix(tok, generic=not (in_compound or before_hyphen))
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
-        split = self._repair.split_glued(tok, self.cases)
+        split = self._repair.split_glued(tok)
         # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
         typo = self.typos.fix(tok.lower()) if not (in_compound or before_hyphen) and tok[1:].islower() else None
         if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):

@@ -9,7 +9,7 @@ from cardscan.normalise.abbreviations import AbbreviationTable
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import Token, neighbour
 from cardscan.normalise.vocabulary import Vocabulary
-from cardscan.wordlists import FUNCTION_WORDS, GLUED_FUNCTION_WORDS
+from cardscan.wordlists import FUNCTION_WORDS, GLUED_FUNCTION_WORDS, LEMMA_STOP_WORDS
 from cardscan.workshop import Edit
 
 __all__ = ["TokenRepair"]
@@ -106,13 +106,14 @@ class TokenRepair:
         head, scrap = tokens[i].text, tokens[i + 2].text
         if not (head.isalpha() and scrap.isalpha() and scrap.islower() and len(head) + len(scrap) >= 6):
             return None
+        if head.lower() in LEMMA_STOP_WORDS and scrap in LEMMA_STOP_WORDS:
+            return None  # "in dem", "so wie", "zu dem": two words, though "indem", "sowie" are words too
         head_known, scrap_known = vocabulary.known(head), vocabulary.known(scrap)
-        if head_known and scrap_known:
-            return None  # two words ("Zielerreichung prüfen"), however rare
         joined = head + scrap
-        if vocabulary.dictionary.zipf(joined.lower()) >= JOIN_MIN_ZIPF or vocabulary.in_lexicon(joined) or (
-                not head_known and not scrap_known and vocabulary.known(joined)):
-            return joined
+        if vocabulary.dictionary.zipf(joined.lower()) >= JOIN_MIN_ZIPF or joined.lower() in vocabulary.forms:
+            return joined  # "lau fen", "ein beziehen": the joined word is common, the pieces say little
+        if not head_known and not scrap_known and vocabulary.known(joined):
+            return joined  # "Mitg estaltungsraum"; never "Zielerreichung prüfen" (two words, however rare)
         return None
 
     def inner_capital_split(self, tok: str) -> str | None:
@@ -130,12 +131,12 @@ class TokenRepair:
         """A lexicon word or a common one (not just a compound of parts, not a rare web entry: "flie")."""
         return self.vocabulary.in_lexicon(word) or self.vocabulary.dictionary.zipf(word.lower()) >= SPLIT_MIN_ZIPF
 
-    def split_glued(self, tok: str, cases) -> tuple[str, float] | None:
+    def split_glued(self, tok: str) -> tuple[str, float] | None:
         """Two words OCR or a typist ran together, as (two words, how common the rarer is); None if one word.
 
         A function word glued on (`glued_function_word`, always taken); or a token that is no word but
-        two common words, one of them very common, not both nouns (nouns together make a compound:
-        "Bürgerinfo" stays): "braucheich", "Seitender", "verwirklichtwerden".
+        two common words, one of them very common and a function word (`wordlists.LEMMA_STOP_WORDS`;
+        without one it is a compound: "Hauswarte" stays): "braucheich", "Seitender", "verwirklichtwerden".
         """
         split = self.glued_function_word(tok)
         if split is not None:
@@ -149,8 +150,8 @@ class TokenRepair:
             zl, zr = d.zipf(left.lower()), d.zipf(right.lower())
             if min(zl, zr) < SPLIT_MIN_ZIPF or max(zl, zr) < SPLIT_ONE_COMMON_ZIPF:
                 continue
-            if _noun(left, cases) and _noun(right, cases):
-                continue
+            if left.lower() not in LEMMA_STOP_WORDS and right.lower() not in LEMMA_STOP_WORDS:
+                continue  # "Haus|warte", "miet|freie": a compound; run-together words have a function word
             if min(zl, zr) > best_score:
                 best, best_score = f"{left} {right}", min(zl, zr)
         return (best, best_score) if best else None
@@ -179,8 +180,3 @@ def _q_bowl(tok: str, clean: str, start: int) -> bool:
         return ")" not in clean[start:]
     return tok == "@" and not clean[start - 1:start].isalnum()
 
-
-def _noun(word: str, cases) -> bool:
-    """Written capitalised more often than small (in `casing.CaseFrequencies`)."""
-    cap, small = cases.logprob(word[:1].upper() + word[1:].lower()), cases.logprob(word.lower())
-    return cap is not None and (small is None or cap > small)

@@ -12,7 +12,7 @@ lexicon words; the best must beat the second by `TYPO_MARGIN`, else the token st
 from __future__ import annotations
 
 from cardscan.normalise.compounds import head_stems
-from cardscan.normalise.confusions import damerau, deletions
+from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.vocabulary import Vocabulary
 
 __all__ = ["TypoFixer"]
@@ -22,55 +22,94 @@ SHORT_TYPO_MIN_ZIPF = 5.5  # … unless small and one slip from a very common wo
 TWO_SLIP_LENGTH = 8  # a second slip only in long words ("Verstetigunsgphse")
 SLIP_COST = 2.0  # zipf points per slip: a reading two slips away must be 100 × more common
 TYPO_MIN_ZIPF = 3.0  # web word lists hold typos among their rare words
+LONG_MIN_ZIPF = 2.5  # long words have few neighbours: "Bolzpaltz" → "Bolzplatz" (2.8)
+ENDING_MIN_LENGTH = 6
+LISTED_GAP = 3.0  # a listed rare word is read as a word 1,000 × more common ("nud" 1.9 → "und" 7.4)
 SHORT_WORD = 5  # words this short reach names and rarities one slip away ("Larrn" → "Larry", 3.7) …
 SHORT_MIN_ZIPF = 4.0  # … so their reading must be a common word
 LEXICON_BONUS = 1.0
 COMPOUND_BASE = 3.0  # a repaired compound scores like a word of zipf 3
 TYPO_MARGIN = 1.0
 MIN_PART = 4
+PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
+PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 
 
 class TypoFixer:
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
         self.dictionary = vocabulary.dictionary
-        self._cache: dict[str, str | None] = {}
-        self._deletes: dict[str, set[str]] | None = None
+        self._cache: dict[tuple[str, float], str | None] = {}
 
-    def fix(self, low: str) -> str | None:
-        """The clearly best reading (lower case) of an unknown lower-case word, else None."""
-        if low in self._cache:
-            return self._cache[low]
+    def fix(self, low: str, listed_zipf: float = 0.0) -> str | None:
+        """The clearly best reading (lower case) of an unknown lower-case word, else None.
+
+        `listed_zipf`: the word is itself a rare entry of the web word list (typos are, there: "nud",
+        "vnd", "mti"); then its reading must be `LISTED_GAP` more common, and compounds are not mended.
+        """
+        key = (low, listed_zipf)
+        if key in self._cache:
+            return self._cache[key]
         result = None
-        if len(low) >= TYPO_MIN_LENGTH - 1 and low.isalpha() and self.dictionary is not None:
+        if len(low) >= TYPO_MIN_LENGTH - 1 and low.isalpha() and self.dictionary is not None \
+                and not self._participle(low):
             scored = self._whole(low)
             if len(low) < TYPO_MIN_LENGTH:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) >= SHORT_TYPO_MIN_ZIPF}
-            if len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):  # "Mühlburger": a name
+            if listed_zipf:
+                scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) - listed_zipf >= LISTED_GAP}
+            elif len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):  # "Mühlburger": a name
                 for cand, score in self._compound(low).items():
                     scored[cand] = max(score, scored.get(cand, -99.0))
+            # a letter added or dropped at the end makes another form ("aufsuchende" → "aufsuchen"):
+            # the last letter lost at the card's edge is the speller's to judge, with its own restraint
+            scored = {c: v for c, v in scored.items() if not (c.startswith(low) or low.startswith(c))}
             ranked = sorted(scored.items(), key=lambda kv: -kv[1])
             if ranked and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= TYPO_MARGIN) \
                     and not self._another_ending(low, ranked[0][0], scored):
                 result = ranked[0][0]
-        self._cache[low] = result
+        self._cache[key] = result
         return result
 
     @staticmethod
     def _another_ending(low: str, best: str, scored: dict[str, float]) -> bool:
-        """A slip in the last two letters, with other readings about: the ending makes the word
-        ("Gutachtes": Gutachten? Gutachtens? Gutachter?), so the choice is not ours."""
+        """A slip in the last two letters, with other readings about, or a letter added or dropped at
+        the end: the ending makes the word ("Gutachtes": Gutachten? Gutachtens? Gutachter?), so the
+        choice is not ours. In short words ("übed": über, übel) the frequencies decide."""
         stem = len(low) - 2
-        return len(scored) > 1 and best[:stem] == low[:stem] and len(best) - len(low) in (-1, 0, 1)
+        if len(low) < ENDING_MIN_LENGTH or best[:stem] != low[:stem]:
+            return False
+        return any(c != best and c[:stem] == low[:stem] and abs(len(c) - len(low)) <= 1 for c in scored)
+
+    def _participle(self, low: str) -> bool:
+        """"aufsuchende", "begleitender": a verb's present participle, inflected; lists rarely hold them."""
+        for ending in PARTICIPLE_ENDINGS:
+            if low.endswith(ending) and len(low) - len(ending) >= TYPO_MIN_LENGTH:
+                verb = low[:len(low) - len(ending)] + "en"
+                if self.dictionary.zipf(verb) >= TYPO_MIN_ZIPF or self.vocabulary.in_lexicon(verb):
+                    return True
+        return False
 
     def _max_slips(self, word: str) -> int:
-        return 2 if len(word) >= TWO_SLIP_LENGTH else 1
+        return 2 if len(word) >= TWO_SLIP_LENGTH and not self._compound_like(word) else 1
+
+    def _compound_like(self, low: str) -> bool:
+        """An unlisted compound of a listed head and a known last part ("Haus|warte", "Lern|paten"):
+        two slips away lie other words ("Haushalte", "Lernten"), so only one slip is looked for."""
+        d = self.dictionary
+        for i in range(3, len(low) - MIN_PART + 1):
+            head, tail = low[:i], low[i:]
+            if (self._known_tail(tail) or d.zipf(tail) >= TYPO_MIN_ZIPF) and (
+                    d.is_attested(head) or any(self._known_part(s) for s in head_stems(head))):
+                return True
+        return False
 
     def _whole(self, low: str) -> dict[str, float]:
         """Common and lexicon words up to one slip (two in long words) from `low`, scored."""
         scored: dict[str, float] = {}
         d = self.dictionary
-        min_zipf = SHORT_MIN_ZIPF if len(low) <= SHORT_WORD else TYPO_MIN_ZIPF
+        min_zipf = SHORT_MIN_ZIPF if len(low) <= SHORT_WORD else LONG_MIN_ZIPF if len(low) >= TWO_SLIP_LENGTH \
+            and not d.is_attested(low) else TYPO_MIN_ZIPF  # a listed rare word ("Mühlburg") may be a name
         for term, dist in d.near(low, self._max_slips(low)):
             z = d.zipf(term)
             if z < min_zipf:
@@ -85,19 +124,9 @@ class TypoFixer:
         return scored
 
     def _lexicon_near(self, low: str) -> set[str]:
-        """Lexicon words one delete from `low` or from which one delete gives `low` (symspell's trick)."""
-        if self._deletes is None:
-            index: dict[str, set[str]] = {}
-            for w in self.vocabulary.forms:
-                if len(w) >= TYPO_MIN_LENGTH and w.isalpha():
-                    for key in {w, *deletions(w)}:
-                        index.setdefault(key, set()).add(w)
-            self._deletes = index
-        found: set[str] = set()
-        for key in (low, *deletions(low)):
-            found |= self._deletes.get(key, set())
-        found.discard(low)
-        return found
+        """Lexicon words one slip from `low`: its edits looked up (no index to build: this stage is rare)."""
+        forms = self.vocabulary.forms
+        return {w for w in one_slip(low) if w in forms and len(w) >= TYPO_MIN_LENGTH}
 
     def _known_part(self, part: str) -> bool:
         compounds = self.vocabulary.compounds
@@ -126,7 +155,9 @@ class TypoFixer:
         """One slip inside a part; not a letter added or dropped where the parts meet: that is a linking
         element ("miet|freie" is no "miete|freie"), not a slip."""
         d = self.dictionary
-        found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= TYPO_MIN_ZIPF]
+        if d.is_attested(part):
+            return []  # … and the part as written no word at all ("Lern|paten" is no "Learn|paten")
+        found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF]
         found += [(t, 1) for t in self._lexicon_near(part) if damerau(part, t, 1) <= 1]
         found = [(t, k) for t, k in found if len(t) >= MIN_PART + 1]  # "mühl" → "müll": too short to tell
         if head:
