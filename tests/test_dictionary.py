@@ -73,3 +73,13 @@ def test_a_dictionary_without_frequencies_never_lets_a_commoner_lookalike_win():
     assert n.normalise("Hauser").text == "Hauser"  # a word the dictionary accepts stays
     assert Normaliser(abbreviations=None, lexicon=None, words=["Häuser"], dictionary=None).normalise(
         "Hauser").text == "Häuser"  # without a judge, one confusion from the lexicon is enough
+
+
+def test_near_finds_typing_slips_up_to_two_and_the_base_finds_none():
+    from cardscan.dictionary import GermanDictionary
+
+    d = get_dictionary("wordfreq")
+    assert ("verwaltung", 1) in d.near("Verwaltng", 1)
+    assert ("zeitaufwand", 1) in d.near("zeitauwfand", 1)  # a swap is one slip
+    assert all(dist <= 1 for _, dist in d.near("verwaltng", 1))
+    assert GermanDictionary().near("verwaltng", 2) == []
