@@ -20,10 +20,11 @@ __all__ = ["TypoFixer"]
 TYPO_MIN_LENGTH = 4  # "Auh" could be "Auch", "Aug", "Au": too many words for three letters …
 SHORT_TYPO_MIN_ZIPF = 5.5  # … unless small and one slip from a very common word: "hta", "unc", "nud", "ixt"
 TWO_SLIP_LENGTH = 8  # a second slip only in long words ("Verstetigunsgphse")
-SLIP_COST = 2.0  # zipf points per slip: a reading two slips away must be 100 × more common
+SLIP_COST = 3.0  # zipf points per slip: a reading two slips away must be 1,000 × more common
 TYPO_MIN_ZIPF = 3.0  # web word lists hold typos among their rare words
 LONG_MIN_ZIPF = 2.5  # long words have few neighbours: "Bolzpaltz" → "Bolzplatz" (2.8)
 ENDING_MIN_LENGTH = 6
+ENDING_MARGIN = 2.0  # another ending this close in score makes the choice ambiguous ("personal" 3.5 ≫ "persona")
 LISTED_GAP = 3.0  # a listed rare word is read as a word 1,000 × more common ("nud" 1.9 → "und" 7.4)
 SHORT_WORD = 5  # words this short reach names and rarities one slip away ("Larrn" → "Larry", 3.7) …
 SHORT_MIN_ZIPF = 4.0  # … so their reading must be a common word
@@ -31,6 +32,7 @@ LEXICON_BONUS = 1.0
 COMPOUND_BASE = 3.0  # a repaired compound scores like a word of zipf 3
 TYPO_MARGIN = 1.0
 MIN_PART = 4
+ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does not
 PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
 PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 
@@ -60,7 +62,9 @@ class TypoFixer:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) - listed_zipf >= LISTED_GAP}
             elif len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):  # "Mühlburger": a name
                 for cand, score in self._compound(low).items():
-                    scored[cand] = max(score, scored.get(cand, -99.0))
+                    bonus = ATTESTED_BONUS if self.dictionary.is_attested(cand) else 0.0  # "Umsetzungs|schritte"
+                    scored[cand] = max(score + bonus, scored.get(cand, -99.0))
+            scored = _sharp_s_as_written(low, scored)
             # a letter added or dropped at the end makes another form ("aufsuchende" → "aufsuchen"):
             # the last letter lost at the card's edge is the speller's to judge, with its own restraint
             scored = {c: v for c, v in scored.items() if not (c.startswith(low) or low.startswith(c))}
@@ -71,15 +75,19 @@ class TypoFixer:
         self._cache[key] = result
         return result
 
-    @staticmethod
-    def _another_ending(low: str, best: str, scored: dict[str, float]) -> bool:
+    def _another_ending(self, low: str, best: str, scored: dict[str, float]) -> bool:
         """A slip in the last two letters, with other readings about, or a letter added or dropped at
         the end: the ending makes the word ("Gutachtes": Gutachten? Gutachtens? Gutachter?), so the
         choice is not ours. In short words ("übed": über, übel) the frequencies decide."""
         stem = len(low) - 2
         if len(low) < ENDING_MIN_LENGTH or best[:stem] != low[:stem]:
             return False
-        return any(c != best and c[:stem] == low[:stem] and abs(len(c) - len(low)) <= 1 for c in scored)
+        if self.dictionary.is_attested(low):
+            return True  # a listed word with another ending is another form ("befristen", not "befristet")
+        if len(best) == len(low) and sum(a != b for a, b in zip(best, low)) == 1:
+            return True  # a changed last letter makes another word ("Kümmerei" is no "Kümmerer"); a swap may pass
+        return any(c != best and c[:stem] == low[:stem] and abs(len(c) - len(low)) <= 1
+                   and scored[best] - v < ENDING_MARGIN for c, v in scored.items())
 
     def _participle(self, low: str) -> bool:
         """"aufsuchende", "begleitender": a verb's present participle, inflected; lists rarely hold them."""
@@ -163,3 +171,20 @@ class TypoFixer:
         if head:
             return [(t, k) for t, k in found if t[:-1] != part and part[:-1] != t]
         return [(t, k) for t, k in found if t[1:] != part and part[1:] != t]
+
+
+def _sharp_s_as_written(low: str, scored: dict[str, float]) -> dict[str, float]:
+    """The dictionary writes ß as ss ("äusserungen"); a token written with ß keeps it ("Äußerungen"),
+    and the two spellings of one word are one candidate, not two that tie."""
+    out: dict[str, float] = {}
+    for cand, score in scored.items():
+        if "ß" in low and "ss" in cand and "ß" not in cand and cand.count("ss") == 1:
+            cand = cand.replace("ss", "ß")
+        key = next((c for c in out if c.replace("ß", "ss") == cand.replace("ß", "ss")), None)
+        if key is None:
+            out[cand] = score
+        else:
+            keep = key if ("ß" in key) == ("ß" in low) else cand
+            out.pop(key)
+            out[keep] = max(score, scored.get(key, score))
+    return out
