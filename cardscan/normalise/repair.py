@@ -10,6 +10,10 @@ from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import Token, neighbour
 from cardscan.normalise.vocabulary import Vocabulary
 from cardscan.wordlists import FUNCTION_WORDS, GLUED_FUNCTION_WORDS, LEMMA_STOP_WORDS
+
+# longest first, three letters at least ("und", "der", "werden"; not "in", "zu": "Quartiersmanagerin")
+LEMMA_STOP_WORDS_BY_LENGTH = tuple(sorted((w for w in LEMMA_STOP_WORDS if len(w) >= 3 and w.isalpha()),
+                                          key=len, reverse=True))
 from cardscan.workshop import Edit
 
 __all__ = ["TokenRepair"]
@@ -20,6 +24,7 @@ MIN_GLUED_HEAD = 4  # "Müll|an"; shorter heads ("Pl|an", "Te|am") are pieces of
 GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
 SPLIT_MIN_ZIPF = 3.5  # both words of a run-together pair are common words ("miet|freie": "miet" 3.2) …
 SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "werden", "zusammen")
+MIN_GLUED_KNOWN_HEAD = 6  # a known word this long with a function word glued on ("aufgearbeitetund")
 JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
 
 
@@ -123,7 +128,7 @@ class TokenRepair:
         if self.vocabulary.dictionary is None or len(inner) != 1 or not tok.isalpha():
             return None
         left, right = tok[:inner[0]], tok[inner[0]:]
-        if not right[1:].islower() or right.startswith("In") or len(right) < 3 or len(left) < 3:
+        if not right[1:].islower() or right in ("In", "Innen") or len(right) < 3 or len(left) < 3:
             return None
         return f"{left} {right}" if self._word_proper(left) and self._word_proper(right) else None
 
@@ -144,6 +149,10 @@ class TokenRepair:
         if self.vocabulary.dictionary is None or not tok.isalpha() or len(tok) < 5 or self.vocabulary.known(tok):
             return None
         d = self.vocabulary.dictionary
+        for word in LEMMA_STOP_WORDS_BY_LENGTH:  # "aufgearbeitetund": a known word and a function word
+            head = tok[:-len(word)]
+            if tok.endswith(word) and len(head) >= MIN_GLUED_KNOWN_HEAD and self.vocabulary.known(head):
+                return f"{head} {word}", d.zipf(word)
         best, best_score = None, 0.0
         for i in range(2, len(tok) - 1):
             left, right = tok[:i], tok[i:]
