@@ -13,3 +13,9 @@ def test_old_spelling_becomes_reformed_with_its_own_reason():
 
 def test_words_whose_sharp_s_is_right_stay():
     assert normalise("Fuß und Straße, weiß und groß").text == "Fuß und Straße, weiß und groß"
+
+
+def test_parts_of_bracketed_and_hyphenated_compounds_are_not_guessed_at():
+    for kept in ("[Vertrauen]sperson (QM)", "(Planungs)verständnis", "Gestaltungs-/ Ermöglichungs-/ Ermächtigungsraum",
+                 "Bürger-Info-Tag"):
+        assert normalise(kept).text == kept, kept

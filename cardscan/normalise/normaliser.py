@@ -16,6 +16,7 @@ from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviati
 from cardscan.normalise.abbreviations import AbbreviationTable
 from cardscan.normalise.casing import (MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
                                        capitalised_function_word, case_slip, is_block_caps, lexicon_case)
+from cardscan.normalise.compounds import head_stems
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.repair import TokenRepair
@@ -28,6 +29,7 @@ from cardscan.workshop import Edit
 
 __all__ = ["Normalised", "Normaliser"]
 
+MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -150,6 +152,8 @@ class Normaliser:
         in_compound = (clean[start - 1:start] == "-" and start >= 2 and clean[start - 2].isalnum()) or \
                       (clean[end:end + 1] == "-" and clean[end + 1:end + 2].isalnum())
         before_hyphen = clean[end:end + 1] == "-"
+        if clean[start - 1:start] in (")", "]") and start > 0:
+            return tok  # "[Vertrauen]sperson", "(Planungs)verständnis": the rest of a bracketed compound
         new, reason = self._word(tok, card.expand, in_compound, card.sentence_start, before_hyphen)
         if reason is None and not (card.sentence_start or card.capitals_card) \
                 and capitalised_function_word(new, card.tokens, i):
@@ -213,6 +217,9 @@ class Normaliser:
                     and (new := recase(typo, tok)) is not None:
                 return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"  # "nud" → "und"
             return tok, None
+        if before_hyphen and any(len(stem) >= MIN_LINKED_HEAD and vocabulary.known(stem)
+                                 for stem in head_stems(tok.lower())):
+            return tok, None  # "Ermöglichungs-/": a compound's head with its linking s, not a typo
         general = speller.general_fix(tok, generic=not (in_compound or before_hyphen))
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
