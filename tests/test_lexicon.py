@@ -6,8 +6,7 @@ import yaml
 
 from cardscan import lexicon
 from cardscan.exceptions import BadConfig
-from cardscan.lexicon import learn_correction
-from cardscan.normalise import Normaliser, normalise
+from cardscan.normalise import Normaliser, learn_correction, normalise
 from cardscan.workshop import Edit
 
 
