@@ -2,7 +2,7 @@
 
 Why a second engine beside Tesseract: Tesseract's LSTM was trained on print; marker capitals that
 are small, blurred or grainy and handwriting-like writing defeat it however the crop is prepared
-(cardscan.ocr). PP-OCR was trained on photographed scene text and handwriting. On the blind
+(cardscan.ocr.tesseract). PP-OCR was trained on photographed scene text and handwriting. On the blind
 evaluation photos' ground-truth crops (bench/ocr_quality.py, 795 cards) its character error rate
 is 0.112, against 0.254 for our Tesseract reading and 0.607 for bare Tesseract; block capitals on
 the hard tier 0.043 (Tesseract 0.093), held-out handwriting fonts 0.185 (0.415); in about half the
@@ -18,17 +18,17 @@ from __future__ import annotations
 import functools
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from cardscan._exec.tesseract import Word
-from cardscan.ocr import Reading, _reading_score, words_to_reading
+from cardscan.ocr.base import Reading, Word, reading_score, words_to_reading
 
 MODEL_SIZE = "small"  # PP-OCRv6 "small" detector and recogniser; "tiny" is faster and reads worse
 DETECT_MAX_SIDE = 960  # px; larger crops are shrunk for text detection (card crops rarely are)
 PAGE_MAX_SIDE = 2400  # px; a whole whiteboard photo: its writing is large, more pixels only cost time
 MIN_LINE_SCORE = 0.3  # lines the recogniser is less sure of are dropped (specks, pin heads, grain)
-RETRY_CONFIDENCE = 0.9  # cards read less surely are read again with their contrast stretched
+STRETCH_RETRY_CONFIDENCE = 0.9  # cards read less surely are read again with their contrast stretched
 STRETCH_PERCENTILES = (1, 99)  # per colour channel, these percentiles of the crop become 0 and 255
 THREADS = 1  # per reader: as fast as ONNX Runtime's default on card crops (150 cards: 13.3–14.2 s vs 13.7–16.1 s),
 # and two batch workers then share two cores instead of four busy-waiting threads fighting over them
@@ -42,25 +42,26 @@ class PPOCRReader:
     name = "ppocr"
 
     def __init__(self, model: str = MODEL_SIZE, max_side: int = DETECT_MAX_SIDE, min_score: float = MIN_LINE_SCORE,
-                 threads: int | None = THREADS):
+                 threads: int | None = THREADS, retry_below: float = STRETCH_RETRY_CONFIDENCE):
         self.model = model
         self.max_side = max_side
         self.min_score = min_score
         self.threads = threads
+        self.retry_below = retry_below  # 0: no second look at unsure cards
 
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
         """Read RGB card crops; an empty reading (confidence 0) where no text was found.
 
         Why a second look at unsure cards: faint writing in low light or on a dark card differs from
         the paper by a few grey levels, and the text detector misses parts of it. Stretched to the full
-        range, it stands out; the surer reading (`_reading_score`) is kept. Stretching every card made
+        range, it stands out; the surer reading (`reading_score`) is kept. Stretching every card made
         sure cards worse (tuning cards 0.046 → 0.049); retrying the unsure ones (about one in sixteen)
         made them better (0.046 → 0.041)."""
         readings = [self._read_one(crop) for crop in crops]
         for i, reading in enumerate(readings):
-            if reading.confidence < RETRY_CONFIDENCE:
+            if reading.confidence < self.retry_below:
                 again = self._read_one(stretch_contrast(crops[i]))
-                if _reading_score(again) > _reading_score(reading):
+                if reading_score(again) > reading_score(reading):
                     readings[i] = again
         return readings
 
@@ -88,6 +89,17 @@ def stretch_contrast(rgb: np.ndarray) -> np.ndarray:
     return np.clip(stretched, 0, 255).astype(np.uint8)
 
 
+class TextBox(NamedTuple):
+    """One text line PP-OCR found: its upright bounding box, text and recognition score."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    text: str
+    score: float
+
+
 def lines_to_words(boxes, results) -> list[Word]:
     """PP-OCR's text boxes (four corners each) and (text, score) into Tesseract-style words.
 
@@ -100,15 +112,15 @@ def lines_to_words(boxes, results) -> list[Word]:
         left, top = points.min(axis=0)
         right, bottom = points.max(axis=0)
         if text.strip():
-            found.append((float(left), float(top), float(right), float(bottom), text.strip(), float(score)))
-    found.sort(key=lambda f: (f[1] + f[3]) / 2)
-    lines: list[list[tuple]] = []
+            found.append(TextBox(float(left), float(top), float(right), float(bottom), text.strip(), float(score)))
+    found.sort(key=lambda f: (f.top + f.bottom) / 2)
+    lines: list[list[TextBox]] = []
     for item in found:
         if lines:
             last = lines[-1]
-            top, bottom = min(f[1] for f in last), max(f[3] for f in last)
-            overlap = min(bottom, item[3]) - max(top, item[1])
-            if overlap >= SAME_LINE_OVERLAP * min(item[3] - item[1], bottom - top):
+            top, bottom = min(f.top for f in last), max(f.bottom for f in last)
+            overlap = min(bottom, item.bottom) - max(top, item.top)
+            if overlap >= SAME_LINE_OVERLAP * min(item.bottom - item.top, bottom - top):
                 last.append(item)
                 continue
         lines.append([item])
@@ -178,4 +190,4 @@ def _load_system(model: str, max_side: int, min_score: float, threads: int | Non
     return system
 
 
-__all__ = ["PPOCRReader", "lines_to_words", "model_files", "stretch_contrast"]
+__all__ = ["PPOCRReader", "TextBox", "lines_to_words", "model_files", "stretch_contrast"]
