@@ -14,6 +14,7 @@ import numpy as np
 
 UNSURE_READING = 0.35  # of a card's images, readings less sure than this do not compete (the first one stays)
 SPECK_CONFIDENCE = 0.6  # one- or two-character words below this are specks, not writing
+ALWAYS_A_PIN = 2.0  # no confidence reaches this: a lone character above or below the writing is always a pin
 
 
 @dataclass
@@ -52,10 +53,13 @@ class Reader(Protocol):
         """Every word on a whole (whiteboard) photo, in its pixels."""
 
 
-def words_to_reading(words: list[Word]) -> Reading:
+def words_to_reading(words: list[Word], sure_lone_character: float = ALWAYS_A_PIN) -> Reading:
     """Join words into lines in Tesseract's block/paragraph/line order; weight confidence by length.
 
-    Tiny, unsure "words" (a pin, a speck at the card's edge read as "J", "9" or ")") are dropped.
+    Tiny, unsure "words" (a pin, a speck at the card's edge read as "J", "9" or ")") are dropped, and
+    so is a lone character on a line of its own above or below the writing (a pin), unless it was read
+    at least `sure_lone_character` surely: PP-OCR reads a real note's "4" in a corner at 0.9999, a
+    pin's shadow far less surely, while Tesseract is sure of its "J"s too (it keeps the default).
     """
     words = _block_capitals([_dotted_i(w) for w in words if not _is_speck(w)])
     lines: dict[tuple[int, int, int], list[Word]] = {}
@@ -64,7 +68,7 @@ def words_to_reading(words: list[Word]) -> Reading:
     # A pin above or below the writing is read as a lone "J", "9", "®" or "\\" on a line of its own.
     while len(lines) > 1:
         keys = sorted(lines)
-        edge = [key for key in (keys[0], keys[-1]) if _is_pin_line(lines[key])]
+        edge = [key for key in (keys[0], keys[-1]) if _is_pin_line(lines[key], sure_lone_character)]
         if not edge:
             break
         del lines[edge[0]]
@@ -101,8 +105,8 @@ def _dotted_i(word: Word) -> Word:
     return replace(word, text=word.text.replace("ı", "i")) if "ı" in word.text else word
 
 
-def _is_pin_line(line: list[Word]) -> bool:
-    if len(line) != 1:
+def _is_pin_line(line: list[Word], sure_lone_character: float) -> bool:
+    if len(line) != 1 or line[0].confidence >= sure_lone_character:
         return False
     text = line[0].text.strip()
     return len(text) == 1 or (len(text) == 2 and not text.isalnum())
