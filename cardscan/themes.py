@@ -41,7 +41,7 @@ from cardscan.exceptions import BadConfig, BadInputFile
 # re-exported here because the CLI, the web page, notebooks and tests import them from cardscan.themes.
 from cardscan.theme_catalogue import DEFAULT_CATALOGUE, Theme, _Keyword, _WORD, keyword_hits, load_catalogue
 from cardscan import theme_learning as _learning
-from cardscan.theme_learning import (DEFAULT_LEARNED_DIR, LearnedThemes, load_corrections, read_corrections,
+from cardscan.theme_learning import (LearnedThemes, load_corrections, read_corrections,
                                      read_corrections_of, record_correction, record_merge, record_rename,
                                      theme_changes, train_from_corrections)
 
@@ -524,4 +524,4 @@ def assign_file(path: str | Path, column: str | None = None, catalogue: Sequence
 
 __all__ = ["Theme", "ThemeModel", "LearnedThemes", "load_catalogue", "assign", "assign_file", "record_correction",
            "record_rename", "record_merge", "load_corrections", "theme_changes", "train_from_corrections",
-           "keyword_hits", "check_settings", "OTHER", "DEFAULT_CATALOGUE", "DEFAULT_LEARNED_DIR"]
+           "keyword_hits", "check_settings", "OTHER", "DEFAULT_CATALOGUE"]

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_names_are_the_same_objects_through_cardscan_themes():
     for name in ("LearnedThemes", "record_correction", "record_rename", "record_merge", "load_corrections",
-                 "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"):
+                 "theme_changes", "train_from_corrections"):
         assert getattr(cardscan.themes, name) is getattr(theme_learning, name), name
 
 
@@ -78,3 +78,34 @@ def test_decisions_are_split_by_workshop_latest_decision_wins(tmp_path):
     own1, other1, _ = read_corrections_of(path, 1)
     assert own1 == [] and len(other1) == 3
     assert json.loads(path.read_text(encoding="utf-8"))["corrections"][0]["workshop"] == "1"
+
+
+def test_learn_writes_to_the_data_folder_and_themes_reads_it_from_there(tmp_path):
+    """`cardscan learn` never writes into the package or the checkout: --data (or $CARDSCAN_DATA, or the
+    per-user folder) gets learned/themes-v<N>.joblib, and `--learned` without a value reads the latest there."""
+    corrections = tmp_path / "themen-korrekturen.json"
+    for text, theme in [("Mieterberatung im Kiezbüro", "Beratung vor Ort"),
+                        ("Sprechstunde der Mieterberatung", "Beratung vor Ort"), ("Mehr Geld für Projekte", "Finanzierung")]:
+        record_correction(corrections, text, theme)
+    data = tmp_path / "daten"
+    before = sorted(p.name for p in (ROOT / "models").iterdir())
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    learn = subprocess.run([sys.executable, "-m", "cardscan", "learn", str(corrections), "--data", str(data),
+                            "--model", "none"], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
+    assert learn.returncode == 0, learn.stderr
+    assert (data / "learned" / "themes-v1.joblib").is_file()
+    assert sorted(p.name for p in (ROOT / "models").iterdir()) == before
+    cards = tmp_path / "karten.txt"
+    cards.write_text("Mieterberatung im Kiezbüro\n", encoding="utf-8")
+    themes = subprocess.run([sys.executable, "-m", "cardscan", "themes", str(cards), "--embedder", "tfidf", "--learned"],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                            env={**env, "CARDSCAN_DATA": str(data)})
+    assert themes.returncode == 0, themes.stderr
+    assert themes.stdout.splitlines() == ["Beratung vor Ort\tMieterberatung im Kiezbüro"]
+
+
+def test_train_from_corrections_defaults_to_the_user_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("CARDSCAN_DATA", str(tmp_path / "daten"))
+    record_correction(tmp_path / "k.json", "Miete zu hoch", "Wohnen")
+    saved = train_from_corrections(tmp_path / "k.json", model=None)
+    assert saved == tmp_path / "daten" / "learned" / "themes-v1.joblib" and saved.is_file()
