@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import cardscan.themes
-from cardscan import theme_learning
-from cardscan.theme_learning import (LearnedThemes, load_corrections, read_corrections_of, record_correction,
+from cardscan.themes import learning as theme_learning
+from cardscan.themes.learning import (LearnedThemes, load_corrections, read_corrections_of, record_correction,
                                      record_rename, train_from_corrections)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +26,7 @@ def test_names_are_the_same_objects_through_cardscan_themes():
 
 
 def test_recording_a_decision_loads_no_heavy_library(tmp_path):
-    code = ("import sys; from cardscan.theme_learning import record_correction; "
+    code = ("import sys; from cardscan.themes.learning import record_correction; "
             f"record_correction({str(tmp_path / 'k.json')!r}, 'Bürgerhaushalt', 'Finanzierung'); "
             "print(sorted(m for m in ('numpy', 'sklearn', 'torch', 'spacy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -33,12 +35,20 @@ def test_recording_a_decision_loads_no_heavy_library(tmp_path):
     assert load_corrections(tmp_path / "k.json") == [("Bürgerhaushalt", "Finanzierung")]
 
 
-def test_model_features_pickled_under_the_old_module_name_still_load():
-    """Classifiers saved before the split name the class cardscan.themes._ModelFeatures."""
-    old = pickle.dumps(theme_learning._ModelFeatures("e5"), protocol=0)
-    assert b"cardscan.theme_learning" in old
-    loaded = pickle.loads(old.replace(b"cardscan.theme_learning", b"cardscan.themes"))
-    assert isinstance(loaded, theme_learning._ModelFeatures) and loaded.get_params() == {"name": "e5"}
+@pytest.mark.parametrize("old_module, old_name", [(b"cardscan.theme_learning", b"_ModelFeatures"),
+                                                   (b"cardscan.themes", b"_ModelFeatures")])
+def test_classifiers_saved_under_earlier_module_names_still_load(tmp_path, old_module, old_name):
+    """Classifiers saved before the themes package name the class cardscan.theme_learning._ModelFeatures
+    (or, before that, cardscan.themes._ModelFeatures); LearnedThemes.load still reads them."""
+    data = {"format": 1, "texts": ["Miete"], "labels": ["Wohnen"], "classifier": theme_learning.ModelFeatures("e5"),
+            "changes": {}, "meta": {}}
+    new = pickle.dumps(data, protocol=0)
+    assert b"ccardscan.themes.learning\nModelFeatures\n" in new
+    (tmp_path / "themes-v1.joblib").write_bytes(new.replace(b"ccardscan.themes.learning\nModelFeatures\n",
+                                                            b"c" + old_module + b"\n" + old_name + b"\n"))
+    loaded = LearnedThemes.load(tmp_path)
+    assert isinstance(loaded.classifier, theme_learning.ModelFeatures) and loaded.classifier.get_params() == {"name": "e5"}
+    assert "cardscan.theme_learning" not in sys.modules
 
 
 def test_trained_classifier_predicts_the_decided_themes(tmp_path):
