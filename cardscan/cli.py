@@ -26,6 +26,18 @@ def _add_learned_option(p: argparse.ArgumentParser) -> None:
                         "ohne Angabe: der Ordner learned im Datenordner, siehe 'cardscan learn --data')")
 
 
+def _add_max_themes_option(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument("--max-themes", default=default, metavar="ZAHL",
+                   help="höchstens so viele Themen; Themen mit einer Karte und die übrigen kommen unter "
+                        f"„Weitere Nennungen“ (auto: nach Kartenzahl, 40 Karten → 8; 0: alle; Standard: {default})")
+
+
+def _max_themes(args: argparse.Namespace):
+    """auto, or a whole number of 0 or more (BadConfig otherwise, from cardscan.themes)."""
+    value = args.max_themes.strip().lower()
+    return int(value) if value.isdigit() else value
+
+
 def _learned(args: argparse.Namespace):
     """--learned without a value: the learned folder of the user's data folder (cardscan.resources)."""
     if args.learned == "":
@@ -63,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_embedder_option(p)
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
     _add_learned_option(p)
+    _add_max_themes_option(p, "auto")
     p.add_argument("--no-themes", action="store_true", help="keine Themen bilden")
     p.add_argument("--original-abbreviations", action="store_true", help="Abkürzungen (QR, QM …) im Protokoll nicht ausschreiben")
     p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
@@ -86,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
     _add_learned_option(p)
     _add_embedder_option(p)
+    _add_max_themes_option(p, "0")
     p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("learn", help="aus Themenkorrekturen (themen-korrekturen.json) lernen, für spätere Workshops")
@@ -144,7 +158,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     workshop = read_workshop(args.inputs, title=args.title, question=args.question, legend=args.legend,
                              progress=_progress_enabled(), themes=not args.no_themes, embedder=args.embedder,
                              catalogue=args.catalogue, mode=args.mode, ocr=args.ocr, workers=args.workers,
-                             learned=_learned(args), on_problem=report)
+                             learned=_learned(args), max_themes=_max_themes(args), on_problem=report)
     if not workshop.scans:
         print("cardscan: kein Foto konnte gelesen werden; nichts geschrieben", file=sys.stderr)
         return ExitCode.some_inputs_failed
@@ -185,7 +199,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
     from cardscan.themes import assign_file
 
     for text, theme in assign_file(args.file, column=args.column, catalogue=args.catalogue, embedder=args.embedder,
-                                   learned=_learned(args)):
+                                   learned=_learned(args), max_themes=_max_themes(args)):
         print(f"{theme}\t{text}")
     return ExitCode.ok
 

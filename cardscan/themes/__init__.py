@@ -6,6 +6,7 @@ Modules (each with one job; their public names are importable from here):
 - ``learning``   facilitators' decisions on file (corrections, renames, merges) and the classifier
                  trained on them (``cardscan learn``);
 - ``naming``     names for discovered themes (class-based TF-IDF over their words);
+- ``folding``    how many themes minutes show (by the number of cards) and "Weitere Nennungen" (FOLDED);
 - ``files``      themes for the lines or a column of a text/CSV file (``cardscan themes``).
 
 Embeddings come from ``cardscan.embed``; the minutes read the themes as ``Card.theme``.
@@ -21,6 +22,8 @@ from cardscan.themes.learning import (LearnedThemes, ModelFeatures, load_correct
 
 # Classifiers saved before the themes package pickled their features as cardscan.themes._ModelFeatures.
 _ModelFeatures = ModelFeatures
+
+from cardscan.themes.folding import FOLDED, fold_themes, max_themes_for
 
 _LAZY = {"ThemeModel": "cardscan.themes.model", "assign": "cardscan.themes.model",
          "check_settings": "cardscan.themes.model", "OTHER": "cardscan.themes.model",
@@ -39,4 +42,4 @@ def __getattr__(name: str):
 __all__ = ["Theme", "ThemeModel", "LearnedThemes", "load_catalogue", "assign", "assign_file", "record_correction",
            "record_rename", "record_merge", "load_corrections", "read_corrections", "read_corrections_of",
            "theme_changes", "train_from_corrections", "keyword_hits", "check_settings", "OTHER", "DEFAULT_CATALOGUE",
-           "Keyword", "ModelFeatures"]
+           "Keyword", "ModelFeatures", "FOLDED", "fold_themes", "max_themes_for"]

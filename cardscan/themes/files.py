@@ -67,12 +67,15 @@ def _text_column(path: Path, header: list[str], rows: list[list[str]], column: s
 
 
 def assign_file(path: str | Path, column: str | None = None, catalogue: Sequence[Theme] | str | Path | None = None,
-                embedder=None, learned: str | Path | None = None) -> list[tuple[str, str | None]]:
+                embedder=None, learned: str | Path | None = None,
+                max_themes: int | str = 0) -> list[tuple[str, str | None]]:
     """(text, theme) for each non-empty line of a .txt file or each row of a .csv/.tsv file.
 
     In a table the text is taken from ``column`` (by name), else from a column called text/Karte/…,
     else from the first column whose cells read like sentences. The file is read completely first,
     so a missing column is reported before any model is loaded. ``learned``: see ThemeModel.
+    ``max_themes``: 0 (default) gives every text its own theme; a number or "auto" folds as minutes do
+    (``cardscan themes --max-themes``).
     """
     path = Path(path)
     if not path.is_file():
@@ -91,9 +94,7 @@ def assign_file(path: str | Path, column: str | None = None, catalogue: Sequence
         texts = [" ".join(line.split()) for line in content.splitlines() if line.strip()]
     if not texts:
         return []
-    themes = ThemeModel(catalogue=catalogue, embedder=embedder, learned=learned).fit_assign(texts)
+    themes = ThemeModel(catalogue=catalogue, embedder=embedder, learned=learned, max_themes=max_themes).fit_assign(texts)
     return list(zip(texts, themes))
-
-
 
 __all__ = ["assign_file"]

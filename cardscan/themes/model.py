@@ -31,6 +31,7 @@ import numpy as np
 from cardscan.embed import DEFAULT, get_embedder, meaning_part
 from cardscan.exceptions import BadConfig
 from cardscan.themes.catalogue import WORD, Keyword, Theme, load_catalogue
+from cardscan.themes.folding import FOLDED, Folding, check_max_themes, fold_themes
 from cardscan.themes.learning import LearnedThemes, read_corrections, read_corrections_of
 from cardscan.themes.naming import content_words, name_clusters
 
@@ -55,9 +56,10 @@ ABBREVIATION_WEIGHT = 2.0
 
 
 def check_settings(embedder=None, catalogue: Sequence[Theme] | str | Path | None = None,
-                   learned: str | Path | None = None) -> None:
-    """Raise BadConfig for a broken catalogue, learned model or a model that is not here, before any
-    photo is read: finding out after an hour of reading would lose that hour."""
+                   learned: str | Path | None = None, max_themes: int | str = "auto") -> None:
+    """Raise BadConfig for a broken catalogue, learned model, limit of themes or a model that is not here,
+    before any photo is read: finding out after an hour of reading would lose that hour."""
+    check_max_themes(max_themes)
     if catalogue is not None and isinstance(catalogue, (str, Path)):
         load_catalogue(catalogue)
     if learned is not None:
@@ -92,8 +94,13 @@ class ThemeModel:
                       --choose-learning, never on the held-out workshop)
       min_new_theme   fewest unassigned cards before new themes are searched (and cards per new theme: 2)
       max_new_themes  most new themes
+      max_themes      fold for minutes (cardscan.themes.folding): the largest ``max_themes`` themes with
+                      two cards or more stay, the cards of the others go to FOLDED ("Weitere Nennungen");
+                      "auto": by the number of cards (``max_themes_for``: 40 cards → 8); 0: no folding.
+                      Cards a person decided keep their theme; "Sonstiges" is neither counted nor folded
       random_state    passed to the classifier; the clustering draws no random numbers
-    After fitting: ``themes_`` (names, score columns), ``scores_`` (cards × themes), ``new_themes_``.
+    After fitting: ``themes_`` (names, score columns), ``scores_`` (cards × themes), ``new_themes_``,
+    ``kept_`` (the themes shown, largest first) and ``folded_`` (themes whose cards were folded).
     """
 
     def __init__(self, catalogue: Sequence[Theme] | str | Path | None = None, embedder=None,
@@ -102,7 +109,7 @@ class ThemeModel:
                  learned: str | Path | None = None, learned_weight: float = 0.0,
                  memory_similarity: float = 0.9, memory_weight: float = 0.5,
                  min_new_theme: int = 4, max_new_themes: int = 6, min_silhouette: float = 0.05,
-                 random_state: int = 0):
+                 max_themes: int | str = "auto", random_state: int = 0):
         self.catalogue = catalogue
         self.embedder = embedder
         self.min_similarity = min_similarity
@@ -117,6 +124,7 @@ class ThemeModel:
         self.min_new_theme = min_new_theme
         self.max_new_themes = max_new_themes
         self.min_silhouette = min_silhouette
+        self.max_themes = max_themes
         self.random_state = random_state
         self._embedder = None
         self._catalogue: list[Theme] | None = None
@@ -247,6 +255,7 @@ class ThemeModel:
                     learners.append((learner, weight))
         if not clean:
             self.themes_, self.scores_, self.new_themes_ = [t.name for t in themes], np.zeros((0, len(themes))), []
+            self.kept_, self.folded_ = [], []
             return result
         if embedder.fitted_on_corpus:
             embedder.fit(clean + [t.document() for t in themes] + [e for t in themes for e in t.keywords + t.examples]
@@ -254,6 +263,7 @@ class ThemeModel:
         vectors = embedder.encode(clean)
         names = [t.name for t in themes]
         scores = self._catalogue_scores(clean, vectors, themes, embedder)
+        pinned = np.zeros(len(clean), dtype=bool)  # cards a person decided: folding leaves them alone
         for learner, weight in learners:
             names += sorted(set(learner.labels) - set(names))
             n_old = scores.shape[1]
@@ -266,6 +276,7 @@ class ThemeModel:
             base[:, n_old:] = nearest[:, n_old:]
             exact = nearest >= 0.999  # a card a person already decided keeps that decision
             scores = base + weight * belief + memory + exact * 10.0
+            pinned |= exact.any(axis=1)
 
         best = scores.argmax(axis=1)  # first maximum: ties go to the earlier catalogue theme
         threshold = self.threshold()
@@ -275,9 +286,24 @@ class ThemeModel:
             names = [changes.get(n, n) for n in names]
         self.themes_, self.scores_ = names, scores
         self.new_themes_ = self._discover(clean, vectors, assigned, taken=set(names))
+        folding = self._fold(assigned, pinned)
+        assigned, self.kept_, self.folded_ = folding.labels, folding.kept, folding.folded
         for i, theme in zip(keep, assigned):
             result[i] = theme
         return result
+
+    def _fold(self, assigned: list[str | None], pinned: np.ndarray) -> Folding:
+        """Fold for minutes (``max_themes``); a card a person decided stays where the person put it.
+
+        Folded cards are not moved to their next-best theme: measured, that put them into groups they
+        do not belong to (bench/themes_folding.py)."""
+        limit = check_max_themes(self.max_themes)
+        if limit == 0:
+            return Folding(list(assigned), sorted(set(assigned) - {OTHER}), [])
+        folding = fold_themes(assigned, limit, exempt=(OTHER,))
+        labels = [before if keep else after for before, after, keep in zip(assigned, folding.labels, pinned)]
+        decided = [label for label in dict.fromkeys(labels) if label in folding.folded]  # kept by a person's decision
+        return Folding(labels, folding.kept + decided, [t for t in folding.folded if t not in decided])
 
     # -- new themes from the rest ---------------------------------------------------------------------
     def _discover(self, texts: list[str], vectors: np.ndarray, assigned: list[str | None],
@@ -355,11 +381,14 @@ def head_tokens(tokens: Sequence[str]) -> list[str]:
 
 # ---- convenience ---------------------------------------------------------------------------------
 def assign(texts: Sequence[str], catalogue: Sequence[Theme] | str | Path | None = None,
-           embedder=None) -> list[str | None]:
-    """Themes for a list of texts (None only for blank texts)."""
-    return ThemeModel(catalogue=catalogue, embedder=embedder).fit_assign(list(texts))
+           embedder=None, max_themes: int | str = 0) -> list[str | None]:
+    """Themes for a list of texts (None only for blank texts).
+
+    Not folded by default: a theme per text is asked for; ``max_themes="auto"`` folds as minutes do.
+    """
+    return ThemeModel(catalogue=catalogue, embedder=embedder, max_themes=max_themes).fit_assign(list(texts))
 
 
 
-__all__ = ["ThemeModel", "assign", "check_settings", "head_tokens", "OTHER", "MIN_SIMILARITY", "MODIFIER_WEIGHT",
+__all__ = ["ThemeModel", "assign", "check_settings", "head_tokens", "OTHER", "FOLDED", "MIN_SIMILARITY", "MODIFIER_WEIGHT",
            "ABBREVIATION_WEIGHT", "COMMON_SHARE", "PREPOSITIONS"]
