@@ -20,10 +20,12 @@ def _add_embedder_option(p: argparse.ArgumentParser) -> None:
                         "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
 
 
-def _add_learned_option(p: argparse.ArgumentParser) -> None:
+def _add_learned_option(p: argparse.ArgumentParser, max_themes: str) -> None:
+    """--learned, and --max-themes beside it (minutes fold by default, `themes` gives each text its theme)."""
     p.add_argument("--learned", metavar="DATEI_ODER_ORDNER", nargs="?", const="",
                    help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version; "
                         "ohne Angabe: der Ordner learned im Datenordner, siehe 'cardscan learn --data')")
+    _add_max_themes_option(p, max_themes)
 
 
 def _add_max_themes_option(p: argparse.ArgumentParser, default: str) -> None:
@@ -36,6 +38,12 @@ def _max_themes(args: argparse.Namespace):
     """auto, or a whole number of 0 or more (BadConfig otherwise, from cardscan.themes)."""
     value = args.max_themes.strip().lower()
     return int(value) if value.isdigit() else value
+
+
+def _add_data_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", default=None, metavar="ORDNER",
+                   help="Datenordner (Standard: $CARDSCAN_DATA, sonst ~/.local/share/cardscan bzw. der Ordner "
+                        "des Betriebssystems für Benutzerdaten)")
 
 
 def _learned(args: argparse.Namespace):
@@ -74,8 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(p)
     _add_embedder_option(p)
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
-    _add_learned_option(p)
-    _add_max_themes_option(p, "auto")
+    _add_learned_option(p, max_themes="auto")
     p.add_argument("--no-themes", action="store_true", help="keine Themen bilden")
     p.add_argument("--original-abbreviations", action="store_true", help="Abkürzungen (QR, QM …) im Protokoll nicht ausschreiben")
     p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
@@ -97,9 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="DATEI")
     p.add_argument("--column", help="Spalte mit dem Text (bei CSV)")
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
-    _add_learned_option(p)
+    _add_learned_option(p, max_themes="0")
     _add_embedder_option(p)
-    _add_max_themes_option(p, "0")
     p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("learn", help="aus Themenkorrekturen (themen-korrekturen.json) lernen, für spätere Workshops")
@@ -107,9 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Datei mit Themenentscheidungen, z. B. cardscan-daten/themen-korrekturen.json")
     p.add_argument("-o", "--out", default=None, metavar="ORDNER",
                    help="Ordner für die Versionen themes-v<N>.joblib (Standard: learned im Datenordner)")
-    p.add_argument("--data", default=None, metavar="ORDNER",
-                   help="Datenordner (Standard: $CARDSCAN_DATA, sonst ~/.local/share/cardscan bzw. der Ordner "
-                        "des Betriebssystems für Benutzerdaten)")
+    _add_data_option(p)
     p.add_argument("--model", default="e5", choices=["e5", "none"],
                    help="Merkmale des Klassifikators: Buchstabenfolgen und e5-Vektoren (Standard) oder nur Buchstabenfolgen")
     p.set_defaults(func=cmd_learn)
