@@ -15,9 +15,9 @@ For every embedding/lexical combination (embedder × keyword bonus on/off) and w
                      other workshops decided by a person. ThemeModel's settings for this (memory_*,
                      learned_weight) were chosen with --choose-learning: leave one workshop out among
                      the three that are not held out
-  (m) minutes       as (b), folded as the minutes show it (ThemeModel's default max_themes="auto": single
+  (m) minutes       as (b), folded as minutes show it (max_themes="auto", cardscan.themes.folding: single
                      cards and themes beyond the limit for the number of cards become "Weitere Nennungen");
-                     (a)–(c) are run with max_themes=0, so they measure the assignment itself
+                     (a)–(c) are run with max_themes=0 (the default), so they measure the assignment itself
 Metrics: accuracy (catalogue names must match exactly; discovered themes and clusters are matched
 one-to-one to the remaining gold themes, Hungarian), adjusted Rand index, NMI; for (m) also the themes
 shown and the ARI with "Weitere Nennungen" counted as single mentions (bench/themes_folding.py).

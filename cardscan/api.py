@@ -79,11 +79,12 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
                   legend: str | dict[str, str] | None = None, progress: bool = False, themes: bool = True,
                   embedder: str | None = None, catalogue: str | Path | None = None, mode: str = "auto",
                   ocr: str | None = None, workers: int | None = None, learned: str | Path | None = None,
-                  max_themes: int | str = "auto", on_problem: Callable[[Problem], None] | None = None, **metadata: str) -> Workshop:
+                  max_themes: int | str = 0, on_problem: Callable[[Problem], None] | None = None, **metadata: str) -> Workshop:
     """Photos or folders in, a themed Workshop out. Bad photos are listed in `workshop.problems`.
 
     learned: what earlier workshops' theme corrections taught (``cardscan learn``; file or folder).
-    max_themes: how many themes the minutes show ("auto": by the number of cards; 0: all; cardscan.themes.folding).
+    max_themes: 0 keeps every card's theme (minutes fold for display); a number or "auto" folds the themes
+    themselves to "Weitere Nennungen" (cardscan.themes.folding).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -123,7 +124,7 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
 
 def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue: str | Path | None = None,
                   corrections: str | Path | None = None, learned: str | Path | None = None,
-                  workshop_id: str | int | None = None, max_themes: int | str = "auto") -> None:
+                  workshop_id: str | int | None = None, max_themes: int | str = 0) -> None:
     """Give every card a theme, looking at all cards of the workshop together.
 
     corrections: the facilitators' theme decisions (themes.record_correction), learnt on the fly.

@@ -20,18 +20,18 @@ def _add_embedder_option(p: argparse.ArgumentParser) -> None:
                         "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
 
 
-def _add_learned_option(p: argparse.ArgumentParser, max_themes: str) -> None:
-    """--learned, and --max-themes beside it (minutes fold by default, `themes` gives each text its theme)."""
+def _add_learned_option(p: argparse.ArgumentParser) -> None:
+    """--learned, and --max-themes beside it."""
     p.add_argument("--learned", metavar="DATEI_ODER_ORDNER", nargs="?", const="",
                    help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version; "
                         "ohne Angabe: der Ordner learned im Datenordner, siehe 'cardscan learn --data')")
-    _add_max_themes_option(p, max_themes)
+    _add_max_themes_option(p)
 
 
-def _add_max_themes_option(p: argparse.ArgumentParser, default: str) -> None:
-    p.add_argument("--max-themes", default=default, metavar="ZAHL",
-                   help="höchstens so viele Themen; Themen mit einer Karte und die übrigen kommen unter "
-                        f"„Weitere Nennungen“ (auto: nach Kartenzahl, 40 Karten → 8; 0: alle; Standard: {default})")
+def _add_max_themes_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-themes", default="0", metavar="ZAHL",
+                   help="höchstens so viele Themen; Karten der Themen mit einer Karte und der übrigen bekommen "
+                        "das Thema „Weitere Nennungen“ (auto: nach Kartenzahl, 40 Karten → 8; 0: alle, Standard)")
 
 
 def _max_themes(args: argparse.Namespace):
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(p)
     _add_embedder_option(p)
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
-    _add_learned_option(p, max_themes="auto")
+    _add_learned_option(p)
     p.add_argument("--no-themes", action="store_true", help="keine Themen bilden")
     p.add_argument("--original-abbreviations", action="store_true", help="Abkürzungen (QR, QM …) im Protokoll nicht ausschreiben")
     p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="DATEI")
     p.add_argument("--column", help="Spalte mit dem Text (bei CSV)")
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
-    _add_learned_option(p, max_themes="0")
+    _add_learned_option(p)
     _add_embedder_option(p)
     p.set_defaults(func=cmd_themes)
 

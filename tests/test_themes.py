@@ -1,8 +1,7 @@
 """Themes stage: catalogue, keyword matching, assignment, discovery of new themes, learning, files.
 
 Fast tests use the "tfidf" embedder; checks with the default (e5+compounds: spaCy's tables take
-seconds to load) and MiniLM are marked slow (CI runs them). The models here are built with max_themes=0:
-these tests are about which theme a card gets; folding for minutes is tested in test_theme_folding.py.
+seconds to load) and MiniLM are marked slow (CI runs them).
 """
 from __future__ import annotations
 
@@ -59,7 +58,7 @@ QUALITY_CARDS = [
 
 def accuracy(embedder: str, **kw) -> float:
     texts = [t for t, _ in QUALITY_CARDS]
-    got = ThemeModel(embedder=embedder, max_themes=0, **kw).fit_assign(texts)  # assignment, not minutes' folding
+    got = ThemeModel(embedder=embedder, **kw).fit_assign(texts)
     return sum(g == want for g, (_, want) in zip(got, QUALITY_CARDS)) / len(QUALITY_CARDS)
 
 
@@ -100,7 +99,7 @@ def test_bad_catalogue_names_file_and_problem(tmp_path, content, problem):
         load_catalogue(path)
     assert "kaputt.yaml" in str(info.value) and problem in str(info.value)
     with pytest.raises(BadConfig):
-        ThemeModel(max_themes=0, catalogue=path, embedder="tfidf").fit_assign(["Geld"])
+        ThemeModel(catalogue=path, embedder="tfidf").fit_assign(["Geld"])
 
 
 def test_missing_catalogue(tmp_path):
@@ -127,10 +126,10 @@ def test_clear_cards_get_their_catalogue_theme_fast():
 
 def test_blank_texts_get_no_theme_and_all_others_one():
     texts = ["Anschlussfinanzierung für Projekte", "   ", "", "Quartiersrat stärken"]
-    got = ThemeModel(max_themes=0, embedder="tfidf").fit_assign(texts)
+    got = ThemeModel(embedder="tfidf").fit_assign(texts)
     assert got[1] is None and got[2] is None
     assert got[0] == "Finanzierung" and got[3] == "Rolle des Quartiersrats"
-    assert ThemeModel(max_themes=0, embedder="tfidf").fit_assign([]) == []
+    assert ThemeModel(embedder="tfidf").fit_assign([]) == []
 
 
 SPIELPLATZ = ["Spielplatz im Hof erneuern", "Neue Schaukel für den Spielplatz", "Spielplatz abends beleuchten"]
@@ -139,7 +138,7 @@ MUELL = ["Müll an der Ecke wird nicht abgeholt", "Mehr Mülleimer im Park", "M�
 
 def test_cards_below_threshold_form_new_named_themes():
     texts = SPIELPLATZ + MUELL + ["Zebrastreifen vor der Grundschule"]
-    model = ThemeModel(max_themes=0, embedder="tfidf", min_similarity=10.0)  # nothing fits the catalogue
+    model = ThemeModel(embedder="tfidf", min_similarity=10.0)  # nothing fits the catalogue
     got = model.fit_assign(texts)
     assert len(set(got[:3])) == 1 and len(set(got[3:6])) == 1 and got[0] != got[3]
     assert "Spielplatz" in got[0] and "Müll" in got[3]
@@ -149,21 +148,21 @@ def test_cards_below_threshold_form_new_named_themes():
 
 
 def test_few_unfitting_cards_become_sonstiges():
-    got = ThemeModel(max_themes=0, embedder="tfidf", min_similarity=10.0).fit_assign(SPIELPLATZ)
+    got = ThemeModel(embedder="tfidf", min_similarity=10.0).fit_assign(SPIELPLATZ)
     assert got == [OTHER] * 3
 
 
 def test_new_theme_names_do_not_reuse_catalogue_names():
     catalogue = [Theme("Spielplatz", "etwas ganz anderes", ("Zebra",))]
-    got = ThemeModel(max_themes=0, catalogue=catalogue, embedder="tfidf", min_similarity=10.0).fit_assign(SPIELPLATZ + MUELL)
+    got = ThemeModel(catalogue=catalogue, embedder="tfidf", min_similarity=10.0).fit_assign(SPIELPLATZ + MUELL)
     assert got[0] != "Spielplatz" and got[0].startswith("Spielplatz")
 
 
 def test_same_input_same_themes():
     texts = [t for t, _ in QUALITY_CARDS] + SPIELPLATZ + MUELL
-    first = ThemeModel(max_themes=0, embedder="tfidf").fit_assign(texts)
-    assert ThemeModel(max_themes=0, embedder="tfidf").fit_assign(texts) == first
-    model = ThemeModel(max_themes=0, embedder="tfidf")
+    first = ThemeModel(embedder="tfidf").fit_assign(texts)
+    assert ThemeModel(embedder="tfidf").fit_assign(texts) == first
+    model = ThemeModel(embedder="tfidf")
     assert model.fit_assign(texts) == model.fit_assign(texts) == first
     assert assign(texts, embedder="tfidf") == first
 
@@ -193,19 +192,19 @@ def test_corrupt_corrections_file_is_reported_not_overwritten(tmp_path):
 def test_learnt_corrections_change_a_similar_new_card(tmp_path):
     new_card = "Spielplatz im Nordpark: Schaukel kaputt"
     others = ["Anschlussfinanzierung für Projekte", "Quartiersrat stärken", "Prozess früher einleiten"]
-    before = ThemeModel(max_themes=0, embedder="tfidf").fit_assign([new_card] + others)
+    before = ThemeModel(embedder="tfidf").fit_assign([new_card] + others)
     assert before[0] != "Spielplätze"
     path = tmp_path / "korrekturen.json"
     record_correction(path, "Spielplatz im Nordpark sanieren", "Spielplätze")
     record_correction(path, "Neue Schaukel für den Spielplatz", "Spielplätze")
     record_correction(path, "Mehr Geld vom Land", "Finanzierung")
-    model = ThemeModel(max_themes=0, embedder="tfidf", corrections=path)
+    model = ThemeModel(embedder="tfidf", corrections=path)
     after = model.fit_assign([new_card] + others)
     assert after[0] == "Spielplätze"
     assert after[1:] == before[1:]  # unrelated cards keep their theme
     # a card a person already decided gets exactly that decision
     record_correction(path, "Prozess früher einleiten", "Verstetigung")
-    assert ThemeModel(max_themes=0, embedder="tfidf", corrections=path).fit_assign(others)[2] == "Verstetigung"
+    assert ThemeModel(embedder="tfidf", corrections=path).fit_assign(others)[2] == "Verstetigung"
 
 
 def test_one_file_for_many_workshops_tells_own_decisions_from_earlier_ones(tmp_path):
@@ -217,14 +216,14 @@ def test_one_file_for_many_workshops_tells_own_decisions_from_earlier_ones(tmp_p
     record_correction(path, "Senatsverwaltung berichtet jährlich", "Transparenz & Information", workshop=1)
     record_correction(path, "Quartiersrat stärken", "Rolle des Quartiersrats", workshop=1)
     cards = ["Senatsverwaltung informiert rechtzeitig", "Senatsverwaltung muss handeln", "Anschlussfinanzierung für Projekte"]
-    plain = ThemeModel(max_themes=0, embedder="tfidf").fit_assign(cards)
+    plain = ThemeModel(embedder="tfidf").fit_assign(cards)
     assert plain[0] == "Verwaltung & Politik"
-    same = ThemeModel(max_themes=0, embedder="tfidf", corrections=path, workshop="1").fit_assign(cards)
+    same = ThemeModel(embedder="tfidf", corrections=path, workshop="1").fit_assign(cards)
     assert same == ["Transparenz & Information"] + plain[1:]
-    assert ThemeModel(max_themes=0, embedder="tfidf", corrections=path).fit_assign(cards) == same  # no workshop given: all own
-    assert ThemeModel(max_themes=0, embedder="tfidf", corrections=path, workshop="2").fit_assign(cards) == plain
+    assert ThemeModel(embedder="tfidf", corrections=path).fit_assign(cards) == same  # no workshop given: all own
+    assert ThemeModel(embedder="tfidf", corrections=path, workshop="2").fit_assign(cards) == plain
     # a card decided in another workshop keeps that decision when it comes again word for word
-    again = ThemeModel(max_themes=0, embedder="tfidf", corrections=path, workshop="2").fit_assign(["Senatsverwaltung informiert früh"])
+    again = ThemeModel(embedder="tfidf", corrections=path, workshop="2").fit_assign(["Senatsverwaltung informiert früh"])
     assert again == ["Transparenz & Information"]
 
 
@@ -261,10 +260,10 @@ def test_quality_with_minilm():
 
 @pytest.mark.slow
 def test_quality_and_determinism_with_the_default_embedder():
-    assert ThemeModel(max_themes=0).embedder is None  # None = cardscan.embed.DEFAULT, measured in bench/themes_eval.py
+    assert ThemeModel().embedder is None  # None = cardscan.embed.DEFAULT, measured in bench/themes_eval.py
     assert accuracy(None) >= 0.8
     texts = [t for t, _ in QUALITY_CARDS] + SPIELPLATZ + MUELL
-    assert ThemeModel(max_themes=0).fit_assign(texts) == ThemeModel(max_themes=0).fit_assign(texts[::-1])[::-1] == assign(texts)
+    assert ThemeModel().fit_assign(texts) == ThemeModel().fit_assign(texts[::-1])[::-1] == assign(texts)
 
 
 def test_head_of_a_card_is_what_it_asks_for():
@@ -286,7 +285,7 @@ def _keyword_only_model(catalogue) -> ThemeModel:
         def encode(self, texts):
             return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
 
-    return ThemeModel(max_themes=0, catalogue=catalogue, embedder=Flat(), min_similarity=-1.0, min_new_theme=100)
+    return ThemeModel(catalogue=catalogue, embedder=Flat(), min_similarity=-1.0, min_new_theme=100)
 
 
 def test_a_keyword_after_a_preposition_counts_less_than_one_before():
@@ -312,7 +311,7 @@ def test_the_workshops_own_topic_word_does_not_pull_every_card():
              "Verstetigung früh im Zeitplan einleiten", "Bewohner an der Verstetigung beteiligen",
              "Transparenz über die Verstetigung", "Ehrenamt nach der Verstetigung wertschätzen",
              "Dauerhafte Strukturen nach dem Programmende"]
-    got = ThemeModel(max_themes=0, embedder="tfidf").fit_assign(cards)
+    got = ThemeModel(embedder="tfidf").fit_assign(cards)
     assert got[0] == "Rolle des Quartiersrats" and got[1] == "Finanzierung" and got[4] == "Prozess & Zeitplan"
     assert got.count("Verstetigung") <= 3
 
@@ -329,7 +328,7 @@ def test_renames_and_merges_change_decisions_and_catalogue_names(tmp_path):
                                    "Spielen im Kiez": "Grün & Spiel", "Finanzierung": "Geld"}
     assert load_corrections(path) == [("Spielplatz im Nordpark sanieren", "Grün & Spiel"),
                                       ("Mehr Mülleimer im Park", "Grün & Spiel")]
-    got = ThemeModel(max_themes=0, embedder="tfidf", corrections=path).fit_assign(
+    got = ThemeModel(embedder="tfidf", corrections=path).fit_assign(
         ["Anschlussfinanzierung für Projekte", "Neue Schaukel für den Spielplatz im Nordpark"])
     assert got == ["Geld", "Grün & Spiel"]
     with pytest.raises(BadConfig):
@@ -368,8 +367,8 @@ def test_classifier_learnt_on_one_workshop_improves_the_next(tmp_path):
     info = json.loads(first.with_suffix(".json").read_text(encoding="utf-8"))
     assert info["version"] == 1 and info["n_examples"] == len(WORKSHOP_1) and info["themes"]["Gesundheit"] == 3
     assert info["date"][:2] == "20" and len(info["corrections_sha256"]) == 16
-    before = _accuracy(ThemeModel(max_themes=0, catalogue=NARROW, embedder="tfidf"), WORKSHOP_2)
-    after = _accuracy(ThemeModel(max_themes=0, catalogue=NARROW, embedder="tfidf", learned=first), WORKSHOP_2)
+    before = _accuracy(ThemeModel(catalogue=NARROW, embedder="tfidf"), WORKSHOP_2)
+    after = _accuracy(ThemeModel(catalogue=NARROW, embedder="tfidf", learned=first), WORKSHOP_2)
     assert before <= 0.5 and after >= 0.85, (before, after)
     # the folder means "the newest version"; a rename trained later applies to the output names
     record_rename(path, "Gesundheit", "Gesundheit & Versorgung")
@@ -378,8 +377,8 @@ def test_classifier_learnt_on_one_workshop_improves_the_next(tmp_path):
     loaded = LearnedThemes.load(out)
     assert loaded.meta["version"] == 2 and "Gesundheit & Versorgung" in loaded.themes
     # a classifier from other workshops is a weaker guide than this workshop's own decisions
-    assert ThemeModel(max_themes=0).learned_weight < ThemeModel(max_themes=0).correction_weight
-    got = ThemeModel(max_themes=0, catalogue=NARROW, embedder="tfidf", learned=out).fit_assign(["Arzt im Kiez gesucht",
+    assert ThemeModel().learned_weight < ThemeModel().correction_weight
+    got = ThemeModel(catalogue=NARROW, embedder="tfidf", learned=out).fit_assign(["Arzt im Kiez gesucht",
                                                                                   "Fördermittel für Projekte"])
     assert got == ["Gesundheit & Versorgung", "Finanzierung"]
 
@@ -395,12 +394,12 @@ def test_an_earlier_decision_carries_to_the_same_idea_in_other_words(tmp_path):
     saved = train_from_corrections(path, tmp_path / "learned", model=None)
     cards = ["Infos seitens der Senatsverwaltung", "Senatsverwaltung muss ressortübergreifend handeln",
              "Mehr Geld für kleine Projekte", "Quartiersrat stärken"]
-    before = ThemeModel(max_themes=0).fit_assign(cards)
+    before = ThemeModel().fit_assign(cards)
     assert before[:2] == ["Verwaltung & Politik", "Verwaltung & Politik"]
-    after = ThemeModel(max_themes=0, learned=saved).fit_assign(cards)
+    after = ThemeModel(learned=saved).fit_assign(cards)
     assert after == ["Transparenz & Information"] + before[1:]
     # the classifier's probability alone (memory off) does not move it: the memory does
-    assert ThemeModel(max_themes=0, learned=saved, memory_weight=0.0).fit_assign(cards) == before
+    assert ThemeModel(learned=saved, memory_weight=0.0).fit_assign(cards) == before
 
 
 def test_learned_model_files_that_are_missing_or_broken_are_named(tmp_path):
@@ -409,7 +408,7 @@ def test_learned_model_files_that_are_missing_or_broken_are_named(tmp_path):
     broken = tmp_path / "themes-v1.joblib"
     broken.write_bytes(b"kein pickle")
     with pytest.raises(BadConfig, match="themes-v1.joblib: gelerntes Themenmodell nicht lesbar"):
-        ThemeModel(max_themes=0, embedder="tfidf", learned=broken).fit_assign(["Geld"])
+        ThemeModel(embedder="tfidf", learned=broken).fit_assign(["Geld"])
     with pytest.raises(BadConfig, match="keine Themenkorrekturen"):
         train_from_corrections(tmp_path / "fehlt.json", tmp_path)
 
@@ -426,4 +425,4 @@ def test_saved_classifier_with_model_features_round_trips(tmp_path):
     classes, proba = loaded.proba([t for t, _ in WORKSHOP_2])
     assert proba.shape == (len(WORKSHOP_2), 5) and np.allclose(proba.sum(axis=1), 1.0)
     assert [classes[k] for k in proba.argmax(axis=1)][:5] == [t for _, t in WORKSHOP_2][:5]
-    assert _accuracy(ThemeModel(max_themes=0, catalogue=NARROW, learned=saved), WORKSHOP_2) >= 0.85
+    assert _accuracy(ThemeModel(catalogue=NARROW, learned=saved), WORKSHOP_2) >= 0.85

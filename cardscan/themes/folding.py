@@ -3,9 +3,15 @@
 Why: minutes with 19 themes for 42 cards, ten of them holding one or two cards, read like the cards
 themselves (issue 17); people who sort cards make few themes. So the number of themes follows the
 number of cards (``max_themes_for``), and a theme with a single card is not a theme: such cards, and the
-cards of themes beyond the limit, go under ``FOLDED`` ("Weitere Nennungen"). Moving them to their
-next-best kept theme instead (``alternatives``) was measured worse: it puts cards into groups they do
-not belong to (bench/themes_folding.py), so ThemeModel does not do it.
+cards of themes beyond the limit, are listed under ``FOLDED`` ("Weitere Nennungen"). Moving them to
+their next-best kept theme instead (``alternatives``) was measured worse: it puts cards into groups
+they do not belong to (bench/themes_folding.py).
+
+How minutes use it: ``fold_themes([card.theme for card in cards])`` says which themes get a section
+(``kept``) and which cards go under FOLDED (``labels``); the card's own theme stays on the card (and in
+CSV, JSON, the corpus), so the minutes can name it beside the card and nothing a person or the
+catalogue decided is lost. ``ThemeModel(max_themes=…)`` / ``--max-themes`` fold the labels themselves,
+for a theme list that is to be short.
 
 ``FOLDED`` means "mentioned, not grouped": its cards make no claim to belong together (evaluations should
 count them as single mentions, bench/themes_folding.py). "Sonstiges" (cardscan.themes.model.OTHER)

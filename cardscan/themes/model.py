@@ -56,7 +56,7 @@ ABBREVIATION_WEIGHT = 2.0
 
 
 def check_settings(embedder=None, catalogue: Sequence[Theme] | str | Path | None = None,
-                   learned: str | Path | None = None, max_themes: int | str = "auto") -> None:
+                   learned: str | Path | None = None, max_themes: int | str = 0) -> None:
     """Raise BadConfig for a broken catalogue, learned model, limit of themes or a model that is not here,
     before any photo is read: finding out after an hour of reading would lose that hour."""
     check_max_themes(max_themes)
@@ -94,10 +94,11 @@ class ThemeModel:
                       --choose-learning, never on the held-out workshop)
       min_new_theme   fewest unassigned cards before new themes are searched (and cards per new theme: 2)
       max_new_themes  most new themes
-      max_themes      fold for minutes (cardscan.themes.folding): the largest ``max_themes`` themes with
-                      two cards or more stay, the cards of the others go to FOLDED ("Weitere Nennungen");
-                      "auto": by the number of cards (``max_themes_for``: 40 cards → 8); 0: no folding.
-                      Cards a person decided keep their theme; "Sonstiges" is neither counted nor folded
+      max_themes      0 (default): every card keeps its theme. A number or "auto" (by the number of cards,
+                      ``max_themes_for``: 40 cards → 8) folds the labels themselves: the largest themes with
+                      two cards or more stay, the cards of the others get FOLDED ("Weitere Nennungen").
+                      Cards a person decided keep their theme; "Sonstiges" is neither counted nor folded.
+                      Minutes fold for display instead (cardscan.themes.folding), so a card's theme is kept
       random_state    passed to the classifier; the clustering draws no random numbers
     After fitting: ``themes_`` (names, score columns), ``scores_`` (cards × themes), ``new_themes_``,
     ``kept_`` (the themes shown, largest first) and ``folded_`` (themes whose cards were folded).
@@ -109,7 +110,7 @@ class ThemeModel:
                  learned: str | Path | None = None, learned_weight: float = 0.0,
                  memory_similarity: float = 0.9, memory_weight: float = 0.5,
                  min_new_theme: int = 4, max_new_themes: int = 6, min_silhouette: float = 0.05,
-                 max_themes: int | str = "auto", random_state: int = 0):
+                 max_themes: int | str = 0, random_state: int = 0):
         self.catalogue = catalogue
         self.embedder = embedder
         self.min_similarity = min_similarity
