@@ -79,10 +79,12 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
                   legend: str | dict[str, str] | None = None, progress: bool = False, themes: bool = True,
                   embedder: str | None = None, catalogue: str | Path | None = None, mode: str = "auto",
                   ocr: str | None = None, workers: int | None = None, learned: str | Path | None = None,
-                  on_problem: Callable[[Problem], None] | None = None, **metadata: str) -> Workshop:
+                  max_themes: int | str = 0, on_problem: Callable[[Problem], None] | None = None, **metadata: str) -> Workshop:
     """Photos or folders in, a themed Workshop out. Bad photos are listed in `workshop.problems`.
 
     learned: what earlier workshops' theme corrections taught (``cardscan learn``; file or folder).
+    max_themes: 0 keeps every card's theme (minutes fold for display); a number or "auto" folds the themes
+    themselves to "Weitere Nennungen" (cardscan.themes.folding).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -90,7 +92,7 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
     if themes:
         from cardscan.themes import check_settings
 
-        check_settings(embedder, catalogue, learned)
+        check_settings(embedder, catalogue, learned, max_themes)
     photo_paths, missing = expand_inputs(list(paths))
     workshop = Workshop(title=title, question=question, legend=legend_map, metadata=dict(metadata))
     for err in missing:
@@ -116,18 +118,19 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
         if pool is not None:
             pool.shutdown()
     if themes and workshop.cards:
-        assign_themes(workshop, embedder=embedder, catalogue=catalogue, learned=learned)
+        assign_themes(workshop, embedder=embedder, catalogue=catalogue, learned=learned, max_themes=max_themes)
     return workshop
 
 
 def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue: str | Path | None = None,
                   corrections: str | Path | None = None, learned: str | Path | None = None,
-                  workshop_id: str | int | None = None) -> None:
+                  workshop_id: str | int | None = None, max_themes: int | str = 0) -> None:
     """Give every card a theme, looking at all cards of the workshop together.
 
     corrections: the facilitators' theme decisions (themes.record_correction), learnt on the fly.
     learned: a model saved by themes.train_from_corrections from earlier workshops (file or folder).
     workshop_id: this workshop's id in ``corrections``, so decisions made for others count as earlier ones.
+    max_themes: see ThemeModel (cards of single-card themes and of themes beyond it: "Weitere Nennungen").
     """
     from cardscan.themes import ThemeModel
 
@@ -136,7 +139,7 @@ def assign_themes(workshop: Workshop, *, embedder: str | None = None, catalogue:
         return
     corrections = corrections if corrections and Path(corrections).is_file() else None
     model = ThemeModel(catalogue=catalogue, embedder=embedder, corrections=corrections, learned=learned,
-                       workshop=None if workshop_id is None else str(workshop_id))
+                       workshop=None if workshop_id is None else str(workshop_id), max_themes=max_themes)
     for card, theme in zip(cards, model.fit_assign([c.text for c in cards])):
         card.theme = theme
 

@@ -21,8 +21,38 @@ def _add_embedder_option(p: argparse.ArgumentParser) -> None:
 
 
 def _add_learned_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--learned", metavar="DATEI_ODER_ORDNER",
-                   help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version)")
+    """--learned, and --max-themes beside it."""
+    p.add_argument("--learned", metavar="DATEI_ODER_ORDNER", nargs="?", const="",
+                   help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version; "
+                        "ohne Angabe: der Ordner learned im Datenordner, siehe 'cardscan learn --data')")
+    _add_max_themes_option(p)
+
+
+def _add_max_themes_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-themes", default="0", metavar="ZAHL",
+                   help="höchstens so viele Themen; Karten der Themen mit einer Karte und der übrigen bekommen "
+                        "das Thema „Weitere Nennungen“ (auto: nach Kartenzahl, 40 Karten → 8; 0: alle, Standard)")
+
+
+def _max_themes(args: argparse.Namespace):
+    """auto, or a whole number of 0 or more (BadConfig otherwise, from cardscan.themes)."""
+    value = args.max_themes.strip().lower()
+    return int(value) if value.isdigit() else value
+
+
+def _add_data_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", default=None, metavar="ORDNER",
+                   help="Datenordner (Standard: $CARDSCAN_DATA, sonst ~/.local/share/cardscan bzw. der Ordner "
+                        "des Betriebssystems für Benutzerdaten)")
+
+
+def _learned(args: argparse.Namespace):
+    """--learned without a value: the learned folder of the user's data folder (cardscan.resources)."""
+    if args.learned == "":
+        from cardscan.resources import learned_dir
+
+        return learned_dir()
+    return args.learned
 
 
 def _add_reading_options(p: argparse.ArgumentParser) -> None:
@@ -82,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corrections", metavar="KORREKTUREN_JSON",
                    help="Datei mit Themenentscheidungen, z. B. cardscan-daten/themen-korrekturen.json")
     p.add_argument("-o", "--out", default=None, metavar="ORDNER",
-                   help="Ordner für die Versionen themes-v<N>.joblib (Standard: models/learned)")
+                   help="Ordner für die Versionen themes-v<N>.joblib (Standard: learned im Datenordner)")
+    _add_data_option(p)
     p.add_argument("--model", default="e5", choices=["e5", "none"],
                    help="Merkmale des Klassifikators: Buchstabenfolgen und e5-Vektoren (Standard) oder nur Buchstabenfolgen")
     p.set_defaults(func=cmd_learn)
@@ -131,7 +162,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     workshop = read_workshop(args.inputs, title=args.title, question=args.question, legend=args.legend,
                              progress=_progress_enabled(), themes=not args.no_themes, embedder=args.embedder,
                              catalogue=args.catalogue, mode=args.mode, ocr=args.ocr, workers=args.workers,
-                             learned=args.learned, on_problem=report)
+                             learned=_learned(args), max_themes=_max_themes(args), on_problem=report)
     if not workshop.scans:
         print("cardscan: kein Foto konnte gelesen werden; nichts geschrieben", file=sys.stderr)
         return ExitCode.some_inputs_failed
@@ -172,18 +203,18 @@ def cmd_themes(args: argparse.Namespace) -> int:
     from cardscan.themes import assign_file
 
     for text, theme in assign_file(args.file, column=args.column, catalogue=args.catalogue, embedder=args.embedder,
-                                   learned=args.learned):
+                                   learned=_learned(args), max_themes=_max_themes(args)):
         print(f"{theme}\t{text}")
     return ExitCode.ok
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
     from cardscan.exceptions import BadInputFile
-    from cardscan.theme_learning import DEFAULT_LEARNED_DIR, train_from_corrections
+    from cardscan.themes import train_from_corrections
 
     if not Path(args.corrections).is_file():
         raise BadInputFile(args.corrections, "Datei nicht gefunden")
-    saved = train_from_corrections(args.corrections, args.out or DEFAULT_LEARNED_DIR,
+    saved = train_from_corrections(args.corrections, args.out, data=args.data,
                                    model=None if args.model == "none" else args.model)
     info = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
     print(f"{info['n_examples']} Entscheidungen zu {len(info['themes'])} Themen gelernt → {saved} "
