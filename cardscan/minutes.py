@@ -15,13 +15,14 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cardscan.workshop import Card, Problem, Scan, Workshop
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # type hints only: workshop delegates to this module, so no run-time import back
     import pandas as pd
 
+    from cardscan.workshop import Card, Workshop
+
 LOW_CONFIDENCE = 0.70
-FRAME_COLUMNS = ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon", "kind"]
+FRAME_COLUMNS = ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon", "kind",
+                 "cluster", "votes", "vote_colours"]
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -139,7 +140,8 @@ def to_markdown(workshop: Workshop, expanded: bool = True) -> str:
 def _frame_rows(workshop: Workshop) -> list[dict]:
     return [{"id": c.id, "photo": c.photo, "colour": c.colour, "group": c.group, "raw_text": c.raw_text,
              "text": c.text, "confidence": round(c.confidence, 3), "theme": c.theme,
-             "polygon": [list(p) for p in c.polygon], "kind": c.kind} for c in workshop.cards]
+             "polygon": [list(p) for p in c.polygon], "kind": c.kind, "cluster": c.cluster, "votes": int(c.votes),
+             "vote_colours": list(c.vote_colours)} for c in workshop.cards]
 
 
 def cards_frame(workshop: Workshop) -> "pd.DataFrame":
@@ -160,6 +162,7 @@ def to_csv(workshop: Workshop, path: str | Path | None = None) -> str:
     writer.writerow(FRAME_COLUMNS)
     for row in _frame_rows(workshop):
         row["polygon"] = json.dumps(row["polygon"])
+        row["vote_colours"] = ",".join(row["vote_colours"])
         writer.writerow([safe_cell(row[col]) if col in ("raw_text", "text", "theme", "group") else row[col]
                          for col in FRAME_COLUMNS])
     text = buffer.getvalue()
@@ -168,21 +171,9 @@ def to_csv(workshop: Workshop, path: str | Path | None = None) -> str:
     return text
 
 
-def to_dict(workshop: Workshop) -> dict:
-    return {"title": workshop.title, "question": workshop.question, "legend": workshop.legend,
-            "metadata": workshop.metadata, "photos": [s.to_dict() for s in workshop.scans],
-            "problems": [{"path": p.path, "message": p.message} for p in workshop.problems]}
-
-
 def to_json(workshop: Workshop) -> str:
-    return json.dumps(to_dict(workshop), ensure_ascii=False, indent=2)
-
-
-def from_json(text: str) -> Workshop:
-    d = json.loads(text)
-    return Workshop(title=d.get("title", "Workshop"), question=d.get("question", ""), legend=d.get("legend", {}),
-                    metadata=d.get("metadata", {}), scans=[Scan.from_dict(s) for s in d.get("photos", [])],
-                    problems=[Problem(p["path"], p["message"]) for p in d.get("problems", [])])
+    """The workshop JSON; written by `Workshop.to_json` beside the dataclasses it describes."""
+    return workshop.to_json()
 
 
 def write_outputs(workshop: Workshop, out_dir: str | Path, expanded: bool = True) -> dict[str, Path]:
