@@ -287,8 +287,11 @@ class StructureEvaluation:
                 used_p.add(i)
                 used_t.add(j)
                 one.found_headings += 1
-                one.heading_char_errors += char_errors(scan.headings[i].raw_text, true_headings[j]["text"])
+                if true_headings[j].get("text") is not None:  # annotators may leave a text unread
+                    one.heading_char_errors += char_errors(scan.headings[i].raw_text, true_headings[j]["text"])
         for j, t in enumerate(true_headings):
+            if t.get("text") is None:
+                continue
             one.heading_chars += len(flat_text(t["text"]))
             if j not in used_t:
                 one.heading_char_errors += len(flat_text(t["text"]))

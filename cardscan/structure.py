@@ -37,6 +37,7 @@ STRIP_OVER_MEDIAN = 1.4  # ... when the board's cards are this much squarer
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
 MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
+HEADING_REACH = 3.0  # card heights: a heading's first card is at most this far below it
 SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
 MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
 MARKER_LINE_GAP = 0.9  # words further apart than this many letter heights are separate headings
@@ -186,10 +187,11 @@ def _marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> l
     headings = []
     card_boxes = [_Box.of(c.polygon) for c in cards]
     card_h = float(np.median([b.h for b in card_boxes]))
-    for group in _stack(_lines(words)):
+    lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
+    for group in _stack(lines):
         box = _Box(min(b.x0 for line in group for b, _, _ in line), min(b.y0 for line in group for b, _, _ in line),
                    max(b.x1 for line in group for b, _, _ in line), max(b.y1 for line in group for b, _, _ in line))
-        if _sandwiched(box, card_boxes, card_h):
+        if _sandwiched(box, card_boxes, card_h) or not _heads_cards(box, card_boxes, card_h):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
         weights = [len(t) for line in group for _, t, _ in line]
@@ -210,6 +212,41 @@ def _sandwiched(box: _Box, cards: list[_Box], card_h: float) -> bool:
         return overlap > 0.3 * min(card.w, box.w) and -0.2 * card_h <= gap <= SANDWICH_GAP * card_h
 
     return any(near(c, True) for c in cards) and any(near(c, False) for c in cards)
+
+
+def _heads_cards(box: _Box, cards: list[_Box], card_h: float) -> bool:
+    """A heading has cards below it or beside it, not far away (else it is a note on the board, or a
+    card's writing the detector did not see as a card, at the bottom of a column)."""
+    return any(c.y1 > box.y1 and c.y0 - box.y1 <= HEADING_REACH * card_h
+               and min(c.x1, box.x1 + box.h) - max(c.x0, box.x0 - box.h) > 0 for c in cards)
+
+
+def _split_at_columns(line: list, cards: list[_Box]) -> list[list]:
+    """A line of words whose words stand over different columns of cards is one heading per column
+    (kanban headings written side by side: "UPCOMING  TOMORROW  TODAY")."""
+    if len(line) < 2:
+        return [line]
+    bottom = max(b.y1 for b, _, _ in line)
+    spans = sorted((c.x0, c.x1) for c in cards if c.y0 >= bottom - 0.2 * c.h)
+    columns: list[list[float]] = []
+    for x0, x1 in spans:
+        if columns and x0 <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+
+    def column(word) -> int | None:
+        centre = word[0].cx
+        return next((k for k, (x0, x1) in enumerate(columns) if x0 <= centre <= x1), None)
+
+    parts = [[line[0]]]
+    for previous, word in zip(line, line[1:]):
+        a, b = column(previous), column(word)
+        if a is not None and b is not None and a != b:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
 
 
 def _lines(words: list[tuple[_Box, str, float]]) -> list[list[tuple[_Box, str, float]]]:
