@@ -324,3 +324,19 @@ def format_structure_table(report: dict, keys: tuple[str, ...] = ("tier",)) -> s
         for name, r in report.get(key, {}).items():
             lines.append(row(f"{key}={name}", r))
     return "\n".join(lines)
+
+
+def has_structure(truth: dict) -> bool:
+    """Whether a truth file says anything about headings, clusters or votes."""
+    return bool(truth.get("headings")) or "votes" in truth or any(
+        "cluster" in t or "votes" in t for t in truth.get("cards", []))
+
+
+def structure_report(scans: list[Scan], truths: dict[str, dict], by: str = "tier") -> dict | None:
+    """Structure scores of the scans whose truth has structure (None when none has); grouped by `by`."""
+    evaluation = StructureEvaluation()
+    for scan in scans:
+        truth = truths.get(scan.image)
+        if truth is not None and has_structure(truth):
+            evaluation.add_photo(scan, truth, {by: str(truth.get(by, "?"))})
+    return evaluation.report() if evaluation.overall.photos else None

@@ -37,6 +37,7 @@ STRIP_OVER_MEDIAN = 1.4  # ... when the board's cards are this much squarer
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
 MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
+COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster (one heading over both)
 HEADING_REACH = 3.0  # card heights: a heading's first card is at most this far below it
 SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
 MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
@@ -51,6 +52,7 @@ DOT_MAX_RADIUS = 0.14  # ... a sticky note 76 mm
 DOT_MIN_CHROMA = 28.0  # Lab chroma: sticky dots are strongly coloured
 DOT_MIN_DELTA = 30.0  # Lab ΔE from the paper
 DOT_MIN_LIGHTNESS = 28.0  # marker ink is darker than any dot
+DOT_MIN_LIGHT_SCALE = 0.55  # a card darker than its palette tone lowers the dot thresholds, down to this share
 DOT_MIN_FILL = 0.6  # share of the disc around the thickest point that is dot-coloured
 DOT_RING = 2.0  # radii: a dot stands alone; around it (1.4–2 radii) lies paper, where a letter's stroke goes on
 DOT_SAME_HUE = 25.0  # degrees: on coloured paper, a blob of the paper's hue is shading, not a dot
@@ -116,7 +118,7 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
         headings += _marker_headings(rgb, scan.cards, reader, stem)
     if votes:
         for card in cards:
-            card.vote_colours = _count_dots(rgb, card.polygon)
+            card.vote_colours = _count_dots(rgb, card.polygon, card.colour)
             card.votes = len(card.vote_colours)
     scan.cards = cards
     scan.headings, scan.clusters = _clusters(cards, headings)
@@ -227,10 +229,13 @@ def _split_at_columns(line: list, cards: list[_Box]) -> list[list]:
     if len(line) < 2:
         return [line]
     bottom = max(b.y1 for b, _, _ in line)
-    spans = sorted((c.x0, c.x1) for c in cards if c.y0 >= bottom - 0.2 * c.h)
+    below = [c for c in cards if c.y0 >= bottom - 0.2 * c.h]
+    if not below:
+        return [line]
+    join = COLUMN_JOIN * float(np.median([c.w for c in below]))  # a cluster's own columns stand closer
     columns: list[list[float]] = []
-    for x0, x1 in spans:
-        if columns and x0 <= columns[-1][1]:
+    for x0, x1 in sorted((c.x0, c.x1) for c in below):
+        if columns and x0 <= columns[-1][1] + join:
             columns[-1][1] = max(columns[-1][1], x1)
         else:
             columns.append([x0, x1])
@@ -286,11 +291,12 @@ def _stack(lines: list[list]) -> list[list[list]]:
 
 
 # ---- dots ---------------------------------------------------------------------------------------
-def _count_dots(rgb: np.ndarray, polygon) -> list[str]:
-    """Colour names of the sticky dots on one card, left to right."""
+def _count_dots(rgb: np.ndarray, polygon, paper_name: str | None = None) -> list[str]:
+    """Colour names of the sticky dots on one card, left to right. paper_name: the card's palette colour,
+    whose lightness in good light tells how dim the light on this card is."""
     import cv2
 
-    from cardscan.colour import srgb_to_lab
+    from cardscan.colour import PALETTE, srgb_to_lab
 
     pts = np.asarray(polygon, dtype=np.float32).reshape(-1, 2)
     if len(pts) != 4:
@@ -308,7 +314,11 @@ def _count_dots(rgb: np.ndarray, polygon) -> list[str]:
     paper = np.median(lab[my + int(H * 0.1):my + int(H * 0.9), mx + int(W * 0.1):mx + int(W * 0.9)].reshape(-1, 3), axis=0)
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     delta = np.linalg.norm(lab - paper, axis=2)
-    candidate = ((chroma >= DOT_MIN_CHROMA) & (delta >= DOT_MIN_DELTA) & (lab[..., 0] >= DOT_MIN_LIGHTNESS))
+    # In low light every colour is weaker: the thresholds follow the paper's lightness.
+    expected = srgb_to_lab(np.asarray(PALETTE[paper_name], float))[0] if paper_name in PALETTE else paper[0]
+    light = float(np.clip(paper[0] / max(expected, 1.0), DOT_MIN_LIGHT_SCALE, 1.0))
+    candidate = ((chroma >= DOT_MIN_CHROMA * light) & (delta >= DOT_MIN_DELTA * light)
+                 & (lab[..., 0] >= DOT_MIN_LIGHTNESS * light))
     candidate = cv2.morphologyEx(candidate.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     dist = cv2.distanceTransform(candidate, cv2.DIST_L2, 3)
     r_min, r_max = DOT_MIN_RADIUS * W, DOT_MAX_RADIUS * W
