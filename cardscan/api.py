@@ -32,6 +32,7 @@ def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     from cardscan.detect import CardDetector
     from cardscan.normalise import normalise
     from cardscan.ocr import get_reader
+    from cardscan.structure import find_structure
 
     photo = load_photo(path)
     legend = parse_legend(legend)
@@ -59,7 +60,8 @@ def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     for card in cards:
         result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations, lexicon=lexicon)
         card.text, card.edits = result.text, list(result.edits)
-    return Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
+    scan = Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
+    return find_structure(photo.rgb, scan, reader=reader)  # headings, clusters, dot votes (cardscan.structure)
 
 
 def _scan_or_problem(args: tuple[Path, dict[str, str], str, str | None]) -> Scan | Problem:

@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Merkmale des Klassifikators: Buchstabenfolgen und e5-Vektoren (Standard) oder nur Buchstabenfolgen")
     p.set_defaults(func=cmd_learn)
 
-    p = sub.add_parser("eval", help="Erkennung gegen Ground Truth bewerten (Karten-F1, Farbe, CER/WER je Schwierigkeit)")
+    p = sub.add_parser("eval", help="Erkennung gegen Ground Truth bewerten (Karten-F1, Farbe, CER/WER je Schwierigkeit; "
+                                    "Überschriften, Cluster, Punkte)")
     p.add_argument("inputs", nargs="+", metavar="SCAN_JSON_ODER_FOTO", help="Scan-JSON-Dateien oder Fotos (werden gelesen)")
     p.add_argument("--truth", required=True, metavar="ORDNER", help="Ordner mit <foto>.truth.json")
     p.add_argument("--json", metavar="DATEI", help="Bericht zusätzlich als JSON schreiben")
@@ -255,6 +256,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             evaluation.add_photo(Scan(photo.name, 0, 0, []), truths[photo.name])
     report = evaluation.report()
     print(format_table(report))
+    from cardscan.evaluate import format_structure_table, structure_report  # headings, clusters, votes (issue 17)
+    if structure := structure_report(scans, truths):
+        report["structure"] = structure
+        print("\n" + format_structure_table(structure))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     return ExitCode.ok
