@@ -23,8 +23,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from cardscan.web import auth, cards, downloads, errors, uploads, workshops
+from cardscan.web import auth, cards, downloads, errors, sessions, uploads, workshops
 from cardscan.web.jobs import JobManager, learned_assign, learned_scan
+from cardscan.web.ratelimit import LoginLimiter
 from cardscan.web.state import WebState
 
 log = logging.getLogger("cardscan.web")
@@ -48,25 +49,36 @@ def is_loopback(host: str) -> bool:
 
 
 def create_app(data_dir: str | Path, password: str | None = None, *, host: str = "127.0.0.1",
-               corpus=None, scan=None, assign=None, start_jobs: bool = True) -> Flask:
+               behind_proxy: bool = False, corpus=None, scan=None, assign=None, start_jobs: bool = True) -> Flask:
     """Build the Flask app on the corpus in `data_dir` (created if missing).
 
-    password: required for every page when given (a login form; a session cookie keeps you in).
+    password: required for every page when given (a login form; a server-side session of at most
+    12 hours keeps you in; logging out or a new password ends it).
     host: the address the server binds to; on loopback, requests naming another host are refused
-    (DNS rebinding). corpus: an open `cardscan.Corpus` to use instead of ``<data_dir>/corpus.db``.
+    (DNS rebinding). behind_proxy: trust one reverse proxy's X-Forwarded-For/-Proto/-Host/-Prefix
+    (client address for the login limit, HTTPS for the cookie's Secure flag; see docs/web.md). corpus: an open `cardscan.Corpus` to use instead of ``<data_dir>/corpus.db``.
     scan/assign replace the pipeline calls (tests only).
     """
     data = Path(data_dir).expanduser().resolve()
     data.mkdir(parents=True, exist_ok=True)
+    password = password or None
     app = Flask(__name__)
+    base_key = _secret_key(data)
     app.config.update(
-        SECRET_KEY=_secret_key(data),
+        SECRET_KEY=sessions.session_key(base_key, password),  # a new password: every old cookie is void
+        PERMANENT_SESSION_LIFETIME=sessions.lifetime(),
         MAX_CONTENT_LENGTH=uploads.MAX_REQUEST_BYTES,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
-        TRUSTED_HOSTS=LOOPBACK_NAMES if is_loopback(host) else None,
+        # Behind a proxy the browser names the proxy's host; the proxy itself is the DNS-rebinding guard.
+        TRUSTED_HOSTS=LOOPBACK_NAMES if is_loopback(host) and not behind_proxy else None,
         JSON_AS_ASCII=False,
     )
+    app.session_interface = sessions.SessionInterface()
+    if behind_proxy:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     app.json.ensure_ascii = False
     app.jinja_env.autoescape = True  # also for our .html templates (the default), stated for the reader
     app.jinja_env.filters["de_date"] = workshops.de_date
@@ -76,7 +88,10 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
 
         corpus = Corpus(corpus_path(data))
     lock = threading.RLock()
-    state = WebState(corpus=corpus, lock=lock, jobs=None, data_dir=data, password=password or None)
+    store = (sessions.SessionStore(data / sessions.STORE_NAME, sessions.password_fingerprint(base_key, password))
+             if password else None)
+    state = WebState(corpus=corpus, lock=lock, jobs=None, data_dir=data, password=password, sessions=store,
+                     limiter=LoginLimiter())
     # Corrections feed later reading: learnt spellings and theme decisions are used for new photos.
     state.jobs = JobManager(corpus, lock, data / "jobs", scan=scan or learned_scan(state.lexicon_path),
                             assign=assign or learned_assign(state.theme_store), themes_touched=state.themes_touched)
@@ -109,11 +124,14 @@ def _secret_key(data: Path) -> bytes:
     return _secret_key_cached(str(data / ".secret_key"))
 
 
-def serve(data_dir: str | Path, host: str = "127.0.0.1", port: int = 8765, password: str | None = None) -> None:
+def serve(data_dir: str | Path, host: str = "127.0.0.1", port: int = 8765, password: str | None = None,
+          behind_proxy: bool = False) -> None:
     """Run the web app until Ctrl+C (waitress, a production WSGI server; no debug mode, ever).
 
     Without a password only loopback is allowed: anyone on the network could otherwise read and
     change the workshop. The password may also come from the environment variable CARDSCAN_PASSWORD.
+    behind_proxy: a reverse proxy with TLS forwards to us (docs/web.md); it makes the page reachable
+    from the network, so it needs a password too.
     """
     from cardscan.exceptions import UsageError
 
@@ -121,9 +139,12 @@ def serve(data_dir: str | Path, host: str = "127.0.0.1", port: int = 8765, passw
     if not is_loopback(host) and not password:
         raise UsageError(f"Adresse {host} ist von anderen Rechnern erreichbar: bitte mit --password ein Passwort "
                          "setzen (oder ohne --host nur auf diesem Rechner starten).")
+    if behind_proxy and not password:
+        raise UsageError("Mit --behind-proxy ist die Seite von anderen Rechnern erreichbar: bitte mit --password "
+                         "ein Passwort setzen.")
     from waitress import serve as waitress_serve
 
-    app = create_app(data_dir, password=password, host=host)
+    app = create_app(data_dir, password=password, host=host, behind_proxy=behind_proxy)
     shown = f"[{host}]" if ":" in host else host
     print(f"cardscan läuft: http://{shown}:{port}/  (Daten: {Path(data_dir).resolve()}; beenden mit Strg+C)",
           flush=True)

@@ -24,6 +24,8 @@ class WebState:
     jobs: Any  # cardscan.web.jobs.JobManager
     data_dir: Path
     password: str | None = None
+    sessions: Any = None  # cardscan.web.sessions.SessionStore when a password is set
+    limiter: Any = None  # cardscan.web.ratelimit.LoginLimiter
 
     @property
     def lexicon_path(self) -> Path:
