@@ -27,6 +27,7 @@ from cardscan.web import auth, cards, downloads, errors, sessions, uploads, work
 from cardscan.web.jobs import JobManager, learned_assign, learned_scan
 from cardscan.web.ratelimit import LoginLimiter
 from cardscan.web.state import WebState
+from cardscan.web.theming import IncrementalThemes
 
 log = logging.getLogger("cardscan.web")
 
@@ -49,7 +50,8 @@ def is_loopback(host: str) -> bool:
 
 
 def create_app(data_dir: str | Path, password: str | None = None, *, host: str = "127.0.0.1",
-               behind_proxy: bool = False, corpus=None, scan=None, assign=None, start_jobs: bool = True) -> Flask:
+               behind_proxy: bool = False, corpus=None, scan=None, assign=None, start_jobs: bool = True,
+               themes_after_upload: str = "new") -> Flask:
     """Build the Flask app on the corpus in `data_dir` (created if missing).
 
     password: required for every page when given (a login form; a server-side session of at most
@@ -57,7 +59,9 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
     host: the address the server binds to; on loopback, requests naming another host are refused
     (DNS rebinding). behind_proxy: trust one reverse proxy's X-Forwarded-For/-Proto/-Host/-Prefix
     (client address for the login limit, HTTPS for the cookie's Secure flag; see docs/web.md). corpus: an open `cardscan.Corpus` to use instead of ``<data_dir>/corpus.db``.
-    scan/assign replace the pipeline calls (tests only).
+    scan/assign replace the pipeline calls (tests only). themes_after_upload: "new" themes only the
+    new cards against the existing themes (a full pass is the "Themen neu bilden" button), "full" the
+    whole workshop after every upload as before (bench/web_upload_speed.py compares the two).
     """
     data = Path(data_dir).expanduser().resolve()
     data.mkdir(parents=True, exist_ok=True)
@@ -94,7 +98,9 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
                      limiter=LoginLimiter())
     # Corrections feed later reading: learnt spellings and theme decisions are used for new photos.
     state.jobs = JobManager(corpus, lock, data / "jobs", scan=scan or learned_scan(state.lexicon_path),
-                            assign=assign or learned_assign(state.theme_store), themes_touched=state.themes_touched)
+                            assign=assign or learned_assign(state.theme_store), themes_touched=state.themes_touched,
+                            themer=None if assign else IncrementalThemes(state.theme_store),
+                            decided=state.theme_decided_cards, after_upload=themes_after_upload)
     app.extensions["cardscan"] = state
     auth.install(app)
     errors.install(app)

@@ -132,6 +132,18 @@ def merge_themes(wid: int):
     return redirect(url_for("cards.review", wid=wid) + "#themen")
 
 
+@bp.post("/w/<int:wid>/themen/neu-bilden")
+def rebuild_themes(wid: int):
+    """A full new theming pass on request (after uploads only the new cards are themed)."""
+    state = current()
+    state.workshop(wid)
+    job_id = state.jobs.submit_rebuild(wid)
+    target = url_for("workshops.job_page", wid=wid, job_id=job_id)
+    if wants_json():
+        return jsonify(job=job_id, url=target, status_url=url_for("workshops.job_status", job_id=job_id))
+    return redirect(target)
+
+
 @bp.get("/w/<int:wid>/ausschnitt/<card_id>.jpg")
 def crop(wid: int, card_id: str):
     state = current()

@@ -72,6 +72,13 @@ class WebState:
             return set()
         return set(frame.loc[frame["field"] == "text", "card_id"].dropna().astype(str))
 
+    def theme_decided_cards(self, wid: int) -> set[str]:
+        """Cards whose theme a person set, renamed or merged: a new theming pass leaves them alone."""
+        frame = self.corrections(wid)
+        if frame is None or "card_id" not in frame.columns or "field" not in frame.columns:
+            return set()
+        return set(frame.loc[frame["field"] == "theme", "card_id"].dropna().astype(str))
+
     def themes_touched(self, wid: int) -> bool:
         """Has a person renamed, merged or set a theme in this workshop?"""
         frame = self.corrections(wid)

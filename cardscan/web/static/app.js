@@ -56,7 +56,7 @@
     bar.value = data.done + (data.themes === "done" || data.themes === "failed" ? 1 : 0);
     document.getElementById("job-count").textContent = data.done + " von " + data.total + " Fotos";
     if (data.status === "done") {
-      document.getElementById("job-title").textContent = "Fertig gelesen";
+      document.getElementById("job-title").textContent = data.total ? "Fertig gelesen" : "Fertig";
       document.getElementById("job-next").hidden = false;
       job.dataset.status = "done";
     }
