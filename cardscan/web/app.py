@@ -6,7 +6,8 @@ lives in the same corpus store as the Python API (``<data>/corpus.db`` plus the 
 to it), so a researcher can open what the facilitators corrected with ``cardscan.Corpus``.
 
 The pages live in blueprints: auth (login, CSRF, headers), workshops (overview, upload, progress),
-cards (review, corrections, themes, crops), downloads (minutes). This module only wires them up.
+cards (review, corrections, themes, crops), board (the photo with outlines, clusters,
+headings; moving cards), downloads (minutes). This module only wires them up.
 
 Safety: only loopback is served without a password; uploads are checked by content and stored under
 generated names; every state-changing request carries a CSRF token; card text is escaped by Jinja.
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from cardscan.web import auth, cards, downloads, errors, sessions, uploads, workshops
+from cardscan.web import auth, board, cards, downloads, errors, sessions, uploads, workshops
 from cardscan.web.jobs import JobManager, learned_assign, learned_scan
 from cardscan.web.ratelimit import LoginLimiter
 from cardscan.web.state import WebState
@@ -104,7 +105,7 @@ def create_app(data_dir: str | Path, password: str | None = None, *, host: str =
     app.extensions["cardscan"] = state
     auth.install(app)
     errors.install(app)
-    for blueprint in (workshops.bp, cards.bp, downloads.bp):
+    for blueprint in (workshops.bp, cards.bp, board.bp, downloads.bp):
         app.register_blueprint(blueprint)
     if start_jobs:
         resumed = state.jobs.resume()

@@ -63,7 +63,8 @@ def update_card(wid: int, card_id: str):
     body = json_body()
     values = body or request.form
     changes: dict[str, str] = {}
-    for field, limit in FIELD_LIMITS:
+    limits = FIELD_LIMITS + ((("cluster", 120),) if hasattr(card, "cluster") else ())  # once the structure stage ran
+    for field, limit in limits:
         if field in values and values[field] is not None:
             new = " ".join(str(values[field]).split()) if field != "text" else str(values[field]).strip()
             new = new[:limit]
@@ -74,8 +75,11 @@ def update_card(wid: int, card_id: str):
         changes["text"] = card.text  # "Stimmt so": recorded like a correction, so the card is checked
     learned: dict[str, bool] = {}
     if changes:
-        with state.lock:
-            updated = state.corpus.update_card(wid, card_id, **changes)
+        try:
+            with state.lock:
+                updated = state.corpus.update_card(wid, card_id, **changes)
+        except ValueError as exc:  # a field this corpus cannot store (yet): the corpus says which, in German
+            abort(400, description=str(exc))
         if "text" in changes:
             learned["text"] = learn_text(card.raw_text, changes["text"], state.lexicon_path)
         if "theme" in changes and changes["theme"]:
@@ -85,6 +89,8 @@ def update_card(wid: int, card_id: str):
         return jsonify(saved=True, changed=sorted(changes), learned=learned,
                        card={"id": card.id, "text": card.text, "group": card.group, "theme": card.theme})
     flash("Als geprüft gespeichert." if confirm else "Gespeichert." if changes else "Keine Änderung.")
+    if values.get("zurueck") == "tafel":
+        return redirect(url_for("board.board", wid=wid, nach=values.get("nach") or None) + f"#karte-{card_id}")
     return redirect(url_for("cards.review", wid=wid) + f"#karte-{card_id}")
 
 
