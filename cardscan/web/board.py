@@ -23,6 +23,7 @@ bp = Blueprint("board", __name__)
 
 # What the columns below the photos sort by: the card field, and its German name on the page.
 DIMENSIONS = {"cluster": ("cluster", "Cluster"), "thema": ("theme", "Thema")}
+ANOTHER = {"cluster": "einen anderen Cluster", "thema": "ein anderes Thema"}
 N_COLOURS = 12  # outline colours cycle through style.css' .g0 … .g11
 NO_GROUP = "(ohne)"
 
@@ -141,7 +142,7 @@ def board(wid: int):
     jobs = state.jobs.jobs_for(wid)
     originals = {p["stored"]: p["original"] for job in jobs for p in job["photos"] if p["stored"]}
     names = [col.name for col in cols if col.name != NO_GROUP]
-    return render_template("board.html", wid=wid, ws=ws, by=by, attribute=attribute, label=label,
+    return render_template("board.html", wid=wid, ws=ws, by=by, attribute=attribute, label=label, another=ANOTHER[by],
                            clustered=clustered, columns=cols, names=names, photos=photo_views(ws, attribute, colour_of),
                            originals=originals, no_group=NO_GROUP)
 
