@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1",
                    help="Adresse (Standard: nur dieser Rechner); andere Adressen brauchen --password")
     p.add_argument("--password", default=None, help="Passwort für die Seite (auch über CARDSCAN_PASSWORD)")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="hinter einem Reverse-Proxy mit HTTPS betreiben (siehe docs/web.md); braucht --password")
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -291,7 +293,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from cardscan.web import serve
 
     try:
-        serve(args.data, host=args.host, port=args.port, password=args.password)
+        serve(args.data, host=args.host, port=args.port, password=args.password, behind_proxy=args.behind_proxy)
     except KeyboardInterrupt:
         pass
     return ExitCode.ok
