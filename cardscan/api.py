@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cardscan._files import readable_path
 from cardscan.colour import parse_legend
 from cardscan.exceptions import BadInputFile, CardscanError, MissingDependency, NoCardsFound
 from cardscan.load import expand_inputs, load_photo
@@ -62,17 +63,49 @@ def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     return Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
 
 
-def _scan_or_problem(args: tuple[Path, dict[str, str], str, str | None]) -> Scan | Problem:
-    """One photo, maybe in a worker: a bad photo is a Problem; a missing Tesseract stops the batch."""
+def scan_or_problem(args: tuple[Path, dict[str, str], str, str | None]) -> Scan | Problem:
+    """One photo, maybe in a worker: a bad photo is a Problem; a missing Tesseract stops the batch.
+
+    Public because `read_workshop` and `batch.run_batch` both hand it to their pools.
+    """
     path, legend, mode, ocr = args
     try:
         return scan_photo(path, legend=legend, mode=mode, ocr=ocr)
     except MissingDependency as exc:
         raise MissingDependency(str(exc)) from None  # plain message: survives pickling back from the worker
     except CardscanError as exc:
-        return Problem(str(path), getattr(exc, "problem", str(exc)))
+        return Problem(readable_path(path), getattr(exc, "problem", str(exc)))
     except Exception as exc:  # noqa: BLE001 - a photo that trips a bug must not cost the other photos
-        return Problem(str(path), f"konnte nicht gelesen werden (interner Fehler {type(exc).__name__}: {exc})")
+        return Problem(readable_path(path), f"konnte nicht gelesen werden (interner Fehler {type(exc).__name__}: {exc})")
+
+
+def unique_card_ids(scans: list[Scan]) -> None:
+    """Give the cards of photos that share a stem (board1.jpg, board1.png) ids that differ.
+
+    Card ids are "<photo stem>-<number>", so two such photos would both have board1-01; corrections,
+    the corpus and the web page's URLs name cards by id. The first photo keeps its ids, a later one
+    gets "<stem>-<suffix>" (board1-png-01), counted on if even that is taken. Changes cards in place.
+    """
+    seen: set[str] = set()
+    for scan in scans:
+        ids = [card.id for card in scan.cards]
+        if any(i in seen for i in ids) or len(set(ids)) < len(ids):
+            stem = Path(scan.image).stem
+            base = f"{stem}-{Path(scan.image).suffix.lstrip('.').lower() or 'foto'}"
+            prefix, n = base, 1
+            while True:
+                new = [f"{prefix}{i[len(stem):]}" if i.startswith(stem) else f"{prefix}-{i}" for i in ids]
+                if not (set(new) & seen) and len(set(new)) == len(new):
+                    break
+                n += 1
+                prefix = f"{base}{n}"
+                if n > 1000:  # ids repeat within the photo itself: number them
+                    new = [f"{base}-{k:02d}" for k in range(1, len(ids) + 1)]
+                    break
+            for card, card_id in zip(scan.cards, new):
+                card.id = card_id
+            ids = new
+        seen.update(ids)
 
 
 def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Workshop", question: str = "",
@@ -96,14 +129,14 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
     for err in missing:
         _report(workshop, Problem(err.path, err.problem), on_problem)
     jobs = [(p, legend_map, mode, ocr) for p in photo_paths]
-    workers = _worker_count(workers, len(jobs))
+    workers = worker_count(workers, len(jobs))
     results: Iterable[Scan | Problem]
     if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(_scan_or_problem, jobs)
+        pool = start_pool(workers)
+        results = pool.map(scan_or_problem, jobs)
     else:
         pool = None
-        results = map(_scan_or_problem, jobs)
+        results = map(scan_or_problem, jobs)
     try:
         from tqdm import tqdm
 
@@ -115,6 +148,7 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
     finally:
         if pool is not None:
             pool.shutdown()
+    unique_card_ids(workshop.scans)
     if themes and workshop.cards:
         assign_themes(workshop, embedder=embedder, catalogue=catalogue, learned=learned)
     return workshop
@@ -161,10 +195,53 @@ def _report(workshop: Workshop, problem: Problem, on_problem: Callable[[Problem]
         on_problem(problem)
 
 
-def _worker_count(requested: int | None, jobs: int) -> int:
+def worker_count(requested: int | None, jobs: int) -> int:
+    """How many processes read photos: as asked, else one per core we may use; never more than jobs."""
     if requested is None:
         requested = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(requested, jobs))
 
 
-__all__ = ["scan_photo", "read_workshop", "assign_themes", "card_crop", "BadInputFile", "NoCardsFound"]
+def start_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers end when the process that started them dies.
+
+    Why: after ``kill -9`` of a batch, its workers (about 1 GB each with the OCR models) kept running
+    for minutes, since nobody was left to tell them to stop. Each worker watches its parent.
+    """
+    return ProcessPoolExecutor(max_workers=workers, initializer=watch_parent, initargs=(os.getpid(),))
+
+
+def watch_parent(parent_pid: int, interval: float = 0.5) -> None:
+    """Pool initializer: a daemon thread ends this process as soon as `parent_pid` is gone.
+
+    Polling rather than Linux's PR_SET_PDEATHSIG: that signal fires when the *thread* that forked us
+    ends (the web page starts pools from job threads), and polling works on every platform.
+    Both the parent at start (a fork server, if one sits between) and `parent_pid` are watched.
+    """
+    import threading
+    import time
+
+    direct = os.getppid()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != direct or not alive(parent_pid):
+                os._exit(1)
+            time.sleep(interval)
+
+    if direct != parent_pid and direct == 1:  # the parent died before we even started
+        os._exit(1)
+    threading.Thread(target=watch, name="cardscan-watch-parent", daemon=True).start()
+
+
+__all__ = ["scan_photo", "read_workshop", "assign_themes", "card_crop", "scan_or_problem", "unique_card_ids",
+           "worker_count", "start_pool", "watch_parent", "BadInputFile", "NoCardsFound"]

@@ -21,6 +21,7 @@ frame or figure is built, so ``import cardscan`` stays fast.
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import logging
 import shutil
@@ -31,7 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cardscan.exceptions import BadInputFile
+from cardscan._files import replace_together, write_bytes_atomic, write_text_atomic
+from cardscan.exceptions import (BadCorrection, BadExportFormat, BadInputFile, DuplicateCardId, DuplicatePhoto,
+                                 UnknownCard, UnknownColumn, UnknownWorkshop)
 from cardscan.workshop import Card, Edit, Problem, Scan, Workshop
 
 if TYPE_CHECKING:
@@ -248,7 +251,7 @@ class Corpus:
 
         w = self._t["workshops"]
         if conn.execute(sa.select(w.c.id).where(w.c.id == int(wid))).first() is None:
-            raise KeyError(f"Workshop {wid} gibt es im Korpus {self.path.name} nicht")
+            raise UnknownWorkshop(wid, self.path)
 
     def photo_dir(self, wid: int) -> Path:
         """The folder with this workshop's photos: ``<db stem>-photos/<id>/`` next to the database."""
@@ -338,7 +341,8 @@ class Corpus:
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if not target.exists():
-                    shutil.copy2(scan.path, target)
+                    with replace_together(target) as (tmp,):
+                        shutil.copy2(scan.path, tmp)
             except OSError as exc:
                 log.warning("Foto %s nicht in den Korpus kopiert: %s", scan.path, exc)
 
@@ -356,14 +360,14 @@ class Corpus:
         confirmed = bool(changes.pop("confirmed", False))
         unknown = set(changes) - set(CARD_FIELDS)
         if unknown:
-            raise ValueError(f"Diese Felder lassen sich nicht korrigieren: {', '.join(sorted(unknown))} "
+            raise BadCorrection(f"Diese Felder lassen sich nicht korrigieren: {', '.join(sorted(unknown))} "
                              f"(erlaubt: {', '.join(CARD_FIELDS)}, confirmed)")
         c = self._t["cards"]
         with self._tx(write=True) as conn:
             row = conn.execute(sa.select(c).where(c.c.workshop_id == wid, c.c.card_id == card_id)).mappings().first()
             if row is None:
                 self._check_workshop(conn, wid)
-                raise KeyError(f"Karte {card_id} gibt es in Workshop {wid} nicht")
+                raise UnknownCard(card_id, wid)
             values: dict[str, Any] = {}
             for field, value in changes.items():
                 if field == "text":
@@ -401,7 +405,7 @@ class Corpus:
 
         new = " ".join(str(new or "").split())
         if not new:
-            raise ValueError("Bitte einen Namen für das Thema angeben")
+            raise BadCorrection("Bitte einen Namen für das Thema angeben")
         c = self._t["cards"]
         with self._tx(write=True) as conn:
             self._check_workshop(conn, wid)
@@ -421,7 +425,7 @@ class Corpus:
     def set_themes(self, wid: int, mapping: Mapping[str, str | None]) -> int:
         """Set the themes the machine chose ({card id: theme}); not recorded as corrections.
 
-        All or nothing: an unknown card id raises KeyError and changes no card. Returns how many
+        All or nothing: an unknown card id raises UnknownCard (a KeyError) and changes no card. Returns how many
         cards got a different theme.
         """
         wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
@@ -433,7 +437,7 @@ class Corpus:
             current = dict(conn.execute(sa.select(c.c.card_id, c.c.theme).where(c.c.workshop_id == wid)).all())
             missing = [cid for cid in mapping if cid not in current]
             if missing:
-                raise KeyError(f"Karten gibt es in Workshop {wid} nicht: {', '.join(map(str, missing[:5]))}")
+                raise UnknownCard(', '.join(map(str, missing[:5])), wid)
             changed = 0
             for cid, theme in mapping.items():
                 theme = (str(theme).strip() or None) if theme is not None else None
@@ -444,7 +448,7 @@ class Corpus:
 
     # ---- reading --------------------------------------------------------------------------------
     def get(self, wid: int) -> Workshop:
-        """The whole workshop as the dataclasses every stage uses; KeyError when there is none."""
+        """The whole workshop as the dataclasses every stage uses; UnknownWorkshop (a KeyError) when there is none."""
         wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
 
@@ -452,7 +456,7 @@ class Corpus:
         with self._tx() as conn:
             row = conn.execute(sa.select(w).where(w.c.id == int(wid))).mappings().first()
             if row is None:
-                raise KeyError(f"Workshop {wid} gibt es im Korpus {self.path.name} nicht")
+                raise UnknownWorkshop(wid, self.path)
             meta = dict(conn.execute(sa.select(m.c.key, m.c.value).where(m.c.workshop_id == wid)
                                      .order_by(m.c.position)).all())
             folder = self.photo_dir(wid)
@@ -573,7 +577,7 @@ class Corpus:
         query = sa.select(k).order_by(k.c.id)
         if kind is not None:
             if kind not in CARD_FIELDS and kind not in CORRECTION_ACTIONS:
-                raise ValueError(f"Unbekannte Art von Korrektur {kind!r}: erlaubt sind "
+                raise BadCorrection(f"Unbekannte Art von Korrektur {kind!r}: erlaubt sind "
                                  f"{', '.join(CARD_FIELDS + CORRECTION_ACTIONS)}")
             query = query.where(k.c.field == kind if kind in CARD_FIELDS else k.c.action == kind)
         if wid is not None:
@@ -615,9 +619,7 @@ class Corpus:
             data["photo_files"] = {scan.image: base64.b64encode((folder / scan.image).read_bytes()).decode("ascii")
                                    for scan in workshop.scans if (folder / scan.image).is_file()}
         path = Path(path)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
         return path
 
     def import_bundle(self, path: str | Path) -> int:
@@ -657,30 +659,36 @@ class Corpus:
                 continue
             folder = self.photo_dir(wid)
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(blob)
+            write_bytes_atomic(folder / name, blob)
         return wid
 
     def export_cards(self, path: str | Path) -> Path:
         """All cards (``cards()``) to .csv (UTF-8, polygon as JSON) or .parquet (exact, with lists).
 
-        The CSV guards text cells against spreadsheet formulas like the minutes' CSV does (a leading
-        ``=``, ``+``, ``-`` or ``@`` gets a ``'``); Parquet keeps every value as it is.
+        The CSV guards every text cell (card ids and photo names too) against spreadsheet formulas like
+        the minutes' CSV does (a leading ``=``, ``+``, ``-`` or ``@`` gets a ``'``) and quotes it;
+        Parquet keeps every value as it is. Written all or nothing (``_files.replace_together``).
         """
         path = Path(path)
         frame = self.cards()
         suffix = path.suffix.lower()
         if suffix == ".parquet":
             frame["polygon"] = [[list(map(int, p)) for p in poly] for poly in frame["polygon"]]
-            frame.to_parquet(path, engine="pyarrow", index=False)
+            with replace_together(path) as (tmp,):
+                frame.to_parquet(tmp, engine="pyarrow", index=False)
         elif suffix == ".csv":
+            import pandas as pd
+
             from cardscan.minutes import safe_cell
 
             frame["polygon"] = [json.dumps(poly) for poly in frame["polygon"]]
-            for column in ("title", "raw_text", "text", "theme", "group"):
-                frame[column] = [None if v is None or _isna(v) else safe_cell(v) for v in frame[column]]
-            frame.to_csv(path, index=False, encoding="utf-8")
+            for column in frame.columns:  # every text column: ids and photo names come from file names
+                if column != "polygon" and not pd.api.types.is_numeric_dtype(frame[column]):
+                    frame[column] = [None if v is None or _isna(v) else safe_cell(v) for v in frame[column]]
+            # Quoted text cells: a German spreadsheet that splits on ';' keeps "Hallo;=1+1;x" in one cell.
+            write_text_atomic(path, frame.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
         else:
-            raise ValueError(f"{path.name}: bitte .csv oder .parquet als Endung wählen")
+            raise BadExportFormat(path)
         return path
 
     # ---- analysis -------------------------------------------------------------------------------
@@ -694,7 +702,7 @@ class Corpus:
 
         frame = self.cards()
         if by not in frame.columns:
-            raise ValueError(f"Unbekannte Spalte {by!r}; möglich: {', '.join(frame.columns)}")
+            raise UnknownColumn(by, frame.columns)
         frame = frame[frame["theme"].notna() & frame[by].notna()]
         if frame.empty:
             return pd.DataFrame(index=pd.Index([], name=by), columns=pd.Index([], name="theme"), dtype=float)
@@ -802,12 +810,11 @@ def _check_unique_ids(scans: list[Scan], images: set[str], ids: set[str]) -> Non
     images, ids = set(images), set(ids)
     for scan in scans:
         if scan.image in images:
-            raise ValueError(f"Das Foto {scan.image} ist in diesem Workshop schon gespeichert")
+            raise DuplicatePhoto(scan.image)
         images.add(scan.image)
         for card in scan.cards:
             if card.id in ids:
-                raise ValueError(f"Die Karten-ID {card.id} gibt es in diesem Workshop schon "
-                                 f"(zwei Fotos mit gleichem Namen, z. B. .jpg und .png?)")
+                raise DuplicateCardId(card.id)
             ids.add(card.id)
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cardscan.exceptions import BadInputFile
+from cardscan._files import has_readable_name
+from cardscan.exceptions import BadFileName, BadInputFile, DuplicatePhotoName, PhotoTooLarge
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif"}
 # Pillow's decompression-bomb guard: refuse absurd pixel counts (a 12 MP photo is 1.2e7).
@@ -55,6 +56,8 @@ def load_photo(path: str | Path) -> Photo:
         raise BadInputFile(path, "Datei nicht gefunden")
     if path.is_dir():
         raise BadInputFile(path, "ist ein Ordner, kein Foto")
+    if not has_readable_name(path):
+        raise BadFileName(path)
     if path.stat().st_size == 0:
         raise BadInputFile(path, "Datei ist leer (0 Bytes)")
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -78,14 +81,24 @@ def load_photo(path: str | Path) -> Photo:
     return Photo(path=path, rgb=np.ascontiguousarray(rgb))
 
 
+def find_photos(folder: str | Path) -> list[Path]:
+    """Every photo file under `folder` (subfolders too), by suffix, sorted."""
+    return sorted(f for f in Path(folder).rglob("*") if f.is_file() and f.suffix.lower() in PHOTO_SUFFIXES)
+
+
 def expand_inputs(inputs: list[str | Path]) -> tuple[list[Path], list[BadInputFile]]:
-    """Turn files and folders into a sorted list of photo paths; missing paths become problems."""
+    """Turn files and folders into a sorted list of photo paths; missing paths become problems.
+
+    Also problems, so the other photos are still read: a file name that is not UTF-8 (card ids and
+    the minutes could not hold it) and a second photo with the same file name (found in another
+    subfolder, or given twice): photo names must be unique within a workshop.
+    """
     photos: list[Path] = []
     problems: list[BadInputFile] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in PHOTO_SUFFIXES)
+            found = find_photos(p)
             if not found:
                 problems.append(BadInputFile(p, "Ordner enthält keine Fotos"))
             photos.extend(found)
@@ -93,4 +106,14 @@ def expand_inputs(inputs: list[str | Path]) -> tuple[list[Path], list[BadInputFi
             photos.append(p)
         else:
             problems.append(BadInputFile(p, "Datei nicht gefunden"))
-    return photos, problems
+    usable: list[Path] = []
+    by_name: dict[str, Path] = {}
+    for photo in photos:
+        if not has_readable_name(photo):
+            problems.append(BadFileName(photo))
+        elif photo.name in by_name:
+            problems.append(DuplicatePhotoName(photo, by_name[photo.name]))
+        else:
+            by_name[photo.name] = photo
+            usable.append(photo)
+    return usable, problems

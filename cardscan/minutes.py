@@ -186,11 +186,11 @@ def from_json(text: str) -> Workshop:
 
 
 def write_outputs(workshop: Workshop, out_dir: str | Path, expanded: bool = True) -> dict[str, Path]:
-    """Write minutes.md, cards.csv and cards.json; return their paths."""
+    """Write minutes.md, cards.csv and cards.json as one set (all or nothing); return their paths."""
+    from cardscan._files import write_files_atomic
+
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     paths = {"markdown": out / "minutes.md", "csv": out / "cards.csv", "json": out / "cards.json"}
-    paths["markdown"].write_text(to_markdown(workshop, expanded=expanded), encoding="utf-8")
-    to_csv(workshop, paths["csv"])
-    paths["json"].write_text(to_json(workshop), encoding="utf-8")
+    write_files_atomic({paths["markdown"]: to_markdown(workshop, expanded=expanded), paths["csv"]: to_csv(workshop),
+                        paths["json"]: to_json(workshop)})
     return paths

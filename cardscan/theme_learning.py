@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import re
 import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from cardscan._files import write_text_atomic
+from cardscan._files import replace_together, write_text_atomic
 from cardscan.exceptions import BadConfig
 
 if TYPE_CHECKING:  # numpy, scikit-learn and the embedders load when a classifier is trained or used
@@ -250,11 +249,10 @@ class LearnedThemes:
                 "themes": {t: self.labels.count(t) for t in self.themes}, "renamed": self.changes,
                 "features": ["char 3-5-grams"] + ([self.meta["model"]] if self.meta.get("model") else []),
                 "sklearn": sklearn.__version__, **self.meta, **meta}
-        tmp = path.with_suffix(".part")
-        joblib.dump({"format": 1, "texts": self.texts, "labels": self.labels, "classifier": self.classifier,
-                     "changes": self.changes, "meta": info}, tmp, compress=3)
-        os.replace(tmp, path)
-        path.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        with replace_together(path, path.with_suffix(".json")) as (tmp, tmp_info):  # the model and its card together
+            joblib.dump({"format": 1, "texts": self.texts, "labels": self.labels, "classifier": self.classifier,
+                         "changes": self.changes, "meta": info}, tmp, compress=3)
+            tmp_info.write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         self.meta = info
         return path
 

@@ -77,3 +77,41 @@ def test_expand_inputs_finds_photos_and_reports_missing(tmp_path, write_image):
     photos, problems = expand_inputs([tmp_path, tmp_path / "missing.jpg"])
     assert [p.name for p in photos] == ["a.jpg", "b.png"]
     assert len(problems) == 1 and "missing.jpg" in str(problems[0])
+
+
+# ---- file names a workshop folder really holds (issue 19.2) ------------------------------------------
+def test_a_non_utf8_file_name_is_a_problem_naming_folder_and_file_and_the_rest_is_read(tmp_path, write_image):
+    import os
+
+    write_image(gradient(), "a.jpg")
+    bad = tmp_path / os.fsdecode(b"karte-m\xfcll.jpg")  # Latin-1 'ü': not UTF-8
+    bad.write_bytes((tmp_path / "a.jpg").read_bytes())
+    photos, problems = expand_inputs([tmp_path])
+    assert [p.name for p in photos] == ["a.jpg"]
+    assert len(problems) == 1
+    line = str(problems[0])
+    line.encode("utf-8")  # printable and storable: no lone surrogates
+    assert str(tmp_path) in line and "karte-m" in line and "UTF-8" in line and "\n" not in line
+
+
+def test_load_photo_refuses_a_non_utf8_name_in_one_printable_line(tmp_path, write_image):
+    import os
+
+    src = write_image(gradient(), "a.jpg")
+    bad = tmp_path / os.fsdecode(b"\xe4\xf6.jpg")
+    bad.write_bytes(src.read_bytes())
+    with pytest.raises(BadInputFile) as err:
+        load_photo(bad)
+    str(err.value).encode("utf-8")
+    assert "umbenennen" in str(err.value)
+
+
+def test_two_photos_with_the_same_name_in_subfolders_report_the_second(tmp_path, write_image):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    write_image(gradient(), "x/board1.jpg")
+    write_image(gradient(), "y/board1.jpg")
+    write_image(gradient(), "x/board1.png")  # same stem, other name: both read, ids made unique later
+    photos, problems = expand_inputs([tmp_path])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in photos) == ["x/board1.jpg", "x/board1.png"]
+    assert len(problems) == 1 and "y/board1.jpg" in str(problems[0]) and "gleicher Dateiname" in str(problems[0])
