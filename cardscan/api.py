@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,18 @@ from cardscan.exceptions import BadInputFile, CardscanError, MissingDependency, 
 from cardscan.load import expand_inputs, load_photo
 from cardscan.workshop import Card, Problem, Scan, Workshop
 
+GREYSCALE_PROBLEM = ("Foto ist schwarzweiß: Kartenfarben und damit Gruppen lassen sich nicht erkennen "
+                     "(bitte ein Farbfoto verwenden)")
+
+
+@dataclass
+class PhotoReading:
+    """What reading one photo gave: its Scan (None when it could not be read) and what people should
+    know about it: why it failed, or why part of it cannot be trusted (a greyscale photo's colours)."""
+
+    path: Path
+    scan: Scan | None
+    problems: list[Problem] = field(default_factory=list)
 
 
 def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, mode: str = "auto",
@@ -29,7 +42,17 @@ def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     mode: "cards" (pinboard), "whiteboard" (lines of marker text) or "auto" (cards, else whiteboard).
     ocr: the engine for cards, "ppocr" (default) or "tesseract" (cardscan.ocr.get_reader).
     lexicon: a learned lexicon file (facilitators' corrections, see normalise.learn_correction).
+    A greyscale photo's cards get no colour and no group (see `read_photo` for the note saying so).
     """
+    return read_photo(path, legend=legend, mode=mode, ocr=ocr, expand_abbreviations=expand_abbreviations,
+                      lexicon=lexicon).scan
+
+
+def read_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, mode: str = "auto",
+               ocr: str | None = None, expand_abbreviations: bool = True,
+               lexicon: str | Path | None = None) -> PhotoReading:
+    """`scan_photo` with its notes: a greyscale photo of cards is read, but says that its colours
+    (and so groups) cannot be known, instead of calling every card "weiß". Raises like scan_photo."""
     from cardscan.detect import CardDetector
     from cardscan.normalise import normalise
     from cardscan.ocr import get_reader
@@ -56,27 +79,34 @@ def scan_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
         used_mode = "whiteboard"
     if not cards:
         raise NoCardsFound(photo.path)
+    problems: list[Problem] = []
+    if used_mode == "cards" and photo.greyscale:
+        for card in cards:
+            card.colour = card.group = None
+        problems.append(Problem(readable_path(photo.path), GREYSCALE_PROBLEM))
     lexicon = lexicon if lexicon and Path(lexicon).is_file() else None  # nothing learnt yet: the plain tables
     for card in cards:
         result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations, lexicon=lexicon)
         card.text, card.edits = result.text, list(result.edits)
-    return Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
+    scan = Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
+    return PhotoReading(photo.path, scan, problems)
 
 
-def scan_or_problem(args: tuple[Path, dict[str, str], str, str | None]) -> Scan | Problem:
-    """One photo, maybe in a worker: a bad photo is a Problem; a missing Tesseract stops the batch.
+def scan_or_problem(args: tuple[Path, dict[str, str], str, str | None]) -> PhotoReading:
+    """One photo, maybe in a worker: a bad photo becomes a problem; a missing Tesseract stops the batch.
 
     Public because `read_workshop` and `batch.run_batch` both hand it to their pools.
     """
     path, legend, mode, ocr = args
     try:
-        return scan_photo(path, legend=legend, mode=mode, ocr=ocr)
+        return read_photo(path, legend=legend, mode=mode, ocr=ocr)
     except MissingDependency as exc:
         raise MissingDependency(str(exc)) from None  # plain message: survives pickling back from the worker
     except CardscanError as exc:
-        return Problem(readable_path(path), getattr(exc, "problem", str(exc)))
+        return PhotoReading(Path(path), None, [Problem(readable_path(path), getattr(exc, "problem", str(exc)))])
     except Exception as exc:  # noqa: BLE001 - a photo that trips a bug must not cost the other photos
-        return Problem(readable_path(path), f"konnte nicht gelesen werden (interner Fehler {type(exc).__name__}: {exc})")
+        message = f"konnte nicht gelesen werden (interner Fehler {type(exc).__name__}: {exc})"
+        return PhotoReading(Path(path), None, [Problem(readable_path(path), message)])
 
 
 def unique_card_ids(scans: list[Scan]) -> None:
@@ -130,7 +160,7 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
         _report(workshop, Problem(err.path, err.problem), on_problem)
     jobs = [(p, legend_map, mode, ocr) for p in photo_paths]
     workers = worker_count(workers, len(jobs))
-    results: Iterable[Scan | Problem]
+    results: Iterable[PhotoReading]
     if workers > 1:
         pool = start_pool(workers)
         results = pool.map(scan_or_problem, jobs)
@@ -141,10 +171,10 @@ def read_workshop(paths: str | Path | Iterable[str | Path], *, title: str = "Wor
         from tqdm import tqdm
 
         for result in tqdm(results, total=len(jobs), desc="Fotos lesen", unit="Foto", disable=not progress or None):
-            if isinstance(result, Problem):
-                _report(workshop, result, on_problem)
-            else:
-                workshop.scans.append(result)
+            for problem in result.problems:
+                _report(workshop, problem, on_problem)
+            if result.scan is not None:
+                workshop.scans.append(result.scan)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -243,5 +273,5 @@ def watch_parent(parent_pid: int, interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="cardscan-watch-parent", daemon=True).start()
 
 
-__all__ = ["scan_photo", "read_workshop", "assign_themes", "card_crop", "scan_or_problem", "unique_card_ids",
+__all__ = ["scan_photo", "read_photo", "PhotoReading", "read_workshop", "assign_themes", "card_crop", "scan_or_problem", "unique_card_ids",
            "worker_count", "start_pool", "watch_parent", "BadInputFile", "NoCardsFound"]

@@ -188,11 +188,11 @@ def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None 
                 position += len(job.photos)
                 workshop = job.workshop
                 for result in results:
-                    if isinstance(result, Problem):
-                        workshop.problems.append(result)
-                        report(result)
-                    else:
-                        workshop.scans.append(result)
+                    for problem in result.problems:
+                        workshop.problems.append(problem)
+                        report(problem)
+                    if result.scan is not None:
+                        workshop.scans.append(result.scan)
                 if not workshop.scans:
                     report(Problem(readable_path(job.folder), "kein Foto konnte gelesen werden; Workshop nicht gespeichert"))
                     continue

@@ -144,9 +144,12 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from cardscan.api import scan_photo
+    from cardscan.api import read_photo
 
-    scan = scan_photo(args.photo, legend=args.legend, mode=args.mode, ocr=args.ocr)
+    reading = read_photo(args.photo, legend=args.legend, mode=args.mode, ocr=args.ocr)
+    for problem in reading.problems:  # e.g. a greyscale photo: colours cannot be known
+        print(f"cardscan: {problem}", file=sys.stderr)
+    scan = reading.scan
     if args.json:
         print(json.dumps(scan.to_dict(), ensure_ascii=False, indent=2))
     else:

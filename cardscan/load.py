@@ -6,8 +6,12 @@ Every failure becomes `BadInputFile` naming the file, so one bad photo never sto
 """
 from __future__ import annotations
 
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -15,7 +19,7 @@ from cardscan._files import has_readable_name
 from cardscan.exceptions import BadFileName, BadInputFile, DuplicatePhotoName, PhotoTooLarge
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif"}
-# Pillow's decompression-bomb guard: refuse absurd pixel counts (a 12 MP photo is 1.2e7).
+# Refuse absurd pixel counts (a 12 MP photo is 1.2e7), checked exactly from the header (open_image).
 MAX_PIXELS = 120_000_000
 
 
@@ -25,6 +29,7 @@ class Photo:
 
     path: Path
     rgb: np.ndarray  # H x W x 3, uint8, EXIF orientation applied
+    greyscale: bool = False  # no colour in the file: card colours (and so groups) cannot be known
 
     @property
     def name(self) -> str:
@@ -47,6 +52,105 @@ def _register_heif() -> None:
     register_heif_opener()
 
 
+@contextmanager
+def open_image(path: str | Path, formats: list[str] | None = None) -> Iterator[Any]:
+    """Open an image lazily and refuse it, from its header alone, when it has more than MAX_PIXELS.
+
+    Why here and exactly: Pillow only warns above its limit (a raw DecompressionBombWarning on
+    stderr) and refuses above twice it, so a 225-megapixel PNG of 252 KB used to be decoded for a
+    minute and 3 GB. The header tells the size before any pixel is decoded.
+    """
+    import warnings
+
+    from PIL import Image
+
+    path = Path(path)
+    if path.suffix.lower() in {".heic", ".heif"}:
+        _register_heif()
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard stays on as a second line
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path, formats=formats)
+    except Image.DecompressionBombError:
+        raise BadInputFile(path, f"Bild ist zu groß (mehr als {MAX_PIXELS // 1_000_000} Megapixel)") from None
+    with img:
+        width, height = img.size
+        if width * height > MAX_PIXELS:
+            raise PhotoTooLarge(path, width, height, MAX_PIXELS)
+        yield img
+
+
+def to_rgb(img: Any) -> np.ndarray:
+    """Pixels of any Pillow mode as H x W x 3 uint8, as a person would see them.
+
+    Why not just ``img.convert("RGB")``: it clips 16-bit and 32-bit greyscale (I;16, I, F) to
+    white, drops transparency onto black, and cannot convert premultiplied "La". Deep images are
+    scaled to 0..255, transparent parts are put on white paper (the colour of a blank card).
+    """
+    mode = img.mode
+    if mode in ("I", "F") or mode.startswith("I;16"):
+        return _deep_to_rgb(np.asarray(img), mode)
+    if mode == "1":
+        img = img.convert("L")
+        mode = "L"
+    if mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+        mode = img.mode
+    if mode in ("La", "RGBa"):  # premultiplied alpha: on white is colour + (255 - alpha)
+        a = np.asarray(img).astype(np.int32)
+        colour = a[..., :1].repeat(3, axis=2) if mode == "La" else a[..., :3]
+        return np.clip(colour + (255 - a[..., -1:]), 0, 255).astype(np.uint8)
+    if mode in ("LA", "PA", "RGBA"):
+        rgba = np.asarray(img.convert("RGBA")).astype(np.float32)
+        alpha = rgba[..., 3:4] / 255.0
+        return np.clip(rgba[..., :3] * alpha + 255.0 * (1.0 - alpha) + 0.5, 0, 255).astype(np.uint8)
+    if mode == "L":
+        return np.repeat(np.asarray(img)[..., None], 3, axis=2)
+    if mode == "RGB":
+        return np.asarray(img)
+    return np.asarray(img.convert("RGB"))  # CMYK, YCbCr, LAB, HSV, RGBX: Pillow knows these
+
+
+def _deep_to_rgb(values: np.ndarray, mode: str) -> np.ndarray:
+    """16/32-bit and float greyscale to 8 bits by the range the mode implies (not the image's own
+    range: a dark photo stays dark). 16-bit: 0..65535; 32-bit or float holding 8- or 16-bit values:
+    that range; float 0..1: that; anything else: its minimum to its maximum."""
+    a = np.nan_to_num(values.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+    lo, hi = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
+    if mode.startswith("I;16"):
+        low, high = 0.0, 65535.0
+    elif lo >= 0 and hi <= 1.0 and mode == "F":
+        low, high = 0.0, 1.0
+    elif lo >= 0 and hi <= 255:
+        low, high = 0.0, 255.0
+    elif lo >= 0 and hi <= 65535:
+        low, high = 0.0, 65535.0
+    else:
+        low, high = lo, max(hi, lo + 1e-9)
+    grey = np.clip((a - low) * (255.0 / (high - low)) + 0.5, 0, 255).astype(np.uint8)
+    return np.repeat(grey[..., None], 3, axis=2)
+
+
+GREY_MODES = ("1", "L", "LA", "La", "I", "F")
+
+
+def looks_greyscale(rgb: np.ndarray, mode: str = "RGB") -> bool:
+    """True when the photo holds no colour: a greyscale file, or RGB whose channels are (nearly) equal.
+
+    "Nearly": JPEG rounding leaves one or two levels between channels of a grey photo; a real colour
+    photo has camera noise and a colour cast well above that in far more than 0.1 % of its pixels.
+    """
+    if mode in GREY_MODES or mode.startswith("I;16"):
+        return True
+    if rgb.size == 0:
+        return False
+    step = max(1, int(np.sqrt(rgb.shape[0] * rgb.shape[1] / 250_000)))
+    sample = rgb[::step, ::step].astype(np.int16)
+    spread = sample.max(axis=2) - sample.min(axis=2)
+    return float(np.percentile(spread, 99.9)) <= 4
+
+
 def load_photo(path: str | Path) -> Photo:
     """Read one photo; raise BadInputFile with a facilitator-readable reason if it cannot be used."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -60,25 +164,33 @@ def load_photo(path: str | Path) -> Photo:
         raise BadFileName(path)
     if path.stat().st_size == 0:
         raise BadInputFile(path, "Datei ist leer (0 Bytes)")
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    if path.suffix.lower() in {".heic", ".heif"}:
-        _register_heif()
     try:
-        with Image.open(path) as img:
+        with open_image(path) as img:
             img.load()
+            mode = img.mode
             img = ImageOps.exif_transpose(img)
-            rgb = np.asarray(img.convert("RGB"))
+            rgb = to_rgb(img)
+    except BadInputFile:
+        raise
     except UnidentifiedImageError:
         raise BadInputFile(path, "ist kein lesbares Bild (erlaubt: JPEG, PNG, WebP, TIFF, HEIC)") from None
     except Image.DecompressionBombError:
         raise BadInputFile(path, f"Bild ist zu groß (mehr als {MAX_PIXELS // 1_000_000} Megapixel)") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise BadInputFile(path, f"Bild ist beschädigt oder unvollständig ({exc})") from None
     except PermissionError:
         raise BadInputFile(path, "keine Leseberechtigung") from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        raise BadInputFile(path, f"Bild ist beschädigt oder unvollständig ({_one_line(exc)})") from None
+    except MemoryError:
+        raise BadInputFile(path, "Bild ist zu groß für den Arbeitsspeicher") from None
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise BadInputFile(path, f"Bild hat eine unbekannte Form {rgb.shape}")
     if rgb.shape[0] < 64 or rgb.shape[1] < 64:
         raise BadInputFile(path, f"Bild ist zu klein ({rgb.shape[1]}x{rgb.shape[0]} Pixel)")
-    return Photo(path=path, rgb=np.ascontiguousarray(rgb))
+    return Photo(path=path, rgb=np.ascontiguousarray(rgb), greyscale=looks_greyscale(rgb, mode))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def find_photos(folder: str | Path) -> list[Path]:

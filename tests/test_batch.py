@@ -301,13 +301,14 @@ def test_summary_is_json_friendly(tmp_path):
 # ---- file names that used to abort a whole batch (issue 19.2) -----------------------------------------
 def fake_scan(args):
     """Stands in for reading a photo (fast): two cards named like scan_photo names them."""
+    from cardscan.api import PhotoReading
     from cardscan.workshop import Card, Scan
 
     path = Path(args[0])
     cards = [Card(id=f"{path.stem}-{i:02d}", photo=path.name, polygon=[(0, 0), (10, 0), (10, 10), (0, 10)],
                   colour="gelb", group=None, raw_text=f"Karte {i} aus {path.name}", text=f"Karte {i} aus {path.name}",
                   confidence=0.9) for i in (1, 2)]
-    return Scan(image=path.name, width=100, height=100, cards=cards, path=path)
+    return PhotoReading(path, Scan(image=path.name, width=100, height=100, cards=cards, path=path))
 
 
 def test_same_stem_and_non_utf8_names_are_reported_and_later_workshops_stored(tmp_path, monkeypatch):

@@ -117,3 +117,13 @@ def test_learn_saves_a_version_that_themes_then_uses(tmp_path):
     assert "Beratung vor Ort" not in out
     code, _, err = run("learn", str(tmp_path / "fehlt.json"))
     assert code == 1 and "fehlt.json" in err and "nicht gefunden" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_photo_over_the_megapixel_limit_is_one_line_without_a_pillow_warning(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "riesig.png"
+    Image.new("1", (11000, 11000)).save(path)  # 121 MP: just over; Pillow alone would decode it
+    code, out, err = run("scan", str(path))
+    assert code == 1 and "riesig.png" in err and "Megapixel" in err
+    assert err.count("\n") == 1 and "Warning" not in err and "Traceback" not in err

@@ -137,3 +137,17 @@ def test_cli_minutes_with_a_non_utf8_file_name_reports_it_and_writes_the_rest(bo
     ids = [c["id"] for p in data["photos"] for c in p["cards"]]
     assert len(ids) == len(set(ids)) and any(i.startswith("board1-png-") for i in ids)
     assert "m\ufffdll.jpg" in (out / "minutes.md").read_text(encoding="utf-8")
+
+
+def test_a_greyscale_photo_says_colours_cannot_be_known_instead_of_calling_every_card_white(board_factory, tmp_path):
+    from PIL import Image
+
+    import cardscan
+
+    path, _ = board_factory(34, "easy")
+    grey = tmp_path / "grau.jpg"
+    Image.open(path).convert("L").save(grey, quality=90)
+    ws = cardscan.read_workshop([grey], legend="weiß=Gruppe 1", themes=False, workers=1)
+    assert ws.cards and all(c.colour is None and c.group is None for c in ws.cards)
+    assert len(ws.problems) == 1 and "schwarzweiß" in ws.problems[0].message and "grau.jpg" in ws.problems[0].path
+    assert "schwarzweiß" in ws.to_markdown()
