@@ -158,11 +158,20 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+# What one call can take: `normalise` streams line by line; `themes` compares every text with every
+# other (1,000 cards take ~17 s, bench/themes_speed.py), so it takes a few workshops, not a corpus.
+NORMALISE_MAX_LINES = 200_000
+THEMES_MAX_LINES = 5_000
+
+
 def cmd_normalise(args: argparse.Namespace) -> int:
+    from cardscan.load import decode_line
     from cardscan.normalise import normalise_lines
 
-    stream = sys.stdin if args.file == "-" else _open_text(args.file)
-    lines = (line.rstrip("\n") for line in stream)
+    if args.file == "-":  # bytes, decoded per line: a Latin-1 pipe must not stop the stream
+        lines = (decode_line(raw.rstrip(b"\r\n")) for raw in sys.stdin.buffer)
+    else:
+        lines = iter(_read_text_input(args.file, NORMALISE_MAX_LINES).lines)
     for result in normalise_lines(lines, expand_abbreviations=not args.keep_abbreviations):
         if args.edits:
             print(json.dumps({"text": result.text, "edits": [e.to_dict() for e in result.edits]}, ensure_ascii=False))
@@ -174,6 +183,7 @@ def cmd_normalise(args: argparse.Namespace) -> int:
 def cmd_themes(args: argparse.Namespace) -> int:
     from cardscan.themes import assign_file
 
+    _read_text_input(args.file, THEMES_MAX_LINES, what="Zeilen für Themen")  # binary or huge: one line, at once
     for text, theme in assign_file(args.file, column=args.column, catalogue=args.catalogue, embedder=args.embedder,
                                    learned=args.learned):
         print(f"{theme}\t{text}")
@@ -208,7 +218,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for item in args.inputs:
         path = Path(item)
         if path.suffix == ".json":
-            scans.append(Scan.from_dict(json.loads(_open_text(item).read())))
+            try:
+                scans.append(Scan.from_dict(json.loads(_read_text_input(item).text)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise BadInputFile(path, f"ist keine Scan-JSON-Datei von 'cardscan scan --json' ({exc})") from None
         else:
             photos.append(path)
     if photos:
@@ -242,16 +255,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return ExitCode.some_inputs_failed if summary.problems else ExitCode.ok
 
 
-def _open_text(path: str):
-    from cardscan.exceptions import BadInputFile
+def _read_text_input(path: str, max_lines: int | None = None, what: str = "Zeilen"):
+    """The whole text file, checked (encoding, binary, size, lines); a non-UTF-8 file gets a note."""
+    from cardscan.load import read_text
 
-    p = Path(path)
-    if not p.is_file():
-        raise BadInputFile(p, "Datei nicht gefunden")
-    try:
-        return p.open(encoding="utf-8")
-    except OSError as exc:
-        raise BadInputFile(p, f"kann nicht gelesen werden ({exc.strerror})") from None
+    text = read_text(path, max_lines=max_lines, what=what)
+    if text.note:
+        print(f"cardscan: {text.path}: {text.note}", file=sys.stderr)
+    return text
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

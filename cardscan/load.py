@@ -1,8 +1,13 @@
-"""Open a photo as an RGB array, the way the person who took it saw it.
+"""Open a photo as an RGB array, the way the person who took it saw it; and text inputs, checked.
 
 Phones store portrait photos sideways with an EXIF orientation tag; ignoring it would put
 every polygon in the wrong place. HEIC (iPhone default) opens through pillow-heif.
 Every failure becomes `BadInputFile` naming the file, so one bad photo never stops a batch.
+
+Text files (`cardscan themes`, `cardscan normalise`) come from Word, Excel and old Windows
+machines: `read_text` takes UTF-8 (with or without BOM) and UTF-16 with BOM, falls back to
+Windows-1252 (which covers Latin-1's letters) with a note, and refuses binary files and files
+too big for the command, each in one German line.
 """
 from __future__ import annotations
 
@@ -229,3 +234,104 @@ def expand_inputs(inputs: list[str | Path]) -> tuple[list[Path], list[BadInputFi
             by_name[photo.name] = photo
             usable.append(photo)
     return usable, problems
+
+
+# ---- text inputs -------------------------------------------------------------------------------------
+MAX_TEXT_BYTES = 20_000_000  # a year of typed-up cards is ~1 MB; beyond this it is not a card list
+MAX_LINE_CHARS = 10_000  # a card is a few words; a longer "line" is a file that is not one card per line
+WINDOWS_1252_NOTE = "nicht als UTF-8 gespeichert; als Windows-1252/Latin-1 gelesen (Umlaute bitte prüfen)"
+
+
+@dataclass
+class TextInput:
+    """A text file's content and how it was decoded (to tell people when it was not UTF-8)."""
+
+    path: Path
+    text: str
+    encoding: str  # "utf-8", "utf-16" or "cp1252"
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @property
+    def note(self) -> str | None:
+        return WINDOWS_1252_NOTE if self.encoding == "cp1252" else None
+
+
+def read_text(path: str | Path, *, max_lines: int | None = None, what: str = "Zeilen") -> TextInput:
+    """Read a text input completely, or raise BadTextFile naming the file and the reason.
+
+    max_lines: most non-empty lines the command can use (`themes` compares every line with every
+    other: a binary file read as 9,024 "lines" ran for 11 minutes); `what` names them in the message.
+    """
+    from cardscan.exceptions import BadTextFile
+
+    path = Path(path)
+    if not path.exists():
+        raise BadInputFile(path, "Datei nicht gefunden")
+    if path.is_dir():
+        raise BadInputFile(path, "ist ein Ordner, keine Textdatei")
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise BadTextFile(path, f"Datei ist zu groß ({size / 1e6:.0f} MB, höchstens {MAX_TEXT_BYTES // 1_000_000} MB)")
+        data = path.read_bytes()
+    except PermissionError:
+        raise BadInputFile(path, "keine Leseberechtigung") from None
+    except OSError as exc:
+        raise BadInputFile(path, f"kann nicht gelesen werden ({exc.strerror or exc})") from None
+    result = decode_text(data, path)
+    longest = max((len(line) for line in result.lines), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise BadTextFile(path, f"eine Zeile ist {longest} Zeichen lang (höchstens {MAX_LINE_CHARS}); "
+                                f"erwartet wird ein Text je Zeile")
+    if max_lines is not None:
+        n = sum(1 for line in result.lines if line.strip())
+        if n > max_lines:
+            raise BadTextFile(path, f"zu viele {what} ({n}, höchstens {max_lines}); bitte die Datei aufteilen")
+    return result
+
+
+def decode_text(data: bytes, path: str | Path = "-") -> TextInput:
+    """Bytes to text: UTF-8 / UTF-16 by BOM, else Windows-1252; BadTextFile for binary data."""
+    from cardscan.exceptions import BadTextFile
+
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return TextInput(Path(path), data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError:
+            raise BadTextFile(path, "ist keine lesbare Textdatei (UTF-16 beschädigt)") from None
+    if looks_binary(data):
+        raise BadTextFile(path, "ist keine Textdatei (Binärdaten, z. B. ein Bild oder Programm); "
+                                "erwartet wird Text mit einem Eintrag je Zeile")
+    try:
+        return TextInput(Path(path), data.decode("utf-8-sig"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Windows-1252 leaves five bytes undefined; Latin-1 maps them (to invisible controls) instead of failing.
+    text = "".join(data[i:i + 1].decode("cp1252", errors="ignore") or data[i:i + 1].decode("latin-1")
+                   for i in range(len(data))) if _has_undefined_1252(data) else data.decode("cp1252")
+    return TextInput(Path(path), text, "cp1252")
+
+
+def decode_line(raw: bytes, where: str = "Standardeingabe") -> str:
+    """One line of a stream (stdin): UTF-8, else Windows-1252; BadTextFile for binary data."""
+    if not raw:
+        return ""
+    return decode_text(raw, where).text
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or more than 1 % control characters other than tab, newline, carriage return, form feed."""
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if (b < 32 and b not in (9, 10, 12, 13)) or b == 127)
+    return controls > 0.01 * len(sample)
+
+
+def _has_undefined_1252(data: bytes) -> bool:
+    return any(b in data for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))

@@ -260,3 +260,35 @@ def test_a_225_megapixel_png_is_refused_quickly(tmp_path):
     path.write_bytes(png)
     with pytest.raises(PhotoTooLarge, match="225 Megapixel"):
         load_photo(path)
+
+
+# ---- text inputs -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("data, encoding", [
+    ("Grüße\nQR\n".encode("utf-8"), "utf-8"),
+    ("\ufeffGrüße\nQR\n".encode("utf-8"), "utf-8"),
+    ("Grüße\nQR\n".encode("utf-16"), "utf-16"),
+    ("Grüße\nQR\n".encode("latin-1"), "cp1252"),
+    ("Grüße\nQR\n".encode("cp1252") + b"\x81", "cp1252"),  # a byte Windows-1252 leaves undefined
+])
+def test_read_text_takes_the_encodings_people_save_in(tmp_path, data, encoding):
+    from cardscan.load import read_text
+
+    path = tmp_path / "karten.txt"
+    path.write_bytes(data)
+    text = read_text(path)
+    assert text.encoding == encoding and text.lines[:2] == ["Grüße", "QR"]
+    assert (text.note is None) == (encoding != "cp1252")
+
+
+def test_read_text_refuses_binary_and_too_many_lines(tmp_path):
+    from cardscan.exceptions import BadTextFile
+    from cardscan.load import read_text
+
+    path = tmp_path / "bild.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(BadTextFile, match="Binärdaten"):
+        read_text(path)
+    path.write_text("a\n\nb\nc\n", encoding="utf-8")
+    assert len(read_text(path, max_lines=3).lines) == 4  # blank lines do not count
+    with pytest.raises(BadTextFile, match="zu viele Karten"):
+        read_text(path, max_lines=2, what="Karten")
