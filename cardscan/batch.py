@@ -249,9 +249,9 @@ class _Runner:
                     raise BadConfig(f"Dask-Scheduler {self.scheduler}: nicht erreichbar ({exc})") from None
                 self._own_client = True
         elif self.workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
+            from cardscan.api import start_pool
 
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            self.pool = start_pool(self.workers)  # workers end with us, even after kill -9
         return self
 
     def submit_all(self, tasks: list) -> list:

@@ -385,3 +385,58 @@ def test_batch_uses_only_public_names_of_api():
                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cardscan")
                for alias in node.names if alias.name.startswith("_")]
     assert private == []
+
+
+# ---- processes (issue 19.5) --------------------------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    """Live child processes of `pid` (Linux /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie nobody reaps has ended
+
+
+@pytest.mark.slow
+def test_workers_end_with_their_parent_after_kill_9(tree, tmp_path):
+    import os
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "cardscan", "batch", str(tree), "--corpus", str(tmp_path / "c.db"),
+                             "--workers", "2", "--embedder", "tfidf"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            workers = _children(proc.pid)
+            time.sleep(0.2)
+        assert len(workers) == 2, "the batch never started its two workers"
+        time.sleep(1.0)  # let them get busy reading photos
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 60  # generous: they check every half second
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = [w for w in workers if _alive(w)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    for w in left:  # do not leave them for the next test, whatever happened
+        os.kill(w, signal.SIGKILL)
+    assert left == []
