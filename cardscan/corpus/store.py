@@ -1,154 +1,37 @@
-"""The corpus: many workshops in one SQLite file, for the web app and for researchers alike.
-
-The facilitators' web page saves every read photo and every correction here the moment it happens,
-and a researcher opens the same file in Jupyter::
-
-    from cardscan import Corpus
-    corpus = Corpus("daten/corpus.db")
-    corpus.cards()                      # pandas, one row per card across all workshops
-    corpus.theme_shares(by="city")      # share of cards per theme, one row per city
-    corpus.corrections("text")          # what people corrected, to learn from later
+"""Storing and reading workshops: one SQLite file, one committed transaction per method.
 
 Why SQLite through SQLAlchemy Core: one file that can be copied and opened anywhere, queried with
 SQL when pandas is not at hand, and no hand-written SQL strings to get wrong. Each public method is
 one transaction that is committed before it returns, so an edit survives a crash of the web server
 the next instant. Photos live in a folder next to the database file (``corpus.db`` →
 ``corpus-photos/<workshop id>/``), because images do not belong in a database a researcher copies.
-
-Heavy libraries (SQLAlchemy, pandas, matplotlib) are imported only when a corpus is opened or a
-frame or figure is built, so ``import cardscan`` stays fast.
 """
 from __future__ import annotations
 
-import base64
-import csv
-import json
 import logging
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cardscan._files import replace_together, write_bytes_atomic, write_text_atomic
-from cardscan.exceptions import (BadCorrection, BadExportFormat, BadInputFile, DuplicateCardId, DuplicatePhoto,
-                                 UnknownCard, UnknownColumn, UnknownWorkshop)
+from cardscan._files import replace_together
+from cardscan.corpus.schema import (CARD_COLUMNS, CARD_FIELDS, CORRECTION_ACTIONS, CORRECTION_COLUMNS, SCHEMA_VERSION,
+                                    check_unique_ids, clean_metadata, define_tables, metadata_keys, now)
+from cardscan.exceptions import BadCorrection, BadInputFile, UnknownCard, UnknownWorkshop
 from cardscan.workshop import Card, Edit, Problem, Scan, Workshop
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
 log = logging.getLogger("cardscan.corpus")
 
-SCHEMA_VERSION = 1
-BUNDLE_FORMAT = "cardscan-workshop"
-BUNDLE_VERSION = 1
-# Metadata every workshop frame shows as columns, even when no workshop has them yet, so that
-# `theme_shares(by="city")` and friends work on a young corpus too. Other keys follow as they come.
-STANDARD_METADATA = ("city", "date", "venue", "topic")
-CARD_FIELDS = ("text", "group", "theme", "colour")  # what a person may correct with update_card
-CORRECTION_ACTIONS = ("edit", "confirm", "rename", "merge")
-CARD_COLUMNS = ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon", "kind"]
-CORRECTION_COLUMNS = ["id", "workshop_id", "card_id", "field", "action", "old", "new", "raw_text", "text", "time"]
 
-
-@lru_cache(maxsize=1)
-def _schema():
-    """The tables, built on first use (SQLAlchemy is imported here, not when cardscan is).
-
-    workshops 1─n scans 1─n cards 1─n edits; problems, metadata (key/value, free-form) and
-    corrections hang off the workshop. Corrections keep the card id as text, not a foreign key:
-    they are the record of what people did and outlive a re-read card.
-    """
-    import sqlalchemy as sa
-
-    md = sa.MetaData()
-    fk = {"ondelete": "CASCADE"}
-    tables = {
-        "meta": sa.Table("meta", md,
-                         sa.Column("key", sa.String, primary_key=True),
-                         sa.Column("value", sa.String, nullable=False)),
-        "workshops": sa.Table("workshops", md,
-                              sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-                              sa.Column("title", sa.String, nullable=False),
-                              sa.Column("question", sa.Text, nullable=False, default=""),
-                              sa.Column("legend", sa.JSON, nullable=False),  # colour -> group, in order
-                              sa.Column("created", sa.DateTime, nullable=False),  # UTC
-                              sqlite_autoincrement=True),  # ids never reused: a stale photo folder stays unclaimed
-        "metadata": sa.Table("workshop_metadata", md,
-                             sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), primary_key=True),
-                             sa.Column("key", sa.String, primary_key=True),
-                             sa.Column("value", sa.String, nullable=False),
-                             sa.Column("position", sa.Integer, nullable=False)),
-        "scans": sa.Table("scans", md,
-                          sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-                          sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False, index=True),
-                          sa.Column("position", sa.Integer, nullable=False),
-                          sa.Column("image", sa.String, nullable=False),
-                          sa.Column("width", sa.Integer, nullable=False),
-                          sa.Column("height", sa.Integer, nullable=False),
-                          sa.Column("mode", sa.String, nullable=False, default="cards"),
-                          sa.UniqueConstraint("workshop_id", "image")),
-        "cards": sa.Table("cards", md,
-                          sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
-                          sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False),
-                          sa.Column("scan_id", sa.ForeignKey("scans.id", **fk), nullable=False, index=True),
-                          sa.Column("position", sa.Integer, nullable=False),
-                          sa.Column("card_id", sa.String, nullable=False),
-                          sa.Column("photo", sa.String, nullable=False),
-                          sa.Column("polygon", sa.JSON, nullable=False),
-                          sa.Column("colour", sa.String),
-                          sa.Column("group", sa.String),
-                          sa.Column("raw_text", sa.Text, nullable=False, default=""),
-                          sa.Column("text", sa.Text, nullable=False, default=""),
-                          sa.Column("confidence", sa.Float, nullable=False, default=0.0),
-                          sa.Column("theme", sa.String, index=True),
-                          sa.Column("kind", sa.String, nullable=False, default="card"),
-                          sa.UniqueConstraint("workshop_id", "card_id")),
-        "edits": sa.Table("edits", md,
-                          sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-                          sa.Column("card_pk", sa.ForeignKey("cards.pk", **fk), nullable=False, index=True),
-                          sa.Column("position", sa.Integer, nullable=False),
-                          sa.Column("original", sa.Text, nullable=False),
-                          sa.Column("replacement", sa.Text, nullable=False),
-                          sa.Column("reason", sa.String, nullable=False),
-                          sa.Column("start", sa.Integer, nullable=False)),
-        "problems": sa.Table("problems", md,
-                             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-                             sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False, index=True),
-                             sa.Column("position", sa.Integer, nullable=False),
-                             sa.Column("path", sa.String, nullable=False),
-                             sa.Column("message", sa.Text, nullable=False)),
-        "corrections": sa.Table("corrections", md,
-                                sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-                                sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False,
-                                          index=True),
-                                sa.Column("card_id", sa.String, nullable=False),
-                                sa.Column("field", sa.String, nullable=False),  # text, group, theme, colour
-                                sa.Column("action", sa.String, nullable=False),  # edit, confirm, rename, merge
-                                sa.Column("old", sa.Text),
-                                sa.Column("new", sa.Text),
-                                sa.Column("raw_text", sa.Text, nullable=False, default=""),  # what OCR read
-                                sa.Column("text", sa.Text, nullable=False, default=""),  # card text afterwards
-                                sa.Column("time", sa.DateTime, nullable=False)),  # UTC
-    }
-    return md, tables
-
-
-def _now() -> datetime:
-    """UTC without tzinfo: SQLite has no time zones, the column docs say UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _clean_metadata(metadata: Mapping[str, Any]) -> dict[str, str]:
-    return {str(k): str(v) for k, v in metadata.items() if v is not None}
-
-
-class Corpus:
+class Store:
     """Workshops, cards and people's corrections in one SQLite file (created if missing).
+
+    `cardscan.corpus.Corpus` adds sharing, analysis and plots on top of this.
 
     Every method is one committed transaction, so it is safe to call from a web server's threads
     (the connection is not tied to a thread) and from a second process at the same time (SQLite
@@ -161,7 +44,7 @@ class Corpus:
 
         self.path = Path(path).expanduser().resolve()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._md, self._t = _schema()
+        self._md, self._t = define_tables()
         url = sa.engine.URL.create("sqlite", database=str(self.path))
         self._engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout})
 
@@ -178,6 +61,16 @@ class Corpus:
         self._open_schema()
 
     # ---- plumbing -------------------------------------------------------------------------------
+    @property
+    def tables(self) -> dict[str, Any]:
+        """The SQLAlchemy tables by name (workshops, scans, cards, edits, problems, metadata, corrections, meta)."""
+        return self._t
+
+    def transaction(self, write: bool = False):
+        """One transaction as a context manager yielding the connection (for the bundle format,
+        which writes a workshop and its corrections all or nothing)."""
+        return self._tx(write)
+
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[Any]:
         """One transaction, committed on leaving the block, rolled back on any error.
@@ -237,14 +130,14 @@ class Corpus:
         """Release the file (open connections); the corpus can be opened again any time."""
         self._engine.dispose()
 
-    def __enter__(self) -> "Corpus":
+    def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Corpus({str(self.path)!r})"
+        return f"{type(self).__name__}({str(self.path)!r})"
 
     def _check_workshop(self, conn, wid: int) -> None:
         import sqlalchemy as sa
@@ -277,17 +170,18 @@ class Corpus:
         metadata is merged over ``workshop.metadata``. Photos whose ``scan.path`` exists are copied
         into the workshop's photo folder, so the web page can show them and crop cards.
         """
-        meta = _clean_metadata({**workshop.metadata, **metadata})
-        _check_unique_ids(workshop.scans, set(), set())
+        meta = clean_metadata({**workshop.metadata, **metadata})
+        check_unique_ids(workshop.scans, set(), set())
         with self._tx(write=True) as conn:
-            wid = self._insert_workshop(conn, workshop, meta)
+            wid = self.insert_workshop(conn, workshop, meta)
         self._copy_photos(wid, workshop.scans)
         return wid
 
-    def _insert_workshop(self, conn, workshop: Workshop, meta: dict[str, str], created: datetime | None = None) -> int:
+    def insert_workshop(self, conn, workshop: Workshop, meta: dict[str, str], created: datetime | None = None) -> int:
+        """Insert a whole workshop inside the open transaction `conn`; returns its id (see `add`)."""
         wid = conn.execute(self._t["workshops"].insert().values(
             title=str(workshop.title), question=str(workshop.question or ""), legend=dict(workshop.legend),
-            created=created or _now())).inserted_primary_key[0]
+            created=created or now())).inserted_primary_key[0]
         if meta:
             conn.execute(self._t["metadata"].insert(), [
                 {"workshop_id": wid, "key": k, "value": v, "position": i} for i, (k, v) in enumerate(meta.items())])
@@ -309,7 +203,7 @@ class Corpus:
             self._check_workshop(conn, wid)
             images = set(conn.execute(sa.select(s.c.image).where(s.c.workshop_id == wid)).scalars())
             ids = set(conn.execute(sa.select(c.c.card_id).where(c.c.workshop_id == wid)).scalars())
-            _check_unique_ids([scan], images, ids)
+            check_unique_ids([scan], images, ids)
             position = conn.execute(sa.select(sa.func.coalesce(sa.func.max(s.c.position) + 1, 0))
                                     .where(s.c.workshop_id == wid)).scalar_one()
             self._insert_scan(conn, wid, position, scan)
@@ -379,11 +273,11 @@ class Corpus:
             if values:
                 conn.execute(c.update().where(c.c.pk == row["pk"]).values(**values))
                 text_after = values.get("text", row["text"])
-                now = _now()
+                when = now()
                 conn.execute(self._t["corrections"].insert(), [
                     {"workshop_id": wid, "card_id": card_id, "field": field, "old": row[field], "new": new,
                      "action": "confirm" if new == row[field] else "edit", "raw_text": row["raw_text"],
-                     "text": text_after, "time": now} for field, new in values.items()])
+                     "text": text_after, "time": when} for field, new in values.items()])
             return self._cards(conn, wid, pk=row["pk"])[0]
 
     def rename_theme(self, wid: int, old: str, new: str) -> int:
@@ -416,10 +310,10 @@ class Corpus:
             if not rows:
                 return 0
             conn.execute(c.update().where(c.c.workshop_id == wid, c.c.theme == old).values(theme=new))
-            now = _now()
+            when = now()
             conn.execute(self._t["corrections"].insert(), [
                 {"workshop_id": wid, "card_id": r.card_id, "field": "theme", "action": action, "old": old,
-                 "new": new, "raw_text": r.raw_text, "text": r.text, "time": now} for r in rows])
+                 "new": new, "raw_text": r.raw_text, "text": r.text, "time": when} for r in rows])
             return len(rows)
 
     def set_themes(self, wid: int, mapping: Mapping[str, str | None]) -> int:
@@ -515,7 +409,7 @@ class Corpus:
         with self._tx() as conn:
             rows = [dict(r) for r in conn.execute(query).mappings()]
             meta = self._metadata(conn)
-        keys = _metadata_keys(meta)
+        keys = metadata_keys(meta)
         for r in rows:
             r.update(meta.get(r["id"], {}))
         columns = ["id", "title", "question", *keys, "legend", "n_photos", "n_cards", "n_problems",
@@ -555,7 +449,7 @@ class Corpus:
         with self._tx() as conn:
             rows = [dict(r) for r in conn.execute(query).mappings()]
             meta = self._metadata(conn)
-        keys = _metadata_keys(meta)
+        keys = metadata_keys(meta)
         for r in rows:
             r.update(meta.get(r["workshop_id"], {}))
             r["corrected"] = bool(r["corrected"])
@@ -587,268 +481,3 @@ class Corpus:
         frame = pd.DataFrame(rows, columns=CORRECTION_COLUMNS)
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
         return frame
-
-    # ---- sharing --------------------------------------------------------------------------------
-    def export_bundle(self, wid: int, path: str | Path, *, photos: bool = False) -> Path:
-        """Write one workshop, with its people's corrections, to one JSON file (UTF-8).
-
-        Everything ``get`` returns is kept exactly (confidence unrounded, each card's photo), plus
-        the creation time and the corrections, so ``import_bundle`` on another machine gives the
-        same workshop. photos=True also embeds the photo files (base64; the file gets big).
-        """
-        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
-        import sqlalchemy as sa
-
-        workshop = self.get(wid)
-        w, k = self._t["workshops"], self._t["corrections"]
-        with self._tx() as conn:
-            created = conn.execute(sa.select(w.c.created).where(w.c.id == wid)).scalar_one()
-            rows = conn.execute(sa.select(k).where(k.c.workshop_id == wid).order_by(k.c.id)).mappings()
-            corrections = [{key: (value.isoformat() if key == "time" else value) for key, value in r.items()
-                            if key not in ("id", "workshop_id")} for r in rows]
-        data = {
-            "format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "created": created.isoformat(),
-            "workshop": {"title": workshop.title, "question": workshop.question, "legend": workshop.legend,
-                         "metadata": workshop.metadata,
-                         "photos": [_scan_dict(scan) for scan in workshop.scans],
-                         "problems": [{"path": p.path, "message": p.message} for p in workshop.problems]},
-            "corrections": corrections,
-        }
-        if photos:
-            folder = self.photo_dir(wid)
-            data["photo_files"] = {scan.image: base64.b64encode((folder / scan.image).read_bytes()).decode("ascii")
-                                   for scan in workshop.scans if (folder / scan.image).is_file()}
-        path = Path(path)
-        write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
-        return path
-
-    def import_bundle(self, path: str | Path) -> int:
-        """Add a workshop from an ``export_bundle`` file as a new workshop; returns its id."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise BadInputFile(path, f"ist keine lesbare JSON-Datei ({exc})") from exc
-        if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
-            raise BadInputFile(path, "ist kein cardscan-Workshop-Export (export_bundle)")
-        if int(data.get("version", 0)) > BUNDLE_VERSION:
-            raise BadInputFile(path, f"stammt von einer neueren cardscan-Version (Format {data['version']})")
-        try:
-            d = data["workshop"]
-            workshop = Workshop(title=d["title"], question=d.get("question", ""), legend=dict(d.get("legend", {})),
-                                metadata=dict(d.get("metadata", {})),
-                                scans=[Scan.from_dict(s) for s in d.get("photos", [])],
-                                problems=[Problem(p["path"], p["message"]) for p in d.get("problems", [])])
-            corrections = [{"card_id": str(k["card_id"]), "field": str(k["field"]), "action": str(k["action"]),
-                            "old": k.get("old"), "new": k.get("new"), "raw_text": str(k.get("raw_text") or ""),
-                            "text": str(k.get("text") or ""), "time": datetime.fromisoformat(k["time"])}
-                           for k in data.get("corrections", [])]
-            created = datetime.fromisoformat(data["created"]) if data.get("created") else None
-            files = {name: base64.b64decode(blob) for name, blob in data.get("photo_files", {}).items()}
-            _check_unique_ids(workshop.scans, set(), set())
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise BadInputFile(path, f"ist unvollständig oder beschädigt ({type(exc).__name__}: {exc})") from exc
-        with self._tx(write=True) as conn:  # all or nothing
-            wid = self._insert_workshop(conn, workshop, _clean_metadata(workshop.metadata), created)
-            if corrections:
-                conn.execute(self._t["corrections"].insert(), [{**k, "workshop_id": wid} for k in corrections])
-        images = {scan.image for scan in workshop.scans}
-        for name, blob in files.items():
-            if name not in images or Path(name).name != name or name.startswith("."):  # a photo's name, never a path
-                log.warning("Foto %r im Export übersprungen: gehört zu keinem Scan", name)
-                continue
-            folder = self.photo_dir(wid)
-            folder.mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(folder / name, blob)
-        return wid
-
-    def export_cards(self, path: str | Path) -> Path:
-        """All cards (``cards()``) to .csv (UTF-8, polygon as JSON) or .parquet (exact, with lists).
-
-        The CSV guards every text cell (card ids and photo names too) against spreadsheet formulas like
-        the minutes' CSV does (a leading ``=``, ``+``, ``-`` or ``@`` gets a ``'``) and quotes it;
-        Parquet keeps every value as it is. Written all or nothing (``_files.replace_together``).
-        """
-        path = Path(path)
-        frame = self.cards()
-        suffix = path.suffix.lower()
-        if suffix == ".parquet":
-            frame["polygon"] = [[list(map(int, p)) for p in poly] for poly in frame["polygon"]]
-            with replace_together(path) as (tmp,):
-                frame.to_parquet(tmp, engine="pyarrow", index=False)
-        elif suffix == ".csv":
-            import pandas as pd
-
-            from cardscan.minutes import safe_cell
-
-            frame["polygon"] = [json.dumps(poly) for poly in frame["polygon"]]
-            for column in frame.columns:  # every text column: ids and photo names come from file names
-                if column != "polygon" and not pd.api.types.is_numeric_dtype(frame[column]):
-                    frame[column] = [None if v is None or _isna(v) else safe_cell(v) for v in frame[column]]
-            # Quoted text cells: a German spreadsheet that splits on ';' keeps "Hallo;=1+1;x" in one cell.
-            write_text_atomic(path, frame.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
-        else:
-            raise BadExportFormat(path)
-        return path
-
-    # ---- analysis -------------------------------------------------------------------------------
-    def theme_shares(self, by: str = "city") -> "pd.DataFrame":
-        """Share of cards per theme (columns) for each value of `by` (rows); each row sums to 1.
-
-        by: any column of ``cards()`` (city, date, workshop_id, group, …). Cards without a theme, or
-        without a value for `by`, are left out. Themes are ordered by how many cards they have, then by name.
-        """
-        import pandas as pd
-
-        frame = self.cards()
-        if by not in frame.columns:
-            raise UnknownColumn(by, frame.columns)
-        frame = frame[frame["theme"].notna() & frame[by].notna()]
-        if frame.empty:
-            return pd.DataFrame(index=pd.Index([], name=by), columns=pd.Index([], name="theme"), dtype=float)
-        counts = frame["theme"].value_counts()
-        order = sorted(counts.index, key=lambda t: (-counts[t], str(t).casefold()))  # most cards first
-        shares = pd.crosstab(frame[by], frame["theme"], normalize="index")[order]
-        shares.columns.name = "theme"
-        return shares.astype(float)
-
-    def compare(self, a: int, b: int) -> "pd.DataFrame":
-        """Themes one workshop has and the other has not, with how many cards and an example text.
-
-        Theme names are compared ignoring case and spacing. Columns: theme, only_in (workshop id),
-        title, n_cards, example (the longest card text of that theme).
-        """
-        a, b = int(a), int(b)  # numpy integers from a DataFrame would not match in SQL
-        import pandas as pd
-
-        first, second = self.get(a), self.get(b)
-
-        def themes(ws: Workshop) -> dict[str, list[Card]]:
-            out: dict[str, list[Card]] = {}
-            for card in ws.cards:
-                if card.theme:
-                    out.setdefault(" ".join(card.theme.split()).casefold(), []).append(card)
-            return out
-
-        ta, tb = themes(first), themes(second)
-        rows = []
-        for wid, ws, mine, other in ((a, first, ta, tb), (b, second, tb, ta)):
-            for key, cards in sorted(mine.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-                if key not in other:
-                    example = max(cards, key=lambda c: len(c.text.strip()))
-                    rows.append({"theme": cards[0].theme, "only_in": int(wid), "title": ws.title,
-                                 "n_cards": len(cards), "example": example.text})
-        return pd.DataFrame(rows, columns=["theme", "only_in", "title", "n_cards", "example"])
-
-    def plot_theme_heatmap(self, by: str = "city") -> "Figure":
-        """Heat map of ``theme_shares(by)``: rows are the `by` values, columns the themes."""
-        shares = self.theme_shares(by)
-        fig = _figure((max(6.0, 1.0 + 0.7 * shares.shape[1]), max(3.0, 1.8 + 0.5 * shares.shape[0])))
-        ax = fig.add_subplot()
-        if shares.empty:
-            ax.text(0.5, 0.5, "Noch keine Karten mit Thema", ha="center", va="center")
-            ax.set_axis_off()
-            return fig
-        image = ax.imshow(shares.to_numpy(), cmap="YlOrRd", vmin=0.0, vmax=max(float(shares.to_numpy().max()), 1e-9),
-                          aspect="auto")
-        ax.set_xticks(range(shares.shape[1]), [str(t) for t in shares.columns], rotation=40, ha="right")
-        ax.set_yticks(range(shares.shape[0]), [str(v) for v in shares.index])
-        peak = float(shares.to_numpy().max())
-        for i in range(shares.shape[0]):
-            for j in range(shares.shape[1]):
-                value = float(shares.iat[i, j])
-                ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=8,
-                        color="white" if value > 0.6 * peak else "black")
-        fig.colorbar(image, ax=ax, label="Anteil der Karten")
-        ax.set_title(f"Themen nach {by}")
-        fig.tight_layout()
-        return fig
-
-    def plot_group_shares(self, wid: int) -> "Figure":
-        """Horizontal bars: the share of a workshop's cards each working group wrote, in card colours."""
-        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
-        from cardscan.colour import PALETTE
-
-        ws = self.get(wid)
-        counts: dict[str, int] = {}
-        colours: dict[str, str | None] = {}
-        for card in ws.cards:
-            label = card.group or "ohne Gruppe"
-            counts[label] = counts.get(label, 0) + 1
-            colours.setdefault(label, card.colour)
-        fig = _figure((7.0, max(2.5, 1.2 + 0.45 * len(counts))))
-        ax = fig.add_subplot()
-        ax.set_title(ws.title)
-        if not counts:
-            ax.text(0.5, 0.5, "Noch keine Karten", ha="center", va="center")
-            ax.set_axis_off()
-            return fig
-        total = sum(counts.values())
-        labels = sorted(counts, key=_natural_key)
-        shares = [counts[g] / total for g in labels]
-        group_colour = {group: colour for colour, group in ws.legend.items()}
-        faces = []
-        for label in labels:
-            name = group_colour.get(label) or colours.get(label)
-            rgb = PALETTE.get(name) if name else None
-            faces.append(tuple(v / 255 for v in rgb) if rgb else (0.75, 0.75, 0.75))
-        y = range(len(labels))
-        ax.barh(list(y), shares, color=faces, edgecolor="black", linewidth=0.5)
-        ax.set_yticks(list(y), labels)
-        ax.invert_yaxis()
-        ax.set_xlim(0, max(shares) * 1.2)
-        ax.set_xlabel("Anteil der Karten")
-        for i, label in enumerate(labels):
-            ax.text(shares[i], i, f" {shares[i]:.0%} ({counts[label]})", va="center", fontsize=9)
-        fig.tight_layout()
-        return fig
-
-
-# ---- helpers ----------------------------------------------------------------------------------------
-def _check_unique_ids(scans: list[Scan], images: set[str], ids: set[str]) -> None:
-    """Card ids name cards in corrections and URLs, so within a workshop they must be unique."""
-    images, ids = set(images), set(ids)
-    for scan in scans:
-        if scan.image in images:
-            raise DuplicatePhoto(scan.image)
-        images.add(scan.image)
-        for card in scan.cards:
-            if card.id in ids:
-                raise DuplicateCardId(card.id)
-            ids.add(card.id)
-
-
-def _metadata_keys(meta: dict[int, dict[str, str]]) -> list[str]:
-    keys = list(STANDARD_METADATA)
-    for values in meta.values():
-        keys.extend(k for k in values if k not in keys)
-    return keys
-
-
-def _scan_dict(scan: Scan) -> dict[str, Any]:
-    """Scan JSON plus what it leaves out: each card's photo and the unrounded confidence."""
-    d = scan.to_dict()
-    for card, cd in zip(scan.cards, d["cards"]):
-        cd["photo"] = card.photo
-        cd["confidence"] = float(card.confidence)
-    return d
-
-
-def _isna(value: Any) -> bool:
-    return isinstance(value, float) and value != value
-
-
-def _natural_key(label: str):
-    import re
-
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", label)]
-
-
-def _figure(size: tuple[float, float]) -> "Figure":
-    """A Figure drawn by Agg without touching pyplot's global backend (safe in threads and Jupyter)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=size)
-    FigureCanvasAgg(fig)
-    return fig
