@@ -12,6 +12,7 @@ too big for the command, each in one German line.
 from __future__ import annotations
 
 import struct
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,8 +66,6 @@ def open_image(path: str | Path, formats: list[str] | None = None) -> Iterator[A
     stderr) and refuses above twice it, so a 225-megapixel PNG of 252 KB used to be decoded for a
     minute and 3 GB. The header tells the size before any pixel is decoded.
     """
-    import warnings
-
     from PIL import Image
 
     path = Path(path)
@@ -75,7 +74,7 @@ def open_image(path: str | Path, formats: list[str] | None = None) -> Iterator[A
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard stays on as a second line
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore")  # DecompressionBombWarning (checked below), TIFF's EXIF notes
             img = Image.open(path, formats=formats)
     except Image.DecompressionBombError:
         raise BadInputFile(path, f"Bild ist zu groß (mehr als {MAX_PIXELS // 1_000_000} Megapixel)") from None
@@ -170,7 +169,8 @@ def load_photo(path: str | Path) -> Photo:
     if path.stat().st_size == 0:
         raise BadInputFile(path, "Datei ist leer (0 Bytes)")
     try:
-        with open_image(path) as img:
+        with warnings.catch_warnings(), open_image(path) as img:
+            warnings.simplefilter("ignore")  # Pillow's English notes ("Corrupt EXIF data") are not for facilitators
             img.load()
             mode = img.mode
             img = ImageOps.exif_transpose(img)
