@@ -117,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def say(message: object) -> None:
+    """One line on stderr, always: a file name may hold a line break (it is shown as \\n)."""
+    from cardscan._files import readable_path
+
+    text = readable_path(str(message)).replace("\r", "\\r").replace("\n", "\\n")
+    print(f"cardscan: {text}", file=sys.stderr)
+
+
 def _progress_enabled() -> bool:
     return sys.stderr.isatty()
 
@@ -125,13 +133,10 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     from cardscan.api import read_workshop
     from cardscan.minutes import write_outputs
 
-    def report(problem) -> None:
-        print(f"cardscan: {problem}", file=sys.stderr)
-
     workshop = read_workshop(args.inputs, title=args.title, question=args.question, legend=args.legend,
                              progress=_progress_enabled(), themes=not args.no_themes, embedder=args.embedder,
                              catalogue=args.catalogue, mode=args.mode, ocr=args.ocr, workers=args.workers,
-                             learned=args.learned, on_problem=report)
+                             learned=args.learned, on_problem=say)
     if not workshop.scans:
         print("cardscan: kein Foto konnte gelesen werden; nichts geschrieben", file=sys.stderr)
         return ExitCode.some_inputs_failed
@@ -148,7 +153,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     reading = read_photo(args.photo, legend=args.legend, mode=args.mode, ocr=args.ocr)
     for problem in reading.problems:  # e.g. a greyscale photo: colours cannot be known
-        print(f"cardscan: {problem}", file=sys.stderr)
+        say(problem)
     scan = reading.scan
     if args.json:
         print(json.dumps(scan.to_dict(), ensure_ascii=False, indent=2))
@@ -226,14 +231,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
             photos.append(path)
     if photos:
         workshop = read_workshop(photos, themes=False, progress=_progress_enabled(), workers=args.workers,
-                                 on_problem=lambda p: print(f"cardscan: {p}", file=sys.stderr))
+                                 on_problem=say)
         scans.extend(workshop.scans)
     evaluation = Evaluation()
     for scan in scans:
         if scan.image in truths:
             evaluation.add_photo(scan, truths[scan.image])
         else:
-            print(f"cardscan: {scan.image}: keine Ground Truth gefunden, übersprungen", file=sys.stderr)
+            say(f"{scan.image}: keine Ground Truth gefunden, übersprungen")
     read = {scan.image for scan in scans}
     for photo in photos:  # a photo that failed to read still counts: all its cards were missed
         if photo.name in truths and photo.name not in read:
@@ -250,7 +255,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run_batch(args.tree, args.corpus, workers=args.workers, scheduler=args.scheduler,
                         progress=_progress_enabled(), embedder=args.embedder, ocr=args.ocr,
-                        on_problem=lambda p: print(f"cardscan: {p}", file=sys.stderr))
+                        on_problem=say)
     print(f"{summary} → {args.corpus}")
     return ExitCode.some_inputs_failed if summary.problems else ExitCode.ok
 
@@ -261,7 +266,7 @@ def _read_text_input(path: str, max_lines: int | None = None, what: str = "Zeile
 
     text = read_text(path, max_lines=max_lines, what=what)
     if text.note:
-        print(f"cardscan: {text.path}: {text.note}", file=sys.stderr)
+        say(f"{text.path}: {text.note}")
     return text
 
 
@@ -281,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except CardscanError as exc:
-        print(f"cardscan: {exc}", file=sys.stderr)
+        say(exc)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("cardscan: abgebrochen", file=sys.stderr)
@@ -294,6 +299,5 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # our bug: one line, unless --debug
         if args.debug:
             raise
-        print(f"cardscan: interner Fehler ({type(exc).__name__}: {exc}); mit --debug erneut ausführen und melden",
-              file=sys.stderr)
+        say(f"interner Fehler ({type(exc).__name__}: {exc}); mit --debug erneut ausführen und melden")
         return int(ExitCode.internal)

@@ -170,3 +170,10 @@ def test_a_text_file_with_endless_lines_is_refused(tmp_path):
     path.write_text("Wort " * 5000, encoding="utf-8")
     code, _, err = run("normalise", str(path))
     assert code == 1 and "Zeile" in err and err.count("\n") == 1
+
+
+def test_a_file_name_with_a_line_break_is_still_one_line(tmp_path):
+    path = tmp_path / "zwei\nZeilen.jpg"
+    path.write_bytes(b"kein Foto")
+    code, _, err = run("scan", str(path))
+    assert code == 1 and err.count("\n") == 1 and "zwei\\nZeilen.jpg" in err
