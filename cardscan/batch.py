@@ -130,7 +130,6 @@ def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None 
     from cardscan.api import assign_themes, unique_card_ids, worker_count
     from cardscan.corpus import Corpus
     from cardscan.themes import check_settings
-    from cardscan.load import expand_inputs, find_photos
 
     start = time.perf_counter()
     check_settings(embedder, catalogue)  # a wrong model or catalogue is reported before an hour of reading
@@ -149,32 +148,9 @@ def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None 
             report(problem)
     with Corpus(corpus_path) as corpus:
         done = _sources(corpus)
-        jobs: list[_Job] = []
-        for folder in folders:
-            if str(folder.resolve()) in done:
-                summary.skipped += 1
-                continue
-            if not has_readable_name(folder.resolve()) or not has_readable_name(folder):
-                # its path is the workshop's `source` in the corpus, which holds UTF-8 text only
-                report(Problem(readable_path(folder), "Ordnername ist kein gültiges UTF-8 (Sonderzeichen aus einem "
-                                                      "anderen Zeichensatz); Workshop übersprungen, bitte umbenennen"))
-                continue
-            try:
-                workshop = read_metadata(folder)
-            except BadConfig as exc:
-                report(Problem(readable_path(folder / METADATA_FILE), str(exc).split(": ", 1)[-1]))
-                continue
-            inner = [n for n in folders if folder in n.parents]  # workshops inside this one keep their photos
-            found = [p for p in find_photos(folder) if not any(n in p.parents for n in inner)]
-            photos, bad = expand_inputs(found)  # bad names, same name twice: reported, the rest is read
-            for err in bad:
-                problem = Problem(err.path, err.problem)
-                workshop.problems.append(problem)
-                report(problem)
-            if not photos:
-                report(Problem(readable_path(folder), "Ordner enthält keine Fotos"))
-                continue
-            jobs.append(_Job(folder, workshop, photos))
+        todo = [f for f in folders if str(f.resolve()) not in done]
+        summary.skipped = len(folders) - len(todo)
+        jobs = [job for folder in todo if (job := _plan(folder, folders, report)) is not None]
 
         tasks = [(p, job.workshop.legend, mode, ocr) for job in jobs for p in job.photos]
         from tqdm import tqdm
@@ -208,6 +184,36 @@ def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None 
                 bar.set_postfix_str(f"{summary.added} Workshops", refresh=False)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _plan(folder: Path, folders: list[Path], report: Callable[[Problem], None]) -> _Job | None:
+    """One workshop folder's metadata and photos, or None (reported) when there is nothing to read.
+
+    A non-UTF-8 folder name is skipped (its path becomes the workshop's `source`, and the corpus
+    holds UTF-8 text only); bad photo names and a photo name used twice are reported, the rest is read.
+    """
+    from cardscan.load import expand_inputs, find_photos
+
+    if not has_readable_name(folder.resolve()) or not has_readable_name(folder):
+        report(Problem(readable_path(folder), "Ordnername ist kein gültiges UTF-8 (Sonderzeichen aus einem "
+                                              "anderen Zeichensatz); Workshop übersprungen, bitte umbenennen"))
+        return None
+    try:
+        workshop = read_metadata(folder)
+    except BadConfig as exc:
+        report(Problem(readable_path(folder / METADATA_FILE), str(exc).split(": ", 1)[-1]))
+        return None
+    inner = [n for n in folders if folder in n.parents]  # workshops inside this one keep their photos
+    found = [p for p in find_photos(folder) if not any(n in p.parents for n in inner)]
+    photos, bad = expand_inputs(found)
+    for err in bad:
+        problem = Problem(err.path, err.problem)
+        workshop.problems.append(problem)
+        report(problem)
+    if not photos:
+        report(Problem(readable_path(folder), "Ordner enthält keine Fotos"))
+        return None
+    return _Job(folder, workshop, photos)
 
 
 def _sources(corpus) -> set[str]:
