@@ -1,7 +1,8 @@
 """The `cardscan` command. Thin: parse arguments, call cardscan.api, print one line per problem.
 
 Exit status: 0 all inputs worked, 1 some inputs failed (each named, the rest written),
-2 usage error, 3 missing Tesseract, 4 bad configuration. User errors never show a traceback.
+2 usage error, 3 missing Tesseract, 4 bad configuration, 5 a file or folder cannot be written or read
+(no permission, disk full). User errors never show a traceback.
 """
 from __future__ import annotations
 
@@ -246,7 +247,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report = evaluation.report()
     print(format_table(report))
     if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        from cardscan._files import write_text_atomic
+
+        write_text_atomic(args.json, json.dumps(report, indent=2, ensure_ascii=False))
     return ExitCode.ok
 
 
@@ -288,6 +291,14 @@ def main(argv: list[str] | None = None) -> int:
     except CardscanError as exc:
         say(exc)
         return int(exc.exit_code)
+    except OSError as exc:
+        if not exc.filename:  # no file named: not the user's file system, our bug
+            return _internal_error(exc, args.debug)
+        from cardscan.exceptions import FileAccessError
+
+        error = FileAccessError(exc)
+        say(error)
+        return int(error.exit_code)
     except KeyboardInterrupt:
         print("cardscan: abgebrochen", file=sys.stderr)
         return 130
@@ -297,7 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         return 0
     except Exception as exc:  # our bug: one line, unless --debug
-        if args.debug:
-            raise
-        say(f"interner Fehler ({type(exc).__name__}: {exc}); mit --debug erneut ausführen und melden")
-        return int(ExitCode.internal)
+        return _internal_error(exc, args.debug)
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    if debug:
+        raise exc
+    say(f"interner Fehler ({type(exc).__name__}: {exc}); mit --debug erneut ausführen und melden")
+    return int(ExitCode.internal)

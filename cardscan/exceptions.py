@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     usage = 2
     missing_dependency = 3
     bad_config = 4
+    file_access = 5  # as OCRmyPDF: an output folder without write permission, a full disk
     internal = 70
 
 
@@ -132,6 +133,24 @@ class BadExportFormat(CorpusError, ValueError):
 class UnknownColumn(CorpusError, ValueError):
     def __init__(self, column: str, columns):
         super().__init__(f"Unbekannte Spalte {column!r}; möglich: {', '.join(map(str, columns))}")
+
+
+class FileAccessError(CardscanError):
+    """The operating system refused to read or write a file the user named (permission, disk full)."""
+
+    exit_code = ExitCode.file_access
+
+    def __init__(self, error: OSError):
+        from cardscan._files import readable_path
+
+        import errno
+
+        reasons = {errno.EACCES: "keine Berechtigung", errno.EPERM: "keine Berechtigung",
+                   errno.ENOSPC: "Datenträger ist voll", errno.EROFS: "Datenträger ist schreibgeschützt",
+                   errno.ENOENT: "nicht gefunden", errno.EISDIR: "ist ein Ordner",
+                   errno.ENOTDIR: "ein Teil des Pfads ist kein Ordner", errno.ENAMETOOLONG: "Name ist zu lang"}
+        reason = reasons.get(error.errno, error.strerror or type(error).__name__)
+        super().__init__(f"{readable_path(error.filename)}: kann nicht gelesen oder geschrieben werden ({reason})")
 
 
 class MissingDependency(CardscanError):

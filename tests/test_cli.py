@@ -177,3 +177,17 @@ def test_a_file_name_with_a_line_break_is_still_one_line(tmp_path):
     path.write_bytes(b"kein Foto")
     code, _, err = run("scan", str(path))
     assert code == 1 and err.count("\n") == 1 and "zwei\\nZeilen.jpg" in err
+
+
+def test_an_output_folder_that_is_a_file_is_one_line_with_exit_5_not_an_internal_error(tmp_path):
+    from cardscan.cli import main
+
+    out = tmp_path / "protokoll"
+    out.write_text("ich bin eine Datei")
+    report = tmp_path / "truth"
+    report.mkdir()
+    (report / "x.truth.json").write_text('{"image": "x.jpg", "cards": []}', encoding="utf-8")
+    scan = tmp_path / "x.json"
+    scan.write_text('{"image": "x.jpg", "width": 10, "height": 10, "cards": []}', encoding="utf-8")
+    code = main(["eval", str(scan), "--truth", str(report), "--json", str(out / "bericht.json")])
+    assert code == 5
