@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from cardscan._files import replace_together
 from cardscan.embed.base import Embedder, normalise_rows, prefer_passive_openmp
 from cardscan.exceptions import BadConfig
 
@@ -92,10 +93,8 @@ class CachedEmbedder(Embedder):
             for text, vector in zip(missing, self._encode_now(missing)):
                 rows[text] = vector
                 file = folder / f"{self._key(text)}.npy"
-                tmp = file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-                with open(tmp, "wb") as handle:
+                with replace_together(file) as (tmp,), open(tmp, "wb") as handle:
                     np.save(handle, np.asarray(vector, dtype=np.float32))
-                os.replace(tmp, file)
         return normalise_rows(np.stack([rows[t] for t in texts]))
 
     @property

@@ -9,7 +9,6 @@ Everything is deterministic for the same input (random_state is passed to the cl
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import threading
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from cardscan._files import write_text_atomic
+from cardscan._files import replace_together, write_text_atomic
 from cardscan.exceptions import BadConfig
 from cardscan.resources import learned_dir
 
@@ -259,11 +258,10 @@ class LearnedThemes:
                 "themes": {t: self.labels.count(t) for t in self.themes}, "renamed": self.changes,
                 "features": ["char 3-5-grams"] + ([self.meta["model"]] if self.meta.get("model") else []),
                 "sklearn": sklearn.__version__, **self.meta, **meta}
-        tmp = path.with_suffix(".part")
-        joblib.dump({"format": 1, "texts": self.texts, "labels": self.labels, "classifier": self.classifier,
-                     "changes": self.changes, "meta": info}, tmp, compress=3)
-        os.replace(tmp, path)
-        path.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        with replace_together(path, path.with_suffix(".json")) as (tmp, tmp_info):  # the model and its card together
+            joblib.dump({"format": 1, "texts": self.texts, "labels": self.labels, "classifier": self.classifier,
+                         "changes": self.changes, "meta": info}, tmp, compress=3)
+            tmp_info.write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         self.meta = info
         return path
 
