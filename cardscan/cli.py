@@ -329,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
     except CardscanError as exc:
         say(exc)
         return int(exc.exit_code)
+    except BrokenPipeError:  # `cardscan scan … | head`: the reader has what it wanted; not our bug
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 0
     except OSError as exc:
         if not exc.filename:  # no file named: not the user's file system, our bug
             return _internal_error(exc, args.debug)
@@ -340,11 +345,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cardscan: abgebrochen", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `cardscan scan … | head`: the reader has what it wanted; not our bug
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
-        return 0
     except Exception as exc:  # our bug: one line, unless --debug
         return _internal_error(exc, args.debug)
 
