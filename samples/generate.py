@@ -226,11 +226,12 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
                  size: tuple[int, int] = (2400, 1800), fonts: list[str] | None = None,
                  shapes: tuple[str, ...] | None = None, board: str | None = None,
                  texts: list[str] | None = None, colours: list[str] | None = None,
-                 conditions: tuple[str, ...] = ()) -> tuple[np.ndarray, dict]:
+                 structure=None, conditions: tuple[str, ...] = ()) -> tuple[np.ndarray, dict]:
     """A photo of a pinboard as an RGB uint8 array, and its ground truth.
 
     fonts: font ids of samples/fonts.txt to use (default: all installed); shapes: card shapes
     (default rect and oval; "round" is held out); colours: group colours (default 2-5 random).
+    structure: headings, clusters and dot votes (samples.board_structure: "columns", "clusters", "mixed").
     conditions: real-photo conditions of issue 15 (CONDITIONS), off by default so that the tiers'
     photos stay as they were: "square" sticky notes without pins, "touching" notes edge to edge
     in a dense grid, "pale" notes (paper halfway to white) on a white board, "panels" (door
@@ -264,6 +265,14 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
         colours = [str(c) for c in rng.choice(list(PAPER), size=k, replace=False)]
     pool = texts or card_texts()
     chosen_texts = [pool[i % len(pool)] for i in rng.permutation(max(n, len(pool)))[:n]]
+    plan = None
+    if structure is not None:  # the board's own structure (board_structure.py) decides places, colours, texts
+        from samples.board_structure import plan_board
+
+        margin = (0.07 * frame_w, 0.08 * frame_h)
+        plan = plan_board(structure, [seed, TIERS.index(tier), 17], n, (margin[0], margin[1], frame_w - margin[0],
+                          frame_h - margin[1]), colours, chosen_texts, board, list(PAPER))
+        n = plan.n
 
     # the flat board, a little larger than the frame so it can be seen at an angle
     plane_w, plane_h = int(frame_w * 1.0), int(frame_h * 1.0)
@@ -319,6 +328,9 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
         if "pale" in conditions:  # pastel paper, halfway to white
             paper = tuple(int(0.5 * c + 0.5 * 248) for c in paper)
         text = chosen_texts[i]
+        if plan is not None:
+            cx, cy, w, h, shape, colour, text = plan.slot(i)
+            paper = tuple(int(np.clip(c + rng.integers(-6, 7), 0, 255)) for c in PAPER[colour])
         usable = [f for f in font_pool if _font_fits(f.path, text.upper() if f.style == "caps" else text)]
         font = usable[rng.integers(len(usable))] if usable else font_pool[0]
         img, written = _card_image(rng, text.replace("|", " | ") if "|" in text else text, paper, (w, h), shape, font)
@@ -359,6 +371,8 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     for card in cards if not {"square", "touching"} & set(conditions) else []:  # sticky notes need no pins
         r = 0.011 * min(plane_w, plane_h)
         _pin(pdraw, card["pin"][0], card["pin"][1], r, PIN_RGB[rng.integers(len(PIN_RGB))])
+    if plan is not None:
+        plan.draw(plane, cards, font_pool)
     if "panels" in conditions:  # a round sign beside the notes ("Fire door keep locked")
         r = 0.035 * min(plane_w, plane_h)
         sx, sy = plane_w - margin_x / 2, margin_y / 2 + r
@@ -418,6 +432,8 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
                             "polygon": [[round(float(x), 1), round(float(y), 1)] for x, y in pts]})
     truth = {"image": "", "width": frame_w, "height": frame_h, "tier": tier, "board": board, "light": light,
              "seed": seed, "board_fills_frame": bool(fill_frame), "colours": colours, "cards": truth_cards}
+    if plan is not None:
+        truth = plan.truth(truth, H)
     if conditions:
         truth["conditions"] = list(conditions)
     return photo, truth
@@ -457,9 +473,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tier", choices=TIERS, action="append", help="tier(s) to render (default all three)")
     parser.add_argument("--size", default="4000x3000", help="photo size WxH (default 4000x3000, 12 MP)")
     parser.add_argument("--first-seed", type=int, default=1000)
+    parser.add_argument("--structure", choices=("columns", "clusters", "mixed"), help="headings, clusters, dot votes")
     args = parser.parse_args(argv)
     w, h = (int(v) for v in args.size.lower().split("x"))
-    paths = write_sample_set(args.out, args.count, tuple(args.tier or TIERS), args.first_seed, (w, h))
+    paths = write_sample_set(args.out, args.count, tuple(args.tier or TIERS), args.first_seed, (w, h),
+                             **({"structure": args.structure} if args.structure else {}))
     print(f"{len(paths)} photos written to {args.out}")
     return 0
 
