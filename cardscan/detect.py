@@ -149,7 +149,8 @@ class CardDetector:
         # The crest of each colour step bounds the paper most closely (a strong step's band would eat
         # into the note, and ink touching it would make the rim ragged); where the crest leaves a
         # card's darker cut edge as a second, dashed line inside, the full band still finds it.
-        found = _drop_nested(self._regions_between(cv2.dilate(crests, np.ones((3, 3), np.uint8)), thin_lines))
+        found = _drop_nested(self._regions_between(cv2.dilate(crests, np.ones((3, 3), np.uint8)), thin_lines,
+                                                   paper_edges))
         found += _not_overlapping(_drop_nested(self._regions_between(
             cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines)), found)
         # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
@@ -157,9 +158,10 @@ class CardDetector:
         # so its regions count only where the ink-free passes found nothing.
         return found + _not_overlapping(_drop_nested(self._regions_between(plain, plain)), found)
 
-    def _regions_between(self, edges: np.ndarray, all_edges: np.ndarray, opening: int = 3) -> list:
+    def _regions_between(self, edges: np.ndarray, all_edges: np.ndarray, paper_edges: np.ndarray | None = None,
+                         opening: int = 3) -> list:
         """Card regions (mask, quad, shape) between `edges`; `all_edges` (with thin lines) guide
-        the cuts between touching cards."""
+        the cuts between touching cards; `paper_edges` (no writing) are where cuts by size must run."""
         import cv2
 
         p = self.params
@@ -177,13 +179,21 @@ class CardDetector:
             region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
             outlines = self._outlines(region, piece_min, area_min, area_max)
             candidates.append((region, x, y, outlines, all_edges[y:y + bh, x:x + bw]))
+        support = paper_edges if paper_edges is not None else edges
         areas = [a for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
                  if shape != "piece" and (a := cv2.contourArea(hull)) >= area_min]
         typical = float(np.median(areas)) if areas else 0.0
+        sides = [sorted(cv2.minAreaRect(hull)[1]) for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
+                 if shape == "rect" and cv2.contourArea(hull) >= area_min]
+        typical_sides = tuple(np.median(sides, axis=0)) if len(sides) >= 5 else None  # (short, long)
         found = []
         for region, x, y, outlines, local_edges in candidates:
             if len(outlines) == 1:
                 outlines = self._split_touching(region, local_edges, outlines, typical, area_min, area_max)
+            if len(outlines) == 1 and typical_sides and outlines[0][2] == "rect" \
+                    and cv2.contourArea(outlines[0][0]) > self.params.min_line_cut_growth * typical:
+                outlines = _split_by_size(outlines[0], typical_sides, support[y:y + region.shape[0], x:x + region.shape[1]],
+                                          region) or outlines
             for hull, quad, shape in outlines:
                 quad = quad + np.array([x, y], dtype=np.float32)
                 if np.any(quad < -3) or np.any(quad[:, 0] > w + 3) or np.any(quad[:, 1] > h + 3):
@@ -580,6 +590,80 @@ def _fit_quad(hull: np.ndarray) -> tuple[np.ndarray | None, str]:
     else:
         return None, ""
     return cv2.boxPoints(rect).astype(np.float32), shape
+
+
+def _split_by_size(outline: tuple, typical: tuple[float, float], edges: np.ndarray, region: np.ndarray,
+                   tolerance: float = 0.2, min_on_edge: float = 0.3, sure_on_edge: float = 0.7) -> list:
+    """A rectangle that is two or three typical cards long (or wide) cut into them, else [].
+
+    Why: sticky notes of one pad are all one size and are often stuck edge to edge in a row or a
+    column; where no line shows between two of one colour (no shadow, glare), the size is what
+    tells a row of two from one note: two typical notes' length and one note's width. A large note
+    can have those sizes too (three header notes' size), so each cut must also run along some edge
+    (`min_on_edge` of it near `edges`): where two notes meet, a shadow or a paper step shows in part,
+    and the outline has a notch at one end of the cut (two notes never line up exactly); writing
+    alone gives edges but no notch. A cut that runs on edges almost all along (`sure_on_edge`) needs
+    no notch.
+    """
+    import cv2
+
+    hull = outline[0]
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(hull)
+    t_short, t_long = typical
+    for along_w, along_h in ((True, False), (False, True)):
+        for k in (2, 3):
+            w_unit, h_unit = (rw / k if along_w else rw), (rh / k if along_h else rh)
+            short, long_ = sorted((w_unit, h_unit))
+            if abs(short / t_short - 1) < tolerance and abs(long_ / t_long - 1) < tolerance:
+                parts = _cut_box(cv2.boxPoints(((cx, cy), (rw, rh), angle)).astype(np.float32), rw, rh, k, along_w)
+                near = cv2.dilate(edges, np.ones((5, 5), np.uint8)).astype(bool)
+                filled = _hull_mask(hull, region.shape)
+                for part in parts[:-1]:
+                    a, b = part[1][1], part[1][2]  # the cut between this part and the next
+                    support = _on_edges(near, a, b)
+                    if support < sure_on_edge and not (support >= min_on_edge and _notched(region, filled, a, b)):
+                        return []
+                return parts
+    return []
+
+
+def _notched(region: np.ndarray, filled: np.ndarray, a: np.ndarray, b: np.ndarray, min_missing: float = 0.12) -> bool:
+    """Whether the region misses a bite of its convex outline at either end of the cut a-b."""
+    import cv2
+
+    radius = max(3, int(0.08 * np.linalg.norm(b - a)))
+    for end in (a, b):
+        disk = np.zeros_like(filled)
+        cv2.circle(disk, (int(round(end[0])), int(round(end[1]))), radius, 1, -1)
+        inside = disk.astype(bool) & filled.astype(bool)
+        if inside.any() and np.mean(region[inside] == 0) >= min_missing:
+            return True
+    return False
+
+
+def _on_edges(near: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> float:
+    """Share of the points on the segment p0-p1 (away from its ends) that lie on `near`."""
+    ts = np.linspace(0.1, 0.9, 40)
+    pts = (p0[None] + (p1 - p0)[None] * ts[:, None]).round().astype(int)
+    inside = (pts[:, 0] >= 0) & (pts[:, 1] >= 0) & (pts[:, 0] < near.shape[1]) & (pts[:, 1] < near.shape[0])
+    return float(near[pts[inside, 1], pts[inside, 0]].mean()) if inside.any() else 0.0
+
+
+def _cut_box(box: np.ndarray, rw: float, rh: float, k: int, along_w: bool) -> list:
+    """k equal (hull, quad, "rect") outlines of a min-area box, cut across its width or height side."""
+    sides = [np.linalg.norm(box[(i + 1) % 4] - box[i]) for i in range(4)]
+    # the side to divide: the one whose length is rw (along_w) or rh
+    target = rw if along_w else rh
+    i = int(np.argmin([abs(sd - target) for sd in sides[:2]]))
+    p0, p1 = box[i], box[(i + 1) % 4]  # the side to divide
+    q0, q1 = box[(i + 3) % 4], box[(i + 2) % 4]  # the opposite side, same direction
+    out = []
+    for j in range(k):
+        f0, f1 = j / k, (j + 1) / k
+        quad = np.array([p0 + (p1 - p0) * f0, p0 + (p1 - p0) * f1, q0 + (q1 - q0) * f1, q0 + (q1 - q0) * f0],
+                        np.float32)
+        out.append((quad.round().astype(np.int32).reshape(-1, 1, 2), quad, "rect"))
+    return out
 
 
 def _rect_fill(hull: np.ndarray) -> float:
