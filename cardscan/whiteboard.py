@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cardscan.geometry import group_lines
 from cardscan.load import Photo
 from cardscan.workshop import Card
 
@@ -43,15 +44,4 @@ def read_whiteboard(photo: Photo, reader) -> list[Card]:
 
 def _group_lines(words) -> list[list]:
     """Tesseract's sparse-text mode puts every word in its own block; rebuild lines from vertical overlap."""
-    lines: list[list] = []
-    for word in sorted(words, key=lambda wd: wd.top + wd.height / 2):
-        centre = word.top + word.height / 2
-        for line in lines:
-            top = np.median([wd.top for wd in line])
-            bottom = np.median([wd.top + wd.height for wd in line])
-            if top <= centre <= bottom:
-                line.append(word)
-                break
-        else:
-            lines.append([word])
-    return [sorted(line, key=lambda wd: wd.left) for line in lines]
+    return group_lines(words, lambda wd: (wd.left, wd.top, wd.width, wd.height))

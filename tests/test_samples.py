@@ -60,3 +60,25 @@ def test_write_board_saves_photo_and_truth_side_by_side(tmp_path):
     truth = json.loads((tmp_path / "tafel.truth.json").read_text(encoding="utf-8"))
     assert truth["image"] == "tafel.jpg" and Image.open(path).size == (1000, 750)
     assert len(truth["cards"]) >= 20
+
+
+def test_real_photo_conditions_shape_the_notes_and_leave_the_tiers_alone():
+    import cv2
+
+    from samples.generate import CONDITIONS
+
+    plain, _ = render_board(4, "easy", size=(800, 600), n_cards=6)
+    again, _ = render_board(4, "easy", size=(800, 600), n_cards=6, conditions=())
+    assert np.array_equal(plain, again)  # no condition: the tiers' photos as before
+    _, square = render_board(4, "easy", size=(800, 600), n_cards=6, conditions=("square",))
+    for card in square["cards"]:
+        w, h = sorted(cv2.minAreaRect(np.asarray(card["polygon"], np.float32))[1])
+        assert h / w < 1.25  # sticky notes are square
+    _, touching = render_board(4, "easy", size=(800, 600), n_cards=6, conditions=("touching",))
+    xs = sorted({round(p[0]) for c in touching["cards"] for p in c["polygon"]})
+    assert len(xs) < 4 * len(touching["cards"])  # neighbours share their edges
+    pale_rgb, pale = render_board(4, "easy", size=(800, 600), n_cards=6, conditions=("pale", "warm"))
+    assert pale["board"] == "white" and pale["light"] == "warm" and pale["conditions"] == ["pale", "warm"]
+    with pytest.raises(ValueError):
+        render_board(4, "easy", size=(800, 600), conditions=("sunset",))
+    assert set(CONDITIONS) >= {"square", "touching", "pale", "panels", "warm"}
