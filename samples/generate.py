@@ -25,7 +25,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 TIERS = ("easy", "medium", "hard")
-CONDITIONS = ("square", "touching", "pale", "panels", "warm")
+CONDITIONS = ("square", "touching", "pale", "panels", "warm", "curl", "marker", "jpeg")
 SHAPES = ("rect", "oval", "round")
 HELD_OUT_SHAPES = ("round",)
 BOARDS = ("cork", "felt", "grey", "white")
@@ -174,6 +174,36 @@ def _card_image(rng, text: str, paper, size, shape: str, font: Font):
     return img, "\n".join(lines)
 
 
+def _curl_corner(img, corner: int, size: float):
+    """The note with one corner lifted: the corner's paper seen edge-on is darker (it faces away
+    from the light) and a little of the board shows where it no longer lies flat."""
+    from PIL import ImageDraw
+
+    w, h = img.size
+    d = int(size * min(w, h))
+    x, y = (0, 0) if corner == 0 else (w - 1, 0) if corner == 1 else (w - 1, h - 1) if corner == 2 else (0, h - 1)
+    sx, sy = (1 if x == 0 else -1), (1 if y == 0 else -1)
+    face = img.copy()
+    draw = ImageDraw.Draw(face)
+    fold = [(x + sx * d, y), (x, y + sy * d), (x + sx * d * 0.55, y + sy * d * 0.55)]
+    px = img.getpixel((int(x + sx * d * 0.4), int(y + sy * d * 0.4)))
+    draw.polygon(fold, fill=tuple(int(c * 0.72) for c in px[:3]) + (255,))
+    alpha = face.getchannel("A")
+    ImageDraw.Draw(alpha).polygon([(x, y), (x + sx * d, y), (x, y + sy * d)], fill=0)  # the lifted tip is gone
+    face.putalpha(alpha)
+    return face
+
+
+def _heading(rng, draw, font_pool, x: float, y: float, size: int) -> None:
+    """A heading written with marker on the board itself (not a card)."""
+    from PIL import ImageFont
+
+    word = str(rng.choice(["LATER", "TODAY", "DONE", "Ideen", "Fragen", "Nächste Schritte", "Themen"]))
+    font = font_pool[int(rng.integers(len(font_pool)))]
+    ink = [(170, 30, 40), (25, 50, 140), (20, 20, 24)][int(rng.integers(3))]
+    draw.text((x, y), word, font=ImageFont.truetype(font.path, size), fill=ink + (255,))
+
+
 def _pin(draw, x, y, r, colour):
     draw.ellipse([x - r + r * 0.35, y - r + r * 0.45, x + r + r * 0.35, y + r + r * 0.45], fill=(0, 0, 0, 90))
     draw.ellipse([x - r, y - r, x + r, y + r], fill=colour + (255,))
@@ -235,7 +265,10 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     conditions: real-photo conditions of issue 15 (CONDITIONS), off by default so that the tiers'
     photos stay as they were: "square" sticky notes without pins, "touching" notes edge to edge
     in a dense grid, "pale" notes (paper halfway to white) on a white board, "panels" (door
-    panels' bevels under the notes and a round sign beside them), "warm" light.
+    panels' bevels under the notes and a round sign beside them), "warm" light, "curl" (a lifted
+    corner folded towards the camera, in its own shadow, on every third note), "marker" (headings
+    written on the board above the notes), "jpeg" (a phone's strong compression and sensor noise).
+    A dense wall is ``n_cards=170, conditions=("square", "touching")``.
     The same arguments always give the same photo.
     """
     import cv2
@@ -287,6 +320,10 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
         fdraw.rectangle([i, i, plane_w - 1 - i, plane_h - 1 - i], outline=(shade, shade, shade + 4, 255))
 
     margin_x, margin_y = 0.07 * plane_w, 0.08 * plane_h
+    if "marker" in conditions:  # headings in marker above the notes
+        for k in range(3):
+            _heading(rng, fdraw, font_pool, margin_x + k * (plane_w - 2 * margin_x) / 3, 0.015 * plane_h,
+                     int(0.045 * plane_h))
     if "panels" in conditions:  # a door's raised panels: bevels of light and shadow, flat paint inside
         for px0, py0, px1, py1 in ((0.04, 0.05, 0.47, 0.45), (0.53, 0.05, 0.96, 0.45),
                                    (0.04, 0.55, 0.47, 0.95), (0.53, 0.55, 0.96, 0.95)):
@@ -334,6 +371,8 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
         usable = [f for f in font_pool if _font_fits(f.path, text.upper() if f.style == "caps" else text)]
         font = usable[rng.integers(len(usable))] if usable else font_pool[0]
         img, written = _card_image(rng, text.replace("|", " | ") if "|" in text else text, paper, (w, h), shape, font)
+        if "curl" in conditions and i % 3 == 0:
+            img = _curl_corner(img, int(rng.integers(4)), float(rng.uniform(0.15, 0.3)))
         rotated = img.rotate(angle, resample=Image.BICUBIC, expand=True)
         ox, oy = int(round(cx - rotated.width / 2)), int(round(cy - rotated.height / 2))
         layers.append((rotated, ox, oy))
@@ -416,12 +455,13 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
         light += "+glare"
     scale = frame_w / 2400
     photo = cv2.GaussianBlur(photo, (0, 0), rng.uniform(*cfg["blur"]) * max(scale, 0.6))
-    noise_sigma = rng.uniform(*cfg["noise"]) * (1.6 if "low" in light else 1.0)
+    noise_sigma = rng.uniform(*cfg["noise"]) * (1.6 if "low" in light else 1.0) * (2.0 if "jpeg" in conditions else 1.0)
     photo += rng.normal(0, noise_sigma, photo.shape[:2] + (1,)).astype(np.float32)
     photo += rng.normal(0, noise_sigma * 0.5, photo.shape).astype(np.float32)
     photo = np.clip(photo, 0, 255).astype(np.uint8)
     buf = io.BytesIO()
-    Image.fromarray(photo).save(buf, "JPEG", quality=int(rng.integers(*cfg["quality"])))
+    quality = int(rng.integers(*cfg["quality"]))
+    Image.fromarray(photo).save(buf, "JPEG", quality=min(quality, 62) if "jpeg" in conditions else quality)
     photo = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
 
     truth_cards = []
