@@ -47,6 +47,8 @@ class DetectorParams:
     edge_sigma: float = 1.2
     valley_sigma: float = 1.5  # scale of the thin dark line between two touching cards
     valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
+    max_plain_chroma: float = 12.0  # a grey-white region (chroma below this) ...
+    min_ink_share: float = 0.004  # ... with less ink than this share of its inside is a plain surface
     max_card_size: float = 3.0  # a region this much larger than the median card is wall, a door panel, the board
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
@@ -78,6 +80,9 @@ class CardDetector:
             if shape in ("oval", "round"):
                 crop = _blank_outside_ellipse(crop)
             outlines.append((polygon, crop, shape))
+        plain = [_plain_surface(paper_lab, crop, self.params) for (*_, paper_lab), (_, crop, _) in zip(kept, outlines)]
+        kept = [r for r, skip in zip(kept, plain) if not skip]
+        outlines = [o for o, skip in zip(outlines, plain) if not skip]
         papers = np.array([colour_stage.remove_glare(paper, colour_stage.glare_from_ink(crop))
                            for (*_, paper, _), (_, crop, _) in zip(kept, outlines)])
         gains = colour_stage.paper_balance(papers) if kept else np.ones(3)
@@ -679,6 +684,23 @@ def _grow(quad: np.ndarray, pixels: float) -> np.ndarray:
     vec = quad - centre
     norm = np.linalg.norm(vec, axis=1, keepdims=True)
     return (centre + vec * (1 + pixels / np.maximum(norm, 1))).astype(np.float32)
+
+
+def _plain_surface(paper_lab: np.ndarray, crop: np.ndarray, params: "DetectorParams") -> bool:
+    """Whether a region is a plain surface, not a card: grey-white paint with nothing written on it.
+
+    Why: a door's panels, a strip of wall or whiteboard between notes, the frame of a board are
+    smooth, bounded by edges and card-sized, so they pass every shape test; but they are grey or
+    white and blank, while a note is coloured or carries writing (a blank white card is the price).
+    """
+    if float(np.hypot(paper_lab[1], paper_lab[2])) >= params.max_plain_chroma:
+        return False
+    grey = np.asarray(crop, np.float32)[::2, ::2].min(axis=-1)
+    h, w = grey.shape
+    inner = grey[int(0.08 * h):int(0.92 * h), int(0.08 * w):int(0.92 * w)]  # the rim's shadow is no writing
+    if inner.size == 0:
+        return True
+    return float(np.mean(inner < 0.55 * np.median(inner))) < params.min_ink_share
 
 
 def _not_oversized(regions: list, max_size: float) -> list:
