@@ -157,16 +157,18 @@ class CardDetector:
         found = _drop_nested(self._regions_between(cv2.dilate(crests, np.ones((3, 3), np.uint8)), thin_lines,
                                                    paper_edges))
         found += _not_overlapping(_drop_nested(self._regions_between(
-            cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines)), found)
+            cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines, blocked=_taken(found))), found)
         # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
         # the ink; the plain edge map finds them, but also writing-cut pieces of the other cards,
         # so its regions count only where the ink-free passes found nothing.
-        return found + _not_overlapping(_drop_nested(self._regions_between(plain, plain)), found)
+        return found + _not_overlapping(_drop_nested(self._regions_between(plain, plain, blocked=_taken(found))), found)
 
     def _regions_between(self, edges: np.ndarray, all_edges: np.ndarray, paper_edges: np.ndarray | None = None,
-                         opening: int = 3) -> list:
+                         opening: int = 3, blocked: tuple[np.ndarray, np.ndarray] | None = None) -> list:
         """Card regions (mask, quad, shape) between `edges`; `all_edges` (with thin lines) guide
-        the cuts between touching cards; `paper_edges` (no writing) are where cuts by size must run."""
+        the cuts between touching cards; `paper_edges` (no writing) are where cuts by size must run.
+        `blocked` (cards, anything) found before: regions there are dropped before their full-size
+        mask is made (a dense wall's 500 masks of a second pass cost 1.5 GB otherwise)."""
         import cv2
 
         p = self.params
@@ -203,6 +205,11 @@ class CardDetector:
                 quad = quad + np.array([x, y], dtype=np.float32)
                 if np.any(quad < -3) or np.any(quad[:, 0] > w + 3) or np.any(quad[:, 1] > h + 3):
                     continue
+                if blocked is not None:
+                    local = _hull_mask(hull, region.shape).view(bool)
+                    taken = blocked[shape == "piece"][y:y + region.shape[0], x:x + region.shape[1]]
+                    if np.count_nonzero(local & taken) > 0.2 * np.count_nonzero(local):
+                        continue
                 found.append((_hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad, shape))
         return found
 
@@ -728,6 +735,19 @@ def _one_per_place(regions: list, max_covered: float = 0.4) -> list:
         if covered <= max_covered * areas[i]:
             keep.append(i)
     return [regions[i] for i in keep]
+
+
+def _taken(found: list) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where `found` has cards, and where it has anything (cards or pieces), as two masks."""
+    cards = np.zeros_like(found[0][0]) if found else None
+    if cards is None:
+        return None
+    anything = cards.copy()
+    for mask, _, shape in found:
+        anything |= mask
+        if shape != "piece":
+            cards |= mask
+    return cards, anything
 
 
 def _not_overlapping(extra: list, found: list, max_overlap: float = 0.2) -> list:
