@@ -8,6 +8,20 @@ between them. A region is a card when it is large enough, roughly convex and fou
 two: such halves are kept as pieces and joined; two cards of one colour that run into one
 region are cut apart at a neck or along the straight edge of the upper one. Corners are mapped
 back to the original pixels, so polygons are exact for export.
+
+Real phone photos of sticky notes (issue 15, bench/real_eval.py) added three lessons. Marker
+writing is a colour edge as strong as a note's rim, and block capitals cut notes into triangles:
+so the first pass looks for edges on a copy with the ink closed over (grey closing), on the crest
+of each step (a strong step's wide band ate into the note); the plain edge map runs last and
+counts only where the ink-free passes found nothing (a white card whose only edge is its thin
+shadow). Notes of one pad stuck edge to edge show little line between them: a region two or three
+typical notes long is cut into them where the ink-free edges support the cut. And a door's
+panels, a strip of wall or the white board between notes are smooth, card-shaped and blank:
+grey-white regions without ink are no cards, nor is a region three times the median card. Every
+outline is a sound convex quadrilateral (cardscan.geometry), never a triangle or a bow-tie.
+Tried and dropped: a soft or thresholded ink mask instead of the plain closing (new edges where
+the mask changes: notes on a black board vanished), a lower or hysteresis edge threshold for pale
+notes (writing fragments returned), a larger closing (13, 17 px: no better on the dev photos).
 """
 from __future__ import annotations
 
