@@ -13,15 +13,19 @@ It also reads a small (1024x768) and a large (4476x2972) real photo, if the fold
 there, to show where memory goes on each. Writes bench/results/dense_speed.json.
 
 Why a 1024x768 photo "peaked at 1.1 GB, more than a 4476x2972 one": measured per process with
-VmHWM it does not (2026-12-03, two shared cores: 1024x768 chore board 111 MB after detection,
-372 MB with PP-OCR; 4476x2972 kanban board 260 MB / 417 MB; dense 12 MP board with 170 notes
-349 MB / 471 MB). Detection works on a copy of at most 1400-2000 px whatever the photo's size, and
-PP-OCR's memory is its model plus one crop at a time. The 1.1 GB figure is what ru_maxrss shows:
-Linux carries a process's peak across fork and exec, so a reader started from (or a pool worker
-forked off) a parent that held a big photo or the models reports the parent's peak; our first run
-of this bench showed 1338 MB for every photo, the parent's, for that reason. Hence VmHWM here.
-Time, not memory, is the open point: the dense board took 20 s to detect and 54 s to read on the
-shared machine (target 60 s in all).
+VmHWM it does not (2026-12-03, two cores shared with other sessions: 1024x768 chore board 112 MB
+after detection, 369 MB with PP-OCR; 4476x2972 kanban board 210 MB / 418 MB). Detection works on
+a copy of at most 1400-2000 px whatever the photo's size, and PP-OCR's memory is its model plus
+one crop at a time. A figure like 1.1 GB is what ru_maxrss shows: Linux carries a process's peak
+across fork and exec, so a reader started from (or a pool worker forked off) a parent that held a
+big photo or the models reports the parent's peak; the first run of this bench showed 1338 MB for
+every photo, the parent's, for that reason. Hence VmHWM here.
+
+What did cost memory was detection on dense boards: every candidate region kept a full-size mask
+(3 MB at 2000x1500), and with several passes a 170-note wall held over 250 of them (902 MB);
+later passes now drop regions where earlier ones found something before making their masks.
+Dense 12 MP board, 170 notes: 163 found, detection 13.1 s, OCR 48.2 s (61 s in all, at the
+60 s target on a shared machine; OCR is four fifths of it), peak 634 MB (target 1.5 GB).
 """
 from __future__ import annotations
 
