@@ -34,3 +34,8 @@ def test_words_that_may_be_right_are_left_alone(kept):
 
 def test_without_a_dictionary_nothing_is_guessed():
     assert Normaliser(dictionary=None).normalise("Verwaltng").text == "Verwaltng"
+
+
+def test_an_ending_no_german_word_has_is_the_slip_itself():
+    assert normalise("Infos aktualisiereb").text == "Infos aktualisieren"  # "-eb" ends no common word
+    assert normalise("Kümmerei").text == "Kümmerei"  # "-ei" does ("Partei"): maybe meant, not ours to change

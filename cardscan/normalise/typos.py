@@ -24,6 +24,7 @@ SLIP_COST = 3.0  # zipf points per slip: a reading two slips away must be 1,000 
 TYPO_MIN_ZIPF = 3.0  # web word lists hold typos among their rare words
 LONG_MIN_ZIPF = 2.5  # long words have few neighbours: "Bolzpaltz" → "Bolzplatz" (2.8)
 ENDING_MIN_LENGTH = 6
+ENDING_MIN_SHARE = 0.002  # "ei" (0.23 % of common words: "Kümmerei" is plausible), not "eb", "mg", "rl"
 ENDING_MARGIN = 2.0  # another ending this close in score makes the choice ambiguous ("personal" 3.5 ≫ "persona")
 LISTED_GAP = 3.0  # a listed rare word is read as a word 1,000 × more common ("nud" 1.9 → "und" 7.4)
 SHORT_WORD = 5  # words this short reach names and rarities one slip away ("Larrn" → "Larry", 3.7) …
@@ -42,6 +43,7 @@ class TypoFixer:
         self.vocabulary = vocabulary
         self.dictionary = vocabulary.dictionary
         self._cache: dict[tuple[str, float], str | None] = {}
+        self._endings: frozenset[str] | None = None
 
     def fix(self, low: str, listed_zipf: float = 0.0) -> str | None:
         """The clearly best reading (lower case) of an unknown lower-case word, else None.
@@ -80,14 +82,25 @@ class TypoFixer:
         the end: the ending makes the word ("Gutachtes": Gutachten? Gutachtens? Gutachter?), so the
         choice is not ours. In short words ("übed": über, übel) the frequencies decide."""
         stem = len(low) - 2
-        if len(low) < ENDING_MIN_LENGTH or best[:stem] != low[:stem]:
-            return False
+        if len(low) < ENDING_MIN_LENGTH or best[:stem] != low[:stem] or not self._plausible_ending(low):
+            return False  # "aktualisiereb", "Aufwandsabschätzumg": no German word ends so, the end is the slip
         if self.dictionary.is_attested(low):
             return True  # a listed word with another ending is another form ("befristen", not "befristet")
         if len(best) == len(low) and sum(a != b for a, b in zip(best, low)) == 1:
             return True  # a changed last letter makes another word ("Kümmerei" is no "Kümmerer"); a swap may pass
         return any(c != best and c[:stem] == low[:stem] and abs(len(c) - len(low)) <= 1
                    and scored[best] - v < ENDING_MARGIN for c, v in scored.items())
+
+    def _plausible_ending(self, low: str) -> bool:
+        """Whether common German words end in `low`'s last two letters (`ENDING_MIN_SHARE` of them)."""
+        if self._endings is None:
+            counts: dict[str, int] = {}
+            for w, z in self.dictionary.common_words(TYPO_MIN_ZIPF):
+                if len(w) >= ENDING_MIN_LENGTH:
+                    counts[w[-2:]] = counts.get(w[-2:], 0) + 1
+            total = max(1, sum(counts.values()))
+            self._endings = frozenset(e for e, n in counts.items() if n / total >= ENDING_MIN_SHARE)
+        return low[-2:] in self._endings
 
     def _participle(self, low: str) -> bool:
         """"aufsuchende", "begleitender": a verb's present participle, inflected; lists rarely hold them."""
