@@ -11,7 +11,7 @@ lexicon words; the best must beat the second by `TYPO_MARGIN`, else the token st
 """
 from __future__ import annotations
 
-from cardscan.normalise.compounds import head_stems
+from cardscan.normalise.compounds import LINKS, head_stems, takes_link
 from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.vocabulary import Vocabulary
 
@@ -34,6 +34,8 @@ COMPOUND_BASE = 3.0  # a repaired compound scores like a word of zipf 3
 TYPO_MARGIN = 1.0
 MIN_PART = 4
 ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does not
+# verb particles and prefixes that start many words: a slip after one is mended like one inside a compound
+PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen weiter wieder zusammen".split())
 PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
 PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 
@@ -112,7 +114,8 @@ class TypoFixer:
         return False
 
     def _max_slips(self, word: str) -> int:
-        return 2 if len(word) >= TWO_SLIP_LENGTH and not self._compound_like(word) else 1
+        return 2 if len(word) >= TWO_SLIP_LENGTH and not self.dictionary.is_attested(word) \
+            and not self._compound_like(word) else 1  # a listed word ("Herkünfte") is never two slips off
 
     def _compound_like(self, low: str) -> bool:
         """An unlisted compound of a listed head and a known last part ("Haus|warte", "Lern|paten"):
@@ -158,18 +161,31 @@ class TypoFixer:
         return self.vocabulary.compounds.part_ok(part) or part in self.dictionary.parts()
 
     def _compound(self, low: str) -> dict[str, float]:
-        """A slip inside one part of a compound whose other part is known: "stadtteil|fods" → "…fonds"."""
+        """A slip inside one part of a compound whose other part is known: "stadtteil|fods" → "…fonds",
+        "vrenetzungs|potenziale" → "vernetzungs…" (the head mended without its linking s), and after a
+        verb's particle: "aus|formvlierung" → "aus|formulierung"."""
         scored: dict[str, float] = {}
-        for i in range(MIN_PART, len(low) - MIN_PART + 1):
+
+        def add(cand: str, dist: int) -> None:
+            scored[cand] = max(scored.get(cand, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+
+        for i in range(2, len(low) - MIN_PART + 1):
             head, tail = low[:i], low[i:]
-            if self._known_part(head) and not self._known_tail(tail):
+            if i < MIN_PART and head not in PARTICLES:
+                continue
+            if (head in PARTICLES or self._known_part(head)) and not self._known_tail(tail):
                 for fixed, dist in self._part_fixes(tail, head=False):
-                    if self._known_tail(fixed):
-                        scored[head + fixed] = max(scored.get(head + fixed, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+                    # after a short particle only a word the web list holds: "an|…", "zu|…" reach too much
+                    if self._known_tail(fixed) and (i >= MIN_PART or self.dictionary.is_attested(head + fixed)):
+                        add(head + fixed, dist)
             elif self._known_tail(tail) and not self._known_part(head):
-                for fixed, dist in self._part_fixes(head, head=True):
-                    if self._known_part(fixed):
-                        scored[fixed + tail] = max(scored.get(fixed + tail, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+                for link in LINKS:
+                    if len(head) - len(link) < MIN_PART or (link and not head.endswith(link)):
+                        continue
+                    stem = head[:len(head) - len(link)]
+                    for fixed, dist in self._part_fixes(stem, head=True):
+                        if self._known_part(fixed + link) and takes_link(fixed, link):
+                            add(fixed + link + tail, dist)
         return scored
 
     def _part_fixes(self, part: str, head: bool) -> list[tuple[str, int]]:
