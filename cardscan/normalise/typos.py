@@ -11,6 +11,9 @@ lexicon words; the best must beat the second by `TYPO_MARGIN`, else the token st
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+from cardscan.dictionary import GermanDictionary
 from cardscan.normalise.compounds import LINKS, head_stems, takes_link
 from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.vocabulary import Vocabulary
@@ -45,7 +48,6 @@ class TypoFixer:
         self.vocabulary = vocabulary
         self.dictionary = vocabulary.dictionary
         self._cache: dict[tuple[str, float], str | None] = {}
-        self._endings: frozenset[str] | None = None
 
     def fix(self, low: str, listed_zipf: float = 0.0) -> str | None:
         """The clearly best reading (lower case) of an unknown lower-case word, else None.
@@ -95,14 +97,7 @@ class TypoFixer:
 
     def _plausible_ending(self, low: str) -> bool:
         """Whether common German words end in `low`'s last two letters (`ENDING_MIN_SHARE` of them)."""
-        if self._endings is None:
-            counts: dict[str, int] = {}
-            for w, z in self.dictionary.common_words(TYPO_MIN_ZIPF):
-                if len(w) >= ENDING_MIN_LENGTH:
-                    counts[w[-2:]] = counts.get(w[-2:], 0) + 1
-            total = max(1, sum(counts.values()))
-            self._endings = frozenset(e for e, n in counts.items() if n / total >= ENDING_MIN_SHARE)
-        return low[-2:] in self._endings
+        return low[-2:] in _common_endings(self.dictionary)
 
     def _participle(self, low: str) -> bool:
         """"aufsuchende", "begleitender": a verb's present participle, inflected; lists rarely hold them."""
@@ -217,3 +212,14 @@ def _sharp_s_as_written(low: str, scored: dict[str, float]) -> dict[str, float]:
             out.pop(key)
             out[keep] = max(score, scored.get(key, score))
     return out
+
+
+@lru_cache(maxsize=4)
+def _common_endings(dictionary: GermanDictionary) -> frozenset[str]:
+    """The last two letters of at least `ENDING_MIN_SHARE` of the common words; once per dictionary."""
+    counts: dict[str, int] = {}
+    for w, _ in dictionary.common_words(TYPO_MIN_ZIPF):
+        if len(w) >= ENDING_MIN_LENGTH:
+            counts[w[-2:]] = counts.get(w[-2:], 0) + 1
+    total = max(1, sum(counts.values()))
+    return frozenset(e for e, n in counts.items() if n / total >= ENDING_MIN_SHARE)
