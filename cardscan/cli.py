@@ -291,14 +291,6 @@ def main(argv: list[str] | None = None) -> int:
     except CardscanError as exc:
         say(exc)
         return int(exc.exit_code)
-    except OSError as exc:
-        if not exc.filename:  # no file named: not the user's file system, our bug
-            return _internal_error(exc, args.debug)
-        from cardscan.exceptions import FileAccessError
-
-        error = FileAccessError(exc)
-        say(error)
-        return int(error.exit_code)
     except KeyboardInterrupt:
         print("cardscan: abgebrochen", file=sys.stderr)
         return 130
@@ -307,6 +299,14 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         return 0
+    except OSError as exc:
+        if not exc.filename:  # no file named: not the user's file system, our bug
+            return _internal_error(exc, args.debug)
+        from cardscan.exceptions import FileAccessError
+
+        error = FileAccessError(exc)
+        say(error)
+        return int(error.exit_code)
     except Exception as exc:  # our bug: one line, unless --debug
         return _internal_error(exc, args.debug)
 
