@@ -721,7 +721,7 @@ def _plain_surface(paper_lab: np.ndarray, crop: np.ndarray, params: "DetectorPar
     inner = grey[int(0.08 * h):int(0.92 * h), int(0.08 * w):int(0.92 * w)]  # the rim's shadow is no writing
     if inner.size == 0:
         return True
-    return float(np.mean(inner < 0.55 * np.median(inner))) < params.min_ink_share
+    return float(np.mean(inner < 0.75 * np.median(inner))) < params.min_ink_share
 
 
 def _not_oversized(regions: list, max_size: float) -> list:
