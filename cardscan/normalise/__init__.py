@@ -8,16 +8,22 @@ alone. The steps, each in its own module of this package:
 - `layout`: the card's lines are joined into one, broken words joined, real and suspended hyphens kept;
 - `tokens`: typed tokens; symbols: "=>", "->", "⇒" become "→"; "+" and "€" get spaces around them
   ("+" is never turned into "und": that would put words on the card its author did not write);
-- `repair`: stray marks dropped, a hand-written Q's bowl ("(uartier") mended, split words joined,
-  a function word OCR glued on split off ("Müllan den");
+- `repair`: stray marks dropped, a hand-written Q's bowl ("(uartier") mended, words a space broke
+  joined ("Real isierung"), words run together split ("braucheich", "dieVernetzung", "Müllan den");
 - `abbreviations`: from the bundled `abbreviations.tsv` (QR → Quartiersrat), each an "abbreviation"
   edit so `cardscan.minutes.unexpand` can put the card's own form back; "z.B.", "bzw." get one spelling;
 - `speller` (with the tables of `confusions`): OCR confusions against the lexicon, then for words
   neither the lexicon nor the general dictionary knows, candidates ranked by edit cost, lexicon and
   frequency; the word stays unless one candidate is clearly best. The dictionary
   (`cardscan.dictionary`) is "wordfreq" (the default), "hunspell" or None; loaded on first use;
-- `compounds`: may an unseen word be built of known parts (with linking elements, Fugen);
-- `casing`: block-capital cards, capitalised function words, a repaired word's case;
+- `typos`: typing slips and other engines' misreadings of words no other stage could read (Damerau
+  distance 1, 2 in long words, also inside a compound's parts), only into clearly best common words;
+- reformed spelling ("daß" → "dass", also in compounds: "Prozeßbegleitung") is its own edit reason,
+  "reformed-spelling" (`cardscan.wordlists.REFORMED_SPELLING`); the raw text keeps the original;
+- `compounds`: may an unseen word be built of known parts (with linking elements, Fugen); its
+  `LINKS`, `head_stems`, `takes_link` are the public helpers for every compound splitter in cardscan;
+- `casing`: block-capital cards, capitalised function words, a repaired word's case, and case slips
+  ("die realisierung") judged by spaCy's case-sensitive word frequencies; hyphen compounds keep theirs;
 - `learning`: a facilitator's corrections are learned (`learn_correction`) into a YAML user lexicon
   that `Normaliser(user_lexicon=...)` applies.
 
