@@ -71,15 +71,7 @@ def test_wheel_carries_the_bundled_data_and_the_version(wheel):
     assert wheel.name.startswith(f"cardscan-{cardscan.__version__}-")
 
 
-# Until the normaliser's tables are found through cardscan.resources (the norm helper's step of issue 16),
-# the wheel's lexicon.py looks for models/ beside the package and the minutes fail: this must fail until
-# then (strict), and runs as a plain test from the moment lexicon.py stops computing that path.
-_LEXICON_BESIDE_PACKAGE = 'Path(__file__).resolve().parent.parent / "models"' in (
-    ROOT / "cardscan" / "lexicon.py").read_text(encoding="utf-8") if (ROOT / "cardscan" / "lexicon.py").is_file() else False
-
-
 @pytest.mark.slow
-@pytest.mark.xfail(_LEXICON_BESIDE_PACKAGE, strict=True, reason="lexicon.py still reads models/ beside the package")
 def test_installed_wheel_runs_minutes_themes_and_normalise_outside_the_checkout(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", venv], cwd=tmp_path)
