@@ -38,6 +38,15 @@ def _run(args: list, cwd: Path, env: dict | None = None, timeout: int = 900) -> 
     return proc
 
 
+def _setuptools_version() -> tuple[int, ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return tuple(int(part) for part in version("setuptools").split(".")[:2] if part.isdigit())
+    except PackageNotFoundError:
+        return ()
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """The wheel built from a copy of the sources (the checkout gets no build/ or egg-info folders)."""
@@ -48,9 +57,10 @@ def wheel(tmp_path_factory) -> Path:
         else:
             shutil.copy2(ROOT / name, src / name)
     out = tmp_path_factory.mktemp("wheel")
-    # --no-build-isolation: setuptools comes from the running environment, so nothing is downloaded
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
-          "-w", out, src], cwd=src)
+    # setuptools from the running environment when it is new enough (pyproject.toml's build-system), so
+    # nothing is fetched; else pip builds in isolation with setuptools from the configured registries
+    offline = ["--no-build-isolation", "--no-index"] if _setuptools_version() >= (77,) else []
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *offline, "-q", "-w", out, src], cwd=src)
     (found,) = out.glob("cardscan-*.whl")
     return found
 
