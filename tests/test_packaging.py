@@ -117,3 +117,24 @@ def test_installed_wheel_runs_minutes_themes_and_normalise_outside_the_checkout(
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "Treffen mit dem Quartiersrat"  # the abbreviation table came from the wheel
     assert not (tmp_path / "daten").exists() or not any((tmp_path / "daten").rglob("*.py"))
+
+
+def test_bundled_files_are_found_in_the_checkout():
+    from cardscan.resources import bundled_file
+
+    for name in BUNDLED:
+        assert bundled_file(name) == ROOT / "models" / name and bundled_file(name).is_file()
+    assert bundled_file("fehlt.txt") == ROOT / "models" / "fehlt.txt"  # errors then name where it was expected
+
+
+def test_the_users_data_folder(monkeypatch, tmp_path):
+    from cardscan.resources import learned_dir, user_data_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CARDSCAN_DATA", raising=False)
+    if sys.platform.startswith("linux"):
+        assert user_data_dir() == tmp_path / "xdg" / "cardscan"
+    monkeypatch.setenv("CARDSCAN_DATA", str(tmp_path / "env"))
+    assert user_data_dir() == tmp_path / "env" and learned_dir() == tmp_path / "env" / "learned"
+    assert user_data_dir(tmp_path / "option") == tmp_path / "option"  # --data wins
+    assert not (tmp_path / "env").exists()  # nothing is created by asking
