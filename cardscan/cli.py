@@ -328,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     except CardscanError as exc:
         say(exc)
         return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("cardscan: abgebrochen", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `cardscan scan … | head`: the reader has what it wanted; not our bug
         import os
 
@@ -341,9 +344,6 @@ def main(argv: list[str] | None = None) -> int:
         error = FileAccessError(exc)
         say(error)
         return int(error.exit_code)
-    except KeyboardInterrupt:
-        print("cardscan: abgebrochen", file=sys.stderr)
-        return 130
     except Exception as exc:  # our bug: one line, unless --debug
         return _internal_error(exc, args.debug)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardscan import colour as colour_stage
-from cardscan.geometry import order_clockwise, quad_faults, rectify, sound_quad  # noqa: F401 - re-exported for callers
+from cardscan.geometry import fit_quad, order_clockwise, quad_faults, rectify, sound_quad  # noqa: F401 - re-exported for callers
 
 WORK_SIZE = 1400  # longest side of the analysis copy; card edges survive, grain is averaged out
 MAX_WORK_SIZE = 2000  # a finer copy for photos whose cards are small (a whole board seen from afar)
@@ -51,6 +51,7 @@ class DetectorParams:
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
     ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
+    edge_crest: float = 0.5  # ink-free pass: an edge pixel has at least this share of the strongest step near it
     min_cut_share: float = 0.35  # a card-sized region cut along a line: both pieces at least this share of a card
 
 
@@ -140,15 +141,23 @@ class CardDetector:
         plain = cv2.dilate(raw_edges | valleys, np.ones((3, 3), np.uint8))
         if not p.ink_closing:
             return _drop_nested(self._regions_between(plain, plain))
-        paper_edges = _colour_edges(_without_ink(balanced, p.ink_closing), p.edge_sigma)
+        inkless = _without_ink(balanced, p.ink_closing)
+        paper_edges = _colour_edges(inkless, p.edge_sigma)
+        crests = _colour_edges(inkless, p.edge_sigma, p.edge_crest)
         strokes = (raw_edges & (1 - paper_edges)) | valleys  # thin dark lines: ink, or where cards touch
-        found = self._regions_between(cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), paper_edges | strokes)
+        thin_lines = paper_edges | strokes
+        # The crest of each colour step bounds the paper most closely (a strong step's band would eat
+        # into the note, and ink touching it would make the rim ragged); where the crest leaves a
+        # card's darker cut edge as a second, dashed line inside, the full band still finds it.
+        found = _drop_nested(self._regions_between(cv2.dilate(crests, np.ones((3, 3), np.uint8)), thin_lines))
+        found += _not_overlapping(_drop_nested(self._regions_between(
+            cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines)), found)
         # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
         # the ink; the plain edge map finds them, but also writing-cut pieces of the other cards,
-        # so its regions count only where the ink-free pass found nothing.
-        return _drop_nested(found) + _not_overlapping(_drop_nested(self._regions_between(plain, plain)), found)
+        # so its regions count only where the ink-free passes found nothing.
+        return found + _not_overlapping(_drop_nested(self._regions_between(plain, plain)), found)
 
-    def _regions_between(self, edges: np.ndarray, all_edges: np.ndarray) -> list:
+    def _regions_between(self, edges: np.ndarray, all_edges: np.ndarray, opening: int = 3) -> list:
         """Card regions (mask, quad, shape) between `edges`; `all_edges` (with thin lines) guide
         the cuts between touching cards."""
         import cv2
@@ -156,7 +165,7 @@ class CardDetector:
         p = self.params
         h, w = edges.shape[:2]
         smooth = (1 - edges).astype(np.uint8)
-        smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((opening, opening), np.uint8))  # thin slivers go
         n, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
         area_min, area_max = p.min_area_frac * h * w, p.max_area_frac * h * w
         piece_min = p.min_piece_frac * h * w
@@ -329,7 +338,7 @@ def _split_at_necks(region: np.ndarray, area_min: float) -> list[np.ndarray]:
     return []
 
 
-def _colour_edges(lab: np.ndarray, sigma: float) -> np.ndarray:
+def _colour_edges(lab: np.ndarray, sigma: float, thin: float = 0.0) -> np.ndarray:
     """Strong lightness or colour steps (0/1 uint8): card against board, ink against paper."""
     import cv2
 
@@ -340,7 +349,10 @@ def _colour_edges(lab: np.ndarray, sigma: float) -> np.ndarray:
         gy = cv2.Sobel(blurred[..., c], cv2.CV_32F, 0, 1, ksize=3)
         grad = np.maximum(grad, weight * np.hypot(gx, gy))
     threshold = max(20.0, float(np.percentile(grad[::2, ::2], 60)) * 1.5)  # every 4th pixel is plenty
-    return (grad > threshold).astype(np.uint8)
+    edges = grad > threshold
+    if thin:  # a strong step's band is cut down to its crest, so that it does not eat into the paper
+        edges &= grad >= thin * cv2.dilate(grad, np.ones((9, 9), np.uint8))
+    return edges.astype(np.uint8)
 
 
 def _without_ink(rgb: np.ndarray, size: int) -> np.ndarray:
@@ -427,6 +439,8 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
             if _holds_another(between, regions, pixels, (i, j)):
                 continue  # a third card of the same colour lies between them: neighbours in a column
             quad, shape = _fit_quad(hull)
+            if quad is None and _rect_fill(hull) > 0.88:  # two halves either side of a fat letter
+                quad, shape = fit_quad(hull), "rect"
             if quad is None:
                 continue
             best = (j, union, _grow(quad, 2.0), shape)
@@ -568,6 +582,14 @@ def _fit_quad(hull: np.ndarray) -> tuple[np.ndarray | None, str]:
     return cv2.boxPoints(rect).astype(np.float32), shape
 
 
+def _rect_fill(hull: np.ndarray) -> float:
+    """How much of its min-area rectangle a convex outline fills."""
+    import cv2
+
+    (_, (rw, rh), _) = cv2.minAreaRect(hull)
+    return float(cv2.contourArea(hull) / max(rw * rh, 1.0))
+
+
 def _grow(quad: np.ndarray, pixels: float) -> np.ndarray:
     centre = quad.mean(axis=0)
     vec = quad - centre
@@ -603,13 +625,17 @@ def _one_per_place(regions: list, max_covered: float = 0.4) -> list:
 
 
 def _not_overlapping(extra: list, found: list, max_overlap: float = 0.2) -> list:
-    """The regions of `extra` that overlap no region of `found` by more than `max_overlap` of their size."""
+    """The regions of `extra` that overlap no region of `found` by more than `max_overlap` of their
+    size; a piece of `found` (no card yet) blocks only pieces: another pass may see a card there."""
     if not extra or not found:
         return extra
-    taken = np.zeros_like(found[0][0])
-    for mask, *_ in found:
-        taken |= mask
-    return [r for r in extra if np.count_nonzero(r[0] & taken) <= max_overlap * np.count_nonzero(r[0])]
+    cards = np.zeros_like(found[0][0])
+    pieces = np.zeros_like(found[0][0])
+    for mask, _, shape in found:
+        (pieces if shape == "piece" else cards)[...] |= mask
+    anything = cards | pieces
+    return [r for r in extra
+            if np.count_nonzero(r[0] & (anything if r[2] == "piece" else cards)) <= max_overlap * np.count_nonzero(r[0])]
 
 
 def _drop_nested(found):

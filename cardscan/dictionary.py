@@ -49,6 +49,10 @@ class GermanDictionary:
         """Extra candidates beyond the OCR-confusion ones (lower case), cheapest first."""
         return []
 
+    def common_words(self, min_zipf: float) -> list[tuple[str, float]]:
+        """(word, zipf) of the listed words at least this common, lower case; [] without frequencies."""
+        return []
+
     def near(self, word: str, max_distance: int) -> list[tuple[str, int]]:
         """Common words (lower case) up to `max_distance` typing slips away (a letter dropped, added,
         changed, or two swapped), with their distance; [] for a backend that cannot say."""
@@ -135,6 +139,9 @@ class WordfreqDictionary(GermanDictionary):
 
         hits = self._symspell.lookup(word.casefold(), Verbosity.ALL, self.suggest_max_distance)
         return [h.term for h in hits if h.term != word.casefold()]
+
+    def common_words(self, min_zipf: float) -> list[tuple[str, float]]:
+        return [(w, z) for w, z in self._table().items() if z >= min_zipf and w.isalpha()]
 
     def near(self, word: str, max_distance: int) -> list[tuple[str, int]]:
         """symspell over the words of zipf ≥ `NEAR_MIN_ZIPF`, Damerau distance (a swap is one slip).

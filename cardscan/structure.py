@@ -39,9 +39,11 @@ MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, 
 MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
 COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster (one heading over both)
 HEADING_REACH = 3.0  # card heights: a heading's first card is at most this far below it
+MARKER_PAPER_CHROMA = 25.0  # Lab chroma of the ground between strokes above which writing is on coloured paper
+SANDWICH_MAX_WIDTH = 1.2  # card widths
 SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
 MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
-MARKER_LINE_GAP = 0.9  # words further apart than this many letter heights are separate headings
+MARKER_LINE_GAP = 0.75  # words further apart than this many letter heights are separate headings
 MARKER_STACK_GAP = 0.7  # lines closer than this many heights, overlapping in x, are one heading
 CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (shadows, rims)
 PAGE_MAX_SIDE = 2400  # px; the board's writing is large
@@ -161,6 +163,7 @@ def _marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> l
     """Large writing on the board outside the cards, line by line, stacked lines joined."""
     import cv2
 
+    from cardscan.colour import srgb_to_lab
     from cardscan.normalise import normalise
 
     h, w = rgb.shape[:2]
@@ -173,8 +176,9 @@ def _marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> l
         centre = pts.mean(axis=0)
         grown = centre + (pts - centre) * (1 + 2 * grow / max(box.w, box.h, 1.0))
         cv2.fillPoly(mask, [np.round(grown).astype(np.int32)], 255)
-    if (mask == 0).any():
-        board[mask > 0] = np.median(rgb[mask == 0], axis=0).astype(rgb.dtype)
+    board_rgb = np.median(rgb[mask == 0] if (mask == 0).any() else rgb.reshape(-1, 3), axis=0)
+    board_lab = srgb_to_lab(board_rgb.astype(np.float64))
+    board[mask > 0] = board_rgb.astype(rgb.dtype)
     scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
     small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
     card_side = float(np.median([min(_sides(c.polygon)) for c in cards]))
@@ -183,17 +187,21 @@ def _marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> l
         height = word.height / scale
         box = _Box(word.left / scale, word.top / scale, (word.left + word.width) / scale,
                    (word.top + word.height) / scale)
+        cy, cx = min(h - 1, int(box.cy)), min(w - 1, int(box.cx))
         if (word.confidence >= MARKER_MIN_CONFIDENCE and sum(ch.isalnum() for ch in word.text) >= 2
+                and not mask[max(0, cy), max(0, cx)]
                 and MARKER_MIN_HEIGHT * card_side <= height <= MARKER_MAX_HEIGHT * card_side):
             words.append((box, word.text, word.confidence))
     headings = []
     card_boxes = [_Box.of(c.polygon) for c in cards]
     card_h = float(np.median([b.h for b in card_boxes]))
+    card_w = float(np.median([b.w for b in card_boxes]))
     lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
     for group in _stack(lines):
         box = _Box(min(b.x0 for line in group for b, _, _ in line), min(b.y0 for line in group for b, _, _ in line),
                    max(b.x1 for line in group for b, _, _ in line), max(b.y1 for line in group for b, _, _ in line))
-        if _sandwiched(box, card_boxes, card_h) or not _heads_cards(box, card_boxes, card_h):
+        if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
+                or _on_coloured_paper(rgb, box, board_lab)):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
         weights = [len(t) for line in group for _, t, _ in line]
@@ -205,9 +213,28 @@ def _marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> l
     return headings
 
 
-def _sandwiched(box: _Box, cards: list[_Box], card_h: float) -> bool:
-    """Writing with a card right above and right below it, in the same column, is a card the detector
-    missed (a heading heads its cards; it does not stand between two of them)."""
+def _on_coloured_paper(rgb: np.ndarray, box: _Box, board_lab: np.ndarray) -> bool:
+    """Whether writing stands on coloured paper unlike the board: the writing of a card the detector did
+    not outline (whole or in part). Marker headings stand on the board; heading strips the detector missed
+    are mostly white, and stay headings."""
+    from cardscan.colour import srgb_to_lab
+
+    y0, y1 = max(0, int(box.y0)), min(rgb.shape[0], int(box.y1) + 1)
+    x0, x1 = max(0, int(box.x0)), min(rgb.shape[1], int(box.x1) + 1)
+    pixels = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float64)
+    if len(pixels) == 0:
+        return False
+    ground = srgb_to_lab(np.median(pixels[pixels.sum(axis=1) >= np.median(pixels.sum(axis=1))], axis=0))
+    return bool(np.hypot(ground[1], ground[2]) > MARKER_PAPER_CHROMA
+                and np.hypot(*(ground[1:] - board_lab[1:])) > MARKER_PAPER_CHROMA)
+
+
+def _sandwiched(box: _Box, cards: list[_Box], card_w: float, card_h: float) -> bool:
+    """Writing no wider than a card, with a card right above and right below it in the same column, is
+    a card the detector missed. (Wider writing between clusters is a heading of an affinity wall.)"""
+    if box.w > SANDWICH_MAX_WIDTH * card_w:
+        return False
+
     def near(card: _Box, above: bool) -> bool:
         overlap = min(card.x1, box.x1) - max(card.x0, box.x0)
         gap = box.y0 - card.y1 if above else card.y0 - box.y1
@@ -282,7 +309,8 @@ def _stack(lines: list[list]) -> list[list[list]]:
         for group in groups:
             last = extent(group[-1])
             x_overlap = min(last.x1, box.x1) - max(last.x0, box.x0)
-            if x_overlap > 0.3 * min(last.w, box.w) and 0 <= box.y0 - last.y1 <= MARKER_STACK_GAP * max(last.h, box.h):
+            gap = box.y0 - last.y1  # the page reader's boxes of stacked lines often overlap a little
+            if x_overlap > 0.3 * min(last.w, box.w) and -0.5 * min(last.h, box.h) <= gap <= MARKER_STACK_GAP * max(last.h, box.h):
                 group.append(line)
                 break
         else:

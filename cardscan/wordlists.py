@@ -62,6 +62,7 @@ GLUED_FUNCTION_WORDS = ("für", "zum", "zur", "und", "mit", "auf", "bei", "von",
 
 # Only words whose old form is unambiguous: "muß" is always "muss", but "Fluß"/"Fuß" differ ("Fuß" keeps
 # its ß after a long vowel), so only listed words change, never a rule "ß after a short vowel".
+# Also the first or last part of a compound ("Prozeß|begleitung", "Miß|verständnis"), see cardscan.normalise.
 REFORMED_SPELLING: dict[str, str] = {
     "daß": "dass", "muß": "muss", "mußte": "musste", "mußten": "mussten", "müßte": "müsste",
     "müßten": "müssten", "mußt": "musst", "läßt": "lässt", "laß": "lass", "paßt": "passt", "gewußt": "gewusst",
@@ -74,5 +75,5 @@ REFORMED_SPELLING: dict[str, str] = {
     "mißtrauen": "misstrauen", "mißerfolg": "misserfolg", "bewußt": "bewusst", "bewußtsein": "bewusstsein",
     "unbewußt": "unbewusst", "selbstbewußt": "selbstbewusst", "gewiß": "gewiss", "gewißheit": "gewissheit",
     "häßlich": "hässlich", "naß": "nass", "blaß": "blass", "kraß": "krass", "plazieren": "platzieren",
-    "plaziert": "platziert", "numerieren": "nummerieren",
+    "plaziert": "platziert", "numerieren": "nummerieren", "miß": "miss",
 }

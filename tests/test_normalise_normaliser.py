@@ -19,3 +19,10 @@ def test_parts_of_bracketed_and_hyphenated_compounds_are_not_guessed_at():
     for kept in ("[Vertrauen]sperson (QM)", "(Planungs)verständnis", "Gestaltungs-/ Ermöglichungs-/ Ermächtigungsraum",
                  "Bürger-Info-Tag"):
         assert normalise(kept, expand_abbreviations=False).text == kept, kept
+
+
+def test_old_spelling_inside_compounds_is_reformed_too():
+    assert normalise("Prozeßbegleitung und Mißverständnisse").text == "Prozessbegleitung und Missverständnisse"
+    assert normalise("Anschlußfinanzierung für den Bundeszuschuß").text == \
+        "Anschlussfinanzierung für den Bundeszuschuss"
+    assert normalise("Fußgängerzone und Straßenfest").text == "Fußgängerzone und Straßenfest"

@@ -27,3 +27,8 @@ def test_broken_and_run_together_words_are_mended(raw, expected):
 ])
 def test_words_are_neither_joined_nor_split_without_cause(kept):
     assert normalise(kept).text == kept
+
+
+def test_a_function_word_after_a_noun_is_never_joined_to_it():
+    assert normalise("Ansprechpartner in der Verwaltung").text == "Ansprechpartner in der Verwaltung"
+    assert normalise("Bewohner in Moabit").text == "Bewohner in Moabit"

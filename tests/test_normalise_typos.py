@@ -34,3 +34,14 @@ def test_words_that_may_be_right_are_left_alone(kept):
 
 def test_without_a_dictionary_nothing_is_guessed():
     assert Normaliser(dictionary=None).normalise("Verwaltng").text == "Verwaltng"
+
+
+def test_an_ending_no_german_word_has_is_the_slip_itself():
+    assert normalise("Infos aktualisiereb").text == "Infos aktualisieren"  # "-eb" ends no common word
+    assert normalise("Kümmerei").text == "Kümmerei"  # "-ei" does ("Partei"): maybe meant, not ours to change
+
+
+def test_compound_parts_and_particles_are_mended_and_listed_words_only_one_slip_off():
+    assert normalise("Vrenetzungspotenziale sammeln").text == "Vernetzungspotenziale sammeln"  # the head, with its s
+    assert normalise("Ausformvlierung").text == "Ausformulierung"  # after the particle "aus"
+    assert normalise("Herkünfte").text == "Herkünfte"  # listed: "Herkunft" is two slips away

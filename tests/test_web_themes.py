@@ -101,9 +101,24 @@ def test_incremental_themes_keep_old_cards_and_join_a_close_existing_theme():
                         scans=[Scan(image="foto01.jpg", width=1, height=1, cards=old),
                                Scan(image="foto02.jpg", width=1, height=1, cards=new)])
     themer = IncrementalThemes()
+    themer.warm_up()  # what a server does at start
     result = themer(workshop, 1, {"foto02-01", "foto02-02"})
     assert set(result) == {"foto02-01", "foto02-02"}  # old cards are not touched
     assert result["foto02-01"] == "Bolzplatz"
     assert result["foto02-02"] not in (None, OTHER, "Bolzplatz")
     again = themer(workshop, 1, {"foto02-02"})  # the same model serves the next upload
     assert again == {"foto02-02": result["foto02-02"]}
+
+
+def test_warm_up_failure_is_logged_not_raised(monkeypatch, caplog):
+    """A server warms the themes model up in the background; a broken model must not kill that thread
+    loudly (the first upload then reports the problem on its job)."""
+    import cardscan.themes
+    from cardscan.web.theming import IncrementalThemes
+
+    def broken(*a, **kw):
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(cardscan.themes, "ThemeModel", broken)
+    IncrementalThemes().warm_up()
+    assert "nicht vorab geladen" in caplog.text

@@ -23,9 +23,12 @@ MIN_COMPOUND_PART = 3
 LINKS = ("", "s", "n", "en", "es", "e")  # linking elements (Fugen), in the order they are tried
 
 
-def head_stems(head: str) -> Iterator[str]:
-    """The first part of a compound without its linking element: Verstetigung|s|phase, Kinder|n|…"""
-    for link in LINKS:
+def head_stems(head: str, links: tuple[str, ...] = LINKS) -> Iterator[str]:
+    """The first part of a compound without its linking element: Verstetigung|s|phase, Kinder|n|…
+
+    `links`: the linking elements in the order they are tried (the first reading wins).
+    """
+    for link in links:
         if link and not head.endswith(link):
             continue
         stem = head[:len(head) - len(link)] if link else head

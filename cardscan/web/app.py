@@ -152,6 +152,9 @@ def serve(data_dir: str | Path, host: str = "127.0.0.1", port: int = 8765, passw
     from waitress import serve as waitress_serve
 
     app = create_app(data_dir, password=password, host=host, behind_proxy=behind_proxy)
+    warm_up = getattr(app.extensions["cardscan"].jobs.themer, "warm_up", None)
+    if warm_up is not None:  # while the facilitator creates the workshop, not during the first upload
+        threading.Thread(target=warm_up, name="cardscan-themes-warm-up", daemon=True).start()
     shown = f"[{host}]" if ":" in host else host
     print(f"cardscan läuft: http://{shown}:{port}/  (Daten: {Path(data_dir).resolve()}; beenden mit Strg+C)",
           flush=True)

@@ -10,9 +10,12 @@ nothing a facilitator already saw moves. "Themen neu bilden" still runs a full p
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+log = logging.getLogger("cardscan.web")
 
 
 class IncrementalThemes:
@@ -36,6 +39,19 @@ class IncrementalThemes:
             self._model = ThemeModel()
             self._meaning = meaning_part(get_embedder(DEFAULT))
         return self._model, self._meaning
+
+    def warm_up(self) -> None:
+        """Load the model and embed the catalogue now (a server calls this at start, in the background),
+        so the first upload does not wait for it: that took ~50 s of the first upload's time on a busy
+        2-core machine (bench/web_upload_speed.py)."""
+        try:
+            with self._lock:
+                model, meaning = self._parts()
+                model.corrections, model.workshop = None, None
+                model.fit_assign(["Finanzierung sichern"])
+                meaning.encode(["Finanzierung sichern"])
+        except Exception:  # the first real upload reports what is wrong, in German, on its job
+            log.exception("Themenmodell konnte nicht vorab geladen werden")
 
     def __call__(self, workshop, workshop_id: int | None, new_ids: Iterable[str]) -> dict[str, str | None]:
         new_ids = set(new_ids)
