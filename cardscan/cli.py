@@ -21,8 +21,9 @@ def _add_embedder_option(p: argparse.ArgumentParser) -> None:
                         "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
 
 
-def _add_learned_option(p: argparse.ArgumentParser) -> None:
-    """--learned, and --max-themes beside it."""
+def _add_theme_options(p: argparse.ArgumentParser) -> None:
+    """--catalogue, --learned and --max-themes: what the themes of `minutes` and `themes` are made from."""
+    p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
     p.add_argument("--learned", metavar="DATEI_ODER_ORDNER", nargs="?", const="",
                    help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version; "
                         "ohne Angabe: der Ordner learned im Datenordner, siehe 'cardscan learn --data')")
@@ -82,8 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--question", default="", help="Leitfrage des Workshops")
     _add_reading_options(p)
     _add_embedder_option(p)
-    p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
-    _add_learned_option(p)
+    _add_theme_options(p)
     p.add_argument("--no-themes", action="store_true", help="keine Themen bilden")
     p.add_argument("--original-abbreviations", action="store_true", help="Abkürzungen (QR, QM …) im Protokoll nicht ausschreiben")
     p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
@@ -104,8 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("themes", help="Texte (Zeilen einer Datei oder eine CSV-Spalte) Themen zuordnen")
     p.add_argument("file", metavar="DATEI")
     p.add_argument("--column", help="Spalte mit dem Text (bei CSV)")
-    p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
-    _add_learned_option(p)
+    _add_theme_options(p)
     _add_embedder_option(p)
     p.set_defaults(func=cmd_themes)
 

@@ -38,25 +38,8 @@ HEAVY = ("cv2", "numpy", "torch", "pandas", "onnxruntime", "spacy", "sklearn")
 MAX_MODULE_LINES, MAX_FUNCTION_LINES = 500, 80
 
 KNOWN_VIOLATIONS: frozenset[str] = frozenset({
-    # io (api/batch)
-    "private: cardscan.batch imports cardscan.api._scan_or_problem",
-    "private: cardscan.batch imports cardscan.api._worker_count",
-    # norm (lexicon/normalise)
-    "private: cardscan.lexicon imports cardscan.normalise._WORD_AT",
-    "private: cardscan.lexicon imports cardscan.normalise._layout",
-    "cycle (deferred): cardscan.lexicon <-> cardscan.normalise",
-    # ocr
-    "private: cardscan.ppocr imports cardscan.ocr._reading_score",
-    "cycle (deferred): cardscan.ocr <-> cardscan.ppocr",
-    # struct (minutes/workshop)
-    "cycle (deferred): cardscan.minutes <-> cardscan.workshop",
-    # sizes: io (corpus), det (detect), norm (normalise), ocr, web (app)
-    "size: cardscan.corpus has 847 lines",
-    "size: cardscan.detect has 637 lines",
-    "size: cardscan.normalise has 1067 lines",
-    "size: cardscan.ocr has 544 lines",
-    "size: cardscan.web.app has 581 lines",
-    "size: cardscan.web.app.create_app has 394 lines",
+    "size: cardscan.detect has 725 lines",  # det
+    "size: cardscan.structure has 552 lines",  # struct (its package split is on the struct branch)
 })
 
 

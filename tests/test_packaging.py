@@ -38,6 +38,15 @@ def _run(args: list, cwd: Path, env: dict | None = None, timeout: int = 900) -> 
     return proc
 
 
+def _setuptools_version() -> tuple[int, ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return tuple(int(part) for part in version("setuptools").split(".")[:2] if part.isdigit())
+    except PackageNotFoundError:
+        return ()
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """The wheel built from a copy of the sources (the checkout gets no build/ or egg-info folders)."""
@@ -48,9 +57,10 @@ def wheel(tmp_path_factory) -> Path:
         else:
             shutil.copy2(ROOT / name, src / name)
     out = tmp_path_factory.mktemp("wheel")
-    # --no-build-isolation: setuptools comes from the running environment, so nothing is downloaded
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
-          "-w", out, src], cwd=src)
+    # setuptools from the running environment when it is new enough (pyproject.toml's build-system), so
+    # nothing is fetched; else pip builds in isolation with setuptools from the configured registries
+    offline = ["--no-build-isolation", "--no-index"] if _setuptools_version() >= (77,) else []
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *offline, "-q", "-w", out, src], cwd=src)
     (found,) = out.glob("cardscan-*.whl")
     return found
 
@@ -71,15 +81,7 @@ def test_wheel_carries_the_bundled_data_and_the_version(wheel):
     assert wheel.name.startswith(f"cardscan-{cardscan.__version__}-")
 
 
-# Until the normaliser's tables are found through cardscan.resources (the norm helper's step of issue 16),
-# the wheel's lexicon.py looks for models/ beside the package and the minutes fail: this must fail until
-# then (strict), and runs as a plain test from the moment lexicon.py stops computing that path.
-_LEXICON_BESIDE_PACKAGE = 'Path(__file__).resolve().parent.parent / "models"' in (
-    ROOT / "cardscan" / "lexicon.py").read_text(encoding="utf-8") if (ROOT / "cardscan" / "lexicon.py").is_file() else False
-
-
 @pytest.mark.slow
-@pytest.mark.xfail(_LEXICON_BESIDE_PACKAGE, strict=True, reason="lexicon.py still reads models/ beside the package")
 def test_installed_wheel_runs_minutes_themes_and_normalise_outside_the_checkout(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", venv], cwd=tmp_path)
@@ -115,3 +117,24 @@ def test_installed_wheel_runs_minutes_themes_and_normalise_outside_the_checkout(
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "Treffen mit dem Quartiersrat"  # the abbreviation table came from the wheel
     assert not (tmp_path / "daten").exists() or not any((tmp_path / "daten").rglob("*.py"))
+
+
+def test_bundled_files_are_found_in_the_checkout():
+    from cardscan.resources import bundled_file
+
+    for name in BUNDLED:
+        assert bundled_file(name) == ROOT / "models" / name and bundled_file(name).is_file()
+    assert bundled_file("fehlt.txt") == ROOT / "models" / "fehlt.txt"  # errors then name where it was expected
+
+
+def test_the_users_data_folder(monkeypatch, tmp_path):
+    from cardscan.resources import learned_dir, user_data_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CARDSCAN_DATA", raising=False)
+    if sys.platform.startswith("linux"):
+        assert user_data_dir() == tmp_path / "xdg" / "cardscan"
+    monkeypatch.setenv("CARDSCAN_DATA", str(tmp_path / "env"))
+    assert user_data_dir() == tmp_path / "env" and learned_dir() == tmp_path / "env" / "learned"
+    assert user_data_dir(tmp_path / "option") == tmp_path / "option"  # --data wins
+    assert not (tmp_path / "env").exists()  # nothing is created by asking

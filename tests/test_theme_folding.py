@@ -88,3 +88,10 @@ def test_the_command_line_option(tmp_path):
     assert FOLDED not in plain.stdout and FOLDED in folded.stdout
     assert [line.split("\t")[1] for line in folded.stdout.splitlines()] == _cards()
     assert bad.returncode == 4 and "Höchstzahl der Themen" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_without_folding_the_themes_are_listed_largest_first():
+    model = ThemeModel(embedder="tfidf")
+    labels = model.fit_assign(_cards())
+    assert model.folded_ == [] and set(model.kept_) == set(labels) - {OTHER}
+    assert [labels.count(t) for t in model.kept_] == sorted((labels.count(t) for t in model.kept_), reverse=True)

@@ -15,7 +15,9 @@ import numpy as np
 
 from cardscan.embed.base import VectorizerEmbedder
 from cardscan.exceptions import BadConfig
+from cardscan.normalise.compounds import head_stems
 from cardscan.resources import bundled_file
+from cardscan.wordlists import LEMMA_STOP_WORDS
 
 LEXICON_FILE = "lexicon.txt"  # bundled in models/, found through cardscan.resources
 
@@ -45,17 +47,8 @@ class TfidfEmbedder(VectorizerEmbedder):
 
 # ---- German words: lemmas and compound parts -------------------------------------------------------
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|€")
-# Function words; the lemma TF-IDF would otherwise match cards on "für" and "den".
-GERMAN_STOP_WORDS = frozenset("""
-aber alle allem allen aller alles als also am an andere anderen auch auf aus bei beim bin bis bisher bitte
-bleiben bleibt da dabei dafür dagegen daher damit dann daran darauf darum das dass dem den denn der deren des
-dessen die dies diese diesem diesen dieser dieses doch dort du durch eher ein eine einem einen einer eines
-er es etwa etwas euch für gar geben gegen gehen geht gibt gut haben hat hatte hier hin ich ihm ihn ihnen ihr
-ihre im immer in ins ist ja je jede jedem jeden jeder jedes jetzt kann kein keine können könnte man mehr mit
-muss müssen nach nicht nichts noch nun nur ob oder ohne schon sehr sein sich sie sind so soll sollen sollte
-sowie über um und uns unser unter viel viele vom von vor was weil welche wenn wer werden wie wieder will wir
-wird wo wollen wurde würde zu zum zur zwar zwischen machen mal neu klar wichtig genau ganz stark stärker
-""".split())
+# Function words (cardscan.wordlists); the lemma TF-IDF would otherwise match cards on "für" and "den".
+GERMAN_STOP_WORDS = LEMMA_STOP_WORDS
 
 
 class GermanWords:
@@ -144,10 +137,7 @@ class GermanWords:
             head, left = word[i:], word[:i]
             if not self._noun(head):
                 continue
-            for link in ("", "s", "es", "n", "en", "e"):
-                if link and not left.endswith(link):
-                    continue
-                modifier = left[: len(left) - len(link)] if link else left
+            for modifier in head_stems(left):  # the linking elements (Fugen) as the normaliser knows them
                 if len(modifier) >= 4 and self._known(modifier):
                     return (modifier, head) + self.split(modifier, False)
                 inner = self.split(modifier, False) if len(modifier) >= 7 else ()

@@ -19,7 +19,6 @@ stays what it was: cards the catalogue and discovery found no theme for.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence

@@ -268,6 +268,9 @@ class LearnedThemes:
     @classmethod
     def load(cls, path: str | Path) -> "LearnedThemes":
         """A saved classifier: a ``themes-v<N>.joblib`` file or a folder (its highest version)."""
+        from cardscan.embed import prefer_passive_openmp
+
+        prefer_passive_openmp()  # unpickling the classifier loads scikit-learn (and its OpenMP)
         import joblib
 
         path = Path(path)

@@ -299,8 +299,9 @@ class ThemeModel:
         Folded cards are not moved to their next-best theme: measured, that put them into groups they
         do not belong to (bench/themes_folding.py)."""
         limit = check_max_themes(self.max_themes)
-        if limit == 0:
-            return Folding(list(assigned), sorted(set(assigned) - {OTHER}), [])
+        if limit == 0:  # every theme stays; kept_ still lists them largest first
+            sizes = Counter(a for a in assigned if a is not None and a != OTHER)
+            return Folding(list(assigned), sorted(sizes, key=lambda t: (-sizes[t], assigned.index(t))), [])
         folding = fold_themes(assigned, limit, exempt=(OTHER,))
         labels = [before if keep else after for before, after, keep in zip(assigned, folding.labels, pinned)]
         decided = [label for label in dict.fromkeys(labels) if label in folding.folded]  # kept by a person's decision

@@ -1,8 +1,8 @@
 """Names for themes found among the cards (clusters no catalogue theme fits): their most distinctive words.
 
 Why a module of its own: naming is text statistics over the cluster's words (class-based TF-IDF, as in
-BERTopic) and knows nothing of embeddings or the catalogue; the function words it skips are its own
-concern (a name must never be "für & den").
+BERTopic) and knows nothing of embeddings or the catalogue. The function words it skips (a name must
+never be "für & den") are cardscan.wordlists.THEME_STOP_WORDS, the one home of German word lists.
 """
 from __future__ import annotations
 
@@ -10,21 +10,9 @@ import math
 import re
 from collections import Counter
 
-# Function words and workshop filler; never a theme name. Lower case, umlauts kept.
-STOP_WORDS = frozenset("""
-aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes auch auf aus
-bei beim bin bis bisher bitte bleibt da dabei dadurch dafür dagegen daher damit dann dar daran darauf daraus
-darin darum das dass dasselbe dazu dein deine dem den denn der deren des dessen deshalb die dies diese diesem
-diesen dieser dieses doch dort du durch eher ein eine einem einen einer eines einig einige einmal er es etwa
-etwas euch euer eure für gab gar geben gegen gehen geht gibt gut gute guten hab habe haben hat hatte hätte
-her hier hin hinter ich ihm ihn ihnen ihr ihre im immer in ins ist ja je jede jedem jeden jeder jedes jetzt
-kann kein keine keinem keinen keiner können könnte man manche mehr mein meine mit muss müssen möglich nach
-nicht nichts noch nun nur ob oder ohne per schon sehr sein seine sich sie sind so soll sollen sollte sondern
-sowie statt über um und uns unser unsere unter usw viel viele vom von vor wann war waren warum was weil
-weiter welche welchem welchen welcher welches wenig wenn wer werden wie wieder will wir wird wo wollen
-wurde würde zu zum zur zwar zwei zwischen ganz genau neu neue neuen neuer klar stärker wichtig besser
-bzw ggf evtl zb sollten wäre gibt's gehört machen mal
-""".split())
+from cardscan.wordlists import THEME_STOP_WORDS
+
+STOP_WORDS = THEME_STOP_WORDS  # function words and workshop filler: never a theme's name
 
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
 
