@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None)
     p.set_defaults(func=cmd_eval)
 
+    _add_batch_and_serve(sub)
+    return parser
+
+
+def _add_batch_and_serve(sub) -> None:
+    """The two commands for many workshops: `batch` into a corpus, `serve` the web page (keeps build_parser short)."""
     p = sub.add_parser("batch", help="viele Workshops (je ein Ordner mit workshop.yaml) in einen Korpus lesen; "
                                      "schon gelesene werden übersprungen")
     p.add_argument("tree", metavar="ORDNER", help="Ordner mit einem Unterordner je Workshop (Fotos + workshop.yaml)")
@@ -148,7 +154,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--behind-proxy", action="store_true",
                    help="hinter einem Reverse-Proxy mit HTTPS betreiben (siehe docs/web.md); braucht --password")
     p.set_defaults(func=cmd_serve)
-    return parser
 
 
 def say(message: object) -> None:

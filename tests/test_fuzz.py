@@ -120,7 +120,7 @@ def _images(root: Path, good: Path, rng: random.Random) -> list[Path]:
             path = folder / f"abgeschnitten-{i:02d}-{cut}{suffix}"
             path.write_bytes(data[:cut])
             out.append(path)
-        for i in range(6):  # flipped bytes in the middle
+        for i in range(2):  # flipped bytes in the middle (mostly still readable: the full OCR, so few)
             broken = bytearray(data)
             for _ in range(20):
                 broken[rng.randrange(len(broken) // 4, len(broken))] = rng.randrange(256)
@@ -356,8 +356,7 @@ def cardscan(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
 
 
 def test_cli_scan_never_ends_in_an_internal_error(fuzz):
-    wanted = ["I_16-200x150.png", "LA-1x5000.png", "bombe-225mp.png", "abgeschnitten-05-", "pdf-als.jpg",
-              "html-als.png", "CMYK-64x64.jpg", "leer.jpg"]
+    wanted = ["I_16-200x150.png", "LA-1x5000.png", "bombe-225mp.png", "abgeschnitten-05-", "html-als.png"]
     chosen = [next(p for p in fuzz.images if p.name.startswith(w)) for w in wanted]
     chosen += [fuzz.names / "=1+1.jpg", fuzz.names / os.fsdecode(BAD_BYTES_NAMES[0])]
     for path in chosen:
@@ -370,18 +369,27 @@ def test_cli_scan_never_ends_in_an_internal_error(fuzz):
             assert err.count("\n") == 1 and err.startswith("cardscan: ")
 
 
-def test_cli_minutes_on_the_odd_names_writes_outputs_and_exits_1(fuzz, tmp_path):
-    code, out, err = cardscan("minutes", str(fuzz.names), "-o", str(tmp_path / "out"), "--no-themes", "--workers", "1")
+def test_cli_minutes_on_odd_names_writes_outputs_and_exits_1(fuzz, tmp_path):
+    """A few of each kind (the API test above reads them all): odd, not UTF-8, broken, same stem."""
+    folder = tmp_path / "fotos"
+    folder.mkdir()
+    chosen = [fuzz.names / n for n in ("=1+1.jpg", "<img src=x onerror=alert(1)>.jpg", "Zeilen\numbruch.jpg",
+                                        "board1.jpg", "board1.png", "kaputt.jpg", "text.jpg")]
+    chosen += [fuzz.names / os.fsdecode(raw) for raw in BAD_BYTES_NAMES[:2]]
+    for path in chosen:
+        (folder / path.name).write_bytes(path.read_bytes())
+    code, out, err = cardscan("minutes", str(folder), "-o", str(tmp_path / "out"), "--no-themes", "--workers", "1")
     assert code == 1, err
     _check_line(err)
+    assert err.count("\n") == 4  # two broken files, two names that are not UTF-8: one line each
     data = json.loads((tmp_path / "out" / "cards.json").read_text(encoding="utf-8"))
-    assert len(data["photos"]) >= len(ODD_NAMES)
+    assert len(data["photos"]) == 5
 
 
 def test_cli_normalise_and_themes_on_bad_texts(fuzz):
     by_name = {p.name: p for p in fuzz.texts}
     for name in ["karten-00-latin-1.txt", "karten-01-utf-16.txt", "binaer-000.txt", "kaputt-utf8-00.txt",
-                 "nul-mitten.txt", "sehr-lange-zeile.txt", "leer.txt", "overlong.txt"]:
+                 "sehr-lange-zeile.txt"]:
         code, out, err = cardscan("normalise", str(by_name[name]))
         assert code in (0, 1), (name, err)
         _check_line(err)
@@ -389,7 +397,7 @@ def test_cli_normalise_and_themes_on_bad_texts(fuzz):
                               + by_name["binaer-001.txt"].read_bytes()[:50])
     assert code in (0, 1), err
     _check_line(err)
-    for name in ["karten-00-latin-1.csv", "binaer-002.txt", "viele-zeilen.txt", "tsv-latin1.tsv", "csv-nur-kopf.csv"]:
+    for name in ["karten-00-latin-1.csv", "binaer-002.txt", "viele-zeilen.txt"]:
         code, out, err = cardscan("themes", str(by_name[name]), "--embedder", "tfidf")
         assert code in (0, 1), (name, err)
         _check_line(err)

@@ -7,7 +7,6 @@ Every file is written all or nothing (``cardscan._files``).
 from __future__ import annotations
 
 import base64
-import csv
 import json
 import logging
 from datetime import datetime
@@ -116,14 +115,14 @@ def export_cards(store: Store, path: str | Path) -> Path:
     elif suffix == ".csv":
         import pandas as pd
 
-        from cardscan.minutes import safe_cell
+        from cardscan.minutes import CSV_QUOTING, safe_cell
 
         frame["polygon"] = [json.dumps(poly) for poly in frame["polygon"]]
         for column in frame.columns:  # every text column: ids and photo names come from file names
             if column != "polygon" and not pd.api.types.is_numeric_dtype(frame[column]):
                 frame[column] = [None if v is None or _isna(v) else safe_cell(v) for v in frame[column]]
-        # Quoted text cells: a German spreadsheet that splits on ';' keeps "Hallo;=1+1;x" in one cell.
-        write_text_atomic(path, frame.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC))
+        # The minutes' rule (one place, cardscan.minutes): text cells quoted and neutralised, also after ';'.
+        write_text_atomic(path, frame.to_csv(index=False, quoting=CSV_QUOTING))
     else:
         raise BadExportFormat(path)
     return path
