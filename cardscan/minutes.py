@@ -1,9 +1,21 @@
 """Export a Workshop the way people use it: Markdown minutes, CSV, JSON, a pandas DataFrame.
 
 The Markdown follows how people transcribe pinboards by hand (see shared/corpus): topic,
-question, one bullet list per working group named with its card colour, in reading order;
-then the themes across groups, then what a human should check. Every bullet carries its
-card id (photo name + number), so any line can be traced back to the photo.
+question, then the wall as the participants left it: one section per cluster in the order the
+wall reads (left to right, top to bottom), named after its heading, each card with its dot votes;
+the most-voted cards in "Priorisierung"; then the working groups (one list per card colour, in
+reading order) and the themes across groups as views beside it, then what a human should check.
+A board without clusters keeps the groups as its main sections. Every bullet carries its card id
+(photo name + number), so any line can be traced back to the photo.
+
+Why "Weitere Nennungen": in a big workshop a one-card cluster or theme is a heading over a single
+line, and the sample workshop had ten such themes among 19. From FOLD_MIN_CARDS cards on, they go
+together into one list (each card keeps its cluster or theme name); smaller workshops keep every
+section, since there a single card is a good share of what was said.
+
+Everything here is user content (card text, photo names, headings, legend): it is escaped for
+Markdown, and every CSV cell is neutralised against spreadsheet formulas and quoted so that a
+spreadsheet splitting on ";" (German Excel) cannot split a cell either.
 """
 from __future__ import annotations
 
@@ -12,24 +24,46 @@ import io
 import json
 import re
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cardscan.workshop import Card, Problem, Scan, Workshop
+from cardscan._files import write_files_atomic, write_text_atomic
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # type hints only: workshop delegates to this module, so no run-time import back
     import pandas as pd
 
+    from cardscan.workshop import Card, Workshop
+
 LOW_CONFIDENCE = 0.70
-FRAME_COLUMNS = ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon", "kind"]
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+FOLD_MIN_CARDS = 20  # from this many cards on, one-card clusters and themes go to "Weitere Nennungen"
+PRIORITY_MAX = 10  # cards listed under "Priorisierung"
+FRAME_COLUMNS = ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon", "kind",
+                 "cluster", "votes", "vote_colours"]
+CSV_QUOTING = csv.QUOTE_NONNUMERIC  # every text cell in quotes: survives splitting on ";" as well as ","
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_SEMICOLON_FORMULA = re.compile(r";([ ]*)(?=[=+\-@\t\r])")
 
 
 def escape_markdown(text: str) -> str:
-    """Card text is user content: it must never turn into emphasis, links or HTML."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\s*)([#>])", r"\1\\\2", text)
+    """User content must never turn into emphasis, links, HTML, entities, headings or list items."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(text))
+    text = _MD_ENTITY.sub(r"\\&", text)
+    text = _MD_ORDERED.sub(r"\1\\\2", text)
+    return _MD_LINE_START.sub(r"\1\\\2", text)
+
+
+def code_span(text: str) -> str:
+    """`text` as inline code, also when it holds backticks itself (a photo named a`b.jpg)."""
+    text = one_line(str(text))
+    if "`" not in text:
+        return f"`{text}`"
+    fence = "`" * (max(len(run) for run in re.findall(r"`+", text)) + 1)
+    return f"{fence} {text} {fence}"
 
 
 def one_line(text: str) -> str:
@@ -85,53 +119,157 @@ def unexpand(text: str, edits) -> str:
     return text
 
 
+def votes_label(votes: int) -> str:
+    return "1 Punkt" if votes == 1 else f"{votes} Punkte"
+
+
+@dataclass
+class BoardCluster:
+    """One cluster of the wall as the minutes show it: its name, and its cards in reading order."""
+
+    name: str
+    cards: list = field(default_factory=list)
+    photo: str = ""  # the photo it is on; shown when unnamed clusters of several photos could be confused
+    named: bool = True  # named by a heading (or a person), not "Cluster <n>"
+
+
+def board_clusters(workshop: Workshop) -> list[BoardCluster]:
+    """The clusters of all photos in the order the wall reads: photo by photo, each photo's clusters as
+    listed on its scan (the structure stage ordered them), then any a person added. Clusters with the
+    same heading on several photos (one wall photographed in parts) are one cluster."""
+    out: OrderedDict = OrderedDict()
+    for scan in workshop.scans:
+        headed = {c.name for c in scan.clusters if c.heading}
+        names = [c.name for c in scan.clusters] + [c.cluster for c in scan.cards if c.cluster]
+        for name in OrderedDict.fromkeys(names):
+            members = [c for c in scan.cards if c.cluster == name]
+            if not members:
+                continue
+            named = name in headed or not re.fullmatch(r"Cluster \d+", name)
+            key = name if named else (scan.image, name)
+            out.setdefault(key, BoardCluster(name, photo=scan.image, named=named)).cards.extend(members)
+    return list(out.values())
+
+
+def _card_line(card: Card, expanded: bool, note: str = "") -> str:
+    votes = f" ({votes_label(card.votes)})" if card.votes else ""
+    note = f" – {escape_markdown(note)}" if note else ""
+    return f"- {escape_markdown(card_text(card, expanded))}{votes}{note} {code_span(card.id)}"
+
+
+def _cluster_sections(workshop: Workshop, expanded: bool, fold: bool) -> list[str]:
+    out: list[str] = []
+    clusters = board_clusters(workshop)
+    several_photos = len({c.photo for c in clusters}) > 1
+    singles = []
+    for cluster in clusters:
+        title = cluster.name if cluster.named or not several_photos else f"{cluster.name} ({cluster.photo})"
+        if fold and len(cluster.cards) == 1:
+            singles.append((cluster.cards[0], title))
+            continue
+        out.append(f"## {escape_markdown(title)}\n")
+        out.extend(_card_line(card, expanded) for card in cluster.cards)
+        out.append("")
+    loose = [c for c in workshop.cards if not c.cluster]
+    if singles or loose:
+        out.append("## Weitere Nennungen\n")
+        out.extend(_card_line(card, expanded, title) for card, title in singles)
+        out.extend(_card_line(card, expanded) for card in loose)
+        out.append("")
+    return out
+
+
+def _priority_section(workshop: Workshop, expanded: bool) -> list[str]:
+    """The dot vote's result: most-voted first, ties in the wall's order."""
+    voted = [c for c in workshop.cards if c.votes > 0]
+    if not voted:
+        return []
+    order = {id(card): k for k, card in enumerate(c for cl in board_clusters(workshop) for c in cl.cards)}
+    voted.sort(key=lambda c: (-c.votes, order.get(id(c), len(order))))
+    out = ["## Priorisierung\n"]
+    for rank, card in enumerate(voted[:PRIORITY_MAX], start=1):
+        where = f" – {escape_markdown(card.cluster)}" if card.cluster else ""
+        out.append(f"{rank}. {escape_markdown(card_text(card, expanded))} ({votes_label(card.votes)}){where} "
+                   f"{code_span(card.id)}")
+    if len(voted) > PRIORITY_MAX:
+        out.append(f"\n{len(voted) - PRIORITY_MAX} weitere Karten mit Punkten")
+    out.append("")
+    return out
+
+
+def _group_sections(workshop: Workshop, expanded: bool, level: str) -> list[str]:
+    out: list[str] = []
+    for label in _group_order(workshop):
+        out.append(f"{level} {escape_markdown(label)}\n")
+        out.extend(_card_line(card, expanded) for card in workshop.cards if group_label(card) == label)
+        out.append("")
+    return out
+
+
+def _theme_sections(workshop: Workshop, expanded: bool, fold: bool) -> list[str]:
+    themed = [c for c in workshop.cards if c.theme]
+    if not themed:
+        return []
+    out = ["## Themen\n"]
+    themes: OrderedDict = OrderedDict()
+    for card in sorted(themed, key=lambda c: c.theme or ""):
+        themes.setdefault(card.theme, []).append(card)
+    singles = []
+    for theme, members in sorted(themes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if fold and len(members) == 1:
+            singles.append((members[0], theme))
+            continue
+        groups = list(OrderedDict((group_label(c), None) for c in members))
+        out.append(f"### {escape_markdown(theme)} ({len(members)})\n")
+        out.append(f"Genannt von: {escape_markdown(', '.join(groups))}\n")
+        out.extend(_card_line(card, expanded) for card in members)
+        out.append("")
+    if singles:
+        out.append(f"### Weitere Nennungen ({len(singles)})\n")
+        out.extend(_card_line(card, expanded, theme) for card, theme in singles)
+        out.append("")
+    return out
+
+
 def to_markdown(workshop: Workshop, expanded: bool = True) -> str:
     out: list[str] = []
     title = workshop.title or "Workshop"
     out.append(f"# {escape_markdown(title)}\n")
     if workshop.question:
-        out.append(f"{escape_markdown(workshop.question)}\n")
+        out.append(f"{escape_markdown(one_line(workshop.question))}\n")
     meta = [f"{k}: {v}" for k, v in workshop.metadata.items() if v]
     if meta:
-        out.append(escape_markdown(" · ".join(meta)) + "\n")
+        out.append(escape_markdown(one_line(" · ".join(meta))) + "\n")
     cards = workshop.cards
-    for label in _group_order(workshop):
-        out.append(f"## {escape_markdown(label)}\n")
-        for card in cards:
-            if group_label(card) == label:
-                out.append(f"- {escape_markdown(card_text(card, expanded))} `{card.id}`")
-        out.append("")
-    themed = [c for c in cards if c.theme]
-    if themed:
-        out.append("## Themen\n")
-        themes = OrderedDict()
-        for card in sorted(themed, key=lambda c: c.theme or ""):
-            themes.setdefault(card.theme, []).append(card)
-        for theme, members in sorted(themes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            groups = list(OrderedDict((group_label(c), None) for c in members))
-            out.append(f"### {escape_markdown(theme)} ({len(members)})\n")
-            out.append(f"Genannt von: {escape_markdown(', '.join(groups))}\n")
-            for card in members:
-                out.append(f"- {escape_markdown(card_text(card, expanded))} `{card.id}`")
-            out.append("")
+    fold = len(cards) >= FOLD_MIN_CARDS
+    if any(c.cluster for c in cards):
+        out.extend(_cluster_sections(workshop, expanded, fold))
+        out.extend(_priority_section(workshop, expanded))
+        out.append("## Gruppen\n")
+        out.extend(_group_sections(workshop, expanded, "###"))
+    else:
+        out.extend(_group_sections(workshop, expanded, "##"))
+        out.extend(_priority_section(workshop, expanded))
+    out.extend(_theme_sections(workshop, expanded, fold))
     checks = [(c, why) for c in cards if (why := needs_check(c, workshop.legend))]
     if checks:
         out.append("## Bitte prüfen\n")
         for card, why in checks:
             raw = escape_markdown(one_line(card.raw_text)) or "(leer)"
-            out.append(f"- `{card.id}` „{raw}“ – {why}")
+            out.append(f"- {code_span(card.id)} „{raw}“ – {escape_markdown(why)}")
         out.append("")
     if workshop.problems:
         out.append("## Nicht gelesene Fotos\n")
         for problem in workshop.problems:
-            out.append(f"- {escape_markdown(Path(problem.path).name)}: {escape_markdown(problem.message)}")
+            out.append(f"- {escape_markdown(one_line(Path(problem.path).name))}: {escape_markdown(one_line(problem.message))}")
         out.append("")
     if workshop.scans:
         out.append("## Fotos\n")
         for scan in workshop.scans:
             ids = [c.id for c in scan.cards]
-            span = f"`{ids[0]}` bis `{ids[-1]}`" if ids else "keine Karten"
-            out.append(f"- {escape_markdown(scan.image)}: {len(ids)} {'Zeilen' if scan.mode == 'whiteboard' else 'Karten'}, {span}")
+            span = f"{code_span(ids[0])} bis {code_span(ids[-1])}" if ids else "keine Karten"
+            what = "Zeilen" if scan.mode == "whiteboard" else "Karten"
+            out.append(f"- {escape_markdown(one_line(scan.image))}: {len(ids)} {what}, {span}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -139,7 +277,8 @@ def to_markdown(workshop: Workshop, expanded: bool = True) -> str:
 def _frame_rows(workshop: Workshop) -> list[dict]:
     return [{"id": c.id, "photo": c.photo, "colour": c.colour, "group": c.group, "raw_text": c.raw_text,
              "text": c.text, "confidence": round(c.confidence, 3), "theme": c.theme,
-             "polygon": [list(p) for p in c.polygon], "kind": c.kind} for c in workshop.cards]
+             "polygon": [list(p) for p in c.polygon], "kind": c.kind, "cluster": c.cluster, "votes": int(c.votes),
+             "vote_colours": list(c.vote_colours)} for c in workshop.cards]
 
 
 def cards_frame(workshop: Workshop) -> "pd.DataFrame":
@@ -149,48 +288,49 @@ def cards_frame(workshop: Workshop) -> "pd.DataFrame":
 
 
 def safe_cell(value) -> str:
-    """Stop spreadsheets from running card text as a formula (CSV injection)."""
+    """Stop spreadsheets from running a cell as a formula (CSV injection): a text starting with = + - @,
+    a tab or a carriage return (also after spaces) gets a leading apostrophe, and so does such a start
+    after a ";" inside the text: German spreadsheet programs split lines on ";" and, past the first
+    quoted cell, no longer see the quotes. Used for every text column of every CSV cardscan writes
+    (minutes here, corpus exports with ``quoting=CSV_QUOTING``)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_FORMULA_START) else text
+    text = _CSV_SEMICOLON_FORMULA.sub(r";\1'", text)  # what a spreadsheet splitting on ";" would start a cell with
+    return "'" + text if text.lstrip(" ").startswith(_CSV_FORMULA_START) else text
+
+
+def _csv_value(value):
+    """Numbers stay numbers (unquoted with CSV_QUOTING); everything else is text and neutralised."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return safe_cell(value)
+    return value
 
 
 def to_csv(workshop: Workshop, path: str | Path | None = None) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", quoting=CSV_QUOTING)
     writer.writerow(FRAME_COLUMNS)
     for row in _frame_rows(workshop):
         row["polygon"] = json.dumps(row["polygon"])
-        writer.writerow([safe_cell(row[col]) if col in ("raw_text", "text", "theme", "group") else row[col]
-                         for col in FRAME_COLUMNS])
+        row["vote_colours"] = ",".join(row["vote_colours"])
+        writer.writerow([_csv_value(row[col]) for col in FRAME_COLUMNS])
     text = buffer.getvalue()
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        write_text_atomic(path, text)
     return text
 
 
-def to_dict(workshop: Workshop) -> dict:
-    return {"title": workshop.title, "question": workshop.question, "legend": workshop.legend,
-            "metadata": workshop.metadata, "photos": [s.to_dict() for s in workshop.scans],
-            "problems": [{"path": p.path, "message": p.message} for p in workshop.problems]}
-
-
 def to_json(workshop: Workshop) -> str:
-    return json.dumps(to_dict(workshop), ensure_ascii=False, indent=2)
-
-
-def from_json(text: str) -> Workshop:
-    d = json.loads(text)
-    return Workshop(title=d.get("title", "Workshop"), question=d.get("question", ""), legend=d.get("legend", {}),
-                    metadata=d.get("metadata", {}), scans=[Scan.from_dict(s) for s in d.get("photos", [])],
-                    problems=[Problem(p["path"], p["message"]) for p in d.get("problems", [])])
+    """The workshop JSON; written by `Workshop.to_json` beside the dataclasses it describes."""
+    return workshop.to_json()
 
 
 def write_outputs(workshop: Workshop, out_dir: str | Path, expanded: bool = True) -> dict[str, Path]:
-    """Write minutes.md, cards.csv and cards.json; return their paths."""
+    """Write minutes.md, cards.csv and cards.json as one set (all or nothing); return their paths.
+
+    All three are made in memory first and written to temporary files; only then do they replace the
+    old ones, so a failure leaves the earlier outputs as they were and never a set that disagrees."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     paths = {"markdown": out / "minutes.md", "csv": out / "cards.csv", "json": out / "cards.json"}
-    paths["markdown"].write_text(to_markdown(workshop, expanded=expanded), encoding="utf-8")
-    to_csv(workshop, paths["csv"])
-    paths["json"].write_text(to_json(workshop), encoding="utf-8")
+    write_files_atomic({paths["markdown"]: to_markdown(workshop, expanded=expanded), paths["csv"]: to_csv(workshop),
+                        paths["json"]: to_json(workshop)})
     return paths

@@ -1,9 +1,12 @@
 import csv
 import io
 import json
+import re
 
-from cardscan.minutes import escape_markdown, safe_cell, to_csv, to_markdown
-from cardscan.workshop import Card, Edit, Problem, Scan, Workshop
+import pytest
+
+from cardscan.minutes import FOLD_MIN_CARDS, code_span, escape_markdown, safe_cell, to_csv, to_markdown, write_outputs
+from cardscan.workshop import Card, Cluster, Edit, Heading, Problem, Scan, Workshop
 
 
 def workshop() -> Workshop:
@@ -92,4 +95,101 @@ def test_json_round_trip_is_lossless():
 def test_cards_frame_has_one_row_per_card_with_documented_columns():
     frame = workshop().cards_frame()
     assert list(frame.columns)[:9] == ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon"]
+    assert list(frame.columns)[-3:] == ["cluster", "votes", "vote_colours"]
     assert len(frame) == 5 and frame.loc[2, "confidence"] == 0.42
+    frame = board_workshop().cards_frame()
+    assert frame.loc[1, "cluster"] == "Sicherheit" and frame.loc[1, "votes"] == 5
+
+
+def board_workshop(extra_cards: int = 0) -> Workshop:
+    """One wall: two headed clusters read left to right, a one-card cluster, dot votes."""
+    def card(n, x, y, text, cluster, votes=0, colour="gelb"):
+        return Card(f"w-{n:02d}", "w.jpg", [(x, y), (x + 10, y), (x + 10, y + 5), (x, y + 5)], colour,
+                    {"gelb": "Gruppe 1", "rosa": "Gruppe 2"}[colour], text, text, 0.95, cluster=cluster, votes=votes,
+                    vote_colours=["rot"] * votes)
+
+    cards = [card(1, 0, 10, "Mehr Geld", "Finanzierung", 2), card(2, 50, 10, "Lärm nachts", "Sicherheit", 5, "rosa"),
+             card(3, 0, 20, "Fonds", "Finanzierung"), card(4, 50, 20, "Licht im Park", "Sicherheit", 1),
+             card(5, 90, 10, "Kita", "Bildung")]
+    cards += [card(10 + k, 0, 30 + k, f"Idee {k}", "Finanzierung") for k in range(extra_cards)]
+    scan = Scan("w.jpg", 100, 100, cards, headings=[Heading("w-h01", [(0, 0), (9, 0), (9, 4), (0, 4)], "Finanzierung"),
+                                                     Heading("w-h02", [(50, 0), (59, 0), (59, 4), (50, 4)], "Sicherheit"),
+                                                     Heading("w-h03", [(90, 0), (99, 0), (99, 4), (90, 4)], "Bildung")],
+                clusters=[Cluster("Finanzierung", "w-h01"), Cluster("Sicherheit", "w-h02"), Cluster("Bildung", "w-h03")])
+    return Workshop(title="Wand", legend={"gelb": "Gruppe 1", "rosa": "Gruppe 2"}, scans=[scan])
+
+
+def test_minutes_follow_the_walls_clusters_with_votes_and_keep_groups_as_a_view():
+    md = to_markdown(board_workshop())
+    assert md.index("## Finanzierung") < md.index("## Sicherheit") < md.index("## Bildung") < md.index("## Priorisierung")
+    fin = section(md, "## Finanzierung")
+    assert "- Mehr Geld (2 Punkte) `w-01`" in fin and "- Fonds `w-03`" in fin and "w-02" not in fin
+    assert md.index("## Priorisierung") < md.index("## Gruppen") < md.index("### Gruppe 1 (gelb)")
+    assert "- Lärm nachts (5 Punkte) `w-02`" in md.split("### Gruppe 2 (rosa)")[1]
+    assert "## Weitere Nennungen" not in md  # five cards: every cluster keeps its section
+
+
+def test_priorisierung_lists_most_voted_first_with_cluster():
+    prio = section(to_markdown(board_workshop()), "## Priorisierung")
+    lines = [line for line in prio.splitlines() if line.strip()]
+    assert lines == ["1. Lärm nachts (5 Punkte) – Sicherheit `w-02`", "2. Mehr Geld (2 Punkte) – Finanzierung `w-01`",
+                     "3. Licht im Park (1 Punkt) – Sicherheit `w-04`"]
+
+
+def test_big_workshops_fold_one_card_clusters_and_themes_into_weitere_nennungen():
+    w = board_workshop(extra_cards=FOLD_MIN_CARDS)
+    for k, card in enumerate(w.cards):
+        card.theme = "Geld" if k % 2 else f"Thema {k}"
+    md = to_markdown(w)
+    assert "## Bildung" not in md
+    assert "- Kita – Bildung `w-05`" in section(md, "## Weitere Nennungen")
+    themes = md.split("## Themen")[1]
+    assert "### Geld (" in themes and "### Thema 0 (1)" not in themes
+    assert "- Mehr Geld (2 Punkte) – Thema 0 `w-01`" in themes.split("### Weitere Nennungen (")[1]
+
+
+def test_unclustered_board_keeps_group_sections_and_old_json_reads():
+    md = to_markdown(workshop())
+    assert "## Gruppen" not in md and "## Priorisierung" not in md and "## Gruppe 1 (dunkelgrün)" in md
+
+
+@pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>.jpg", "[x](javascript:alert(1)).jpg", "*fett*_.jpg"])
+def test_photo_names_and_headings_cannot_inject_markdown_or_html(name):
+    stem = name.rsplit(".", 1)[0]
+    card = Card(f"{stem}-01", name, [(0, 0), (1, 0), (1, 1), (0, 1)], "gelb", raw_text="x", text="x",
+                cluster="<b>Kopf</b>")
+    w = Workshop(scans=[Scan(name, 10, 10, [card])], problems=[Problem(f"/x/{name}", "kaputt")])
+    md = to_markdown(w)
+    prose = re.sub(r"(`+) .*? \1|`[^`]*`", "", md)  # code spans show their text as it is: safe
+    assert "<img" not in prose.replace("\\<img", "") and "<b>" not in prose.replace("\\<b\\>", "")
+    assert "](" not in prose.replace("\\](", "")
+    assert "## \\<b\\>Kopf\\</b\\>" in md
+    assert code_span("a`b-01") == "`` a`b-01 ``"
+
+
+def test_card_text_cannot_start_lists_headings_or_entities():
+    assert escape_markdown("- mehr Geld") == "\\- mehr Geld" and escape_markdown("1. Platz") == "1\\. Platz"
+    assert escape_markdown("# Titel") == "\\# Titel" and escape_markdown("&lt;b&gt;") == "\\&lt;b\\&gt;"
+    assert escape_markdown("Geld & Zeit") == "Geld & Zeit" and escape_markdown("a_b") == "a\\_b"
+
+
+def test_csv_neutralises_every_column_and_survives_semicolon_splitting():
+    card = Card("=cmd-01", "=cmd.jpg", [(0, 0), (1, 0), (1, 1), (0, 1)], "@gelb", "+Gruppe", "Hallo;=1+1;x",
+                "-Hallo, du", 0.5, "\tThema", cluster="=HYPERLINK(1)", votes=2, vote_colours=["rot", "grün"])
+    text = to_csv(Workshop(scans=[Scan("=cmd.jpg", 10, 10, [card])]))
+    row = next(csv.DictReader(io.StringIO(text)))
+    for column in ("id", "photo", "colour", "group", "text", "theme", "cluster"):
+        assert row[column].startswith("'"), column
+    assert row["raw_text"] == "Hallo;'=1+1;x" and row["votes"] == "2" and row["vote_colours"] == "rot,grün"
+    line = text.splitlines()[1]
+    assert '"Hallo;\'=1+1;x"' in line and '"-Hallo, du"' not in line  # quoted, and neutralised after each ";"
+    cells = next(csv.reader(io.StringIO(line), delimiter=";"))  # what German Excel does with it
+    assert len(cells) == 3 and not any(cell.lstrip().startswith(("=", "+", "-", "@")) for cell in cells)
+    assert safe_cell("  =1+1") == "'  =1+1" and safe_cell(None) == ""
+
+
+def test_outputs_replace_earlier_ones_whole(tmp_path):
+    paths = write_outputs(workshop(), tmp_path)
+    assert paths["markdown"].read_text(encoding="utf-8").startswith("# Thema: Verstetigung")
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["schema"] == 2
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import queue
 import re
 import threading
@@ -23,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cardscan._files import write_text_atomic
+from cardscan._files import replace_together, write_text_atomic
 from cardscan.web.theming import whole_workshop
 
 log = logging.getLogger("cardscan.web")
@@ -64,9 +63,8 @@ def ensure_crops(photo_path: Path, cards, crop_dir: Path, max_height: int = 360)
             if image.height > max_height:
                 image = image.resize((max(1, round(image.width * max_height / image.height)), max_height))
             target = crop_file(crop_dir, card.id)
-            tmp = target.with_suffix(".part")
-            image.save(tmp, format="JPEG", quality=85)
-            os.replace(tmp, target)
+            with replace_together(target) as (tmp,):
+                image.save(tmp, format="JPEG", quality=85)
 
 
 def learned_scan(lexicon: Path | None = None) -> Callable:

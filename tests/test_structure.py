@@ -1,0 +1,107 @@
+"""Structure finding on fixtures drawn in code: heading cards, marker headings, clusters, dots."""
+import numpy as np
+
+from cardscan.structure import find_structure
+from cardscan.workshop import Card, Scan
+
+
+def rect(x, y, w=200, h=100):
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+class FakeWord:
+    def __init__(self, text, left, top, width, height, confidence=0.95):
+        self.text, self.left, self.top, self.width, self.height, self.confidence = text, left, top, width, height, confidence
+
+
+class FakeReader:
+    """Stands in for cardscan.ocr.get_reader(): a page reader that 'sees' the given words."""
+
+    def __init__(self, words):
+        self.words = words
+        self.pages = []
+
+    def read_page(self, rgb):
+        self.pages.append(rgb)
+        return self.words
+
+
+def blank(w=1600, h=1000):
+    return np.full((h, w, 3), 235, np.uint8)
+
+
+def kanban_cards():
+    """Three columns of cards under headings at x = 100, 600, 1100; two cards in column 3 side by side."""
+    cards = []
+    for x, ys in ((100, (200, 340, 480)), (600, (200, 340)), (1100, (200,)), (1330, (200, 340))):
+        for y in ys:
+            cards.append(Card(f"b-{len(cards) + 1:02d}", "b.jpg", rect(x, y), "gelb", raw_text="x", text="x"))
+    return cards
+
+
+def test_marker_headings_name_the_columns_below_them_in_reading_order():
+    words = [FakeWord("DONE", 1250, 60, 160, 60), FakeWord("LATER", 110, 60, 170, 60),
+             FakeWord("Nächste", 590, 50, 140, 55), FakeWord("Schritte", 745, 50, 150, 55)]
+    reader = FakeReader(words)
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=reader, votes=False)
+    assert [c.name for c in scan.clusters] == ["LATER", "Nächste Schritte", "DONE"]
+    assert [h.source for h in scan.headings] == ["marker"] * 3 and scan.headings[0].text == "LATER"
+    assert [c.cluster for c in scan.cards] == ["LATER"] * 3 + ["Nächste Schritte"] * 2 + ["DONE"] * 3
+    assert scan.clusters[0].heading == scan.headings[0].id
+    painted = reader.pages[0]  # the page reader never sees the cards' own writing
+    assert (painted[250, 200] == painted[900, 50]).all()
+
+
+def test_writing_between_two_cards_of_a_column_is_a_missed_card_not_a_heading():
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Lärm", 110, 635, 120, 40)]
+    cards = kanban_cards()[:3] + [Card("b-09", "b.jpg", rect(100, 700), "gelb", raw_text="y", text="y")]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [h.text for h in scan.headings] == ["LATER"]
+
+
+def test_heading_strips_and_legend_headings_leave_the_cards():
+    cards = kanban_cards()
+    cards.append(Card("b-20", "b.jpg", rect(90, 60, 420, 100), "weiß", raw_text="Finanzierung", text="Finanzierung"))
+    cards.append(Card("b-21", "b.jpg", rect(600, 60, 200, 100), "rosa", "Überschrift", "Ort", "Ort"))
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, cards), votes=False)
+    assert {h.id for h in scan.headings} == {"b-20", "b-21"} and {h.source for h in scan.headings} == {"card"}
+    assert len(scan.cards) == 8 and all(c.id not in ("b-20", "b-21") for c in scan.cards)
+    assert [c.name for c in scan.clusters][:2] == ["Finanzierung", "Ort"]
+    assert scan.cards[0].cluster == "Finanzierung" and scan.cards[3].cluster == "Ort"
+
+
+def test_groups_standing_apart_become_unnamed_clusters_and_an_even_grid_none():
+    apart = [Card(f"a-{i}", "a.jpg", rect(x, y)) for i, (x, y) in enumerate(
+        [(50, 50), (270, 50), (50, 170), (900, 600), (1120, 600), (900, 720)])]
+    scan = find_structure(blank(), Scan("a.jpg", 1600, 1000, apart), votes=False)
+    assert [c.name for c in scan.clusters] == ["Cluster 1", "Cluster 2"]
+    assert [c.cluster for c in scan.cards] == ["Cluster 1"] * 3 + ["Cluster 2"] * 3
+    grid = [Card(f"g-{i}", "g.jpg", rect(50 + 240 * (i % 4), 50 + 140 * (i // 4))) for i in range(12)]
+    scan = find_structure(blank(), Scan("g.jpg", 1600, 1000, grid), votes=False)
+    assert scan.clusters == [] and all(c.cluster is None for c in scan.cards)
+
+
+def draw_disc(img, x, y, r, rgb):
+    yy, xx = np.ogrid[:img.shape[0], :img.shape[1]]
+    img[(yy - y) ** 2 + (xx - x) ** 2 <= r * r] = rgb
+
+
+def test_dots_are_counted_with_colours_and_pins_and_writing_are_not():
+    img = np.full((400, 700, 3), (150, 150, 146), np.uint8)
+    img[100:250, 100:400] = (250, 226, 82)  # a yellow card 300 x 150
+    img[170:180, 140:330] = (25, 35, 95)  # a thick stroke of blue writing
+    for k, colour in enumerate([(214, 38, 46), (36, 160, 72), (32, 92, 196)]):
+        draw_disc(img, 200 + 34 * k, 225, 13, colour)  # three dots in a row near the bottom
+    draw_disc(img, 258, 123, 15, (15, 15, 15))  # a pin's shadow ...
+    draw_disc(img, 252, 116, 15, (30, 80, 200))  # ... its head ...
+    draw_disc(img, 246, 110, 5, (255, 255, 255))  # ... and its highlight
+    card = Card("p-01", "p.jpg", rect(100, 100, 300, 150), "gelb")
+    scan = find_structure(img, Scan("p.jpg", 700, 400, [card]), votes=True)
+    assert scan.cards[0].votes == 3
+    assert scan.cards[0].vote_colours == ["rot", "grün", "blau"]
+
+
+def test_whiteboard_scans_are_left_alone():
+    line = Card("w-01", "w.jpg", rect(0, 0), kind="whiteboard-line", raw_text="Hallo")
+    scan = Scan("w.jpg", 100, 100, [line], mode="whiteboard")
+    assert find_structure(blank(), scan, reader=FakeReader([FakeWord("X", 0, 0, 5, 5)])).headings == []
