@@ -261,7 +261,9 @@ def test_board_view_drag_a_card_to_another_group_and_it_is_in_the_minutes(tmp_pa
         page.click("#to-board")
         page.wait_for_selector("svg.overlay")
         assert page.locator("svg.overlay a.card-outline polygon").count() == 3
-        assert page.locator("figure.board img").evaluate("img => img.complete && img.naturalWidth == 1240")
+        page.wait_for_function("() => { const i = document.querySelector('figure.board img'); "
+                               "return i.complete && i.naturalWidth > 0; }")
+        assert page.locator("figure.board img").evaluate("img => img.naturalWidth") == 1240
         page.screenshot(path=str(ARTIFACTS / "board.png"), full_page=True)
 
         # click a card on the photo: its editor below opens

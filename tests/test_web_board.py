@@ -1,7 +1,6 @@
 """The board view (issue 17 part 4): the photo with outlines, clusters and headings; moving, renaming, merging."""
 from __future__ import annotations
 
-import dataclasses
 import re
 import types
 
@@ -9,7 +8,7 @@ import pytest
 
 pytest.importorskip("flask")
 
-from cardscan.workshop import Card  # noqa: E402
+from cardscan.workshop import Cluster, Heading  # noqa: E402
 from tests.test_web import add_hand_workshop, make_app, token_of  # noqa: E402
 
 
@@ -60,18 +59,13 @@ def test_unknown_workshop_board_is_a_404(env):
     assert env.client.get("/w/999/tafel").status_code == 404
 
 
-# ---- clusters: a corpus whose cards carry the structure stage's fields ------------------------------------
-@dataclasses.dataclass
-class StructuredCard(Card):
-    cluster: str | None = None
-    votes: int = 0
-
-
+# ---- clusters: the structure stage's fields, kept beside a corpus that does not store them yet ----------------
 class StructuredCorpus:
-    """The real corpus, plus cluster/votes/kind kept beside it: the web layer's view of the structure stage."""
+    """The real corpus, plus cluster, votes and headings kept beside it (the corpus does not store the
+    board structure yet): the web layer's view of a workshop after the structure stage."""
 
-    def __init__(self, corpus, clusters, votes=None, kinds=None):
-        self._corpus, self.clusters, self.votes, self.kinds = corpus, dict(clusters), votes or {}, kinds or {}
+    def __init__(self, corpus, clusters, votes=None, headings=None):
+        self._corpus, self.clusters, self.votes, self.headings = corpus, dict(clusters), votes or {}, headings or []
 
     def __getattr__(self, name):
         return getattr(self._corpus, name)
@@ -79,9 +73,10 @@ class StructuredCorpus:
     def get(self, wid):
         ws = self._corpus.get(wid)
         for scan in ws.scans:
-            scan.cards = [StructuredCard(**{**dataclasses.asdict(c), "kind": self.kinds.get(c.id, c.kind)},
-                                         cluster=self.clusters.get(c.id), votes=self.votes.get(c.id, 0))
-                          for c in scan.cards]
+            for card in scan.cards:
+                card.cluster, card.votes = self.clusters.get(card.id), self.votes.get(card.id, 0)
+            scan.headings = list(self.headings)
+            scan.clusters = [Cluster(name) for name in dict.fromkeys(self.clusters.values())]
         return ws
 
     def update_card(self, wid, card_id, **changes):
@@ -98,7 +93,8 @@ def clustered(tmp_path):
     data = tmp_path / "daten"
     data.mkdir()
     corpus = StructuredCorpus(Corpus(corpus_path(data)), {"foto01-01": "Geld", "foto01-02": "Zeit"},
-                              votes={"foto01-01": 3}, kinds={"foto01-03": "heading"})
+                              votes={"foto01-01": 3},
+                              headings=[Heading("foto01-h01", [(80, 20), (400, 20), (400, 70), (80, 70)], "Geld")])
     app = make_app(data, corpus=corpus)
     client = app.test_client()
     env = types.SimpleNamespace(app=app, client=client, corpus=corpus, jobs=app.extensions["cardscan"]["jobs"],
@@ -111,10 +107,9 @@ def test_board_draws_clusters_headings_and_votes(clustered):
     env, wid = clustered, clustered.wid
     page = env.client.get(f"/w/{wid}/tafel").get_data(as_text=True)
     assert re.findall(r'class="cluster-box g\d+" data-cluster="([^"]+)"', page) == ["Geld", "Zeit"]
-    assert "Überschrift: Netzwerk stabil" in page  # a heading card is drawn as a heading, not as a card
-    assert 'data-card-id="foto01-03"' not in page
+    assert '<polygon points="80,20 400,20 400,70 80,70"><title>Überschrift: Geld</title>' in page
     assert "3 Punkte" in page and "● 3" in page
-    assert re.findall(r'<span class="column-name">([^<]+)</span>', page) == ["Geld", "Zeit"]
+    assert re.findall(r'<span class="column-name">([^<]+)</span>', page) == ["Geld", "Zeit", "(ohne)"]
     assert 'name="cluster" class="move"' in page
     by_theme = env.client.get(f"/w/{wid}/tafel?nach=thema").get_data(as_text=True)
     assert 'name="theme" class="move"' in by_theme
@@ -141,5 +136,7 @@ def test_move_rename_and_merge_clusters(clustered):
 def test_cluster_field_on_a_corpus_that_cannot_store_it_is_a_german_400(env):
     wid = add_hand_workshop(env)
     r = env.client.post(f"/w/{wid}/karten/foto01-01", json={"cluster": "Geld"}, headers={"X-CSRF-Token": env.token})
-    # cards without the structure stage's fields ignore it; nothing breaks
-    assert r.status_code == 200 and r.get_json()["changed"] == []
+    if r.status_code == 200:  # the corpus stores clusters: the move is saved
+        assert env.corpus.get(wid).card("foto01-01").cluster == "Geld"
+    else:
+        assert r.status_code == 400 and "cluster" in r.get_json()["error"]

@@ -88,8 +88,11 @@ def columns(ws, attribute: str) -> list[Column]:
     ordered = list(groups.values())
     if attribute == "theme":
         ordered.sort(key=lambda col: (col.name == NO_GROUP, -len(col.cards), col.name.lower()))
-    else:  # clusters come in the order the wall reads (the structure stage lists cards that way)
-        ordered.sort(key=lambda col: col.name == NO_GROUP)
+    else:  # clusters in the order the wall reads, as the minutes list them
+        from cardscan.minutes import board_clusters
+
+        wall = list(dict.fromkeys(c.name for c in board_clusters(ws)))
+        ordered.sort(key=lambda col: (col.name == NO_GROUP, wall.index(col.name) if col.name in wall else len(wall)))
     for i, col in enumerate(ordered):
         col.colour = i % N_COLOURS
     return ordered
