@@ -342,9 +342,14 @@ def _count_dots(rgb: np.ndarray, polygon, paper_name: str | None = None) -> list
     paper = np.median(lab[my + int(H * 0.1):my + int(H * 0.9), mx + int(W * 0.1):mx + int(W * 0.9)].reshape(-1, 3), axis=0)
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     delta = np.linalg.norm(lab - paper, axis=2)
-    # In low light every colour is weaker: the thresholds follow the paper's lightness.
-    expected = srgb_to_lab(np.asarray(PALETTE[paper_name], float))[0] if paper_name in PALETTE else paper[0]
-    light = float(np.clip(paper[0] / max(expected, 1.0), DOT_MIN_LIGHT_SCALE, 1.0))
+    # Low light dims every colour, glare washes it out: compare the paper with its palette tone.
+    light = 1.0
+    if paper_name in PALETTE:
+        tone = srgb_to_lab(np.asarray(PALETTE[paper_name], float))
+        light = paper[0] / max(tone[0], 1.0)
+        if np.hypot(tone[1], tone[2]) > 20:
+            light = min(light, np.hypot(paper[1], paper[2]) / np.hypot(tone[1], tone[2]))
+    light = float(np.clip(light, DOT_MIN_LIGHT_SCALE, 1.0))
     candidate = ((chroma >= DOT_MIN_CHROMA * light) & (delta >= DOT_MIN_DELTA * light)
                  & (lab[..., 0] >= DOT_MIN_LIGHTNESS * light))
     candidate = cv2.morphologyEx(candidate.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
@@ -415,7 +420,7 @@ def _is_pin(lab: np.ndarray, candidate: np.ndarray, x: int, y: int, r: float, pa
     yy, xx = np.ogrid[:h, :w]
     d2 = (yy - y) ** 2 + (xx - x) ** 2
     ring = (d2 <= (1.8 * r) ** 2) & (d2 > (1.05 * r) ** 2) & (yy > y) & (xx > x - 0.3 * r) & on_card
-    dark = (L < min(45.0, paper[0] - 35.0)) & (chroma < 20)
+    dark = (L < min(45.0, max(paper[0] - 35.0, 0.6 * paper[0]))) & (chroma < 20)  # also on dark cards
     if ring.any() and dark[ring].mean() >= PIN_SHADOW_SHARE:
         return True
     near = ((d2 <= (1.6 * r) ** 2) & (candidate > 0)).astype(np.uint8)
