@@ -4,6 +4,11 @@ Prints a table and writes bench/results/batch_speed.json. Each setting runs on t
 its own new corpus (so nothing is skipped); the first run also warms the OS file cache.
 
     .venv/bin/python bench/batch_speed.py [--workshops 4] [--photos 2] [--cards 12] [--size 2400x1800]
+    .venv/bin/python bench/batch_speed.py --kill   # only: how long workers outlive a batch killed with -9
+
+--kill starts `cardscan batch` with 2 workers, kills it with SIGKILL once both workers are reading,
+and measures the seconds until the workers have ended too (issue 19: they used to run on for minutes).
+Writes bench/results/batch_kill.json.
 """
 from __future__ import annotations
 
@@ -48,6 +53,52 @@ def build_tree(root: Path, workshops: int, photos: int, cards: int, size: tuple[
     return n
 
 
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z" and int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except OSError:
+        return False
+
+
+def kill_check(tree: Path, corpus: Path, embedder: str) -> dict:
+    """Seconds from `kill -9` of a batch to the end of its last worker (Linux /proc)."""
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-m", "cardscan", "batch", str(tree), "--corpus", str(corpus),
+                             "--workers", "2", "--embedder", embedder], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    workers: set[int] = set()
+    deadline = time.monotonic() + 300
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        time.sleep(0.1)
+    time.sleep(2.0)  # both reading photos
+    os.kill(proc.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    proc.wait()
+    while any(_alive(w) for w in workers) and time.monotonic() - killed < 300:
+        time.sleep(0.05)
+    gone = time.monotonic() - killed
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    return {"workers": len(workers), "seconds_until_workers_gone": round(gone, 2), "left_after_300_s": len(left)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workshops", type=int, default=4)
@@ -56,8 +107,17 @@ def main() -> None:
     ap.add_argument("--size", default="2400x1800")
     ap.add_argument("--embedder", default="tfidf", help="tfidf keeps the figure about reading photos")
     ap.add_argument("--repeat", type=int, default=1, help="runs per setting; the best is kept")
+    ap.add_argument("--kill", action="store_true", help="only measure how long workers outlive a killed batch")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.lower().split("x"))
+    if args.kill:
+        with tempfile.TemporaryDirectory(prefix="cardscan-bench-") as tmp:
+            build_tree(Path(tmp) / "fotos", 2, 2, args.cards, size)
+            result = kill_check(Path(tmp) / "fotos", Path(tmp) / "corpus.db", args.embedder)
+        print(f"kill -9 of a batch: its {result['workers']} workers ended after "
+              f"{result['seconds_until_workers_gone']:.2f} s ({result['left_after_300_s']} still running after 300 s)")
+        save("batch_kill", result)
+        return
 
     from cardscan.batch import run_batch
 

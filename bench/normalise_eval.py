@@ -41,7 +41,7 @@ CLEAN_FILE = DATA / "normalise-clean.txt"
 OCR_PAIRS_FILE = DATA / "normalise-ocr-pairs.json"  # seeds 2000-2009: rules were written looking at these
 HELD_OUT_PAIRS_FILE = DATA / "normalise-ocr-pairs-heldout.json"  # seeds 2100-2109: only ever scored
 SEED = 6
-CHANGING = ("ocr-confusion", "spelling", "case", "abbreviation")  # edits that change a word
+CHANGING = ("ocr-confusion", "spelling", "case", "abbreviation", "reformed-spelling")  # edits that change a word
 
 
 # --- the OCR noise model ------------------------------------------------------------------------------
@@ -156,7 +156,8 @@ def evaluate(dictionary: str, synthetic: list[tuple[str, str]], photos: list[dic
     n = Normaliser(dictionary=None if dictionary == "none" else dictionary)
     n.normalise("Warmlaufen Stadteilzentrum Kornmunikation")  # loads the dictionary (lazy)
     if n.dictionary is not None:
-        n.dictionary.parts(), n.dictionary.suggest("warmlaufenn")
+        n.dictionary.parts(), n.dictionary.suggest("warmlaufenn"), n.dictionary.near("warmlaufenn", 2)
+        n.cases.table()
     load_s = time.perf_counter() - t0
     n = Normaliser(dictionary=n.dictionary)  # fresh caches for the timing; the loaded dictionary is shared
     layout_only = Normaliser(lexicon=None, dictionary=None)

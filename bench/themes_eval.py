@@ -15,8 +15,12 @@ For every embedding/lexical combination (embedder × keyword bonus on/off) and w
                      other workshops decided by a person. ThemeModel's settings for this (memory_*,
                      learned_weight) were chosen with --choose-learning: leave one workshop out among
                      the three that are not held out
+  (m) minutes       as (b), folded as minutes show it (max_themes="auto", cardscan.themes.folding: single
+                     cards and themes beyond the limit for the number of cards become "Weitere Nennungen");
+                     (a)–(c) are run with max_themes=0 (the default), so they measure the assignment itself
 Metrics: accuracy (catalogue names must match exactly; discovered themes and clusters are matched
-one-to-one to the remaining gold themes, Hungarian), adjusted Rand index, NMI.
+one-to-one to the remaining gold themes, Hungarian), adjusted Rand index, NMI; for (m) also the themes
+shown and the ARI with "Weitere Nennungen" counted as single mentions (bench/themes_folding.py).
 
 Run:  .venv/bin/python bench/themes_eval.py [--quick] [--without field] [--choose-learning]   (writes bench/results/themes_eval*.json)
 """
@@ -109,8 +113,19 @@ def unsupervised(name: str, texts: list[str], k: int) -> list[str]:
 def guided(name: str, texts: list[str], keyword_weight: float, threshold: float | None, learned=None,
            **params) -> list[str]:
     model = ThemeModel(CATALOGUE, embedder=make_embedder(name), keyword_weight=keyword_weight,
-                       min_similarity=threshold, learned=learned, **params)
+                       min_similarity=threshold, learned=learned, **{"max_themes": 0, **params})
     return model.fit_assign(texts)
+
+
+def minutes_scores(gold: list[str], pred: list[str], fixed: set[str]) -> dict:
+    """(m): the usual scores, the number of themes shown and the ARI with folded cards as single mentions."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from cardscan.themes import FOLDED
+
+    singles = [f"{FOLDED} {i}" if p == FOLDED else p for i, p in enumerate(pred)]
+    return {**scores(gold, pred, fixed), "themes": len(set(pred) - {FOLDED, OTHER}),
+            "ari_single_mentions": round(float(adjusted_rand_score(gold, singles)), 3)}
 
 
 def best_scores(name: str, texts: list[str], keyword_weight: float) -> np.ndarray:
@@ -231,11 +246,13 @@ def main() -> None:
                     "b_guided": scores(gold, guided_pred[workshop], fixed),
                     "c_learnt": scores(gold, guided(name, texts, kw, threshold, learned=learnt), fixed),
                     "c_every_card_decided": scores(gold, guided(name, texts, kw, threshold, learned=learnt_all), fixed),
+                    "m_minutes": minutes_scores(gold, guided(name, texts, kw, threshold, max_themes="auto"), fixed),
                 }
             w = row["workshops"]
             total = sum(len(cards) for cards in workshops.values())
             row["pooled_accuracy"] = {part: round(sum(w[ws][part]["accuracy"] * len(workshops[ws]) for ws in w) / total, 3)
                                       for part in w[DEV]}
+            row["gold_themes"] = {ws: len({g for _, g in workshops[ws]}) for ws in w}
             out["results"].append(row)
             print(f"{name:>18} kw={'on ' if kw else 'off'} th={threshold:6.3f} | "
                   + " | ".join(f"{ws}: a {w[ws]['a_unsupervised']['accuracy']:.2f}/{w[ws]['a_unsupervised']['ari']:.2f}"
@@ -243,10 +260,16 @@ def main() -> None:
                                f" c {w[ws]['c_learnt']['accuracy']:.2f}/{w[ws]['c_learnt']['ari']:.2f}"
                                f" (all {w[ws]['c_every_card_decided']['accuracy']:.2f})"
                                for ws in (HELD_OUT, "verstetigung", DEV, SERIES)), flush=True)
+            print(f"{'minutes (m)':>18} {'':13} | "
+                  + " | ".join(f"{ws}: {w[ws]['m_minutes']['accuracy']:.2f}/{w[ws]['m_minutes']['ari']:.2f}"
+                               f" ({w[ws]['m_minutes']['ari_single_mentions']:.2f}), {w[ws]['m_minutes']['themes']}"
+                               f" themes (person: {row['gold_themes'][ws]})"
+                               for ws in (HELD_OUT, "verstetigung", DEV, SERIES)), flush=True)
     out["seconds"] = round(time.time() - started, 1)
     print("\nacc/ARI per workshop; a = KMeans (oracle k), b = guided by the catalogue, c = b + what the other "
           "workshops' corrections taught (all = every card there decided). Thresholds chosen on", DEV, "only;",
-          HELD_OUT, "is held out.")
+          HELD_OUT, "is held out. m = b folded for minutes: acc/ARI (ARI with \"Weitere Nennungen\" as single "
+          "mentions), themes shown.")
     for row in out["results"]:
         print(f"pooled accuracy over all {sum(out['data'].values())} cards, {row['embedder']}, "
               f"keywords {'on' if row['keywords'] else 'off'}: "

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 import themes_eval as te  # noqa: E402
 from _results import save  # noqa: E402
 from cardscan.themes import OTHER, ThemeModel, load_catalogue  # noqa: E402
-from cardscan.theme_learning import LearnedThemes  # noqa: E402
+from cardscan.themes.learning import LearnedThemes  # noqa: E402
 
 EMBEDDER, KEYWORDS = "e5+compounds", 0.15
 

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")  # two cores, as on the facilitators' laptops and CI
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as cardscan.embed sets it, before any OpenMP library loads
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as cardscan.embed.get_embedder sets it, before any OpenMP library loads
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))

@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "read_workshop": "cardscan.api",
     "scan_photo": "cardscan.api",
+    "read_photo": "cardscan.api",
     "assign_themes": "cardscan.api",
     "card_crop": "cardscan.api",
     "Workshop": "cardscan.workshop",

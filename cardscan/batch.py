@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cardscan.api import _scan_or_problem
-from cardscan.exceptions import BadConfig, BadInputFile
+from cardscan._files import has_readable_name, readable_path
+from cardscan.api import scan_or_problem
+from cardscan.exceptions import BadConfig, BadInputFile, CardscanError
 from cardscan.workshop import Problem, Workshop
 
 METADATA_FILE = "workshop.yaml"
@@ -126,10 +127,9 @@ def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None 
     paths), or a ``distributed.Client``. Bad photos and bad workshop.yaml files become problems
     (also passed to `on_problem` as they happen); the batch goes on.
     """
-    from cardscan.api import _worker_count, assign_themes
+    from cardscan.api import assign_themes, unique_card_ids, worker_count
     from cardscan.corpus import Corpus
     from cardscan.themes import check_settings
-    from cardscan.load import expand_inputs
 
     start = time.perf_counter()
     check_settings(embedder, catalogue)  # a wrong model or catalogue is reported before an hour of reading
@@ -148,29 +148,15 @@ def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None 
             report(problem)
     with Corpus(corpus_path) as corpus:
         done = _sources(corpus)
-        jobs: list[_Job] = []
-        for folder in folders:
-            if str(folder.resolve()) in done:
-                summary.skipped += 1
-                continue
-            try:
-                workshop = read_metadata(folder)
-            except BadConfig as exc:
-                report(Problem(str(folder / METADATA_FILE), str(exc).split(": ", 1)[-1]))
-                continue
-            photos, _ = expand_inputs([folder])
-            inner = [n for n in folders if folder in n.parents]  # workshops inside this one keep their photos
-            photos = [p for p in photos if not any(n in p.parents for n in inner)]
-            if not photos:
-                report(Problem(str(folder), "Ordner enthält keine Fotos"))
-                continue
-            jobs.append(_Job(folder, workshop, photos))
+        todo = [f for f in folders if str(f.resolve()) not in done]
+        summary.skipped = len(folders) - len(todo)
+        jobs = [job for folder in todo if (job := _plan(folder, folders, report)) is not None]
 
         tasks = [(p, job.workshop.legend, mode, ocr) for job in jobs for p in job.photos]
         from tqdm import tqdm
 
         bar = tqdm(total=len(tasks), desc="Fotos lesen", unit="Foto", disable=not progress or None)
-        with bar, _Runner(scheduler, _worker_count(workers, len(tasks)), bar) as runner:
+        with bar, _Runner(scheduler, worker_count(workers, len(tasks)), bar) as runner:
             futures = runner.submit_all(tasks)
             position = 0
             for job in jobs:
@@ -178,21 +164,56 @@ def run_batch(tree: str | Path, corpus_path: str | Path, *, workers: int | None 
                 position += len(job.photos)
                 workshop = job.workshop
                 for result in results:
-                    if isinstance(result, Problem):
-                        workshop.problems.append(result)
-                        report(result)
-                    else:
-                        workshop.scans.append(result)
+                    for problem in result.problems:
+                        workshop.problems.append(problem)
+                        report(problem)
+                    if result.scan is not None:
+                        workshop.scans.append(result.scan)
                 if not workshop.scans:
-                    report(Problem(str(job.folder), "kein Foto konnte gelesen werden; Workshop nicht gespeichert"))
+                    report(Problem(readable_path(job.folder), "kein Foto konnte gelesen werden; Workshop nicht gespeichert"))
                     continue
-                if workshop.cards:
-                    assign_themes(workshop, embedder=embedder, catalogue=catalogue)
-                summary.ids.append(corpus.add(workshop))
+                unique_card_ids(workshop.scans)
+                try:
+                    if workshop.cards:
+                        assign_themes(workshop, embedder=embedder, catalogue=catalogue)
+                    summary.ids.append(corpus.add(workshop))
+                except CardscanError as exc:  # one workshop's trouble must not cost the later ones
+                    report(Problem(readable_path(job.folder), f"Workshop nicht gespeichert: {exc}"))
+                    continue
                 summary.added += 1
                 bar.set_postfix_str(f"{summary.added} Workshops", refresh=False)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _plan(folder: Path, folders: list[Path], report: Callable[[Problem], None]) -> _Job | None:
+    """One workshop folder's metadata and photos, or None (reported) when there is nothing to read.
+
+    A non-UTF-8 folder name is skipped (its path becomes the workshop's `source`, and the corpus
+    holds UTF-8 text only); bad photo names and a photo name used twice are reported, the rest is read.
+    """
+    from cardscan.load import expand_inputs, find_photos
+
+    if not has_readable_name(folder.resolve()) or not has_readable_name(folder):
+        report(Problem(readable_path(folder), "Ordnername ist kein gültiges UTF-8 (Sonderzeichen aus einem "
+                                              "anderen Zeichensatz); Workshop übersprungen, bitte umbenennen"))
+        return None
+    try:
+        workshop = read_metadata(folder)
+    except BadConfig as exc:
+        report(Problem(readable_path(folder / METADATA_FILE), str(exc).split(": ", 1)[-1]))
+        return None
+    inner = [n for n in folders if folder in n.parents]  # workshops inside this one keep their photos
+    found = [p for p in find_photos(folder) if not any(n in p.parents for n in inner)]
+    photos, bad = expand_inputs(found)
+    for err in bad:
+        problem = Problem(err.path, err.problem)
+        workshop.problems.append(problem)
+        report(problem)
+    if not photos:
+        report(Problem(readable_path(folder), "Ordner enthält keine Fotos"))
+        return None
+    return _Job(folder, workshop, photos)
 
 
 def _sources(corpus) -> set[str]:
@@ -234,16 +255,16 @@ class _Runner:
                     raise BadConfig(f"Dask-Scheduler {self.scheduler}: nicht erreichbar ({exc})") from None
                 self._own_client = True
         elif self.workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
+            from cardscan.api import start_pool
 
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            self.pool = start_pool(self.workers)  # workers end with us, even after kill -9
         return self
 
     def submit_all(self, tasks: list) -> list:
         if self.client is not None:
-            futures = self.client.map(_scan_or_problem, tasks, pure=False)
+            futures = self.client.map(scan_or_problem, tasks, pure=False)
         elif self.pool is not None:
-            futures = [self.pool.submit(_scan_or_problem, task) for task in tasks]
+            futures = [self.pool.submit(scan_or_problem, task) for task in tasks]
         else:
             return list(tasks)  # read lazily in result(), in order
         for future in futures:
@@ -252,7 +273,7 @@ class _Runner:
 
     def result(self, future):
         if self.client is None and self.pool is None:
-            result = _scan_or_problem(future)
+            result = scan_or_problem(future)
             self.bar.update(1)
             return result
         return future.result()

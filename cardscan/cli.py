@@ -1,7 +1,8 @@
 """The `cardscan` command. Thin: parse arguments, call cardscan.api, print one line per problem.
 
 Exit status: 0 all inputs worked, 1 some inputs failed (each named, the rest written),
-2 usage error, 3 missing Tesseract, 4 bad configuration. User errors never show a traceback.
+2 usage error, 3 missing Tesseract, 4 bad configuration, 5 a file or folder cannot be written or read
+(no permission, disk full). User errors never show a traceback.
 """
 from __future__ import annotations
 
@@ -21,8 +22,38 @@ def _add_embedder_option(p: argparse.ArgumentParser) -> None:
 
 
 def _add_learned_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--learned", metavar="DATEI_ODER_ORDNER",
-                   help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version)")
+    """--learned, and --max-themes beside it."""
+    p.add_argument("--learned", metavar="DATEI_ODER_ORDNER", nargs="?", const="",
+                   help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version; "
+                        "ohne Angabe: der Ordner learned im Datenordner, siehe 'cardscan learn --data')")
+    _add_max_themes_option(p)
+
+
+def _add_max_themes_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-themes", default="0", metavar="ZAHL",
+                   help="höchstens so viele Themen; Karten der Themen mit einer Karte und der übrigen bekommen "
+                        "das Thema „Weitere Nennungen“ (auto: nach Kartenzahl, 40 Karten → 8; 0: alle, Standard)")
+
+
+def _max_themes(args: argparse.Namespace):
+    """auto, or a whole number of 0 or more (BadConfig otherwise, from cardscan.themes)."""
+    value = args.max_themes.strip().lower()
+    return int(value) if value.isdigit() else value
+
+
+def _add_data_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", default=None, metavar="ORDNER",
+                   help="Datenordner (Standard: $CARDSCAN_DATA, sonst ~/.local/share/cardscan bzw. der Ordner "
+                        "des Betriebssystems für Benutzerdaten)")
+
+
+def _learned(args: argparse.Namespace):
+    """--learned without a value: the learned folder of the user's data folder (cardscan.resources)."""
+    if args.learned == "":
+        from cardscan.resources import learned_dir
+
+        return learned_dir()
+    return args.learned
 
 
 def _add_reading_options(p: argparse.ArgumentParser) -> None:
@@ -82,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corrections", metavar="KORREKTUREN_JSON",
                    help="Datei mit Themenentscheidungen, z. B. cardscan-daten/themen-korrekturen.json")
     p.add_argument("-o", "--out", default=None, metavar="ORDNER",
-                   help="Ordner für die Versionen themes-v<N>.joblib (Standard: models/learned)")
+                   help="Ordner für die Versionen themes-v<N>.joblib (Standard: learned im Datenordner)")
+    _add_data_option(p)
     p.add_argument("--model", default="e5", choices=["e5", "none"],
                    help="Merkmale des Klassifikators: Buchstabenfolgen und e5-Vektoren (Standard) oder nur Buchstabenfolgen")
     p.set_defaults(func=cmd_learn)
@@ -114,8 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1",
                    help="Adresse (Standard: nur dieser Rechner); andere Adressen brauchen --password")
     p.add_argument("--password", default=None, help="Passwort für die Seite (auch über CARDSCAN_PASSWORD)")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="hinter einem Reverse-Proxy mit HTTPS betreiben (siehe docs/web.md); braucht --password")
     p.set_defaults(func=cmd_serve)
     return parser
+
+
+def say(message: object) -> None:
+    """One line on stderr, always: a file name may hold a line break (it is shown as \\n)."""
+    from cardscan._files import readable_path
+
+    text = readable_path(str(message)).replace("\r", "\\r").replace("\n", "\\n")
+    print(f"cardscan: {text}", file=sys.stderr)
 
 
 def _progress_enabled() -> bool:
@@ -126,13 +168,10 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     from cardscan.api import read_workshop
     from cardscan.minutes import write_outputs
 
-    def report(problem) -> None:
-        print(f"cardscan: {problem}", file=sys.stderr)
-
     workshop = read_workshop(args.inputs, title=args.title, question=args.question, legend=args.legend,
                              progress=_progress_enabled(), themes=not args.no_themes, embedder=args.embedder,
                              catalogue=args.catalogue, mode=args.mode, ocr=args.ocr, workers=args.workers,
-                             learned=args.learned, on_problem=report)
+                             learned=_learned(args), max_themes=_max_themes(args), on_problem=say)
     if not workshop.scans:
         print("cardscan: kein Foto konnte gelesen werden; nichts geschrieben", file=sys.stderr)
         return ExitCode.some_inputs_failed
@@ -145,9 +184,12 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from cardscan.api import scan_photo
+    from cardscan.api import read_photo
 
-    scan = scan_photo(args.photo, legend=args.legend, mode=args.mode, ocr=args.ocr)
+    reading = read_photo(args.photo, legend=args.legend, mode=args.mode, ocr=args.ocr)
+    for problem in reading.problems:  # e.g. a greyscale photo: colours cannot be known
+        say(problem)
+    scan = reading.scan
     if args.json:
         print(json.dumps(scan.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -156,11 +198,20 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+# What one call can take: `normalise` streams line by line; `themes` compares every text with every
+# other (1,000 cards take ~17 s, bench/themes_speed.py), so it takes a few workshops, not a corpus.
+NORMALISE_MAX_LINES = 200_000
+THEMES_MAX_LINES = 5_000
+
+
 def cmd_normalise(args: argparse.Namespace) -> int:
+    from cardscan.load import decode_line
     from cardscan.normalise import normalise_lines
 
-    stream = sys.stdin if args.file == "-" else _open_text(args.file)
-    lines = (line.rstrip("\n") for line in stream)
+    if args.file == "-":  # bytes, decoded per line: a Latin-1 pipe must not stop the stream
+        lines = (decode_line(raw.rstrip(b"\r\n")) for raw in sys.stdin.buffer)
+    else:
+        lines = iter(_read_text_input(args.file, NORMALISE_MAX_LINES).lines)
     for result in normalise_lines(lines, expand_abbreviations=not args.keep_abbreviations):
         if args.edits:
             print(json.dumps({"text": result.text, "edits": [e.to_dict() for e in result.edits]}, ensure_ascii=False))
@@ -172,19 +223,20 @@ def cmd_normalise(args: argparse.Namespace) -> int:
 def cmd_themes(args: argparse.Namespace) -> int:
     from cardscan.themes import assign_file
 
+    _read_text_input(args.file, THEMES_MAX_LINES, what="Zeilen für Themen")  # binary or huge: one line, at once
     for text, theme in assign_file(args.file, column=args.column, catalogue=args.catalogue, embedder=args.embedder,
-                                   learned=args.learned):
+                                   learned=_learned(args), max_themes=_max_themes(args)):
         print(f"{theme}\t{text}")
     return ExitCode.ok
 
 
 def cmd_learn(args: argparse.Namespace) -> int:
     from cardscan.exceptions import BadInputFile
-    from cardscan.theme_learning import DEFAULT_LEARNED_DIR, train_from_corrections
+    from cardscan.themes import train_from_corrections
 
     if not Path(args.corrections).is_file():
         raise BadInputFile(args.corrections, "Datei nicht gefunden")
-    saved = train_from_corrections(args.corrections, args.out or DEFAULT_LEARNED_DIR,
+    saved = train_from_corrections(args.corrections, args.out, data=args.data,
                                    model=None if args.model == "none" else args.model)
     info = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
     print(f"{info['n_examples']} Entscheidungen zu {len(info['themes'])} Themen gelernt → {saved} "
@@ -206,19 +258,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for item in args.inputs:
         path = Path(item)
         if path.suffix == ".json":
-            scans.append(Scan.from_dict(json.loads(_open_text(item).read())))
+            try:
+                scans.append(Scan.from_dict(json.loads(_read_text_input(item).text)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise BadInputFile(path, f"ist keine Scan-JSON-Datei von 'cardscan scan --json' ({exc})") from None
         else:
             photos.append(path)
     if photos:
         workshop = read_workshop(photos, themes=False, progress=_progress_enabled(), workers=args.workers,
-                                 on_problem=lambda p: print(f"cardscan: {p}", file=sys.stderr))
+                                 on_problem=say)
         scans.extend(workshop.scans)
     evaluation = Evaluation()
     for scan in scans:
         if scan.image in truths:
             evaluation.add_photo(scan, truths[scan.image])
         else:
-            print(f"cardscan: {scan.image}: keine Ground Truth gefunden, übersprungen", file=sys.stderr)
+            say(f"{scan.image}: keine Ground Truth gefunden, übersprungen")
     read = {scan.image for scan in scans}
     for photo in photos:  # a photo that failed to read still counts: all its cards were missed
         if photo.name in truths and photo.name not in read:
@@ -230,7 +285,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         report["structure"] = structure
         print("\n" + format_structure_table(structure))
     if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        from cardscan._files import write_text_atomic
+
+        write_text_atomic(args.json, json.dumps(report, indent=2, ensure_ascii=False))
     return ExitCode.ok
 
 
@@ -239,28 +296,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run_batch(args.tree, args.corpus, workers=args.workers, scheduler=args.scheduler,
                         progress=_progress_enabled(), embedder=args.embedder, ocr=args.ocr,
-                        on_problem=lambda p: print(f"cardscan: {p}", file=sys.stderr))
+                        on_problem=say)
     print(f"{summary} → {args.corpus}")
     return ExitCode.some_inputs_failed if summary.problems else ExitCode.ok
 
 
-def _open_text(path: str):
-    from cardscan.exceptions import BadInputFile
+def _read_text_input(path: str, max_lines: int | None = None, what: str = "Zeilen"):
+    """The whole text file, checked (encoding, binary, size, lines); a non-UTF-8 file gets a note."""
+    from cardscan.load import read_text
 
-    p = Path(path)
-    if not p.is_file():
-        raise BadInputFile(p, "Datei nicht gefunden")
-    try:
-        return p.open(encoding="utf-8")
-    except OSError as exc:
-        raise BadInputFile(p, f"kann nicht gelesen werden ({exc.strerror})") from None
+    text = read_text(path, max_lines=max_lines, what=what)
+    if text.note:
+        say(f"{text.path}: {text.note}")
+    return text
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from cardscan.web import serve
 
     try:
-        serve(args.data, host=args.host, port=args.port, password=args.password)
+        serve(args.data, host=args.host, port=args.port, password=args.password, behind_proxy=args.behind_proxy)
     except KeyboardInterrupt:
         pass
     return ExitCode.ok
@@ -272,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except CardscanError as exc:
-        print(f"cardscan: {exc}", file=sys.stderr)
+        say(exc)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("cardscan: abgebrochen", file=sys.stderr)
@@ -282,9 +337,20 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         return 0
+    except OSError as exc:
+        if not exc.filename:  # no file named: not the user's file system, our bug
+            return _internal_error(exc, args.debug)
+        from cardscan.exceptions import FileAccessError
+
+        error = FileAccessError(exc)
+        say(error)
+        return int(error.exit_code)
     except Exception as exc:  # our bug: one line, unless --debug
-        if args.debug:
-            raise
-        print(f"cardscan: interner Fehler ({type(exc).__name__}: {exc}); mit --debug erneut ausführen und melden",
-              file=sys.stderr)
-        return int(ExitCode.internal)
+        return _internal_error(exc, args.debug)
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    if debug:
+        raise exc
+    say(f"interner Fehler ({type(exc).__name__}: {exc}); mit --debug erneut ausführen und melden")
+    return int(ExitCode.internal)

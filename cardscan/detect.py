@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardscan import colour as colour_stage
+from cardscan.geometry import fit_quad, order_clockwise, quad_faults, rectify, sound_quad  # noqa: F401 - re-exported for callers
 
 WORK_SIZE = 1400  # longest side of the analysis copy; card edges survive, grain is averaged out
 MAX_WORK_SIZE = 2000  # a finer copy for photos whose cards are small (a whole board seen from afar)
@@ -46,8 +47,12 @@ class DetectorParams:
     edge_sigma: float = 1.2
     valley_sigma: float = 1.5  # scale of the thin dark line between two touching cards
     valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
+    max_card_size: float = 3.0  # a region this much larger than the median card is wall, a door panel, the board
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
+    ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
+    edge_crest: float = 0.5  # ink-free pass: an edge pixel has at least this share of the strongest step near it
+    min_cut_share: float = 0.35  # a card-sized region cut along a line: both pieces at least this share of a card
 
 
 class CardDetector:
@@ -62,9 +67,13 @@ class CardDetector:
         work_size = self._finer_work_size(kept, scale, rgb.shape)
         if work_size:
             kept, scale = self._papers(rgb, work_size)
+        # An outline that is still unsound as its min-area rectangle is a sliver (a strip of frame
+        # or a shadow), never a card.
+        kept = _one_per_place(_not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))],
+                                             self.params.max_card_size))
         outlines = []
         for _, quad, shape, paper, _ in kept:
-            polygon = order_clockwise(quad / scale)
+            polygon = order_clockwise(sound_quad(quad / scale))
             crop = rectify(rgb, polygon)
             if shape in ("oval", "round"):
                 crop = _blank_outside_ellipse(crop)
@@ -90,7 +99,7 @@ class CardDetector:
         balanced = white_balance(small)
         lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
         kept = []
-        for mask, quad, shape in self._smooth_regions(lab):
+        for mask, quad, shape in self._smooth_regions(lab, balanced):
             x, y, bw, bh = cv2.boundingRect(mask.view(np.uint8))
             box = (slice(max(0, y - 10), y + bh + 10), slice(max(0, x - 10), x + bw + 10))  # room for the ring
             card_lab, paper = _paper_colour(lab[box], small[box], mask[box])
@@ -122,15 +131,41 @@ class CardDetector:
             return None
         return min(longest, MAX_WORK_SIZE)
 
-    def _smooth_regions(self, lab: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    def _smooth_regions(self, lab: np.ndarray, balanced: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, str]]:
         import cv2
 
         p = self.params
         h, w = lab.shape[:2]
-        edges = _colour_edges(lab, p.edge_sigma) | _valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
-        edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+        valleys = _valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
+        raw_edges = _colour_edges(lab, p.edge_sigma)
+        plain = cv2.dilate(raw_edges | valleys, np.ones((3, 3), np.uint8))
+        if not p.ink_closing:
+            return _drop_nested(self._regions_between(plain, plain))
+        inkless = _without_ink(balanced, p.ink_closing)
+        paper_edges = _colour_edges(inkless, p.edge_sigma)
+        crests = _colour_edges(inkless, p.edge_sigma, p.edge_crest)
+        strokes = (raw_edges & (1 - paper_edges)) | valleys  # thin dark lines: ink, or where cards touch
+        thin_lines = paper_edges | strokes
+        # The crest of each colour step bounds the paper most closely (a strong step's band would eat
+        # into the note, and ink touching it would make the rim ragged); where the crest leaves a
+        # card's darker cut edge as a second, dashed line inside, the full band still finds it.
+        found = _drop_nested(self._regions_between(cv2.dilate(crests, np.ones((3, 3), np.uint8)), thin_lines))
+        found += _not_overlapping(_drop_nested(self._regions_between(
+            cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines)), found)
+        # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
+        # the ink; the plain edge map finds them, but also writing-cut pieces of the other cards,
+        # so its regions count only where the ink-free passes found nothing.
+        return found + _not_overlapping(_drop_nested(self._regions_between(plain, plain)), found)
+
+    def _regions_between(self, edges: np.ndarray, all_edges: np.ndarray, opening: int = 3) -> list:
+        """Card regions (mask, quad, shape) between `edges`; `all_edges` (with thin lines) guide
+        the cuts between touching cards."""
+        import cv2
+
+        p = self.params
+        h, w = edges.shape[:2]
         smooth = (1 - edges).astype(np.uint8)
-        smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((opening, opening), np.uint8))  # thin slivers go
         n, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
         area_min, area_max = p.min_area_frac * h * w, p.max_area_frac * h * w
         piece_min = p.min_piece_frac * h * w
@@ -141,7 +176,7 @@ class CardDetector:
                 continue
             region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
             outlines = self._outlines(region, piece_min, area_min, area_max)
-            candidates.append((region, x, y, outlines, edges[y:y + bh, x:x + bw]))
+            candidates.append((region, x, y, outlines, all_edges[y:y + bh, x:x + bw]))
         areas = [a for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
                  if shape != "piece" and (a := cv2.contourArea(hull)) >= area_min]
         typical = float(np.median(areas)) if areas else 0.0
@@ -154,7 +189,7 @@ class CardDetector:
                 if np.any(quad < -3) or np.any(quad[:, 0] > w + 3) or np.any(quad[:, 1] > h + 3):
                     continue
                 found.append((_hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad, shape))
-        return _drop_nested(found)
+        return found
 
     def _outlines(self, region: np.ndarray, piece_min: float, area_min: float, area_max: float) -> list:
         """The card outline of a region, or, when it is no card, those of its pieces cut at necks,
@@ -176,29 +211,36 @@ class CardDetector:
         return [(hull, cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32), "piece")]
 
     def _split_touching(self, region: np.ndarray, edges: np.ndarray, outlines: list, typical: float,
-                        area_min: float, area_max: float) -> list:
+                        area_min: float, area_max: float, depth: int = 0) -> list:
         """A region's one outline, or those of the touching cards that together passed for one big
-        card: cut at a neck when it is far larger than a typical card, or along a straight edge."""
+        card: cut at a neck when it is far larger than a typical card, or along a straight edge
+        (again in each piece: a row of three touching notes takes two cuts)."""
         import cv2
 
         p = self.params
         area = cv2.contourArea(outlines[0][0])
         if area > p.max_card_growth * typical:
             outlines = self._split_big(region, area_min, area_max) or outlines
-        if len(outlines) == 1 and area > p.min_line_cut_growth * typical:
-            outlines = self._cut_at_line(region, edges, area_min, area_max) or outlines
+        if len(outlines) == 1:
+            # A region no larger than a card is cut only along a line that crosses it almost
+            # everywhere on edges into two card-sized pieces: writing's lines stop short of the rim.
+            big = area > p.min_line_cut_growth * typical
+            pieces = _cut_along_edge_line(region, edges, 0.5 if big else 0.85)
+            if not pieces and big:  # a faint double edge that dilation merges into one line
+                pieces = _cut_along_edge_line(region, cv2.dilate(edges, np.ones((3, 3), np.uint8)), 0.5)
+            cards = [self._card_outline(piece, area_min, area_max) for piece in pieces]
+            if len(cards) == 2 and all(card is not None for card in cards) and (big or min(
+                    cv2.contourArea(card[0]) for card in cards) >= p.min_cut_share * typical):
+                outlines = []
+                for piece, card in zip(pieces, cards):
+                    outlines += (self._split_touching(piece, edges, [card], typical, area_min, area_max, depth + 1)
+                                 if depth < 3 else [card])
         return outlines
 
     def _split_big(self, region: np.ndarray, area_min: float, area_max: float) -> list:
         """Touching cards that together passed for one big card, as separate outlines (else [])."""
         cards = self._piece_outlines(region, area_min, area_max)
         return cards if len(cards) >= 2 else []
-
-    def _cut_at_line(self, region: np.ndarray, edges: np.ndarray, area_min: float, area_max: float) -> list:
-        """Two overlapping cards of one colour, cut apart along the straight edge between them (else [])."""
-        pieces = (self._card_outline(piece, area_min, area_max) for piece in _cut_along_edge_line(region, edges))
-        cards = [card for card in pieces if card is not None]
-        return cards if len(cards) == 2 else []
 
     def _piece_outlines(self, region: np.ndarray, area_min: float, area_max: float) -> list:
         pieces = (self._card_outline(piece, area_min, area_max) for piece in _split_at_necks(region, area_min))
@@ -296,7 +338,7 @@ def _split_at_necks(region: np.ndarray, area_min: float) -> list[np.ndarray]:
     return []
 
 
-def _colour_edges(lab: np.ndarray, sigma: float) -> np.ndarray:
+def _colour_edges(lab: np.ndarray, sigma: float, thin: float = 0.0) -> np.ndarray:
     """Strong lightness or colour steps (0/1 uint8): card against board, ink against paper."""
     import cv2
 
@@ -307,7 +349,27 @@ def _colour_edges(lab: np.ndarray, sigma: float) -> np.ndarray:
         gy = cv2.Sobel(blurred[..., c], cv2.CV_32F, 0, 1, ksize=3)
         grad = np.maximum(grad, weight * np.hypot(gx, gy))
     threshold = max(20.0, float(np.percentile(grad[::2, ::2], 60)) * 1.5)  # every 4th pixel is plenty
-    return (grad > threshold).astype(np.uint8)
+    edges = grad > threshold
+    if thin:  # a strong step's band is cut down to its crest, so that it does not eat into the paper
+        edges &= grad >= thin * cv2.dilate(grad, np.ones((9, 9), np.uint8))
+    return edges.astype(np.uint8)
+
+
+def _without_ink(rgb: np.ndarray, size: int) -> np.ndarray:
+    """Lab (OpenCV 8-bit, float32) of the photo with dark strokes narrower than `size` closed over.
+
+    Why: marker writing on a sticky note is a strong colour edge, and big block capitals cut the
+    note's paper into pieces that no longer look like a card (the halves of "DRAFT POST" came out
+    as triangles); writing on the board itself made marker headings into edge tangles. A grey
+    closing (dilate, then erode) of each RGB channel paints thin dark strokes in the colour of the
+    paper around them (ink is dark in every channel), while a card's edge against the board, a step
+    and not a stroke, stays where it is.
+    """
+    import cv2
+
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    out = cv2.morphologyEx(rgb, cv2.MORPH_CLOSE, kernel)
+    return cv2.cvtColor(out, cv2.COLOR_RGB2LAB).astype(np.float32)
 
 
 def _valley_lines(lightness: np.ndarray, sigma: float, threshold: float) -> np.ndarray:
@@ -377,6 +439,8 @@ def _join_split_cards(regions: list, lab: np.ndarray) -> list:
             if _holds_another(between, regions, pixels, (i, j)):
                 continue  # a third card of the same colour lies between them: neighbours in a column
             quad, shape = _fit_quad(hull)
+            if quad is None and _rect_fill(hull) > 0.88:  # two halves either side of a fat letter
+                quad, shape = fit_quad(hull), "rect"
             if quad is None:
                 continue
             best = (j, union, _grow(quad, 2.0), shape)
@@ -518,11 +582,60 @@ def _fit_quad(hull: np.ndarray) -> tuple[np.ndarray | None, str]:
     return cv2.boxPoints(rect).astype(np.float32), shape
 
 
+def _rect_fill(hull: np.ndarray) -> float:
+    """How much of its min-area rectangle a convex outline fills."""
+    import cv2
+
+    (_, (rw, rh), _) = cv2.minAreaRect(hull)
+    return float(cv2.contourArea(hull) / max(rw * rh, 1.0))
+
+
 def _grow(quad: np.ndarray, pixels: float) -> np.ndarray:
     centre = quad.mean(axis=0)
     vec = quad - centre
     norm = np.linalg.norm(vec, axis=1, keepdims=True)
     return (centre + vec * (1 + pixels / np.maximum(norm, 1))).astype(np.float32)
+
+
+def _not_oversized(regions: list, max_size: float) -> list:
+    """Regions no larger than `max_size` times the median one: what is left that large after
+    touching cards were cut apart is a plain surface (a wall beside the board, a door panel)."""
+    import cv2
+
+    if len(regions) < 3:
+        return regions
+    areas = np.array([cv2.contourArea(sound_quad(r[1])) for r in regions])
+    return [r for r, a in zip(regions, areas) if a <= max_size * np.median(areas)]
+
+
+def _one_per_place(regions: list, max_covered: float = 0.4) -> list:
+    """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
+    come first, then larger ones) is a second look at the same card."""
+    import cv2
+
+    quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
+    areas = [max(cv2.contourArea(q), 1.0) for q in quads]
+    keep: list[int] = []
+    for i in range(len(regions)):
+        covered = max((cv2.intersectConvexConvex(cv2.convexHull(quads[i]), cv2.convexHull(quads[k]))[0]
+                       for k in keep), default=0.0)
+        if covered <= max_covered * areas[i]:
+            keep.append(i)
+    return [regions[i] for i in keep]
+
+
+def _not_overlapping(extra: list, found: list, max_overlap: float = 0.2) -> list:
+    """The regions of `extra` that overlap no region of `found` by more than `max_overlap` of their
+    size; a piece of `found` (no card yet) blocks only pieces: another pass may see a card there."""
+    if not extra or not found:
+        return extra
+    cards = np.zeros_like(found[0][0])
+    pieces = np.zeros_like(found[0][0])
+    for mask, _, shape in found:
+        (pieces if shape == "piece" else cards)[...] |= mask
+    anything = cards | pieces
+    return [r for r in extra
+            if np.count_nonzero(r[0] & (anything if r[2] == "piece" else cards)) <= max_overlap * np.count_nonzero(r[0])]
 
 
 def _drop_nested(found):
@@ -592,31 +705,6 @@ def white_balance(rgb: np.ndarray) -> np.ndarray:
     illum = np.power(np.mean(np.power(img[::2, ::2], 6), axis=(0, 1)), 1 / 6)
     gain = illum.mean() / illum
     return np.clip(img * gain, 0, 255).astype(np.uint8)
-
-
-def order_clockwise(quad: np.ndarray) -> np.ndarray:
-    """Sort 4 points clockwise (image coordinates) starting at the top-left corner."""
-    quad = np.asarray(quad, dtype=np.float32).reshape(4, 2)
-    centre = quad.mean(axis=0)
-    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
-    quad = quad[np.argsort(angles)]  # y grows downward, so increasing angle is clockwise on screen
-    start = int(np.argmin(quad.sum(axis=1)))
-    return np.roll(quad, -start, axis=0)
-
-
-def rectify(rgb: np.ndarray, polygon: np.ndarray, inset: float = 0.03) -> np.ndarray:
-    """Warp a card to an upright rectangle; a small inset keeps the card's edge and shadow out."""
-    import cv2
-
-    tl, tr, br, bl = polygon.astype(np.float32)
-    width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
-    height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
-    width, height = max(width, 8), max(height, 8)
-    src = np.array([tl, tr, br, bl], dtype=np.float32)
-    dx, dy = inset * width, inset * height
-    dst = np.array([[-dx, -dy], [width + dx, -dy], [width + dx, height + dy], [-dx, height + dy]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(src, dst)
-    return cv2.warpPerspective(rgb, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def sort_reading_order(cards: list[DetectedCard]) -> list[DetectedCard]:

@@ -18,12 +18,16 @@ WORDFREQ_MIN_WORD = 2.0  # zipf: rarer entries of a web word list are as often t
 WORDFREQ_MIN_PART = 3.0  # compound parts must be common words ("eil", "stad" are not)
 DICT_MIN_PART = 5  # "uber", "fern" as parts make typos into compounds ("Ressortubergreifende")
 WORDFREQ_MIN_SHORT_PART = 4.0  # 3-4 letter parts ("nah", "Plan", "Fach"; not "stad" 2.7) of listed rare words
+NEAR_MIN_ZIPF = 2.5  # typing slips are repaired into listed words this common (84,000 words; 2.0 doubles it)
 
 
 class GermanDictionary:
     """What the normaliser asks of a general dictionary; subclasses load theirs lazily."""
 
     name = "none"
+    # Capability, not identity: whether `zipf` gives real frequencies. Without them (Hunspell) every
+    # accepted word counts as equally common, so the normaliser never lets a commoner look-alike win.
+    has_frequencies = False
 
     def zipf(self, word: str) -> float:  # pragma: no cover - interface
         return 0.0
@@ -45,6 +49,15 @@ class GermanDictionary:
         """Extra candidates beyond the OCR-confusion ones (lower case), cheapest first."""
         return []
 
+    def common_words(self, min_zipf: float) -> list[tuple[str, float]]:
+        """(word, zipf) of the listed words at least this common, lower case; [] without frequencies."""
+        return []
+
+    def near(self, word: str, max_distance: int) -> list[tuple[str, int]]:
+        """Common words (lower case) up to `max_distance` typing slips away (a letter dropped, added,
+        changed, or two swapped), with their distance; [] for a backend that cannot say."""
+        return []
+
 
 class WordfreqDictionary(GermanDictionary):
     """German word frequencies from `wordfreq` (data inside the wheel) and `symspellpy` for suggestions.
@@ -55,6 +68,7 @@ class WordfreqDictionary(GermanDictionary):
     """
 
     name = "wordfreq"
+    has_frequencies = True
 
     def __init__(self, suggest_max_distance: int = 1, suggest_min_zipf: float = 3.0):
         self.suggest_max_distance = suggest_max_distance
@@ -63,6 +77,7 @@ class WordfreqDictionary(GermanDictionary):
         self._parts: frozenset[str] | None = None
         self._short_parts: frozenset[str] | None = None
         self._symspell = None
+        self._near = None
         self._lock = threading.RLock()  # suggest() loads the table while holding it
 
     def _table(self) -> dict[str, float]:
@@ -125,6 +140,31 @@ class WordfreqDictionary(GermanDictionary):
         hits = self._symspell.lookup(word.casefold(), Verbosity.ALL, self.suggest_max_distance)
         return [h.term for h in hits if h.term != word.casefold()]
 
+    def common_words(self, min_zipf: float) -> list[tuple[str, float]]:
+        return [(w, z) for w, z in self._table().items() if z >= min_zipf and w.isalpha()]
+
+    def near(self, word: str, max_distance: int) -> list[tuple[str, int]]:
+        """symspell over the words of zipf ≥ `NEAR_MIN_ZIPF`, Damerau distance (a swap is one slip).
+
+        A second index beside `suggest`'s: distance 2 needs more deletes per word (built once, a few
+        seconds, only when a word no stage could repair asks for it).
+        """
+        if self._near is None:
+            with self._lock:
+                if self._near is None:
+                    from symspellpy import SymSpell
+
+                    sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+                    for w, z in self._table().items():
+                        if z >= NEAR_MIN_ZIPF and w.isalpha() and len(w) >= MIN_SUGGESTION_LENGTH:
+                            sym.create_dictionary_entry(w, int(10 ** z))
+                    self._near = sym
+        from symspellpy import Verbosity
+
+        low = word.casefold()
+        hits = self._near.lookup(low, Verbosity.ALL, min(2, max_distance))
+        return [(h.term, h.distance) for h in hits if h.term != low]
+
 
 class HunspellDictionary(GermanDictionary):
     """Debian's de_DE Hunspell dictionary (igerman98) through pure-Python `spylls`.
@@ -174,7 +214,9 @@ class HunspellDictionary(GermanDictionary):
         return self._parts
 
 
-_DICTIONARIES: dict[str, type[GermanDictionary]] = {"wordfreq": WordfreqDictionary, "hunspell": HunspellDictionary}
+# The registry, same style as `cardscan.ocr.READERS` and the embedders: name → class; add a backend here.
+DICTIONARIES: dict[str, type[GermanDictionary]] = {"wordfreq": WordfreqDictionary, "hunspell": HunspellDictionary}
+DEFAULT_DICTIONARY = "wordfreq"
 
 
 @lru_cache(maxsize=4)
@@ -183,6 +225,6 @@ def get_dictionary(name: str) -> GermanDictionary:
     from cardscan.exceptions import BadConfig
 
     try:
-        return _DICTIONARIES[name]()
+        return DICTIONARIES[name]()
     except KeyError:
-        raise BadConfig(f"Wörterbuch '{name}' unbekannt (möglich: {', '.join(_DICTIONARIES)})") from None
+        raise BadConfig(f"Wörterbuch '{name}' unbekannt (möglich: {', '.join(DICTIONARIES)})") from None

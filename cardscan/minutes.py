@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cardscan._files import write_text_atomic
+from cardscan._files import write_files_atomic, write_text_atomic
 
 if TYPE_CHECKING:  # type hints only: workshop delegates to this module, so no run-time import back
     import pandas as pd
@@ -325,14 +325,12 @@ def to_json(workshop: Workshop) -> str:
 
 
 def write_outputs(workshop: Workshop, out_dir: str | Path, expanded: bool = True) -> dict[str, Path]:
-    """Write minutes.md, cards.csv and cards.json; return their paths.
+    """Write minutes.md, cards.csv and cards.json as one set (all or nothing); return their paths.
 
-    All three are made in memory first, then each replaces its file in one step: a failure leaves
-    the earlier outputs as they were, never a half-written or empty one."""
+    All three are made in memory first and written to temporary files; only then do they replace the
+    old ones, so a failure leaves the earlier outputs as they were and never a set that disagrees."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     paths = {"markdown": out / "minutes.md", "csv": out / "cards.csv", "json": out / "cards.json"}
-    texts = {"markdown": to_markdown(workshop, expanded=expanded), "csv": to_csv(workshop), "json": to_json(workshop)}
-    for key, path in paths.items():
-        write_text_atomic(path, texts[key])
+    write_files_atomic({paths["markdown"]: to_markdown(workshop, expanded=expanded), paths["csv"]: to_csv(workshop),
+                        paths["json"]: to_json(workshop)})
     return paths

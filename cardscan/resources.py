@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 
 APP_NAME = "cardscan"
@@ -18,15 +19,16 @@ DATA_ENV = "CARDSCAN_DATA"
 def bundled_file(name: str) -> Path:
     """The bundled data file ``name`` (e.g. ``"themes.yaml"``) from ``models/``.
 
-    An installed wheel has it as package data in ``cardscan/models``; a checkout (editable install,
-    or tests run from the tree) has it in the top-level ``models/`` folder beside the package.
+    An installed wheel has it as package data in ``cardscan/models`` (pyproject.toml maps the top-level
+    folder there), found through ``importlib.resources`` in whichever ``cardscan`` was imported; a
+    checkout (editable install, or tests run from the tree) has it in the top-level ``models/`` folder
+    beside the package. Wheels are installed unpacked, so the resource is a real file on disk.
+    A missing file gives the checkout's path, so the reader's error names where it was expected.
     """
-    package_dir = Path(__file__).resolve().parent
-    for folder in (package_dir / "models", package_dir.parent / "models"):
-        candidate = folder / name
-        if candidate.exists():
-            return candidate
-    return package_dir.parent / "models" / name
+    installed = resources.files("cardscan").joinpath("models", name)
+    if installed.is_file():
+        return Path(str(installed))
+    return Path(str(resources.files("cardscan"))).resolve().parent / "models" / name
 
 
 def user_data_dir(override: str | os.PathLike | None = None) -> Path:
@@ -46,3 +48,15 @@ def user_data_dir(override: str | os.PathLike | None = None) -> Path:
     if sys.platform == "darwin":
         return home / "Library" / "Application Support" / APP_NAME
     return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / APP_NAME
+
+
+def learned_dir(data: str | os.PathLike | None = None) -> Path:
+    """Where ``cardscan learn`` saves the versions of the learned theme model (``<data>/learned``).
+
+    Why in the user's data folder: an installed package may be read-only and is replaced by the next
+    ``pip install``; a checkout would get learned files mixed into the source tree.
+    """
+    return user_data_dir(data) / "learned"
+
+
+__all__ = ["bundled_file", "user_data_dir", "learned_dir", "APP_NAME", "DATA_ENV"]

@@ -25,6 +25,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 TIERS = ("easy", "medium", "hard")
+CONDITIONS = ("square", "touching", "pale", "panels", "warm")
 SHAPES = ("rect", "oval", "round")
 HELD_OUT_SHAPES = ("round",)
 BOARDS = ("cork", "felt", "grey", "white")
@@ -225,12 +226,16 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
                  size: tuple[int, int] = (2400, 1800), fonts: list[str] | None = None,
                  shapes: tuple[str, ...] | None = None, board: str | None = None,
                  texts: list[str] | None = None, colours: list[str] | None = None,
-                 structure=None) -> tuple[np.ndarray, dict]:
+                 structure=None, conditions: tuple[str, ...] = ()) -> tuple[np.ndarray, dict]:
     """A photo of a pinboard as an RGB uint8 array, and its ground truth.
 
     fonts: font ids of samples/fonts.txt to use (default: all installed); shapes: card shapes
     (default rect and oval; "round" is held out); colours: group colours (default 2-5 random).
     structure: headings, clusters and dot votes (samples.board_structure: "columns", "clusters", "mixed").
+    conditions: real-photo conditions of issue 15 (CONDITIONS), off by default so that the tiers'
+    photos stay as they were: "square" sticky notes without pins, "touching" notes edge to edge
+    in a dense grid, "pale" notes (paper halfway to white) on a white board, "panels" (door
+    panels' bevels under the notes and a round sign beside them), "warm" light.
     The same arguments always give the same photo.
     """
     import cv2
@@ -245,8 +250,15 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     font_pool = [f for f in available if fonts is None or f.id in fonts]
     if not font_pool:
         raise ValueError(f"none of the fonts {fonts} is installed")
+    unknown = set(conditions) - set(CONDITIONS)
+    if unknown:
+        raise ValueError(f"unknown conditions {sorted(unknown)}; known: {CONDITIONS}")
     shapes = tuple(shapes or ("rect", "rect", "rect", "oval"))
+    if "square" in conditions or "touching" in conditions:
+        shapes = ("rect",)
     board = board or str(rng.choice(BOARDS, p=[0.4, 0.2, 0.2, 0.2]))
+    if "pale" in conditions or "panels" in conditions:
+        board = "white"
     n = int(n_cards or rng.integers(cfg["n_cards"][0], cfg["n_cards"][1] + 1))
     if colours is None:
         k = int(rng.integers(2, 6))
@@ -275,6 +287,14 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
         fdraw.rectangle([i, i, plane_w - 1 - i, plane_h - 1 - i], outline=(shade, shade, shade + 4, 255))
 
     margin_x, margin_y = 0.07 * plane_w, 0.08 * plane_h
+    if "panels" in conditions:  # a door's raised panels: bevels of light and shadow, flat paint inside
+        for px0, py0, px1, py1 in ((0.04, 0.05, 0.47, 0.45), (0.53, 0.05, 0.96, 0.45),
+                                   (0.04, 0.55, 0.47, 0.95), (0.53, 0.55, 0.96, 0.95)):
+            box = [px0 * plane_w, py0 * plane_h, px1 * plane_w, py1 * plane_h]
+            bevel = int(0.012 * min(plane_w, plane_h))
+            for k in range(bevel):
+                shade = 200 + int(40 * k / bevel)
+                fdraw.rectangle([box[0] + k, box[1] + k, box[2] - k, box[3] - k], outline=(shade, shade, shade - 2, 255))
     region = (margin_x, margin_y, plane_w - margin_x, plane_h - margin_y)
     region_w, region_h = region[2] - region[0], region[3] - region[1]
     base_aspect = 2.0
@@ -292,13 +312,21 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
         cw = min(cw, 0.22 * plane_w)
         w, h = (cw, cw / rng.uniform(1.8, 2.2)) if shape == "rect" else \
             ((cw * 0.85, cw * 0.85 / 1.6) if shape == "oval" else (cw * 0.55, cw * 0.55))
+        if "touching" in conditions:  # edge to edge: the cell is the note
+            w, h = cell_w, cell_h
+        elif "square" in conditions:
+            w = h = min(cell_w, cell_h) * fill
         w, h = int(w), int(h)
         slack_x, slack_y = max(0.0, cell_w - w), max(0.0, cell_h - h)
         cx = region[0] + (col + 0.5) * cell_w + rng.uniform(-0.3, 0.3) * slack_x
         cy = region[1] + (row + 0.5) * cell_h + rng.uniform(-0.3, 0.3) * slack_y
         angle = rng.uniform(-cfg["rotation"], cfg["rotation"])
+        if "touching" in conditions:
+            angle = 0.0
         colour = card_colour[i]
         paper = tuple(int(np.clip(c + rng.integers(-6, 7), 0, 255)) for c in PAPER[colour])
+        if "pale" in conditions:  # pastel paper, halfway to white
+            paper = tuple(int(0.5 * c + 0.5 * 248) for c in paper)
         text = chosen_texts[i]
         if plan is not None:
             cx, cy, w, h, shape, colour, text = plan.slot(i)
@@ -340,11 +368,15 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
         canvas[cys, cxs, :3] = canvas[cys, cxs, :3] * (1 - a) + src[..., :3] * a
     plane = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))
     pdraw = ImageDraw.Draw(plane)
-    for card in cards:
+    for card in cards if not {"square", "touching"} & set(conditions) else []:  # sticky notes need no pins
         r = 0.011 * min(plane_w, plane_h)
         _pin(pdraw, card["pin"][0], card["pin"][1], r, PIN_RGB[rng.integers(len(PIN_RGB))])
     if plan is not None:
         plan.draw(plane, cards, font_pool)
+    if "panels" in conditions:  # a round sign beside the notes ("Fire door keep locked")
+        r = 0.035 * min(plane_w, plane_h)
+        sx, sy = plane_w - margin_x / 2, margin_y / 2 + r
+        pdraw.ellipse([sx - r, sy - r, sx + r, sy + r], fill=(40, 90, 170), outline=(250, 250, 250), width=int(r / 8))
 
     # photograph it
     fill_frame = rng.random() >= cfg["board_in_frame"]
@@ -365,7 +397,10 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     vignette = 1.0 - rng.uniform(0.02, 0.08 if tier == "easy" else 0.25) * (xx ** 2 + yy ** 2) * 2
     photo *= (gradient * vignette)[..., None]
     light = "neutral"
-    if cfg["tint"] and rng.random() < 0.85:
+    if "warm" in conditions:
+        light = "warm"
+        photo *= np.array([1.10, 1.0, 0.78])[None, None, :]
+    elif cfg["tint"] and rng.random() < 0.85:
         light = str(rng.choice(["warm", "cool"]))
         strength = rng.uniform(0.5, 1.0)
         tint = np.array([1.10, 1.0, 0.78]) if light == "warm" else np.array([0.84, 0.97, 1.12])
@@ -399,6 +434,8 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
              "seed": seed, "board_fills_frame": bool(fill_frame), "colours": colours, "cards": truth_cards}
     if plan is not None:
         truth = plan.truth(truth, H)
+    if conditions:
+        truth["conditions"] = list(conditions)
     return photo, truth
 
 

@@ -296,3 +296,147 @@ def test_summary_is_json_friendly(tmp_path):
 
     data = json.loads(json.dumps(asdict(summary)))
     assert data["added"] == 0 and data["problems"][0]["message"] == "Ordner enthält keine Fotos"
+
+
+# ---- file names that used to abort a whole batch (issue 19.2) -----------------------------------------
+def fake_scan(args):
+    """Stands in for reading a photo (fast): two cards named like scan_photo names them."""
+    from cardscan.api import PhotoReading
+    from cardscan.workshop import Card, Scan
+
+    path = Path(args[0])
+    cards = [Card(id=f"{path.stem}-{i:02d}", photo=path.name, polygon=[(0, 0), (10, 0), (10, 10), (0, 10)],
+                  colour="gelb", group=None, raw_text=f"Karte {i} aus {path.name}", text=f"Karte {i} aus {path.name}",
+                  confidence=0.9) for i in (1, 2)]
+    return PhotoReading(path, Scan(image=path.name, width=100, height=100, cards=cards, path=path))
+
+
+def test_same_stem_and_non_utf8_names_are_reported_and_later_workshops_stored(tmp_path, monkeypatch):
+    import os
+
+    import cardscan.batch
+
+    monkeypatch.setattr(cardscan.batch, "scan_or_problem", fake_scan)
+    tree = tmp_path / "fotos"
+    for name, city in (("a-leipzig", "Leipzig"), ("b-bremen", "Bremen"), ("c-kassel", "Kassel")):
+        (tree / name).mkdir(parents=True)
+        write_yaml(tree / name, city, ["gelb", "orange"])
+    for photo in ("board1.jpg", "board1.png"):
+        (tree / "a-leipzig" / photo).write_bytes(b"x")
+    (tree / "b-bremen" / os.fsdecode(b"tafel-\xfc.jpg")).write_bytes(b"x")
+    (tree / "b-bremen" / "tafel.jpg").write_bytes(b"x")
+    (tree / "c-kassel" / "wand.jpg").write_bytes(b"x")
+    seen = []
+    summary = run_batch(tree, tmp_path / "c.db", workers=1, embedder="tfidf", on_problem=seen.append)
+    assert summary.added == 3, summary.problems
+    assert len(seen) == 1 and "tafel-" in seen[0].path and "UTF-8" in seen[0].message
+    seen[0].path.encode("utf-8")
+    workshops, cards = corpus_of(tmp_path / "c.db")
+    leipzig = cards[cards["city"] == "Leipzig"]
+    assert sorted(leipzig["id"]) == ["board1-01", "board1-02", "board1-png-01", "board1-png-02"]
+    assert sorted(cards[cards["city"] == "Bremen"]["photo"].unique()) == ["tafel.jpg"]
+    assert workshops.set_index("city").loc["Bremen", "n_problems"] == 1
+    again = run_batch(tree, tmp_path / "c.db", workers=1, embedder="tfidf")
+    assert (again.added, again.skipped) == (0, 3)
+
+
+def test_a_workshop_folder_with_a_non_utf8_name_is_skipped_and_the_others_stored(tmp_path, monkeypatch):
+    import os
+
+    import cardscan.batch
+
+    monkeypatch.setattr(cardscan.batch, "scan_or_problem", fake_scan)
+    bad = tmp_path / os.fsdecode(b"m\xfcnchen")
+    for folder, city in ((bad, "München"), (tmp_path / "zwickau", "Zwickau")):
+        folder.mkdir()
+        write_yaml(folder, city, ["gelb", "orange"])
+        (folder / "wand.jpg").write_bytes(b"x")
+    summary = run_batch(tmp_path, tmp_path / "c.db", workers=1, embedder="tfidf")
+    assert summary.added == 1 and len(summary.problems) == 1 and "Ordnername" in summary.problems[0].message
+    assert list(corpus_of(tmp_path / "c.db")[0]["city"]) == ["Zwickau"]
+
+
+def test_a_workshop_the_corpus_refuses_is_reported_and_the_later_ones_stored(tmp_path, monkeypatch):
+    import cardscan.batch
+    from cardscan.exceptions import DuplicateCardId
+
+    def add_or_refuse(self, workshop, **meta):
+        if workshop.metadata["city"] == "Leipzig":
+            raise DuplicateCardId("board1-01")
+        return real_add(self, workshop, **meta)
+
+    real_add = Corpus.add
+    monkeypatch.setattr(cardscan.batch, "scan_or_problem", fake_scan)
+    monkeypatch.setattr(Corpus, "add", add_or_refuse)
+    for name, city in (("a", "Leipzig"), ("b", "Bremen")):
+        (tmp_path / name).mkdir()
+        write_yaml(tmp_path / name, city, ["gelb", "orange"])
+        (tmp_path / name / "wand.jpg").write_bytes(b"x")
+    summary = run_batch(tmp_path, tmp_path / "c.db", workers=1, embedder="tfidf")
+    assert summary.added == 1 and "board1-01" in summary.problems[0].message
+    assert list(corpus_of(tmp_path / "c.db")[0]["city"]) == ["Bremen"]
+
+
+def test_batch_uses_only_public_names_of_api():
+    import ast
+
+    source = Path(__file__).resolve().parents[1] / "cardscan" / "batch.py"
+    private = [alias.name for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+               if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cardscan")
+               for alias in node.names if alias.name.startswith("_")]
+    assert private == []
+
+
+# ---- processes (issue 19.5) --------------------------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    """Live child processes of `pid` (Linux /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie nobody reaps has ended
+
+
+@pytest.mark.slow
+def test_workers_end_with_their_parent_after_kill_9(tree, tmp_path):
+    import os
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "cardscan", "batch", str(tree), "--corpus", str(tmp_path / "c.db"),
+                             "--workers", "2", "--embedder", "tfidf"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            workers = _children(proc.pid)
+            time.sleep(0.2)
+        assert len(workers) == 2, "the batch never started its two workers"
+        time.sleep(1.0)  # let them get busy reading photos
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 60  # generous: they check every half second
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = [w for w in workers if _alive(w)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    for w in left:  # do not leave them for the next test, whatever happened
+        os.kill(w, signal.SIGKILL)
+    assert left == []

@@ -235,3 +235,64 @@ def test_everything_works_without_javascript(server, browser, board_factory):
         assert page.locator(f"article[data-card-id='{card_id}'] textarea").input_value() == "ohne Skript gespeichert"
     finally:
         context.close()
+
+
+def test_board_view_drag_a_card_to_another_group_and_it_is_in_the_minutes(tmp_path, page):
+    """The board view: outlines over the photo; a card dragged to another column (and one moved with the
+    keyboard's select) lands there in the downloaded minutes. Groups are clusters once the structure
+    stage has run, themes before."""
+    from cardscan.corpus import Corpus
+    from cardscan.web.app import corpus_path
+    from tests.test_web import board_bytes, hand_workshop
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "daten"
+    data.mkdir()
+    texts = ("Bürgerhaushalt", "Prozess früher einleiten", "Netzwerk stabil")
+    corpus = Corpus(corpus_path(data))
+    wid = corpus.add(hand_workshop(texts))
+    folder = Path(corpus.photo_dir(wid))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "foto01.jpg").write_bytes(board_bytes(texts))
+    del corpus
+    server = Server(data).start()
+    try:
+        page.goto(f"{server.url}/w/{wid}/durchsicht")
+        page.click("#to-board")
+        page.wait_for_selector("svg.overlay")
+        assert page.locator("svg.overlay a.card-outline polygon").count() == 3
+        assert page.locator("figure.board img").evaluate("img => img.complete && img.naturalWidth == 1240")
+        page.screenshot(path=str(ARTIFACTS / "board.png"), full_page=True)
+
+        # click a card on the photo: its editor below opens
+        page.locator("a.card-outline[data-card-id='foto01-01']").click()
+        assert page.locator("#karte-foto01-01").get_attribute("class").split().count("active") == 1
+        assert page.evaluate("document.activeElement.closest('li.chip').id") == "karte-foto01-01"
+
+        target = page.locator("section.column").filter(has=page.locator(".column-name", has_text="Prozess"))
+        target_name = target.get_attribute("data-group")
+        # grab the card by its head (as a person would; the text field below is for typing)
+        page.locator("#karte-foto01-01").drag_to(target.locator("ul.column-cards"), source_position={"x": 12, "y": 10})
+        page.wait_for_function(
+            "() => document.querySelector('#karte-foto01-01 .save-state').textContent.includes('gespeichert ✓')")
+        assert target.locator("#karte-foto01-01").count() == 1
+        assert target.locator(".count").inner_text() == "3"
+
+        # the keyboard way: the select in the card's form ("Verschieben nach"), saved on change
+        source_name = "Beteiligung"
+        page.locator("#karte-foto01-02 select.move").select_option(source_name)
+        page.wait_for_function(
+            "() => document.querySelector('#karte-foto01-02 .save-state').textContent.includes('gespeichert ✓')")
+        source = page.locator(f"section.column[data-group='{source_name}']")
+        assert source.locator("#karte-foto01-02").count() == 1 and target.locator(".count").inner_text() == "2"
+        page.screenshot(path=str(ARTIFACTS / "board-moved.png"), full_page=True)
+
+        with page.expect_download() as info:
+            page.click("#dl-minutes")
+        minutes = Path(info.value.path()).read_text(encoding="utf-8")
+        ARTIFACTS.joinpath("protokoll-tafel.md").write_text(minutes, encoding="utf-8")
+        section = minutes.split(f"### {target_name} (2)")[1].split("##")[0]
+        assert "Bürgerhaushalt" in section and "Netzwerk stabil" in section
+        assert "Prozess früher einleiten" in minutes.split(f"### {source_name} (1)")[1].split("##")[0]
+    finally:
+        server.stop()

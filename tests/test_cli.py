@@ -117,3 +117,77 @@ def test_learn_saves_a_version_that_themes_then_uses(tmp_path):
     assert "Beratung vor Ort" not in out
     code, _, err = run("learn", str(tmp_path / "fehlt.json"))
     assert code == 1 and "fehlt.json" in err and "nicht gefunden" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_photo_over_the_megapixel_limit_is_one_line_without_a_pillow_warning(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "riesig.png"
+    Image.new("1", (11000, 11000)).save(path)  # 121 MP: just over; Pillow alone would decode it
+    code, out, err = run("scan", str(path))
+    assert code == 1 and "riesig.png" in err and "Megapixel" in err
+    assert err.count("\n") == 1 and "Warning" not in err and "Traceback" not in err
+
+
+# ---- text inputs (issue 19.4) ------------------------------------------------------------------------
+def test_normalise_reads_a_latin1_file_with_a_note_instead_of_exit_70(tmp_path):
+    path = tmp_path / "karten.txt"
+    path.write_bytes("Bürgerbeteiligung stärken\nQR einbeziehen\n".encode("latin-1"))
+    code, out, err = run("normalise", str(path))
+    assert code == 0, err
+    assert out.splitlines()[0] == "Bürgerbeteiligung stärken" and len(out.splitlines()) == 2
+    assert err.count("\n") == 1 and "karten.txt" in err and "UTF-8" in err
+
+
+def test_normalise_reads_latin1_from_a_pipe():
+    proc = subprocess.run([sys.executable, "-m", "cardscan", "normalise", "-"], input="Grüße\n".encode("cp1252"),
+                          capture_output=True, timeout=600)
+    assert proc.returncode == 0 and proc.stdout.decode("utf-8").strip() == "Grüße"
+
+
+@pytest.mark.parametrize("command", ["normalise", "themes"])
+def test_a_binary_file_is_one_line_naming_it_not_a_long_run(tmp_path, command):
+    import random
+
+    path = tmp_path / "foto.txt"
+    rng = random.Random(1)
+    path.write_bytes(bytes(rng.randrange(256) for _ in range(200_000)))
+    code, out, err = run(command, str(path), *(["--embedder", "tfidf"] if command == "themes" else []))
+    assert code == 1 and out == "" and err.count("\n") == 1 and "foto.txt" in err and "Binärdaten" in err
+
+
+def test_themes_refuses_more_lines_than_it_can_compare_in_reasonable_time(tmp_path):
+    from cardscan.cli import THEMES_MAX_LINES
+
+    path = tmp_path / "viele.txt"
+    path.write_text("".join(f"Karte {i}\n" for i in range(THEMES_MAX_LINES + 1)), encoding="utf-8")
+    code, out, err = run("themes", str(path), "--embedder", "tfidf")
+    assert code == 1 and "zu viele" in err and str(THEMES_MAX_LINES) in err and err.count("\n") == 1
+
+
+def test_a_text_file_with_endless_lines_is_refused(tmp_path):
+    path = tmp_path / "eine-zeile.txt"
+    path.write_text("Wort " * 5000, encoding="utf-8")
+    code, _, err = run("normalise", str(path))
+    assert code == 1 and "Zeile" in err and err.count("\n") == 1
+
+
+def test_a_file_name_with_a_line_break_is_still_one_line(tmp_path):
+    path = tmp_path / "zwei\nZeilen.jpg"
+    path.write_bytes(b"kein Foto")
+    code, _, err = run("scan", str(path))
+    assert code == 1 and err.count("\n") == 1 and "zwei\\nZeilen.jpg" in err
+
+
+def test_an_output_folder_that_is_a_file_is_one_line_with_exit_5_not_an_internal_error(tmp_path):
+    from cardscan.cli import main
+
+    out = tmp_path / "protokoll"
+    out.write_text("ich bin eine Datei")
+    report = tmp_path / "truth"
+    report.mkdir()
+    (report / "x.truth.json").write_text('{"image": "x.jpg", "cards": []}', encoding="utf-8")
+    scan = tmp_path / "x.json"
+    scan.write_text('{"image": "x.jpg", "width": 10, "height": 10, "cards": []}', encoding="utf-8")
+    code = main(["eval", str(scan), "--truth", str(report), "--json", str(out / "bericht.json")])
+    assert code == 5

@@ -413,3 +413,48 @@ def test_ids_taken_from_a_dataframe_work_like_plain_ints(corpus):
     assert isinstance(first, np.integer)
     assert len(corpus.get(first).cards) == len(corpus.get(a).cards) > 0
     assert corpus.get(np.int64(b)).metadata.get("city") == "Leipzig"
+
+
+# ---- user errors are cardscan errors (issue 16: no plain ValueError) ---------------------------------
+def test_user_errors_are_exception_classes_with_exit_codes_and_german_lines(corpus, tmp_path):
+    from cardscan.exceptions import (BadCorrection, BadExportFormat, CardscanError, DuplicateCardId, DuplicatePhoto,
+                                     UnknownCard, UnknownColumn, UnknownWorkshop)
+
+    wid = corpus.add(sample_workshop())
+    cases = [
+        (lambda: corpus.add_scan(wid, sample_workshop().scans[0]), DuplicatePhoto, "board1.jpg"),
+        (lambda: corpus.add_scan(wid, Scan("board1.png", 10, 10, [card("board1-01", "x")])), DuplicateCardId,
+         "board1-01"),
+        (lambda: corpus.get(999), UnknownWorkshop, "999"),
+        (lambda: corpus.update_card(wid, "board9-01", text="x"), UnknownCard, "board9-01"),
+        (lambda: corpus.update_card(wid, "board1-01", confidence=1), BadCorrection, "confidence"),
+        (lambda: corpus.rename_theme(wid, "Finanzierung", "  "), BadCorrection, "Namen"),
+        (lambda: corpus.corrections("quatsch"), BadCorrection, "Unbekannte Art"),
+        (lambda: corpus.export_cards(tmp_path / "k.xlsx"), BadExportFormat, "k.xlsx"),
+        (lambda: corpus.theme_shares(by="planet"), UnknownColumn, "planet"),
+    ]
+    for call, cls, words in cases:
+        with pytest.raises(cls) as err:
+            call()
+        assert isinstance(err.value, CardscanError) and type(err.value) is not ValueError
+        assert int(err.value.exit_code) in (1, 2) and words in str(err.value) and "\n" not in str(err.value)
+
+
+def test_csv_export_neutralises_and_quotes_every_text_column(corpus, tmp_path):
+    import csv
+
+    ws = sample_workshop()
+    ws.scans[0].image = "=HYPERLINK(x).jpg"
+    for c in ws.scans[0].cards:
+        c.photo = ws.scans[0].image
+        c.id = "=" + c.id
+    ws.scans[0].cards[0].text = "Hallo;=1+1;x"
+    corpus.add(ws, venue="@Rathaus")
+    path = corpus.export_cards(tmp_path / "karten.csv")
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert rows[0]["id"] == "'=board1-01" and rows[0]["photo"] == "'=HYPERLINK(x).jpg" and rows[0]["venue"] == "'@Rathaus"
+    # quoted, and neutralised after each ";" too (the minutes' rule, cardscan.minutes.safe_cell)
+    assert rows[0]["text"] == "Hallo;'=1+1;x" and '"Hallo;\'=1+1;x"' in text
+    for line in text.splitlines()[1:]:  # what a spreadsheet splitting on ';' sees: no cell starts a formula
+        assert not any(cell.strip('" ').startswith(("=", "+", "@")) for cell in line.split(";"))

@@ -436,3 +436,51 @@ def test_a_strip_of_paper_between_two_halves_does_not_stop_their_join():
     fragment[22:78, 82:118] = True  # and so does a piece as large as a half: a fragment of a card
     regions[2] = (fragment, None, "piece")
     assert _holds_another(gap, regions, [int(r[0].sum()) for r in regions], (0, 1))
+
+
+# Failure modes of real photos (issue 15), each on a small generated board.
+
+def test_sticky_notes_on_a_door_with_panels_are_all_found():
+    """The panels' bevels run under the notes; the old edge map took panel and note together."""
+    from samples.generate import render_board
+
+    from cardscan.geometry import quad_faults
+
+    rgb, truth = render_board(3, "easy", size=(1600, 1200), conditions=("panels", "square"), n_cards=8)
+    cards = CardDetector().detect(rgb)
+    pairs = match([c.polygon for c in cards], [t["polygon"] for t in truth["cards"]])
+    assert len(pairs) == len(truth["cards"])
+    assert all(quad_faults(c.polygon) == [] for c in cards)
+
+
+@pytest.mark.parametrize("conditions", [("touching",), ("pale",), ("square", "warm")])
+def test_sticky_note_conditions_are_found_with_sound_outlines(conditions):
+    from samples.generate import render_board
+
+    from cardscan.geometry import quad_faults
+
+    kw = dict(colours=["gelb"]) if "touching" in conditions else {}
+    rgb, truth = render_board(3, "easy", size=(1600, 1200), conditions=conditions, n_cards=12, **kw)
+    cards = CardDetector().detect(rgb)
+    pairs = match([c.polygon for c in cards], [t["polygon"] for t in truth["cards"]])
+    assert len(pairs) == len(truth["cards"]) == len(cards)
+    assert all(quad_faults(c.polygon) == [] for c in cards)
+
+
+def test_big_marker_writing_does_not_cut_a_note_into_triangles():
+    """Block capitals crossing a note from edge to edge cut its paper apart in the plain edge map."""
+    import cv2
+
+    from cardscan.geometry import quad_faults
+
+    yellow = (250, 228, 80)
+    boxes = [(150 + 300 * (i % 4), 150 + 300 * (i // 4), 400 + 300 * (i % 4), 400 + 300 * (i // 4), yellow)
+             for i in range(8)]
+    rgb = _pinboard(boxes, board=(236, 236, 232))
+    for x0, y0, x1, y1, _ in boxes:
+        cv2.line(rgb, (x0 + 15, y0 + 20), (x1 - 60, y1 - 15), (20, 20, 24), 5)  # a slanted stroke across
+        cv2.line(rgb, (x0 + 20, y0 + 125), (x1 - 20, y0 + 120), (20, 20, 24), 6)
+    cards = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
+    truth = [[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]] for b in boxes]
+    assert len(match([c.polygon for c in cards], truth, min_iou=0.7)) == len(boxes)
+    assert all(quad_faults(c.polygon) == [] for c in cards)

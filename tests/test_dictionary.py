@@ -50,3 +50,36 @@ def test_importing_the_module_loads_no_dictionary():
             "print(sorted(m for m in ('wordfreq', 'symspellpy', 'spylls') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_backends_are_registered_and_say_what_they_can():
+    from cardscan.dictionary import DEFAULT_DICTIONARY, DICTIONARIES, GermanDictionary, HunspellDictionary
+
+    assert DEFAULT_DICTIONARY in DICTIONARIES and DICTIONARIES["hunspell"] is HunspellDictionary
+    assert WordfreqDictionary.has_frequencies and not HunspellDictionary.has_frequencies
+    assert not GermanDictionary.has_frequencies
+
+
+def test_a_dictionary_without_frequencies_never_lets_a_commoner_lookalike_win():
+    from cardscan.dictionary import GermanDictionary
+
+    class Accepting(GermanDictionary):
+        name = "test"
+
+        def is_word(self, word: str) -> bool:
+            return word.lower() in {"hauser", "häuser"}
+
+    n = Normaliser(abbreviations=None, lexicon=None, words=["Häuser"], dictionary=Accepting())
+    assert n.normalise("Hauser").text == "Hauser"  # a word the dictionary accepts stays
+    assert Normaliser(abbreviations=None, lexicon=None, words=["Häuser"], dictionary=None).normalise(
+        "Hauser").text == "Häuser"  # without a judge, one confusion from the lexicon is enough
+
+
+def test_near_finds_typing_slips_up_to_two_and_the_base_finds_none():
+    from cardscan.dictionary import GermanDictionary
+
+    d = get_dictionary("wordfreq")
+    assert ("verwaltung", 1) in d.near("Verwaltng", 1)
+    assert ("zeitaufwand", 1) in d.near("zeitauwfand", 1)  # a swap is one slip
+    assert all(dist <= 1 for _, dist in d.near("verwaltng", 1))
+    assert GermanDictionary().near("verwaltng", 2) == []

@@ -6,8 +6,7 @@ import yaml
 
 from cardscan import lexicon
 from cardscan.exceptions import BadConfig
-from cardscan.lexicon import learn_correction
-from cardscan.normalise import Normaliser, normalise
+from cardscan.normalise import Normaliser, learn_correction, normalise
 from cardscan.workshop import Edit
 
 
@@ -101,7 +100,7 @@ def test_a_corrupt_lexicon_is_reported_and_not_overwritten(tmp_path):
 
 
 def test_web_app_learn_text_uses_the_real_learner(tmp_path):
-    from cardscan.web.app import learn_text
+    from cardscan.web.learning import learn_text
 
     path = tmp_path / "lexikon.yaml"
     assert learn_text("Burgerhaushalt", "Bürgerhaushalt", path) is True

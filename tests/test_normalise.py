@@ -231,8 +231,10 @@ def test_block_capitals_get_the_lexicons_case():
 # --- the Normaliser and the module API ---------------------------------------------------------
 def test_normalise_reuses_one_loaded_normaliser(monkeypatch):
     calls = []
-    real = norm.load_word_list
-    monkeypatch.setattr(norm, "load_word_list", lambda path: calls.append(path) or real(path))
+    from cardscan.normalise import normaliser as module
+
+    real = module.load_word_list
+    monkeypatch.setattr(module, "load_word_list", lambda path: calls.append(path) or real(path))
     norm.default_normaliser.cache_clear()
     try:
         for text in ("QR", "Kornmunikation", "Verstetigung"):
@@ -457,8 +459,8 @@ def test_rare_listed_words_may_be_made_of_short_parts(tmp_path):
     assert n.normalise("sichere Schulwcge").text == "sichere Schulwege"  # Schul(e)|wege, 1.8 on the web
     assert n.normalise("den Fachamtern").text == "den Fachämtern"  # Fach|ämtern
     assert n.normalise("wohmortnah").text == "wohnortnah"  # Wohnort|nah
-    assert not n._attested_compound("stadteil")  # listed, but a typo: "stad" is no part
-    assert not n._attested_compound("wohmortnah")  # parts, but never seen: no word
+    assert not n.vocabulary.compounds.attested("stadteil")  # listed, but a typo: "stad" is no part
+    assert not n.vocabulary.compounds.attested("wohmortnah")  # parts, but never seen: no word
 
 
 def test_two_typical_slips_may_reach_a_word_outside_the_lexicon():
@@ -483,7 +485,7 @@ def test_a_word_split_by_ocr_is_joined_only_when_the_join_is_a_word():
     assert result.text == "Vernetzung erhalten"
     assert ("Vernefzu ng", "Vernefzung", "whitespace") in [(e.original, e.replacement, e.reason) for e in result.edits]
     assert normalise("Kita am Platz").text == "Kita am Platz"  # "am" is a word of its own
-    assert normalise("Bürger haus").text == "Bürger haus"  # both parts known: the writer's spacing
+    assert normalise("Bürger haus").text == "Bürger Haus"  # both parts known: the writer's spacing (a noun's case mended)
 
 
 def edits_of(result: Normalised) -> list[tuple[str, str, str]]:

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import cardscan.themes
-from cardscan import theme_catalogue
-from cardscan.theme_catalogue import Theme, keyword_hits, load_catalogue
+from cardscan.themes import catalogue as theme_catalogue
+from cardscan.themes.catalogue import Theme, keyword_hits, load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +72,7 @@ def test_document_names_the_theme_first():
 
 
 def test_reading_the_catalogue_loads_no_heavy_library():
-    code = ("import sys; from cardscan.theme_catalogue import load_catalogue; load_catalogue(); "
+    code = ("import sys; from cardscan.themes.catalogue import load_catalogue; load_catalogue(); "
             "print(sorted(m for m in ('numpy', 'sklearn', 'torch', 'spacy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode == 0, out.stderr

@@ -267,7 +267,7 @@ def test_quality_and_determinism_with_the_default_embedder():
 
 
 def test_head_of_a_card_is_what_it_asks_for():
-    from cardscan.themes import _head
+    from cardscan.themes.model import head_tokens as _head
 
     assert _head(["räume", "für", "initiativen"]) == ["räume"]
     assert _head(["kirchengemeinde", "als", "partner"]) == ["kirchengemeinde", "partner"]
@@ -293,7 +293,7 @@ def test_a_keyword_after_a_preposition_counts_less_than_one_before():
     model = _keyword_only_model(catalogue)
     got = model.fit_assign(["Räume für Initiativen", "Initiativen für Räume"])
     assert got == ["Orte", "Gruppen"]
-    from cardscan.themes import MODIFIER_WEIGHT
+    from cardscan.themes.model import MODIFIER_WEIGHT
 
     bonus = model.keyword_weight * (2.0 - 2.0 * 0.5 ** MODIFIER_WEIGHT)
     full = model.keyword_weight * 1.0

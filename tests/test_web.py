@@ -545,3 +545,46 @@ def test_real_pipeline_reads_an_uploaded_board(tmp_path, board_factory):
     assert len(ws.cards) >= len(truth["cards"]) // 2
     assert job["themes"] == "done", job["themes_message"]
     assert any(c.theme for c in ws.cards)
+
+
+# ---- layout -------------------------------------------------------------------------------------------
+def _package_files() -> dict[str, float]:
+    package = REPO / "cardscan"
+    return {str(p.relative_to(package)): p.stat().st_mtime for p in package.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+def test_web_data_goes_to_the_data_folder_never_into_the_package(env):
+    """Uploads, crops, jobs, corrections and learnt files all land under --data; the package stays as installed."""
+    before = _package_files()
+    wid = env.corpus.create_workshop("Ablage")
+    upload(env, wid, [(io.BytesIO(board_bytes()), "tafel.jpg")])
+    assert env.jobs.wait(60)
+    card_id = env.corpus.get(wid).cards[0].id
+    env.client.post(f"/w/{wid}/karten/{card_id}", json={"text": "Karte eins", "theme": "Neu"},
+                    headers={"X-CSRF-Token": env.token})
+    env.client.get(f"/w/{wid}/ausschnitt/{card_id}.jpg")
+    env.client.get(f"/w/{wid}/download/protokoll.md")
+    assert _package_files() == before
+    written = {p.relative_to(env.data).parts[0] for p in env.data.rglob("*") if p.is_file()}
+    assert {"corpus.db", "jobs", "corpus-photos", "themen-korrekturen.json"} <= written
+
+
+def test_web_modules_import_no_private_names_of_other_modules():
+    """The blueprints share state through public names only (issue 16): no `from x import _y`, no `x._y`."""
+    import ast
+
+    for path in sorted((REPO / "cardscan" / "web").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported_modules = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cardscan"):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path.name} importiert {private} aus {node.module}"
+                imported_modules.update(a.asname or a.name for a in node.names)
+            elif isinstance(node, ast.Import):
+                imported_modules.update((a.asname or a.name).split(".")[0] for a in node.names)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                    and isinstance(node.value, ast.Name) and node.value.id in imported_modules):
+                raise AssertionError(f"{path.name}: {node.value.id}.{node.attr}")

@@ -12,23 +12,10 @@ import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from cardscan.exceptions import MissingTesseract, OcrFailed
-
-
-@dataclass
-class Word:
-    text: str
-    confidence: float  # 0..1
-    left: float  # px; whole pixels from tesseract, scaled back to the photo's by a page reader
-    top: float
-    width: float
-    height: float
-    block: int
-    paragraph: int
-    line: int
+from cardscan.ocr.base import Word
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,10 +15,11 @@ def create_app(data_dir, password=None, **kw):
     return _create_app(data_dir, password=password, **kw)
 
 
-def serve(data_dir, host: str = "127.0.0.1", port: int = 8765, password: str | None = None) -> None:
+def serve(data_dir, host: str = "127.0.0.1", port: int = 8765, password: str | None = None,
+          behind_proxy: bool = False) -> None:
     from cardscan.web.app import serve as _serve
 
-    _serve(data_dir, host=host, port=port, password=password)
+    _serve(data_dir, host=host, port=port, password=password, behind_proxy=behind_proxy)
 
 
 __all__ = ["create_app", "serve"]

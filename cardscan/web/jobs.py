@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import queue
 import re
 import threading
@@ -23,7 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cardscan._files import write_text_atomic
+from cardscan._files import replace_together, write_text_atomic
+from cardscan.web.theming import whole_workshop
 
 log = logging.getLogger("cardscan.web")
 
@@ -63,9 +63,8 @@ def ensure_crops(photo_path: Path, cards, crop_dir: Path, max_height: int = 360)
             if image.height > max_height:
                 image = image.resize((max(1, round(image.width * max_height / image.height)), max_height))
             target = crop_file(crop_dir, card.id)
-            tmp = target.with_suffix(".part")
-            image.save(tmp, format="JPEG", quality=85)
-            os.replace(tmp, target)
+            with replace_together(target) as (tmp,):
+                image.save(tmp, format="JPEG", quality=85)
 
 
 def learned_scan(lexicon: Path | None = None) -> Callable:
@@ -89,19 +88,36 @@ def learned_assign(corrections: Path | None = None) -> Callable:
 _default_scan, _default_assign = learned_scan(), learned_assign()
 
 
+# What theming follows a job: only the new cards against the existing themes (after an upload), the
+# whole workshop as before the incremental theming (after_upload="full", kept for bench/web_upload_speed.py),
+# or a full new pass that keeps only what people decided ("Themen neu bilden").
+NEW, FULL, REBUILD = "new", "full", "rebuild"
+
+
 class JobManager:
-    """Queue of upload batches; `submit` returns at once, a daemon thread does the reading."""
+    """Queue of upload batches; `submit` returns at once, a daemon thread does the reading.
+
+    assign: themes a whole workshop (full passes); themer: themes only new cards
+    (cardscan.web.theming; made from `assign` when only that is given). decided: the card ids whose
+    theme a person set, renamed or merged in a workshop (a rebuild keeps those).
+    """
 
     def __init__(self, corpus, corpus_lock: threading.RLock, jobs_dir: Path,
                  scan: Callable | None = None, assign: Callable | None = None,
-                 themes_touched: Callable[[int], bool] | None = None):
+                 themes_touched: Callable[[int], bool] | None = None, *, themer: Callable | None = None,
+                 decided: Callable[[int], set[str]] | None = None, after_upload: str = NEW):
+        if after_upload not in (NEW, FULL):
+            raise ValueError(f"after_upload: {NEW!r} oder {FULL!r}, nicht {after_upload!r}")
         self.corpus = corpus
         self.lock = corpus_lock
         self.dir = Path(jobs_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.scan = scan or _default_scan
         self.assign = assign or _default_assign
+        self.themer = themer or whole_workshop(self.assign)
         self.themes_touched = themes_touched or (lambda _wid: False)
+        self.decided = decided or (lambda _wid: set())
+        self.after_upload = after_upload
         self._file_lock = threading.Lock()
         self._queue: queue.Queue[str] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -145,12 +161,21 @@ class JobManager:
     def submit(self, workshop_id: int, photos: list[dict[str, Any]]) -> str:
         """photos: dicts with original, stored (None when rejected at upload), status, message."""
         job = {"id": uuid.uuid4().hex[:12], "workshop_id": workshop_id, "created": time.time(),
-               "status": QUEUED, "themes": QUEUED, "themes_message": "", "photos": photos}
+               "status": QUEUED, "themes": QUEUED, "themes_message": "", "themes_mode": self.after_upload,
+               "photos": photos}
         if not any(p["status"] == QUEUED for p in photos):
             job["status"], job["themes"] = DONE, DONE
         self._save(job)
         if job["status"] != DONE:
             self._enqueue(job["id"])
+        return job["id"]
+
+    def submit_rebuild(self, workshop_id: int) -> str:
+        """Queue a full new theming pass of the workshop ("Themen neu bilden"); people's decisions stay."""
+        job = {"id": uuid.uuid4().hex[:12], "workshop_id": workshop_id, "created": time.time(),
+               "status": QUEUED, "themes": QUEUED, "themes_message": "", "themes_mode": REBUILD, "photos": []}
+        self._save(job)
+        self._enqueue(job["id"])
         return job["id"]
 
     def resume(self) -> list[str]:
@@ -245,7 +270,13 @@ class JobManager:
         job["themes"] = RUNNING
         self._save(job)
         try:
-            n = self._themes(wid)
+            mode = job.get("themes_mode", FULL)  # jobs saved before incremental theming: as they were made
+            if mode == NEW:
+                n = self._theme_new(wid, {p["stored"] for p in job["photos"] if p["status"] == DONE})
+            elif mode == REBUILD:
+                n = self._rebuild(wid)
+            else:
+                n = self._themes(wid)
             job["themes"] = DONE
             job["themes_message"] = f"{n} Karten Themen zugeordnet" if n else ""
         except Exception:
@@ -255,6 +286,36 @@ class JobManager:
                                      "und Themen lassen sich bei der Durchsicht von Hand vergeben")
         job["status"] = DONE
         self._save(job)
+
+    def _theme_new(self, wid: int, photos: set[str]) -> int:
+        """Theme this job's cards (and any card still without a theme) against the existing themes."""
+        with self.lock:
+            workshop = self.corpus.get(wid)
+        decided = self.decided(wid)
+        new_ids = {c.id for s in workshop.scans if s.image in photos for c in s.cards}
+        new_ids |= {c.id for c in workshop.cards if not c.theme and c.id not in decided}
+        if not any(c.text.strip() for c in workshop.cards if c.id in new_ids):
+            return 0
+        mapping = {cid: theme for cid, theme in self.themer(workshop, wid, new_ids).items()
+                   if theme and cid in new_ids and cid not in decided}
+        if mapping:
+            with self.lock:
+                self.corpus.set_themes(wid, mapping)
+        return len(mapping)
+
+    def _rebuild(self, wid: int) -> int:
+        """A full new pass over all cards; the cards whose theme a person decided keep it."""
+        with self.lock:
+            workshop = self.corpus.get(wid)
+        if not any(c.text.strip() for c in workshop.cards):
+            return 0
+        decided = self.decided(wid)
+        self.assign(workshop, workshop_id=wid)
+        mapping = {c.id: c.theme for c in workshop.cards if c.theme and c.id not in decided}
+        if mapping:
+            with self.lock:
+                self.corpus.set_themes(wid, mapping)
+        return len(mapping)
 
     def _themes(self, wid: int) -> int:
         """Theme all cards of the workshop together, without overwriting what a person decided.

@@ -56,7 +56,7 @@
     bar.value = data.done + (data.themes === "done" || data.themes === "failed" ? 1 : 0);
     document.getElementById("job-count").textContent = data.done + " von " + data.total + " Fotos";
     if (data.status === "done") {
-      document.getElementById("job-title").textContent = "Fertig gelesen";
+      document.getElementById("job-title").textContent = data.total ? "Fertig gelesen" : "Fertig";
       document.getElementById("job-next").hidden = false;
       job.dataset.status = "done";
     }
@@ -89,6 +89,7 @@
         Object.keys(fields).forEach(function (k) { if (pending[k] === fields[k]) delete pending[k]; });
         if (fields.theme) addTheme(fields.theme);
         state(form, "ok", data.changed.length ? "gespeichert ✓" : "unverändert");
+        moved(form, fields);
         if (data.changed.indexOf("text") >= 0) markChecked(form);
       });
     }).catch(function (err) {
@@ -110,7 +111,7 @@
     if (!exists) { var o = document.createElement("option"); o.value = name; list.appendChild(o); }
   }
   document.querySelectorAll("form.card-form").forEach(function (form) {
-    form.querySelectorAll("textarea, input[name]").forEach(function (field) {
+    form.querySelectorAll("textarea, input[name], select[name]").forEach(function (field) {
       if (field.type === "hidden") return;
       field.addEventListener("input", function () {
         var d = dirty.get(form) || {}; d[field.name] = field.value; dirty.set(form, d);
@@ -123,11 +124,76 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var f = {};
-      form.querySelectorAll("textarea, input[name]").forEach(function (x) { if (x.type !== "hidden") f[x.name] = x.value; });
+      form.querySelectorAll("textarea, input[name], select[name]").forEach(function (x) { if (x.type !== "hidden") f[x.name] = x.value; });
       if (e.submitter && e.submitter.name === "confirm") f.confirm = "1";
       save(form, f);
     });
   });
+  // ---- board view: move cards between clusters or themes ---------------------------------------
+  function column(name) {
+    var found = null;
+    document.querySelectorAll("section.column[data-group]").forEach(function (c) { if (c.dataset.group === name) found = c; });
+    return found;
+  }
+  function recount() {
+    document.querySelectorAll("section.column").forEach(function (c) {
+      c.querySelector(".count").textContent = c.querySelectorAll("li.chip").length;
+    });
+  }
+  // After a save: a card whose cluster or theme changed goes to that column, its outline takes the colour.
+  function moved(form, fields) {
+    var select = form.querySelector("select.move");
+    var chip = form.closest("li.chip");
+    if (!select || !chip || !(select.name in fields)) return;
+    var target = column(fields[select.name]);
+    if (!target) { window.location.reload(); return; }  // a name without a column yet: the server draws it
+    target.querySelector("ul.column-cards").appendChild(chip);
+    recount();
+    var outline = document.querySelector("a.card-outline[data-card-id='" + chip.dataset.cardId + "']");
+    var colour = Array.prototype.find.call(target.classList, function (k) { return /^g\d+$/.test(k); });
+    if (outline && colour) {
+      outline.setAttribute("class", outline.getAttribute("class").replace(/\bg\d+\b/, colour));
+    }
+  }
+  function moveTo(chip, name) {
+    var form = chip.querySelector("form");
+    var select = form.querySelector("select.move");
+    if (!Array.prototype.some.call(select.options, function (o) { return o.value === name; })) {
+      var o = document.createElement("option"); o.value = name; o.textContent = name; select.appendChild(o);
+    }
+    select.value = name;
+    var f = {}; f[select.name] = name; save(form, f);
+  }
+  document.querySelectorAll("li.chip[draggable]").forEach(function (chip) {
+    chip.addEventListener("dragstart", function (e) {
+      e.dataTransfer.setData("text/plain", chip.dataset.cardId);
+      e.dataTransfer.effectAllowed = "move";
+      chip.classList.add("dragging");
+    });
+    chip.addEventListener("dragend", function () { chip.classList.remove("dragging"); });
+  });
+  document.querySelectorAll("section.column[data-group]").forEach(function (col) {
+    col.addEventListener("dragover", function (e) { e.preventDefault(); col.classList.add("over"); });
+    col.addEventListener("dragleave", function () { col.classList.remove("over"); });
+    col.addEventListener("drop", function (e) {
+      e.preventDefault(); col.classList.remove("over");
+      var chip = document.getElementById("karte-" + e.dataTransfer.getData("text/plain"));
+      if (chip && chip.closest("section.column") !== col) moveTo(chip, col.dataset.group);
+    });
+  });
+  // Clicking a card on the photo opens its editor below.
+  document.querySelectorAll("a.card-outline").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      var chip = document.getElementById("karte-" + a.dataset.cardId);
+      if (!chip) return;
+      e.preventDefault();
+      document.querySelectorAll(".active").forEach(function (x) { x.classList.remove("active"); });
+      chip.classList.add("active"); a.classList.add("active");
+      chip.scrollIntoView({ block: "center" });
+      chip.querySelector("textarea").focus();
+    });
+  });
+
   // Closing the tab in the middle of typing still saves what was typed.
   function flush() {
     dirty.forEach(function (fields, form) {

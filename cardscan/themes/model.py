@@ -8,7 +8,7 @@ stem found in the text (substring match, so "Anschlussfinanzierung" counts for "
 keyword only in the card's "für …"/"im …" part counts half (the card asks for what comes first), the
 field's two-letter shorthands (QR, BA, AG, €) twice (they name their theme outright). Cards that fit
 no theme well enough are clustered among themselves (scikit-learn, number of clusters by silhouette) into new
-themes named by their most distinctive words (class-based TF-IDF); whatever is left is "Sonstiges".
+themes named by their most distinctive words (cardscan.themes.naming); whatever is left is "Sonstiges".
 
 Facilitators' decisions (``record_correction``) are kept in a JSON file; a ThemeModel given that
 file treats every corrected card as an example of its theme and blends in a LogisticRegression
@@ -18,34 +18,22 @@ that says the same in other words (cosine ≥ 0.9 in the model's space) follows 
 Their classifier's probability adds nothing by default: across workshops it measured worse than
 without it (bench/themes_eval.py --choose-learning).
 
-Modules: this one assigns (catalogue scores, threshold, discovery, files of cards);
-cardscan.theme_catalogue reads the catalogue and finds its keywords; cardscan.theme_learning records
-decisions and trains the versioned classifier. Their public names are importable from here too.
-
 Everything is deterministic for the same input: no sampling, ties broken by catalogue order.
 """
 from __future__ import annotations
 
-import csv
-import math
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from cardscan.embed import DEFAULT, get_embedder, meaning_part  # sets OpenMP's wait policy before scikit-learn
-from cardscan.exceptions import BadConfig, BadInputFile
-# The catalogue and the learning from corrections have modules of their own; their public names are
-# re-exported here because the CLI, the web page, notebooks and tests import them from cardscan.themes.
-from cardscan.theme_catalogue import DEFAULT_CATALOGUE, Theme, _Keyword, _WORD, keyword_hits, load_catalogue
-from cardscan import theme_learning as _learning
-from cardscan.theme_learning import (DEFAULT_LEARNED_DIR, LearnedThemes, load_corrections, read_corrections,
-                                     read_corrections_of, record_correction, record_merge, record_rename,
-                                     theme_changes, train_from_corrections)
-
-_ModelFeatures = _learning._ModelFeatures  # classifiers saved before the split pickled it under this module's name
+from cardscan.embed import DEFAULT, get_embedder, meaning_part
+from cardscan.exceptions import BadConfig
+from cardscan.themes.catalogue import WORD, Keyword, Theme, load_catalogue
+from cardscan.themes.folding import FOLDED, Folding, check_max_themes, fold_themes
+from cardscan.themes.learning import LearnedThemes, read_corrections, read_corrections_of
+from cardscan.themes.naming import content_words, name_clusters
 
 OTHER = "Sonstiges"
 
@@ -66,30 +54,12 @@ MODIFIER_WEIGHT = 0.5  # a keyword found only after a preposition ("Treffpunkt f
 # uses one names that theme outright, so it counts twice (DEV workshop: 0.76 → 0.81, bench/themes_eval.py).
 ABBREVIATION_WEIGHT = 2.0
 
-# Function words and workshop filler; never a theme name. Lower case, umlauts kept.
-STOP_WORDS = frozenset("""
-aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes auch auf aus
-bei beim bin bis bisher bitte bleibt da dabei dadurch dafür dagegen daher damit dann dar daran darauf daraus
-darin darum das dass dasselbe dazu dein deine dem den denn der deren des dessen deshalb die dies diese diesem
-diesen dieser dieses doch dort du durch eher ein eine einem einen einer eines einig einige einmal er es etwa
-etwas euch euer eure für gab gar geben gegen gehen geht gibt gut gute guten hab habe haben hat hatte hätte
-her hier hin hinter ich ihm ihn ihnen ihr ihre im immer in ins ist ja je jede jedem jeden jeder jedes jetzt
-kann kein keine keinem keinen keiner können könnte man manche mehr mein meine mit muss müssen möglich nach
-nicht nichts noch nun nur ob oder ohne per schon sehr sein seine sich sie sind so soll sollen sollte sondern
-sowie statt über um und uns unser unsere unter usw viel viele vom von vor wann war waren warum was weil
-weiter welche welchem welchen welcher welches wenig wenn wer werden wie wieder will wir wird wo wollen
-wurde würde zu zum zur zwar zwei zwischen ganz genau neu neue neuen neuer klar stärker wichtig besser
-bzw ggf evtl zb sollten wäre gibt's gehört machen mal
-""".split())
-
-_LETTERS = re.compile(r"[^\W\d_]{3,}")
-
-
 
 def check_settings(embedder=None, catalogue: Sequence[Theme] | str | Path | None = None,
-                   learned: str | Path | None = None) -> None:
-    """Raise BadConfig for a broken catalogue, learned model or a model that is not here, before any
-    photo is read: finding out after an hour of reading would lose that hour."""
+                   learned: str | Path | None = None, max_themes: int | str = 0) -> None:
+    """Raise BadConfig for a broken catalogue, learned model, limit of themes or a model that is not here,
+    before any photo is read: finding out after an hour of reading would lose that hour."""
+    check_max_themes(max_themes)
     if catalogue is not None and isinstance(catalogue, (str, Path)):
         load_catalogue(catalogue)
     if learned is not None:
@@ -124,8 +94,14 @@ class ThemeModel:
                       --choose-learning, never on the held-out workshop)
       min_new_theme   fewest unassigned cards before new themes are searched (and cards per new theme: 2)
       max_new_themes  most new themes
+      max_themes      0 (default): every card keeps its theme. A number or "auto" (by the number of cards,
+                      ``max_themes_for``: 40 cards → 8) folds the labels themselves: the largest themes with
+                      two cards or more stay, the cards of the others get FOLDED ("Weitere Nennungen").
+                      Cards a person decided keep their theme; "Sonstiges" is neither counted nor folded.
+                      Minutes fold for display instead (cardscan.themes.folding), so a card's theme is kept
       random_state    passed to the classifier; the clustering draws no random numbers
-    After fitting: ``themes_`` (names, score columns), ``scores_`` (cards × themes), ``new_themes_``.
+    After fitting: ``themes_`` (names, score columns), ``scores_`` (cards × themes), ``new_themes_``,
+    ``kept_`` (the themes shown, largest first) and ``folded_`` (themes whose cards were folded).
     """
 
     def __init__(self, catalogue: Sequence[Theme] | str | Path | None = None, embedder=None,
@@ -134,7 +110,7 @@ class ThemeModel:
                  learned: str | Path | None = None, learned_weight: float = 0.0,
                  memory_similarity: float = 0.9, memory_weight: float = 0.5,
                  min_new_theme: int = 4, max_new_themes: int = 6, min_silhouette: float = 0.05,
-                 random_state: int = 0):
+                 max_themes: int | str = 0, random_state: int = 0):
         self.catalogue = catalogue
         self.embedder = embedder
         self.min_similarity = min_similarity
@@ -149,6 +125,7 @@ class ThemeModel:
         self.min_new_theme = min_new_theme
         self.max_new_themes = max_new_themes
         self.min_silhouette = min_silhouette
+        self.max_themes = max_themes
         self.random_state = random_state
         self._embedder = None
         self._catalogue: list[Theme] | None = None
@@ -168,7 +145,7 @@ class ThemeModel:
 
     def _get_embedder(self):
         if self._embedder is None:
-            words = [w for t in self._get_catalogue() for k in t.keywords for w in _WORD.findall(k)]
+            words = [w for t in self._get_catalogue() for k in t.keywords for w in WORD.findall(k)]
             self._embedder = get_embedder(self.embedder or DEFAULT, extra_words=words)
         return self._embedder
 
@@ -203,9 +180,9 @@ class ThemeModel:
         if not self.keyword_weight:
             return semantic
         bonus = np.zeros_like(semantic)
-        matchers = [[_Keyword(k) for k in t.keywords] for t in themes]
-        split = [(tokens, " ".join(tokens)) for tokens in (_WORD.findall(text.casefold()) for text in texts)]
-        heads = [(head, " ".join(head)) for head in (_head(tokens) for tokens, _ in split)]
+        matchers = [[Keyword(k) for k in t.keywords] for t in themes]
+        split = [(tokens, " ".join(tokens)) for tokens in (WORD.findall(text.casefold()) for text in texts)]
+        heads = [(head, " ".join(head)) for head in (head_tokens(tokens) for tokens, _ in split)]
         for j, theme_matchers in enumerate(matchers):
             # A keyword in what the card asks for counts fully, one only in its "für …"/"im …" part half:
             # "Räume für Initiativen" is about Räume (measured on the DEV workshop: bench/themes_eval.py).
@@ -279,6 +256,7 @@ class ThemeModel:
                     learners.append((learner, weight))
         if not clean:
             self.themes_, self.scores_, self.new_themes_ = [t.name for t in themes], np.zeros((0, len(themes))), []
+            self.kept_, self.folded_ = [], []
             return result
         if embedder.fitted_on_corpus:
             embedder.fit(clean + [t.document() for t in themes] + [e for t in themes for e in t.keywords + t.examples]
@@ -286,6 +264,7 @@ class ThemeModel:
         vectors = embedder.encode(clean)
         names = [t.name for t in themes]
         scores = self._catalogue_scores(clean, vectors, themes, embedder)
+        pinned = np.zeros(len(clean), dtype=bool)  # cards a person decided: folding leaves them alone
         for learner, weight in learners:
             names += sorted(set(learner.labels) - set(names))
             n_old = scores.shape[1]
@@ -298,6 +277,7 @@ class ThemeModel:
             base[:, n_old:] = nearest[:, n_old:]
             exact = nearest >= 0.999  # a card a person already decided keeps that decision
             scores = base + weight * belief + memory + exact * 10.0
+            pinned |= exact.any(axis=1)
 
         best = scores.argmax(axis=1)  # first maximum: ties go to the earlier catalogue theme
         threshold = self.threshold()
@@ -307,9 +287,24 @@ class ThemeModel:
             names = [changes.get(n, n) for n in names]
         self.themes_, self.scores_ = names, scores
         self.new_themes_ = self._discover(clean, vectors, assigned, taken=set(names))
+        folding = self._fold(assigned, pinned)
+        assigned, self.kept_, self.folded_ = folding.labels, folding.kept, folding.folded
         for i, theme in zip(keep, assigned):
             result[i] = theme
         return result
+
+    def _fold(self, assigned: list[str | None], pinned: np.ndarray) -> Folding:
+        """Fold for minutes (``max_themes``); a card a person decided stays where the person put it.
+
+        Folded cards are not moved to their next-best theme: measured, that put them into groups they
+        do not belong to (bench/themes_folding.py)."""
+        limit = check_max_themes(self.max_themes)
+        if limit == 0:
+            return Folding(list(assigned), sorted(set(assigned) - {OTHER}), [])
+        folding = fold_themes(assigned, limit, exempt=(OTHER,))
+        labels = [before if keep else after for before, after, keep in zip(assigned, folding.labels, pinned)]
+        decided = [label for label in dict.fromkeys(labels) if label in folding.folded]  # kept by a person's decision
+        return Folding(labels, folding.kept + decided, [t for t in folding.folded if t not in decided])
 
     # -- new themes from the rest ---------------------------------------------------------------------
     def _discover(self, texts: list[str], vectors: np.ndarray, assigned: list[str | None],
@@ -327,12 +322,12 @@ class ThemeModel:
         for i, label in zip(rest, labels):
             groups.setdefault(int(label), []).append(i)
         unassigned = set(rest)
-        background = Counter(w for i in range(len(texts)) if i not in unassigned for w in _words(texts[i]))
+        background = Counter(w for i in range(len(texts)) if i not in unassigned for w in content_words(texts[i]))
         clusters = [members for members in sorted(groups.values(), key=lambda m: m[0]) if len(members) >= 2]
-        counts = [Counter(w for i in members for w in _words(texts[i])) for members in clusters]
+        counts = [Counter(w for i in members for w in content_words(texts[i])) for members in clusters]
         new_names: list[str] = []
         taken = {n.casefold() for n in taken} | {OTHER.casefold()}
-        for members, name in zip(clusters, _ctfidf_names(counts, texts, clusters, background)):
+        for members, name in zip(clusters, name_clusters(counts, texts, clusters, background)):
             if not name:
                 continue
             unique, n = name, 2
@@ -365,16 +360,17 @@ class ThemeModel:
         return best_labels
 
 
-_PREPOSITIONS = frozenset("für an am im in mit aus von vom bei beim zu zum zur auf über ohne gegen nach durch "
+
+PREPOSITIONS = frozenset("für an am im in mit aus von vom bei beim zu zum zur auf über ohne gegen nach durch "
                           "unter vor seitens statt".split())
 
 
-def _head(tokens: Sequence[str]) -> list[str]:
+def head_tokens(tokens: Sequence[str]) -> list[str]:
     """The tokens of a card before its first preposition ("Räume | für Initiativen"), and again after
     "als" ("Kirchengemeinde als Partner"): what the card asks for rather than for whom or where."""
     out, inside = [], True
     for token in tokens:
-        if token in _PREPOSITIONS:
+        if token in PREPOSITIONS:
             inside = False
         elif token == "als":
             inside = True
@@ -383,145 +379,17 @@ def _head(tokens: Sequence[str]) -> list[str]:
     return out
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in _LETTERS.findall(text) if w.casefold() not in STOP_WORDS]
-
-
-def _ctfidf_names(counts: list[Counter], texts: list[str], clusters: list[list[int]],
-                  background: Counter) -> list[str | None]:
-    """Name each cluster by its most distinctive words: class-based TF-IDF (as in BERTopic).
-
-    Weight of word w in class c = tf(w, c) / |c| · log(1 + A / f(w)), where A is the average class size
-    in words and f(w) the word's frequency over all classes (the assigned cards form one more class).
-    A name needs a word shared by two cards of the cluster, else the cluster is left to "Sonstiges".
-    """
-    folded = [Counter() for _ in counts]
-    surface: dict[str, Counter] = {}
-    for c, counter in enumerate(counts):
-        for word, n in counter.items():
-            folded[c][word.casefold()] += n
-            surface.setdefault(word.casefold(), Counter())[word] += n
-    background_folded = Counter()
-    for word, n in background.items():
-        background_folded[word.casefold()] += n
-    classes = folded + ([background_folded] if background_folded else [])
-    total = Counter()
-    for counter in classes:
-        total.update(counter)
-    sizes = [sum(c.values()) for c in classes]
-    average = (sum(sizes) / len(sizes)) if sizes else 1.0
-    names: list[str | None] = []
-    for c, counter in enumerate(folded):
-        if not counter:
-            names.append(None)
-            continue
-        size = sum(counter.values())
-        docs = Counter(w for i in clusters[c] for w in {x.casefold() for x in _words(texts[i])})
-        weight = {w: n / size * math.log(1 + average / total[w]) for w, n in counter.items()}
-        shared = sorted((w for w in weight if docs[w] >= 2), key=lambda w: (-weight[w], w))
-        if not shared:
-            names.append(None)
-            continue
-        words = shared[:1] + [w for w in shared[1:2] if weight[w] >= 0.5 * weight[shared[0]]]
-        display = [_display(w, surface[w]) for w in words]
-        name = " & ".join(display)
-        names.append(name[0].upper() + name[1:])
-    return names
-
-
-def _display(word: str, forms: Counter) -> str:
-    """The spelling most cards used (German nouns keep their capital), ties to the capitalised one."""
-    return sorted(forms.items(), key=lambda kv: (-kv[1], not kv[0][:1].isupper(), kv[0]))[0][0]
-
 
 # ---- convenience ---------------------------------------------------------------------------------
 def assign(texts: Sequence[str], catalogue: Sequence[Theme] | str | Path | None = None,
-           embedder=None) -> list[str | None]:
-    """Themes for a list of texts (None only for blank texts)."""
-    return ThemeModel(catalogue=catalogue, embedder=embedder).fit_assign(list(texts))
+           embedder=None, max_themes: int | str = 0) -> list[str | None]:
+    """Themes for a list of texts (None only for blank texts).
 
-
-_TEXT_COLUMNS = ("text", "karte", "kartentext", "inhalt", "beitrag", "raw_text")
-
-
-def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BadInputFile(path, f"nicht lesbar ({error.strerror or error})") from None
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = data.decode("cp1252", errors="replace")  # Excel on German Windows
-    sample = content[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-    rows = [row for row in csv.reader(content.splitlines(), dialect) if any(cell.strip() for cell in row)]
-    if not rows:
-        raise BadInputFile(path, "die Tabelle ist leer")
-    return [h.strip() for h in rows[0]], rows[1:]
-
-
-def _text_column(path: Path, header: list[str], rows: list[list[str]], column: str | None) -> int:
-    if column is not None:
-        for j, name in enumerate(header):
-            if name == column:
-                return j
-        for j, name in enumerate(header):
-            if name.casefold() == column.strip().casefold():
-                return j
-        raise BadInputFile(path, f"keine Spalte „{column}“ (vorhanden: {', '.join(header)})")
-    for wanted in _TEXT_COLUMNS:
-        for j, name in enumerate(header):
-            if name.casefold() == wanted:
-                return j
-    best, best_words = None, 0.0
-    for j in range(len(header)):
-        values = [r[j].strip() for r in rows if j < len(r) and r[j].strip()]
-        lettered = [v for v in values if re.search(r"[^\W\d_]", v)]
-        if not values or len(lettered) < len(values) / 2:
-            continue
-        words = sum(len(v.split()) for v in lettered) / len(lettered)
-        if words >= 2:
-            return j  # the first column that reads like sentences
-        if words > best_words:
-            best, best_words = j, words
-    if best is None:
-        raise BadInputFile(path, "keine Spalte mit Text gefunden (mit --column angeben)")
-    return best
-
-
-def assign_file(path: str | Path, column: str | None = None, catalogue: Sequence[Theme] | str | Path | None = None,
-                embedder=None, learned: str | Path | None = None) -> list[tuple[str, str | None]]:
-    """(text, theme) for each non-empty line of a .txt file or each row of a .csv/.tsv file.
-
-    In a table the text is taken from ``column`` (by name), else from a column called text/Karte/…,
-    else from the first column whose cells read like sentences. The file is read completely first,
-    so a missing column is reported before any model is loaded. ``learned``: see ThemeModel.
+    Not folded by default: a theme per text is asked for; ``max_themes="auto"`` folds as minutes do.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise BadInputFile(path, "Datei nicht gefunden")
-    if path.suffix.lower() in (".csv", ".tsv"):
-        header, rows = _read_table(path)
-        j = _text_column(path, header, rows, column)
-        texts = [" ".join(r[j].split()) for r in rows if j < len(r) and r[j].strip()]
-    else:
-        try:
-            content = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            content = path.read_bytes().decode("cp1252", errors="replace")
-        except OSError as error:
-            raise BadInputFile(path, f"nicht lesbar ({error.strerror or error})") from None
-        texts = [" ".join(line.split()) for line in content.splitlines() if line.strip()]
-    if not texts:
-        return []
-    themes = ThemeModel(catalogue=catalogue, embedder=embedder, learned=learned).fit_assign(texts)
-    return list(zip(texts, themes))
+    return ThemeModel(catalogue=catalogue, embedder=embedder, max_themes=max_themes).fit_assign(list(texts))
 
 
-__all__ = ["Theme", "ThemeModel", "LearnedThemes", "load_catalogue", "assign", "assign_file", "record_correction",
-           "record_rename", "record_merge", "load_corrections", "theme_changes", "train_from_corrections",
-           "keyword_hits", "check_settings", "OTHER", "DEFAULT_CATALOGUE", "DEFAULT_LEARNED_DIR"]
+
+__all__ = ["ThemeModel", "assign", "check_settings", "head_tokens", "OTHER", "FOLDED", "MIN_SIMILARITY", "MODIFIER_WEIGHT",
+           "ABBREVIATION_WEIGHT", "COMMON_SHARE", "PREPOSITIONS"]

@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Sequence
 
 from cardscan.exceptions import BadConfig
+from cardscan.resources import bundled_file
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "models" / "themes.yaml"
-_WORD = re.compile(r"\w+|€")
+# The bundled catalogue (models/themes.yaml; cardscan/models/ inside an installed wheel).
+DEFAULT_CATALOGUE = bundled_file("themes.yaml")
+# A word of a card or keyword as the catalogue's rules count it (letters/digits, or the euro sign).
+WORD = re.compile(r"\w+|€")
 
 # ---- the catalogue -------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -102,13 +105,13 @@ def _stem(word: str) -> str:
     return word
 
 
-class _Keyword:
+class Keyword:
     """A keyword stem and how it may match: long stems anywhere (compounds), four or five letters at a
     word's start or end ("geld" in "Fördergelder", "info" in "Infoabend"), three letters only at the
     start ("bsp." but not "ort" in "sofort"), two letters (QR, BA, €) only as a word of their own."""
 
     def __init__(self, keyword: str):
-        words = _WORD.findall(keyword.casefold())
+        words = WORD.findall(keyword.casefold())
         self.phrase = " ".join(_stem(w) for w in words) if len(words) > 1 else None
         self.stem = _stem(words[0]) if len(words) == 1 else ""
         self.kind = "phrase" if self.phrase else ("word" if len(self.stem) <= 2 else "start" if len(self.stem) == 3
@@ -135,9 +138,9 @@ class _Keyword:
 
 def keyword_hits(text: str, theme: Theme) -> list[str]:
     """The keywords of ``theme`` found in ``text`` (for explanations and tests)."""
-    tokens = _WORD.findall(text.casefold())
+    tokens = WORD.findall(text.casefold())
     joined = " ".join(tokens)
-    return [k for k in theme.keywords if _Keyword(k).matches(tokens, joined)]
+    return [k for k in theme.keywords if Keyword(k).matches(tokens, joined)]
 
 
-__all__ = ["Theme", "load_catalogue", "keyword_hits", "DEFAULT_CATALOGUE"]
+__all__ = ["Theme", "Keyword", "load_catalogue", "keyword_hits", "DEFAULT_CATALOGUE", "WORD"]

@@ -1,24 +1,25 @@
 """Learning from facilitators: their theme decisions on file, and a small classifier trained on them.
 
-Why apart from the assignment (cardscan.themes): the decisions are written by the web page and
+Why apart from the assignment (cardscan.themes.model): the decisions are written by the web page and
 the CLI while nothing is being themed, and the classifier is trained and versioned on its own
-(``train_from_corrections`` → models/learned/themes-v<N>.joblib); ThemeModel only reads both.
+(``train_from_corrections`` → <data folder>/learned/themes-v<N>.joblib, see cardscan.resources); ThemeModel only reads both.
 
 Everything is deterministic for the same input (random_state is passed to the classifier).
 """
 from __future__ import annotations
 
-import importlib
 import json
-import os
 import re
+import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from cardscan._files import write_text_atomic
+from cardscan._files import replace_together, write_text_atomic
 from cardscan.exceptions import BadConfig
+from cardscan.resources import learned_dir
 
 if TYPE_CHECKING:  # numpy, scikit-learn and the embedders load when a classifier is trained or used
     import numpy as np
@@ -155,11 +156,10 @@ def record_merge(path: str | Path, themes: Sequence[str], into: str | None = Non
 
 
 # ---- what was learnt from corrections: a small, versioned scikit-learn classifier -----------------
-DEFAULT_LEARNED_DIR = Path(__file__).resolve().parent.parent / "models" / "learned"
 _VERSION_FILE = re.compile(r"^themes-v(\d+)\.joblib$")
 
 
-class _ModelFeatures:
+class ModelFeatures:
     """scikit-learn transformer: the vectors of a named embedding backend (e5, use, minilm).
 
     Only the name is pickled, not the model, so a saved classifier stays a few hundred kB and loads
@@ -185,17 +185,25 @@ class _ModelFeatures:
         return self
 
 
+# Classifiers saved by earlier versions pickled this class as cardscan.themes._ModelFeatures or
+# cardscan.theme_learning._ModelFeatures: the old name stays, and LearnedThemes.load maps the old module.
+_ModelFeatures = ModelFeatures
+_OLD_MODULES = ("cardscan.theme_learning",)
+
+
 def _classifier(model: str | None, random_state: int):
     """Character n-grams (spelling, compounds, OCR slips) and, if given, a pretrained model's vectors,
     into a LogisticRegression. Small: trained in well under a second on a few hundred cards."""
-    importlib.import_module("cardscan.embed")  # sets OpenMP's wait policy before scikit-learn loads
+    from cardscan.embed import prefer_passive_openmp
+
+    prefer_passive_openmp()  # before scikit-learn (and its OpenMP) loads
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True))]
     if model:
-        parts.append(("model", _ModelFeatures(model)))
+        parts.append(("model", ModelFeatures(model)))
     return Pipeline([("features", FeatureUnion(parts)),
                      ("classify", LogisticRegression(C=10.0, max_iter=3000, class_weight="balanced",
                                                      random_state=random_state))])
@@ -250,11 +258,10 @@ class LearnedThemes:
                 "themes": {t: self.labels.count(t) for t in self.themes}, "renamed": self.changes,
                 "features": ["char 3-5-grams"] + ([self.meta["model"]] if self.meta.get("model") else []),
                 "sklearn": sklearn.__version__, **self.meta, **meta}
-        tmp = path.with_suffix(".part")
-        joblib.dump({"format": 1, "texts": self.texts, "labels": self.labels, "classifier": self.classifier,
-                     "changes": self.changes, "meta": info}, tmp, compress=3)
-        os.replace(tmp, path)
-        path.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        with replace_together(path, path.with_suffix(".json")) as (tmp, tmp_info):  # the model and its card together
+            joblib.dump({"format": 1, "texts": self.texts, "labels": self.labels, "classifier": self.classifier,
+                         "changes": self.changes, "meta": info}, tmp, compress=3)
+            tmp_info.write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         self.meta = info
         return path
 
@@ -270,7 +277,8 @@ class LearnedThemes:
                 raise BadConfig(f"{path}: kein gelerntes Themenmodell (themes-v<N>.joblib) im Ordner")
             path = found[-1][1]
         try:
-            data = joblib.load(path)
+            with _old_module_names():
+                data = joblib.load(path)
         except FileNotFoundError:
             raise BadConfig(f"{path}: gelerntes Themenmodell nicht gefunden") from None
         except Exception as error:  # pickle, zlib, EOF: a broken or foreign file
@@ -280,11 +288,26 @@ class LearnedThemes:
         return cls(data["texts"], data["labels"], data["classifier"], data.get("changes"), data.get("meta"))
 
 
-def train_from_corrections(corrections_path: str | Path, out_dir: str | Path = DEFAULT_LEARNED_DIR,
-                           model: str | None = "e5", random_state: int = 0) -> Path:
+@contextmanager
+def _old_module_names():
+    """While unpickling, the module names of earlier versions point at this module."""
+    added = [name for name in _OLD_MODULES if name not in sys.modules]
+    for name in added:
+        sys.modules[name] = sys.modules[__name__]
+    try:
+        yield
+    finally:
+        for name in added:
+            sys.modules.pop(name, None)
+
+
+def train_from_corrections(corrections_path: str | Path, out_dir: str | Path | None = None,
+                           model: str | None = "e5", random_state: int = 0,
+                           data: str | Path | None = None) -> Path:
     """Train the classifier on every decided card (renames and merges applied) and save the next version.
 
-    Returns the path of ``themes-v<N>.joblib``; its ``.json`` twin says what it was trained on.
+    ``out_dir`` None: the ``learned`` folder of the user's data folder (``data``, ``$CARDSCAN_DATA`` or the
+    platform's per-user folder: cardscan.resources.learned_dir), never the installed package. Returns the path of ``themes-v<N>.joblib``; its ``.json`` twin says what it was trained on.
     """
     corrections_path = Path(corrections_path)
     pairs, changes = read_corrections(corrections_path)
@@ -295,8 +318,9 @@ def train_from_corrections(corrections_path: str | Path, out_dir: str | Path = D
     digest = hashlib.sha256(corrections_path.read_bytes()).hexdigest()[:16]
     learned = LearnedThemes.fit(pairs, model=model, random_state=random_state,
                                 changes=changes)
-    return learned.save(out_dir, corrections=corrections_path.name, corrections_sha256=digest)
+    return learned.save(out_dir if out_dir is not None else learned_dir(data), corrections=corrections_path.name, corrections_sha256=digest)
 
 
 __all__ = ["LearnedThemes", "record_correction", "record_rename", "record_merge", "load_corrections",
-           "read_corrections", "read_corrections_of", "theme_changes", "train_from_corrections", "DEFAULT_LEARNED_DIR"]
+           "read_corrections", "read_corrections_of", "theme_changes", "train_from_corrections",
+           "ModelFeatures"]

@@ -1,0 +1,136 @@
+"""The corpus's tables and the rules every stored workshop obeys (unique photos and card ids).
+
+Kept apart from the store so the bundle format and the store share one definition of a column.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from cardscan.exceptions import DuplicateCardId, DuplicatePhoto
+from cardscan.workshop import Scan
+
+SCHEMA_VERSION = 1
+# Metadata every workshop frame shows as columns, even when no workshop has them yet, so that
+# `theme_shares(by="city")` and friends work on a young corpus too. Other keys follow as they come.
+STANDARD_METADATA = ("city", "date", "venue", "topic")
+CARD_FIELDS = ("text", "group", "theme", "colour")  # what a person may correct with update_card
+CORRECTION_ACTIONS = ("edit", "confirm", "rename", "merge")
+CARD_COLUMNS = ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon", "kind"]
+CORRECTION_COLUMNS = ["id", "workshop_id", "card_id", "field", "action", "old", "new", "raw_text", "text", "time"]
+
+
+@lru_cache(maxsize=1)
+def define_tables():
+    """The tables, built on first use (SQLAlchemy is imported here, not when cardscan is).
+
+    workshops 1─n scans 1─n cards 1─n edits; problems, metadata (key/value, free-form) and
+    corrections hang off the workshop. Corrections keep the card id as text, not a foreign key:
+    they are the record of what people did and outlive a re-read card.
+    """
+    import sqlalchemy as sa
+
+    md = sa.MetaData()
+    fk = {"ondelete": "CASCADE"}
+    tables = {
+        "meta": sa.Table("meta", md,
+                         sa.Column("key", sa.String, primary_key=True),
+                         sa.Column("value", sa.String, nullable=False)),
+        "workshops": sa.Table("workshops", md,
+                              sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                              sa.Column("title", sa.String, nullable=False),
+                              sa.Column("question", sa.Text, nullable=False, default=""),
+                              sa.Column("legend", sa.JSON, nullable=False),  # colour -> group, in order
+                              sa.Column("created", sa.DateTime, nullable=False),  # UTC
+                              sqlite_autoincrement=True),  # ids never reused: a stale photo folder stays unclaimed
+        "metadata": sa.Table("workshop_metadata", md,
+                             sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), primary_key=True),
+                             sa.Column("key", sa.String, primary_key=True),
+                             sa.Column("value", sa.String, nullable=False),
+                             sa.Column("position", sa.Integer, nullable=False)),
+        "scans": sa.Table("scans", md,
+                          sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                          sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False, index=True),
+                          sa.Column("position", sa.Integer, nullable=False),
+                          sa.Column("image", sa.String, nullable=False),
+                          sa.Column("width", sa.Integer, nullable=False),
+                          sa.Column("height", sa.Integer, nullable=False),
+                          sa.Column("mode", sa.String, nullable=False, default="cards"),
+                          sa.UniqueConstraint("workshop_id", "image")),
+        "cards": sa.Table("cards", md,
+                          sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+                          sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False),
+                          sa.Column("scan_id", sa.ForeignKey("scans.id", **fk), nullable=False, index=True),
+                          sa.Column("position", sa.Integer, nullable=False),
+                          sa.Column("card_id", sa.String, nullable=False),
+                          sa.Column("photo", sa.String, nullable=False),
+                          sa.Column("polygon", sa.JSON, nullable=False),
+                          sa.Column("colour", sa.String),
+                          sa.Column("group", sa.String),
+                          sa.Column("raw_text", sa.Text, nullable=False, default=""),
+                          sa.Column("text", sa.Text, nullable=False, default=""),
+                          sa.Column("confidence", sa.Float, nullable=False, default=0.0),
+                          sa.Column("theme", sa.String, index=True),
+                          sa.Column("kind", sa.String, nullable=False, default="card"),
+                          sa.UniqueConstraint("workshop_id", "card_id")),
+        "edits": sa.Table("edits", md,
+                          sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                          sa.Column("card_pk", sa.ForeignKey("cards.pk", **fk), nullable=False, index=True),
+                          sa.Column("position", sa.Integer, nullable=False),
+                          sa.Column("original", sa.Text, nullable=False),
+                          sa.Column("replacement", sa.Text, nullable=False),
+                          sa.Column("reason", sa.String, nullable=False),
+                          sa.Column("start", sa.Integer, nullable=False)),
+        "problems": sa.Table("problems", md,
+                             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                             sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False, index=True),
+                             sa.Column("position", sa.Integer, nullable=False),
+                             sa.Column("path", sa.String, nullable=False),
+                             sa.Column("message", sa.Text, nullable=False)),
+        "corrections": sa.Table("corrections", md,
+                                sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                                sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False,
+                                          index=True),
+                                sa.Column("card_id", sa.String, nullable=False),
+                                sa.Column("field", sa.String, nullable=False),  # text, group, theme, colour
+                                sa.Column("action", sa.String, nullable=False),  # edit, confirm, rename, merge
+                                sa.Column("old", sa.Text),
+                                sa.Column("new", sa.Text),
+                                sa.Column("raw_text", sa.Text, nullable=False, default=""),  # what OCR read
+                                sa.Column("text", sa.Text, nullable=False, default=""),  # card text afterwards
+                                sa.Column("time", sa.DateTime, nullable=False)),  # UTC
+    }
+    return md, tables
+
+
+def now() -> datetime:
+    """UTC without tzinfo: SQLite has no time zones, the column docs say UTC."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def clean_metadata(metadata: Mapping[str, Any]) -> dict[str, str]:
+    """Metadata as the table stores it: text keys and values, None left out."""
+    return {str(k): str(v) for k, v in metadata.items() if v is not None}
+
+
+def check_unique_ids(scans: list[Scan], images: set[str], ids: set[str]) -> None:
+    """Card ids name cards in corrections and URLs, so within a workshop they must be unique."""
+    images, ids = set(images), set(ids)
+    for scan in scans:
+        if scan.image in images:
+            raise DuplicatePhoto(scan.image)
+        images.add(scan.image)
+        for card in scan.cards:
+            if card.id in ids:
+                raise DuplicateCardId(card.id)
+            ids.add(card.id)
+
+
+def metadata_keys(meta: dict[int, dict[str, str]]) -> list[str]:
+    """Columns of the metadata in frames: the standard ones always, then the others as they come."""
+    keys = list(STANDARD_METADATA)
+    for values in meta.values():
+        keys.extend(k for k in values if k not in keys)
+    return keys

@@ -1,0 +1,77 @@
+"""Turn what OCR read off a card into text for the minutes, and say what was changed.
+
+Why so cautious: a card is a participant's own words. A wrong "correction" is worse than a
+typo, because the reader cannot see it; so every change is an `Edit` (with its offset in
+the raw text) that the review page and the JSON show, and anything we are not sure of is left
+alone. The steps, each in its own module of this package:
+
+- `layout`: the card's lines are joined into one, broken words joined, real and suspended hyphens kept;
+- `tokens`: typed tokens; symbols: "=>", "->", "⇒" become "→"; "+" and "€" get spaces around them
+  ("+" is never turned into "und": that would put words on the card its author did not write);
+- `repair`: stray marks dropped, a hand-written Q's bowl ("(uartier") mended, split words joined,
+  a function word OCR glued on split off ("Müllan den");
+- `abbreviations`: from the bundled `abbreviations.tsv` (QR → Quartiersrat), each an "abbreviation"
+  edit so `cardscan.minutes.unexpand` can put the card's own form back; "z.B.", "bzw." get one spelling;
+- `speller` (with the tables of `confusions`): OCR confusions against the lexicon, then for words
+  neither the lexicon nor the general dictionary knows, candidates ranked by edit cost, lexicon and
+  frequency; the word stays unless one candidate is clearly best. The dictionary
+  (`cardscan.dictionary`) is "wordfreq" (the default), "hunspell" or None; loaded on first use;
+- `compounds`: may an unseen word be built of known parts (with linking elements, Fugen);
+- `casing`: block-capital cards, capitalised function words, a repaired word's case;
+- `learning`: a facilitator's corrections are learned (`learn_correction`) into a YAML user lexicon
+  that `Normaliser(user_lexicon=...)` applies.
+
+Public entry: `Normaliser` (tables loaded once) and `normalise` / `normalise_lines`, which reuse a
+cached instance. Pure Python; nothing is loaded at import.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from cardscan.lexicon import load_user_lexicon
+from cardscan.normalise.learning import learn_correction
+from cardscan.normalise.normaliser import Normalised, Normaliser
+
+__all__ = ["Normalised", "Normaliser", "normalise", "normalise_lines", "default_normaliser",
+           "learn_correction", "load_user_lexicon"]
+
+
+@lru_cache(maxsize=1)
+def default_normaliser() -> Normaliser:
+    """The shared instance with the bundled tables (no user lexicon)."""
+    return Normaliser()
+
+
+@lru_cache(maxsize=8)
+def _normaliser_for(path: str, mtime_ns: int, size: int) -> Normaliser:
+    return Normaliser(user_lexicon=path)
+
+
+def _resolve(lexicon: Normaliser | str | Path | None) -> Normaliser:
+    if lexicon is None:
+        return default_normaliser()
+    if isinstance(lexicon, Normaliser):
+        return lexicon
+    path = Path(lexicon).resolve()
+    try:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = (0, -1)
+    return _normaliser_for(str(path), *key)  # re-read when the file changed (a correction was learned)
+
+
+def normalise(text: str, *, expand_abbreviations: bool = True,
+              lexicon: Normaliser | str | Path | None = None) -> Normalised:
+    """Normalise one card's text. `lexicon`: a learned user lexicon (YAML path) or a ready Normaliser."""
+    return _resolve(lexicon).normalise(text, expand_abbreviations=expand_abbreviations)
+
+
+def normalise_lines(lines: Iterable[str], *, expand_abbreviations: bool = True,
+                    lexicon: Normaliser | str | Path | None = None) -> Iterator[Normalised]:
+    """Each line on its own (typed-up notes: one card per line); lazily, so stdin can stream."""
+    normaliser = _resolve(lexicon)
+    for line in lines:
+        yield normaliser.normalise(line, expand_abbreviations=expand_abbreviations)

@@ -1,0 +1,157 @@
+"""German compounds: may a word we have never seen be built of words we know?
+
+Why it matters: cards are full of compounds no list holds ("Stadtteilzeitungsredaktion"), and a
+compound of known parts is a word, so it must not be "corrected". The parts' linking elements (Fugen:
+Verstetigung|s|phase, Kinder|n|…) are handled here once, for every splitter in cardscan:
+`LINKS`, `head_stems` and `takes_link` are the public helpers other stages use (e.g. `cardscan.embed`).
+
+Three splitters, from strict to loose, each memoised per `Compounds`:
+- `split`: parts of the domain lexicon only (with Fugen); a word so split counts as a lexicon word;
+- `of_dictionary_parts`: parts that are lexicon words or common words of the general dictionary;
+- `attested`: a rare word the web list holds that also splits into known parts, short ones included.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cardscan.dictionary import DICT_MIN_PART, WORDFREQ_MIN_SHORT_PART, GermanDictionary
+from cardscan.wordlists import CONTRACTIONS
+
+__all__ = ["LINKS", "MIN_COMPOUND_PART", "head_stems", "takes_link", "Compounds"]
+
+MIN_COMPOUND_PART = 3
+LINKS = ("", "s", "n", "en", "es", "e")  # linking elements (Fugen), in the order they are tried
+
+
+def head_stems(head: str, links: tuple[str, ...] = LINKS) -> Iterator[str]:
+    """The first part of a compound without its linking element: Verstetigung|s|phase, Kinder|n|…
+
+    `links`: the linking elements in the order they are tried (the first reading wins).
+    """
+    for link in links:
+        if link and not head.endswith(link):
+            continue
+        stem = head[:len(head) - len(link)] if link else head
+        if takes_link(stem, link):
+            yield stem
+
+
+def takes_link(stem: str, link: str) -> bool:
+    """No Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung" are no compounds."""
+    return not (link in ("s", "es") and stem[-1:] in "sßxz")
+
+
+class Compounds:
+    """Compound splitting against the lexicon's forms (lower case → spellings) and a general dictionary."""
+
+    def __init__(self, forms: dict[str, set[str]], dictionary: GermanDictionary | None):
+        self.forms = forms
+        self.dictionary = dictionary
+        self._split_cache: dict[str, list[str] | None] = {}
+        self._part_compound_cache: dict[str, bool] = {}
+        self._loose_cache: dict[str, bool] = {}
+        self._head_table: dict[str, str] | None = None
+
+    def part_ok(self, low: str) -> bool:
+        """A lexicon word that may be part of a compound: short parts only as nouns ("Rat", not "dem")."""
+        if low in CONTRACTIONS:
+            return False  # "Treffpunktfür" is "Treffpunkt für" glued by OCR, never "Treffpunkt|fürs"
+        forms = self.forms.get(low)
+        return forms is not None and (len(low) >= 4 or any(f[:1].isupper() for f in forms))
+
+    def split(self, low: str) -> list[str] | None:
+        """Split a lower-case word into lexicon parts (with Fugen-s/-n/-en/-es/-e), or None. Memoised."""
+        if low in self._split_cache:
+            return self._split_cache[low]
+        self._split_cache[low] = None  # guards against re-entry while splitting
+        found = None
+        for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+            stem = self._heads().get(low[:i])  # the head first: one look-up, the tail may need a split
+            if stem is None:
+                continue
+            tail = low[i:]
+            if self.part_ok(tail):
+                found = [stem, tail]
+            elif len(tail) >= 2 * MIN_COMPOUND_PART and (rest := self.split(tail)) is not None:
+                found = [stem, *rest]
+            if found:
+                break
+        self._split_cache[low] = found
+        return found
+
+    def _heads(self) -> dict[str, str]:
+        """Every way a lexicon part may begin a compound (itself or with a linking element) → the part.
+
+        Built once: `split` then looks a head up instead of trying each linking element.
+        """
+        if self._head_table is None:
+            parts = [p for p in self.forms if len(p) >= MIN_COMPOUND_PART and self.part_ok(p)]
+            table: dict[str, str] = {}
+            for link in LINKS:  # in the order `head_stems` tries them: the first reading wins
+                for part in parts:
+                    if takes_link(part, link):
+                        table.setdefault(part + link, part)
+            self._head_table = table
+        return self._head_table
+
+    def of_dictionary_parts(self, low: str) -> bool:
+        """A compound whose parts are lexicon words or common dictionary words (with Fugen-s etc.)."""
+        hit = self._part_compound_cache.get(low)
+        if hit is not None:
+            return hit
+        self._part_compound_cache[low] = False
+        parts = self.dictionary.parts() if self.dictionary is not None else frozenset()
+        found = False
+        for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+            tail = low[i:]
+            tail_ok = self.part_ok(tail) or (len(tail) >= DICT_MIN_PART and tail in parts)
+            if not tail_ok and (len(tail) < 2 * MIN_COMPOUND_PART or not self.of_dictionary_parts(tail)):
+                continue
+            head = low[:i]
+            for stem in head_stems(head):
+                if (len(stem) >= MIN_COMPOUND_PART and self.part_ok(stem)) or \
+                        (len(stem) >= DICT_MIN_PART and stem in parts):
+                    found = True
+                    break
+            if found:
+                break
+        self._part_compound_cache[low] = found
+        return found
+
+    def attested(self, low: str) -> bool:
+        """A rare word of the web list that splits into known parts, short ones included: "wohnort|nah"
+        (1.7), "Fach|ämtern" (1.3), "Maßnahmen|plan", and heads that drop their -e: "Schul|wege".
+
+        A rare entry alone is as often a typo as a word ("stadteil" 1.8: "stad" is no part), and
+        "nah" or "Plan" as parts of unlisted words would make compounds of most typos; both together
+        make a word, if only a weak one (it scores as a mere compound).
+        """
+        d = self.dictionary
+        if d is None or len(low) < 2 * MIN_COMPOUND_PART + 1 or not d.is_attested(low):
+            return False
+        return self._loose_split(low)
+
+    def _loose_split(self, low: str) -> bool:
+        hit = self._loose_cache.get(low)
+        if hit is None:
+            self._loose_cache[low] = False  # guards against re-entry
+            hit = False
+            for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+                tail = low[i:]
+                if not self._loose_part(tail) and (len(tail) < 2 * MIN_COMPOUND_PART or not self._loose_split(tail)):
+                    continue
+                if self._loose_head(low[:i]):
+                    hit = True
+                    break
+            self._loose_cache[low] = hit
+        return hit
+
+    def _loose_head(self, head: str) -> bool:
+        """A part with its linking element, or a common word that drops its -e: "Schul(e)|wege"."""
+        elided = head + "e"
+        return any(self._loose_part(s) for s in head_stems(head)) or self.part_ok(elided) or \
+            self.dictionary.zipf(elided) >= WORDFREQ_MIN_SHORT_PART  # "Stade" (3.6) is no "Stad|teil"
+
+    def _loose_part(self, low: str) -> bool:
+        d = self.dictionary
+        return len(low) >= MIN_COMPOUND_PART and (self.part_ok(low) or low in d.parts() or low in d.short_parts())

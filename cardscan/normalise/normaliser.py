@@ -1,0 +1,249 @@
+"""The `Normaliser`: one card's raw OCR text → the text for the minutes, and every change as an `Edit`.
+
+Why a class: it holds the loaded tables (abbreviations, lexicon, learned user lexicon, the general
+dictionary) and the caches of what it has decided, so a batch of cards reads the files once. The
+steps live in their own modules: `layout`, `tokens`, `repair`, `abbreviations`, `speller`, `casing`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cardscan.dictionary import DEFAULT_DICTIONARY, GermanDictionary, get_dictionary
+from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviation, load_abbreviations,
+                              load_user_lexicon, load_word_list)
+from cardscan.normalise.abbreviations import AbbreviationTable
+from cardscan.normalise.casing import (MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
+                                       capitalised_function_word, case_slip, is_block_caps, lexicon_case)
+from cardscan.normalise.compounds import head_stems
+from cardscan.normalise.confusions import recase, sharp_s, stray_capital
+from cardscan.normalise.layout import WORD, layout
+from cardscan.normalise.repair import TokenRepair
+from cardscan.normalise.speller import Speller
+from cardscan.normalise.tokens import SENTENCE_END, Token, neighbour, symbol_text, token_pattern, tokenize
+from cardscan.normalise.typos import TypoFixer
+from cardscan.normalise.vocabulary import Vocabulary
+from cardscan.wordlists import REFORMED_SPELLING
+from cardscan.workshop import Edit
+
+__all__ = ["Normalised", "Normaliser"]
+
+MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
+MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
+LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
+# a capitalised one is as likely a name ("Mühlburg")
+
+
+@dataclass
+class Normalised:
+    """The text of one card before and after normalisation, and every change in between."""
+
+    raw: str
+    text: str
+    edits: list[Edit] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class _Card:
+    """What the word-by-word pass of one card carries along."""
+
+    clean: str
+    offsets: list[int]
+    tokens: list[Token]
+    edits: list[Edit]
+    expand: bool
+    capitals_card: bool
+    block_caps: bool
+    first_word: bool = True
+    sentence_start: bool = True  # a capitalised word here may be a lower-case word ("Fur alle" → "Für alle")
+
+
+class Normaliser:
+    """Holds the loaded tables (abbreviations, lexicon, learned user lexicon) for a batch of cards.
+
+    Building one reads the files once; `normalise` is then pure string work. Pass
+    `user_lexicon=<data>/lexikon.yaml` to apply what facilitators taught via `learn_correction`.
+    `dictionary`: a general German dictionary by name ("wordfreq", "hunspell"; see
+    `cardscan.dictionary.DICTIONARIES`), an instance, or None for the domain lexicon alone; it is
+    loaded on first use, not here.
+    """
+
+    def __init__(self, *, abbreviations: str | Path | None = DEFAULT_ABBREVIATIONS,
+                 lexicon: str | Path | None = DEFAULT_LEXICON, user_lexicon: str | Path | None = None,
+                 words: Iterable[str] = (), dictionary: str | GermanDictionary | None = DEFAULT_DICTIONARY):
+        self.dictionary: GermanDictionary | None = (get_dictionary(dictionary) if isinstance(dictionary, str)
+                                                    else dictionary)
+        self.abbreviations: list[Abbreviation] = load_abbreviations(abbreviations) if abbreviations else []
+        base_words = load_word_list(lexicon) if lexicon else []
+        self.user_lexicon_path = Path(user_lexicon) if user_lexicon else None
+        user = load_user_lexicon(user_lexicon) if user_lexicon else {"replacements": {}, "words": []}
+        self.replacements: dict[str, str] = dict(user["replacements"])
+        self.user_words: list[str] = list(user["words"])
+
+        self.abbreviation_table = AbbreviationTable(self.abbreviations)
+        all_words = [*base_words, *self.user_words, *words]
+        # Words of the expansions ("Senatsverwaltung", "Quartiersrat") are known words too.
+        for expansion in self.abbreviation_table.expansion_words():
+            all_words.extend(WORD.findall(expansion))
+        all_words.extend(self.replacements.values())
+        self.vocabulary = Vocabulary(all_words, self.dictionary)
+        self.words = self.vocabulary.words
+        self.speller = Speller(self.vocabulary)
+        self.typos = TypoFixer(self.vocabulary)
+        self.cases = CaseFrequencies()
+        self._repair = TokenRepair(self.vocabulary, self.speller, self.abbreviation_table)
+        self._token_re = token_pattern(self.abbreviation_table.dotted_pattern)
+
+    def known(self, word: str) -> bool:
+        """True when the word is in the lexicon (any case), a learned word, a compound of known words,
+        or a word of the general dictionary."""
+        return self.vocabulary.known(word)
+
+    def in_lexicon(self, word: str) -> bool:
+        """The domain lexicon alone (with learned words and compounds of lexicon words)."""
+        return self.vocabulary.in_lexicon(word)
+
+    def normalise(self, text: str, *, expand_abbreviations: bool = True) -> Normalised:
+        raw = "" if text is None else text if isinstance(text, str) else str(text)
+        clean, offsets, edits = layout(raw)
+        tokens = self._repair.repair(tokenize(self._token_re, clean), clean, offsets, edits)
+        capitals_card = is_block_caps(tokens)
+        block_caps = capitals_card and can_recase(tokens, lambda w: self._word(w, True), self.vocabulary,
+                                                  self.abbreviation_table.is_abbreviation)
+        card = _Card(clean, offsets, tokens, edits, expand_abbreviations, capitals_card, block_caps)
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            at = offsets[token.start]
+            if token.kind == "word":
+                out.append(self._word_token(card, i, at))
+                card.first_word = card.sentence_start = False
+            elif token.kind == "dotted":
+                new, reason = self.abbreviation_table.dotted_word(token.text, expand_abbreviations)
+                if reason is not None:
+                    edits.append(Edit(token.text, new, reason, at))
+                out.append(new)
+                card.first_word = card.sentence_start = False
+            elif token.kind in ("arrow", "plus", "euro"):
+                new = symbol_text(tokens, i)
+                if new != token.text:
+                    edits.append(Edit(token.text, new, "symbol", at))
+                out.append(new)
+                card.sentence_start = card.sentence_start or token.kind == "arrow"
+            else:
+                out.append(token.text)
+                if token.kind == "other" and token.text in SENTENCE_END and (
+                        token.text in ".:!?" or neighbour(tokens, i, -1)[0] in (None, "ws")):
+                    card.sentence_start = True  # after a full stop, or a bullet dash (not a compound hyphen)
+        return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
+
+    __call__ = normalise
+
+    def _word_token(self, card: _Card, i: int, at: int) -> str:
+        """One word token of the card in context: its repair, case, and a glued function word split off."""
+        tok, start, clean = card.tokens[i].text, card.tokens[i].start, card.clean
+        lookalike = self.abbreviation_table.q_lookalike(tok, self.vocabulary.spelled(tok))
+        if lookalike is not None:  # "OR" → "QR", then written out like any "QR"
+            card.edits.append(Edit(tok, lookalike, "ocr-confusion", at))
+            tok = lookalike
+        end = start + len(tok)
+        in_compound = (clean[start - 1:start] == "-" and start >= 2 and clean[start - 2].isalnum()) or \
+                      (clean[end:end + 1] == "-" and clean[end + 1:end + 2].isalnum())
+        before_hyphen = clean[end:end + 1] == "-"
+        if clean[start - 1:start] in (")", "]") and start > 0:
+            return tok  # "[Vertrauen]sperson", "(Planungs)verständnis": the rest of a bracketed compound
+        new, reason = self._word(tok, card.expand, in_compound, card.sentence_start, before_hyphen)
+        if reason is None and not (card.sentence_start or card.capitals_card) \
+                and capitalised_function_word(new, card.tokens, i):
+            new, reason = new.lower(), "case"
+        if reason is None and (split := self._repair.split_glued(new)) is not None:
+            new, reason = split[0], "whitespace"  # "Müllan den" → "Müll an den"
+        standalone = neighbour(card.tokens, i, -1)[0] in (None, "ws") and (
+            neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?")
+        if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
+                and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases)) is not None:
+            new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
+        if reason is not None:
+            card.edits.append(Edit(tok, new, reason, at))
+        if card.block_caps and reason in (None, "ocr-confusion"):
+            cased, why = block_capital_case(new, card.first_word, self.vocabulary)
+            if why is not None:
+                card.edits.append(Edit(new, cased, why, at))
+                new = cased
+        return new
+
+    def _word(self, tok: str, expand: bool, in_compound: bool = False,
+              sentence_start: bool = False, before_hyphen: bool = False) -> tuple[str, str | None]:
+        """One word token: learned replacement, abbreviation, or OCR fix; (tok, None) when unchanged."""
+        if tok in self.replacements:
+            return self.replacements[tok], "spelling"
+        abbreviated = self.abbreviation_table.word(tok, expand, in_compound)
+        if abbreviated is not None:
+            return abbreviated
+        if len(tok) < MIN_FIX_LENGTH:
+            return tok, None
+        reformed = _reformed(tok.lower(), self.vocabulary) if "ß" in tok or tok.lower() in REFORMED_SPELLING else None
+        if reformed is not None and not tok.isupper():  # "daß" → "dass"; the raw text keeps "daß"
+            return (reformed[:1].upper() + reformed[1:] if tok[:1].isupper() else reformed), "reformed-spelling"
+        vocabulary, speller = self.vocabulary, self.speller
+        inner = self._repair.inner_capital_split(tok)
+        if inner is not None:
+            return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
+        recased = stray_capital(tok)
+        if recased is not None and vocabulary.known(recased):
+            return recased, "case"
+        if vocabulary.in_lexicon(tok):
+            return tok, None
+        fixed = speller.lexicon_fix(tok, sentence_start)
+        if fixed:
+            return fixed, "ocr-confusion"
+        if self.dictionary is None:
+            return tok, None
+        sharp = sharp_s(tok)
+        if sharp is not None and vocabulary.known(sharp) and \
+                self.dictionary.zipf(tok.lower()) < self.dictionary.zipf(sharp.lower()):
+            # "flieBen": a capital B inside a small word is an ß, unless the word with a b is the
+            # commoner one ("eBay": web text also holds "eßay", written by OCR like ours)
+            return sharp, "ocr-confusion"
+        if vocabulary.dict_word(tok):
+            common = speller.common_neighbour(tok)
+            if common:
+                return common, "ocr-confusion"
+            z = self.dictionary.zipf(tok.lower())
+            if 0.0 < z < LISTED_TYPO_ZIPF and tok.islower() and not (in_compound or before_hyphen) \
+                    and (typo := self.typos.fix(tok.lower(), listed_zipf=z)) is not None \
+                    and (new := recase(typo, tok)) is not None:
+                return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"  # "nud" → "und"
+            return tok, None
+        if before_hyphen and any(len(stem) >= MIN_LINKED_HEAD and vocabulary.known(stem)
+                                 for stem in head_stems(tok.lower())):
+            return tok, None  # "Ermöglichungs-/": a compound's head with its linking s, not a typo
+        general = speller.general_fix(tok, generic=not (in_compound or before_hyphen))
+        if general is not None:
+            return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
+        split = self._repair.split_glued(tok)
+        # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
+        typo = self.typos.fix(tok.lower()) if not (in_compound or before_hyphen) and tok[1:].islower() else None
+        if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
+            return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
+        if typo is None or (new := recase(typo, tok)) is None or new == tok:
+            return tok, None
+        return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"
+
+
+def _reformed(low: str, vocabulary: Vocabulary) -> str | None:
+    """The reformed spelling of an old word, also as a compound's first or last part
+    ("Prozeßbegleitung" → "Prozessbegleitung", "Bundeszuschuß"), when the result is a known word."""
+    whole = REFORMED_SPELLING.get(low)
+    if whole is not None:
+        return whole
+    for old, new in REFORMED_SPELLING.items():
+        if len(low) - len(old) >= MIN_REFORMED_REST:
+            if low.startswith(old) and vocabulary.known(new + low[len(old):]):
+                return new + low[len(old):]
+            if low.endswith(old) and vocabulary.known(low[:-len(old)] + new):
+                return low[:-len(old)] + new
+    return None

@@ -1,0 +1,225 @@
+"""Typing slips and other engines' misreadings: a word no other stage could repair.
+
+Why a stage of its own: the speller's candidates are OCR-shaped (our readers' look-alike letters), and
+it only accepts a far reading ("any letter added or dropped") when it is a lexicon word. Typed-up notes
+and other OCR engines drop, add, change and swap letters anywhere ("Verwaltng", "Netzwerkk",
+"Zeitauwfand"); this stage reads those, and inside compounds ("Stadtteilfods" → "Stadtteil|fonds").
+
+Restraint: only a token that is no word at all (not in the lexicon, not in the dictionary, no compound
+of known parts) reaches here; candidates are common words (zipf ≥ 3, a second slip costs more) or
+lexicon words; the best must beat the second by `TYPO_MARGIN`, else the token stays.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cardscan.dictionary import GermanDictionary
+from cardscan.normalise.compounds import LINKS, head_stems, takes_link
+from cardscan.normalise.confusions import damerau, one_slip
+from cardscan.normalise.vocabulary import Vocabulary
+
+__all__ = ["TypoFixer"]
+
+TYPO_MIN_LENGTH = 4  # "Auh" could be "Auch", "Aug", "Au": too many words for three letters …
+SHORT_TYPO_MIN_ZIPF = 5.5  # … unless small and one slip from a very common word: "hta", "unc", "nud", "ixt"
+TWO_SLIP_LENGTH = 8  # a second slip only in long words ("Verstetigunsgphse")
+SLIP_COST = 3.0  # zipf points per slip: a reading two slips away must be 1,000 × more common
+TYPO_MIN_ZIPF = 3.0  # web word lists hold typos among their rare words
+LONG_MIN_ZIPF = 2.5  # long words have few neighbours: "Bolzpaltz" → "Bolzplatz" (2.8)
+ENDING_MIN_LENGTH = 6
+ENDING_MIN_SHARE = 0.002  # "ei" (0.23 % of common words: "Kümmerei" is plausible), not "eb", "mg", "rl"
+ENDING_MARGIN = 2.0  # another ending this close in score makes the choice ambiguous ("personal" 3.5 ≫ "persona")
+LISTED_GAP = 3.0  # a listed rare word is read as a word 1,000 × more common ("nud" 1.9 → "und" 7.4)
+SHORT_WORD = 5  # words this short reach names and rarities one slip away ("Larrn" → "Larry", 3.7) …
+SHORT_MIN_ZIPF = 4.0  # … so their reading must be a common word
+LEXICON_BONUS = 1.0
+COMPOUND_BASE = 3.0  # a repaired compound scores like a word of zipf 3
+TYPO_MARGIN = 1.0
+MIN_PART = 4
+ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does not
+# verb particles and prefixes that start many words: a slip after one is mended like one inside a compound
+PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen weiter wieder zusammen".split())
+PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
+PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
+
+
+class TypoFixer:
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self.dictionary = vocabulary.dictionary
+        self._cache: dict[tuple[str, float], str | None] = {}
+
+    def fix(self, low: str, listed_zipf: float = 0.0) -> str | None:
+        """The clearly best reading (lower case) of an unknown lower-case word, else None.
+
+        `listed_zipf`: the word is itself a rare entry of the web word list (typos are, there: "nud",
+        "vnd", "mti"); then its reading must be `LISTED_GAP` more common, and compounds are not mended.
+        """
+        key = (low, listed_zipf)
+        if key in self._cache:
+            return self._cache[key]
+        result = None
+        if len(low) >= TYPO_MIN_LENGTH - 1 and low.isalpha() and self.dictionary is not None \
+                and not self._participle(low):
+            scored = self._whole(low)
+            if len(low) < TYPO_MIN_LENGTH:
+                scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) >= SHORT_TYPO_MIN_ZIPF}
+            if listed_zipf:
+                scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) - listed_zipf >= LISTED_GAP}
+            elif len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):  # "Mühlburger": a name
+                for cand, score in self._compound(low).items():
+                    bonus = ATTESTED_BONUS if self.dictionary.is_attested(cand) else 0.0  # "Umsetzungs|schritte"
+                    scored[cand] = max(score + bonus, scored.get(cand, -99.0))
+            scored = _sharp_s_as_written(low, scored)
+            # a letter added or dropped at the end makes another form ("aufsuchende" → "aufsuchen"):
+            # the last letter lost at the card's edge is the speller's to judge, with its own restraint
+            scored = {c: v for c, v in scored.items() if not (c.startswith(low) or low.startswith(c))}
+            ranked = sorted(scored.items(), key=lambda kv: -kv[1])
+            if ranked and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= TYPO_MARGIN) \
+                    and not self._another_ending(low, ranked[0][0], scored):
+                result = ranked[0][0]
+        self._cache[key] = result
+        return result
+
+    def _another_ending(self, low: str, best: str, scored: dict[str, float]) -> bool:
+        """A slip in the last two letters, with other readings about, or a letter added or dropped at
+        the end: the ending makes the word ("Gutachtes": Gutachten? Gutachtens? Gutachter?), so the
+        choice is not ours. In short words ("übed": über, übel) the frequencies decide."""
+        stem = len(low) - 2
+        if len(low) < ENDING_MIN_LENGTH or best[:stem] != low[:stem] or not self._plausible_ending(low):
+            return False  # "aktualisiereb", "Aufwandsabschätzumg": no German word ends so, the end is the slip
+        if self.dictionary.is_attested(low):
+            return True  # a listed word with another ending is another form ("befristen", not "befristet")
+        if len(best) == len(low) and sum(a != b for a, b in zip(best, low)) == 1:
+            return True  # a changed last letter makes another word ("Kümmerei" is no "Kümmerer"); a swap may pass
+        return any(c != best and c[:stem] == low[:stem] and abs(len(c) - len(low)) <= 1
+                   and scored[best] - v < ENDING_MARGIN for c, v in scored.items())
+
+    def _plausible_ending(self, low: str) -> bool:
+        """Whether common German words end in `low`'s last two letters (`ENDING_MIN_SHARE` of them)."""
+        return low[-2:] in _common_endings(self.dictionary)
+
+    def _participle(self, low: str) -> bool:
+        """"aufsuchende", "begleitender": a verb's present participle, inflected; lists rarely hold them."""
+        for ending in PARTICIPLE_ENDINGS:
+            if low.endswith(ending) and len(low) - len(ending) >= TYPO_MIN_LENGTH:
+                verb = low[:len(low) - len(ending)] + "en"
+                if self.dictionary.zipf(verb) >= TYPO_MIN_ZIPF or self.vocabulary.in_lexicon(verb):
+                    return True
+        return False
+
+    def _max_slips(self, word: str) -> int:
+        return 2 if len(word) >= TWO_SLIP_LENGTH and not self.dictionary.is_attested(word) \
+            and not self._compound_like(word) else 1  # a listed word ("Herkünfte") is never two slips off
+
+    def _compound_like(self, low: str) -> bool:
+        """An unlisted compound of a listed head and a known last part ("Haus|warte", "Lern|paten"):
+        two slips away lie other words ("Haushalte", "Lernten"), so only one slip is looked for."""
+        d = self.dictionary
+        for i in range(3, len(low) - MIN_PART + 1):
+            head, tail = low[:i], low[i:]
+            if (self._known_tail(tail) or d.zipf(tail) >= TYPO_MIN_ZIPF) and (
+                    d.is_attested(head) or any(self._known_part(s) for s in head_stems(head))):
+                return True
+        return False
+
+    def _whole(self, low: str) -> dict[str, float]:
+        """Common and lexicon words up to one slip (two in long words) from `low`, scored."""
+        scored: dict[str, float] = {}
+        d = self.dictionary
+        min_zipf = SHORT_MIN_ZIPF if len(low) <= SHORT_WORD else LONG_MIN_ZIPF if len(low) >= TWO_SLIP_LENGTH \
+            and not d.is_attested(low) else TYPO_MIN_ZIPF  # a listed rare word ("Mühlburg") may be a name
+        for term, dist in d.near(low, self._max_slips(low)):
+            z = d.zipf(term)
+            if z < min_zipf:
+                continue
+            bonus = LEXICON_BONUS if self.vocabulary.lexicon_family(term) else 0.0
+            scored[term] = z + bonus - SLIP_COST * dist
+        for term in self._lexicon_near(low):
+            dist = damerau(low, term, 2)
+            if dist <= self._max_slips(low):
+                z = max(d.zipf(term), TYPO_MIN_ZIPF)
+                scored[term] = max(scored.get(term, -99.0), z + LEXICON_BONUS - SLIP_COST * dist)
+        return scored
+
+    def _lexicon_near(self, low: str) -> set[str]:
+        """Lexicon words one slip from `low`: its edits looked up (no index to build: this stage is rare)."""
+        forms = self.vocabulary.forms
+        return {w for w in one_slip(low) if w in forms and len(w) >= TYPO_MIN_LENGTH}
+
+    def _known_part(self, part: str) -> bool:
+        compounds = self.vocabulary.compounds
+        parts = self.dictionary.parts()
+        return any(compounds.part_ok(s) or (len(s) >= MIN_PART and s in parts) for s in head_stems(part))
+
+    def _known_tail(self, part: str) -> bool:
+        return self.vocabulary.compounds.part_ok(part) or part in self.dictionary.parts()
+
+    def _compound(self, low: str) -> dict[str, float]:
+        """A slip inside one part of a compound whose other part is known: "stadtteil|fods" → "…fonds",
+        "vrenetzungs|potenziale" → "vernetzungs…" (the head mended without its linking s), and after a
+        verb's particle: "aus|formvlierung" → "aus|formulierung"."""
+        scored: dict[str, float] = {}
+
+        def add(cand: str, dist: int) -> None:
+            scored[cand] = max(scored.get(cand, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+
+        for i in range(2, len(low) - MIN_PART + 1):
+            head, tail = low[:i], low[i:]
+            if i < MIN_PART and head not in PARTICLES:
+                continue
+            if (head in PARTICLES or self._known_part(head)) and not self._known_tail(tail):
+                for fixed, dist in self._part_fixes(tail, head=False):
+                    # after a short particle only a word the web list holds: "an|…", "zu|…" reach too much
+                    if self._known_tail(fixed) and (i >= MIN_PART or self.dictionary.is_attested(head + fixed)):
+                        add(head + fixed, dist)
+            elif self._known_tail(tail) and not self._known_part(head):
+                for link in LINKS:
+                    if len(head) - len(link) < MIN_PART or (link and not head.endswith(link)):
+                        continue
+                    stem = head[:len(head) - len(link)]
+                    for fixed, dist in self._part_fixes(stem, head=True):
+                        if self._known_part(fixed + link) and takes_link(fixed, link):
+                            add(fixed + link + tail, dist)
+        return scored
+
+    def _part_fixes(self, part: str, head: bool) -> list[tuple[str, int]]:
+        """One slip inside a part; not a letter added or dropped where the parts meet: that is a linking
+        element ("miet|freie" is no "miete|freie"), not a slip."""
+        d = self.dictionary
+        if d.is_attested(part):
+            return []  # … and the part as written no word at all ("Lern|paten" is no "Learn|paten")
+        found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF]
+        found += [(t, 1) for t in self._lexicon_near(part) if damerau(part, t, 1) <= 1]
+        found = [(t, k) for t, k in found if len(t) >= MIN_PART + 1]  # "mühl" → "müll": too short to tell
+        if head:
+            return [(t, k) for t, k in found if t[:-1] != part and part[:-1] != t]
+        return [(t, k) for t, k in found if t[1:] != part and part[1:] != t]
+
+
+def _sharp_s_as_written(low: str, scored: dict[str, float]) -> dict[str, float]:
+    """The dictionary writes ß as ss ("äusserungen"); a token written with ß keeps it ("Äußerungen"),
+    and the two spellings of one word are one candidate, not two that tie."""
+    out: dict[str, float] = {}
+    for cand, score in scored.items():
+        if "ß" in low and "ss" in cand and "ß" not in cand and cand.count("ss") == 1:
+            cand = cand.replace("ss", "ß")
+        key = next((c for c in out if c.replace("ß", "ss") == cand.replace("ß", "ss")), None)
+        if key is None:
+            out[cand] = score
+        else:
+            keep = key if ("ß" in key) == ("ß" in low) else cand
+            out.pop(key)
+            out[keep] = max(score, scored.get(key, score))
+    return out
+
+
+@lru_cache(maxsize=4)
+def _common_endings(dictionary: GermanDictionary) -> frozenset[str]:
+    """The last two letters of at least `ENDING_MIN_SHARE` of the common words; once per dictionary."""
+    counts: dict[str, int] = {}
+    for w, _ in dictionary.common_words(TYPO_MIN_ZIPF):
+        if len(w) >= ENDING_MIN_LENGTH:
+            counts[w[-2:]] = counts.get(w[-2:], 0) + 1
+    total = max(1, sum(counts.values()))
+    return frozenset(e for e, n in counts.items() if n / total >= ENDING_MIN_SHARE)

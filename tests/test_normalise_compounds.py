@@ -1,0 +1,24 @@
+"""cardscan.normalise.compounds: linking elements and splitting against the lexicon."""
+from cardscan.normalise.compounds import LINKS, Compounds, head_stems, takes_link
+
+
+def _forms(*words: str) -> dict[str, set[str]]:
+    forms: dict[str, set[str]] = {}
+    for w in words:
+        forms.setdefault(w.lower(), set()).add(w)
+    return forms
+
+
+def test_head_stems_drop_the_linking_element():
+    assert list(head_stems("verstetigungs")) == ["verstetigungs", "verstetigung"]
+    assert "prozes" not in head_stems("prozess")  # no Fugen-s after s
+    assert not takes_link("prozess", "s") and takes_link("prozess", "")
+    assert LINKS[0] == ""  # the part itself is tried first
+
+
+def test_split_into_lexicon_parts_and_not_into_function_words():
+    c = Compounds(_forms("Stadtteil", "Zentrum", "Rat", "dem", "Treffpunkt"), dictionary=None)
+    assert c.split("stadtteilzentrum") == ["stadtteil", "zentrum"]
+    assert c.split("stadtteilrat") == ["stadtteil", "rat"]  # short parts as nouns
+    assert c.split("stadtteildem") is None  # … but not short function words
+    assert c.split("treffpunktfürs") is None

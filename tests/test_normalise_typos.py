@@ -1,0 +1,47 @@
+"""cardscan.normalise.typos: typing slips and other engines' misreadings, and the words left alone."""
+import pytest
+
+from cardscan.normalise import Normaliser, normalise
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Anspechpartner im Bezirk", "Ansprechpartner im Bezirk"),  # a dropped letter
+    ("Verwaltng informiert", "Verwaltung informiert"),
+    ("Beteilgung stärken", "Beteiligung stärken"),
+    ("Netzwerkk pflegen", "Netzwerk pflegen"),  # a doubled letter
+    ("Zeitauwfand schätzen", "Zeitaufwand schätzen"),  # two letters swapped
+    ("Stadtteilfods beantragen", "Stadtteilfonds beantragen"),  # a slip inside a compound's part
+])
+def test_slips_in_ordinary_words_are_mended_as_spelling(raw, expected):
+    result = normalise(raw)
+    assert result.text == expected
+    assert [e.reason for e in result.edits] == ["spelling"]
+
+
+@pytest.mark.parametrize("kept", [
+    "Hauswarte als Ansprechpartner",  # an unlisted compound: "Haushalte" is two slips away
+    "Lernpaten begleiten",  # not "Lernten", nor "Learn|paten"
+    "aufsuchende Arbeit",  # a participle, not "aufsuchen" with a letter too many
+    "Gutachtes",  # Gutachten? Gutachter? the ending decides, not ours to pick
+    "Karlsruhe Mühlburg",  # a listed rare word may be a name
+    "Larrn",  # short: only common words count, "Larry" is a name
+    "Verstetig- und Kinder-",  # a hyphen compound's part is not guessed at
+    "QRSitzung",  # capitals inside: an abbreviation glued on
+])
+def test_words_that_may_be_right_are_left_alone(kept):
+    assert normalise(kept).text == kept
+
+
+def test_without_a_dictionary_nothing_is_guessed():
+    assert Normaliser(dictionary=None).normalise("Verwaltng").text == "Verwaltng"
+
+
+def test_an_ending_no_german_word_has_is_the_slip_itself():
+    assert normalise("Infos aktualisiereb").text == "Infos aktualisieren"  # "-eb" ends no common word
+    assert normalise("Kümmerei").text == "Kümmerei"  # "-ei" does ("Partei"): maybe meant, not ours to change
+
+
+def test_compound_parts_and_particles_are_mended_and_listed_words_only_one_slip_off():
+    assert normalise("Vrenetzungspotenziale sammeln").text == "Vernetzungspotenziale sammeln"  # the head, with its s
+    assert normalise("Ausformvlierung").text == "Ausformulierung"  # after the particle "aus"
+    assert normalise("Herkünfte").text == "Herkünfte"  # listed: "Herkunft" is two slips away
