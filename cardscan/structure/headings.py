@@ -75,7 +75,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
         box = Box(word.left / scale, word.top / scale, (word.left + word.width) / scale,
                    (word.top + word.height) / scale)
         cy, cx = min(h - 1, int(box.cy)), min(w - 1, int(box.cx))
-        if (word.confidence >= MARKER_MIN_CONFIDENCE and sum(ch.isalnum() for ch in word.text) >= 2
+        if (word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
                 and not mask[max(0, cy), max(0, cx)]
                 and MARKER_MIN_HEIGHT * card_side <= height <= MARKER_MAX_HEIGHT * card_side):
             words.append((box, word.text, word.confidence))
@@ -91,6 +91,8 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
                 or _on_coloured_paper(rgb, box, board_lab)):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
+        if sum(ch.isalnum() for ch in raw) < 2:
+            continue
         weights = [len(t) for line in group for _, t, _ in line]
         conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
         text = normalise(" ".join(raw.split()), expand_abbreviations=False).text  # a heading as written
