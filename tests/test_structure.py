@@ -105,3 +105,18 @@ def test_whiteboard_scans_are_left_alone():
     line = Card("w-01", "w.jpg", rect(0, 0), kind="whiteboard-line", raw_text="Hallo")
     scan = Scan("w.jpg", 100, 100, [line], mode="whiteboard")
     assert find_structure(blank(), scan, reader=FakeReader([FakeWord("X", 0, 0, 5, 5)])).headings == []
+
+
+def test_a_colour_that_starts_every_row_is_the_heading_colour_but_group_columns_are_not():
+    rows = []
+    for r, name in enumerate(["PLAN", "DESIGN", "CLOSE"]):
+        rows.append(Card(f"r-{r}0", "r.jpg", rect(50, 50 + 150 * r), "rosa", raw_text=name, text=name))
+        rows += [Card(f"r-{r}{k}", "r.jpg", rect(50 + 240 * k, 50 + 150 * r), "gelb", raw_text="x", text="x")
+                 for k in range(1, 4)]
+    scan = find_structure(blank(), Scan("r.jpg", 1600, 1000, rows), votes=False)
+    assert [c.name for c in scan.clusters] == ["PLAN", "DESIGN", "CLOSE"]
+    assert [c.cluster for c in scan.cards if c.id.startswith("r-1")] == ["DESIGN"] * 3
+    groups = [Card(f"g-{i}", "g.jpg", rect(50 + 240 * (i // 3), 50 + 140 * (i % 3)),
+                   ["rosa", "gelb", "gelb", "orange", "hellblau"][i // 3], raw_text="x", text="x") for i in range(15)]
+    scan = find_structure(blank(), Scan("g.jpg", 1600, 1000, groups), votes=False)
+    assert scan.headings == [] and len(scan.cards) == 15  # one group per column: no heading colour

@@ -30,7 +30,7 @@ import numpy as np
 
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import count_dots
-from cardscan.structure.headings import heading_card_ids, marker_headings
+from cardscan.structure.headings import heading_card_ids, heading_colour_ids, marker_headings
 from cardscan.workshop import Heading, Scan
 
 
@@ -48,7 +48,10 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
     cards = [c for c in scan.cards if c.id not in heading_cards]
-    if reader is not None and hasattr(reader, "read_page"):
+    # A board whose rows or columns start with cards of a heading colour has its headings on cards;
+    # writing elsewhere on it is a caption or a card the detector saw only in part.
+    by_colour = bool(heading_cards) and heading_cards == heading_colour_ids(scan.cards)
+    if reader is not None and hasattr(reader, "read_page") and not by_colour:
         headings += marker_headings(rgb, scan.cards, reader, stem)
     if votes:
         for card in cards:

@@ -17,6 +17,7 @@ from cardscan.workshop import Card, Heading
 HEADING_GROUPS = ("überschrift", "überschriften", "heading", "headings", "titel", "oberbegriff", "cluster")
 STRIP_ASPECT = 3.0  # a card this many times longer than high is a heading strip ...
 STRIP_OVER_MEDIAN = 1.4  # ... when the board's cards are this much squarer
+HEADING_COLOUR_SHARE = 0.7  # the cards after a heading colour's cards: this share of them one colour, and in their rows
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
 MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
@@ -33,8 +34,11 @@ PAGE_MAX_SIDE = 2400  # px; the board's writing is large
 
 
 def heading_card_ids(cards: list[Card]) -> set[str]:
-    """Cards the legend calls headings, and long strips among much squarer cards."""
+    """Cards the legend calls headings (else a colour that only ever starts the rows or columns of one
+    other colour), and long strips among much squarer cards."""
     ids = {c.id for c in cards if c.group and c.group.strip().lower() in HEADING_GROUPS}
+    if not ids and (ids := heading_colour_ids(cards)):
+        return ids  # the board's convention for headings is their colour
     rest = [c for c in cards if c.id not in ids]
     if len(rest) >= 4:
         median = float(np.median([aspect(c.polygon) for c in rest]))
@@ -44,6 +48,43 @@ def heading_card_ids(cards: list[Card]) -> set[str]:
             if ratio >= max(STRIP_ASPECT, STRIP_OVER_MEDIAN * median) and 0 < words <= HEADING_MAX_WORDS:
                 ids.add(card.id)
     return ids
+
+
+def heading_colour_ids(cards: list[Card]) -> set[str]:
+    """Cards of a colour that starts every row (or column) of the board while the cards after them are
+    nearly all of one other colour: a heading colour without a legend (pink row headings, yellow notes).
+    Groups' colours side by side never pass: after a group's column come several other colours."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    colours = [c.colour for c in cards if c.colour]
+    for colour in sorted(set(colours)):
+        heads = [c for c in cards if c.colour == colour]
+        others = [c for c in cards if c.colour != colour]
+        if len(heads) < 2 or len(others) < 2 * len(heads) or np.median([aspect(h.polygon) for h in heads]) >= STRIP_ASPECT:
+            continue  # (strips are headings by their shape, beside marker headings)
+        main = max(set(c.colour for c in others), key=lambda k: sum(c.colour == k for c in others))
+        if sum(c.colour == main for c in others) < HEADING_COLOUR_SHARE * len(others):
+            continue
+        for along in ("row", "column"):
+            followers = [_following(boxes[h.id], [boxes[o.id] for o in others], along) for h in heads]
+            leading = (all(n > 0 for n, _ in followers)  # (one row may start with a stray card: an intro note)
+                       and sum(before for _, before in followers) <= len(heads) // 4)
+            if leading and sum(n for n, _ in followers) >= HEADING_COLOUR_SHARE * len(others):
+                return {h.id for h in heads}
+    return set()
+
+
+def _following(head: Box, others: list[Box], along: str) -> tuple[int, bool]:
+    """How many cards follow `head` in its row (to its right) or column (below it), and whether any
+    card of that row or column comes before it."""
+    after = before = 0
+    for o in others:
+        if along == "row":
+            shared = min(o.y1, head.y1) - max(o.y0, head.y0) > 0.5 * min(o.h, head.h)
+            after, before = after + int(shared and o.x0 >= head.cx), before or (shared and o.x1 <= head.cx)
+        else:
+            shared = min(o.x1, head.x1) - max(o.x0, head.x0) > 0.5 * min(o.w, head.w)
+            after, before = after + int(shared and o.y0 >= head.cy), before or (shared and o.y1 <= head.cy)
+    return after, before
 
 
 def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> list[Heading]:
@@ -88,7 +129,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
         box = Box(min(b.x0 for line in group for b, _, _ in line), min(b.y0 for line in group for b, _, _ in line),
                    max(b.x1 for line in group for b, _, _ in line), max(b.y1 for line in group for b, _, _ in line))
         if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
-                or _on_coloured_paper(rgb, box, board_lab)):
+                or (_on_coloured_paper(rgb, box, board_lab) and _card_above(box, card_boxes, card_h))):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
         if sum(ch.isalnum() for ch in raw) < 2:
@@ -116,6 +157,13 @@ def _on_coloured_paper(rgb: np.ndarray, box: Box, board_lab: np.ndarray) -> bool
     ground = srgb_to_lab(np.median(pixels[pixels.sum(axis=1) >= np.median(pixels.sum(axis=1))], axis=0))
     return bool(np.hypot(ground[1], ground[2]) > MARKER_PAPER_CHROMA
                 and np.hypot(*(ground[1:] - board_lab[1:])) > MARKER_PAPER_CHROMA)
+
+
+def _card_above(box: Box, cards: list[Box], card_h: float) -> bool:
+    """A card right above the writing, in its column: writing on coloured paper there is a card the
+    detector missed inside a cluster; at the top of a column it is a heading card it missed."""
+    return any(min(c.x1, box.x1) - max(c.x0, box.x0) > 0.3 * min(c.w, box.w)
+               and -0.2 * card_h <= box.y0 - c.y1 <= SANDWICH_GAP * card_h for c in cards)
 
 
 def _sandwiched(box: Box, cards: list[Box], card_w: float, card_h: float) -> bool:
