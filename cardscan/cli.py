@@ -118,8 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Merkmale des Klassifikators: Buchstabenfolgen und e5-Vektoren (Standard) oder nur Buchstabenfolgen")
     p.set_defaults(func=cmd_learn)
 
-    p = sub.add_parser("eval", help="Erkennung gegen Ground Truth bewerten (Karten-F1, Farbe, CER/WER je Schwierigkeit; "
-                                    "Überschriften, Cluster, Punkte)")
+    p = sub.add_parser("eval", help="Erkennung gegen Ground Truth bewerten (Karten, Farbe, CER/WER; Cluster, Punkte)")
     p.add_argument("inputs", nargs="+", metavar="SCAN_JSON_ODER_FOTO", help="Scan-JSON-Dateien oder Fotos (werden gelesen)")
     p.add_argument("--truth", required=True, metavar="ORDNER", help="Ordner mit <foto>.truth.json")
     p.add_argument("--json", metavar="DATEI", help="Bericht zusätzlich als JSON schreiben")

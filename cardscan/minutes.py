@@ -9,9 +9,11 @@ A board without clusters keeps the groups as its main sections. Every bullet car
 (photo name + number), so any line can be traced back to the photo.
 
 Why "Weitere Nennungen": in a big workshop a one-card cluster or theme is a heading over a single
-line, and the sample workshop had ten such themes among 19. From FOLD_MIN_CARDS cards on, they go
-together into one list (each card keeps its cluster or theme name); smaller workshops keep every
-section, since there a single card is a good share of what was said.
+line, and the sample workshop had ten such themes among 19. From FOLD_MIN_CARDS cards on, one-card
+clusters and the themes `cardscan.themes.fold_themes` folds (one-card themes, and those beyond its
+card-count rule: about 40 cards, 8 themes) go together into one list, each card with its cluster or
+theme name; smaller workshops keep every section, since there a single card is a good share of what
+was said.
 
 Everything here is user content (card text, photo names, headings, legend): it is escaped for
 Markdown, and every CSV cell is neutralised against spreadsheet formulas and quoted so that a
@@ -36,7 +38,7 @@ if TYPE_CHECKING:  # type hints only: workshop delegates to this module, so no r
     from cardscan.workshop import Card, Workshop
 
 LOW_CONFIDENCE = 0.70
-FOLD_MIN_CARDS = 20  # from this many cards on, one-card clusters and themes go to "Weitere Nennungen"
+FOLD_MIN_CARDS = 20  # from this many cards on, one-card clusters and folded themes go to "Weitere Nennungen"
 PRIORITY_MAX = 10  # cards listed under "Priorisierung"
 FRAME_COLUMNS = ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon", "kind",
                  "cluster", "votes", "vote_colours"]
@@ -207,6 +209,10 @@ def _group_sections(workshop: Workshop, expanded: bool, level: str) -> list[str]
 
 
 def _theme_sections(workshop: Workshop, expanded: bool, fold: bool) -> list[str]:
+    """Themes across groups, largest first. Folded (cardscan.themes.fold_themes: one-card themes and
+    those beyond the card-count rule) their cards are listed together, each with its own theme."""
+    from cardscan.themes import FOLDED, OTHER, fold_themes
+
     themed = [c for c in workshop.cards if c.theme]
     if not themed:
         return []
@@ -214,19 +220,23 @@ def _theme_sections(workshop: Workshop, expanded: bool, fold: bool) -> list[str]
     themes: OrderedDict = OrderedDict()
     for card in sorted(themed, key=lambda c: c.theme or ""):
         themes.setdefault(card.theme, []).append(card)
-    singles = []
-    for theme, members in sorted(themes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        if fold and len(members) == 1:
-            singles.append((members[0], theme))
-            continue
+    ranked = sorted(themes, key=lambda theme: (-len(themes[theme]), theme))
+    kept = ranked
+    if fold:
+        folding = fold_themes([c.theme for c in themed], exempt=(OTHER,))
+        kept = [theme for theme in ranked if theme in set(folding.kept) or theme == OTHER]
+    kept = [theme for theme in kept if theme != FOLDED]
+    for theme in kept:
+        members = themes[theme]
         groups = list(OrderedDict((group_label(c), None) for c in members))
         out.append(f"### {escape_markdown(theme)} ({len(members)})\n")
         out.append(f"Genannt von: {escape_markdown(', '.join(groups))}\n")
         out.extend(_card_line(card, expanded) for card in members)
         out.append("")
+    singles = [(card, theme) for theme in ranked if theme not in kept for card in themes[theme]]
     if singles:
-        out.append(f"### Weitere Nennungen ({len(singles)})\n")
-        out.extend(_card_line(card, expanded, theme) for card, theme in singles)
+        out.append(f"### {FOLDED} ({len(singles)})\n")
+        out.extend(_card_line(card, expanded, "" if theme == FOLDED else theme) for card, theme in singles)
         out.append("")
     return out
 

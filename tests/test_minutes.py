@@ -193,3 +193,12 @@ def test_outputs_replace_earlier_ones_whole(tmp_path):
     assert paths["markdown"].read_text(encoding="utf-8").startswith("# Thema: Verstetigung")
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["schema"] == 2
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_themes_follow_the_card_count_rule_of_fold_themes():
+    w = board_workshop(extra_cards=40)
+    for k, card in enumerate(w.cards):
+        card.theme = f"Thema {k % 12:02d}"  # 12 themes of 3-4 cards: about 45 cards allow 9
+    themes = to_markdown(w).split("## Themen")[1]
+    assert themes.count("\n### ") == 10  # nine kept themes and "Weitere Nennungen"
+    assert "### Thema 00 (4)" in themes and "### Weitere Nennungen (" in themes

@@ -1,5 +1,8 @@
 """Structure finding on fixtures drawn in code: heading cards, marker headings, clusters, dots."""
+import json
+
 import numpy as np
+import pytest
 
 from cardscan.structure import find_structure
 from cardscan.workshop import Card, Scan
@@ -105,3 +108,35 @@ def test_whiteboard_scans_are_left_alone():
     line = Card("w-01", "w.jpg", rect(0, 0), kind="whiteboard-line", raw_text="Hallo")
     scan = Scan("w.jpg", 100, 100, [line], mode="whiteboard")
     assert find_structure(blank(), scan, reader=FakeReader([FakeWord("X", 0, 0, 5, 5)])).headings == []
+
+
+def test_a_colour_that_starts_every_row_is_the_heading_colour_but_group_columns_are_not():
+    rows = []
+    for r, name in enumerate(["PLAN", "DESIGN", "CLOSE"]):
+        rows.append(Card(f"r-{r}0", "r.jpg", rect(50, 50 + 150 * r), "rosa", raw_text=name, text=name))
+        rows += [Card(f"r-{r}{k}", "r.jpg", rect(50 + 240 * k, 50 + 150 * r), "gelb", raw_text="x", text="x")
+                 for k in range(1, 4)]
+    scan = find_structure(blank(), Scan("r.jpg", 1600, 1000, rows), votes=False)
+    assert [c.name for c in scan.clusters] == ["PLAN", "DESIGN", "CLOSE"]
+    assert [c.cluster for c in scan.cards if c.id.startswith("r-1")] == ["DESIGN"] * 3
+    groups = [Card(f"g-{i}", "g.jpg", rect(50 + 240 * (i // 3), 50 + 140 * (i % 3)),
+                   ["rosa", "gelb", "gelb", "orange", "hellblau"][i // 3], raw_text="x", text="x") for i in range(15)]
+    scan = find_structure(blank(), Scan("g.jpg", 1600, 1000, groups), votes=False)
+    assert scan.headings == [] and len(scan.cards) == 15  # one group per column: no heading colour
+
+
+@pytest.mark.slow
+def test_scan_photo_finds_headings_clusters_and_votes_on_a_generated_board(tmp_path):
+    """End to end (detect, OCR, structure) on a board of samples/board_structure.py."""
+    from cardscan.api import scan_photo
+    from cardscan.evaluate import StructureEvaluation
+    from samples.generate import write_board
+
+    path = write_board(tmp_path, "wand", 7, "easy", size=(2000, 1500), n_cards=12, structure="columns",
+                       board="grey", colours=["dunkelgrün", "hellblau", "orange"])
+    truth = json.loads((tmp_path / "wand.truth.json").read_text(encoding="utf-8"))
+    scan = scan_photo(path, legend=truth.get("legend"))
+    scores = StructureEvaluation().add_photo(scan, truth).rates()
+    assert scores["matched_cards"] >= 0.8 * scores["cards"]
+    assert scores["cluster_accuracy"] >= 0.9 and scores["votes_exact"] >= 0.9
+    assert [c.name.casefold() for c in scan.clusters][:2] == [n.casefold() for n in truth["clusters"][:2]]

@@ -1,0 +1,65 @@
+"""The board's own structure: headings, clusters and dot votes, found after the cards are read.
+
+At the end of a workshop the wall already holds the participants' analysis (issue 17): cards stand
+in clusters under heading cards or under headings written with marker on the board, in kanban-like
+columns, and a dot vote (Punktabfrage) has left small round stickers on the cards that matter most.
+`find_structure` adds that to a `Scan` whose cards are detected and read:
+
+* **heading cards** leave `scan.cards` for `scan.headings`: cards whose colour the legend calls a
+  heading (``weiß=Überschrift``) or long strips (aspect ≥ STRIP_ASPECT where the other cards are
+  far squarer), which is how Metaplan heading strips look;
+* **marker headings**: the board with every card painted out is read by the OCR engine's page
+  reader; lines of large writing become `Heading(source="marker")`;
+* **dots**: inside each card, round blobs of a saturated colour that is not the paper's, thick
+  where writing is thin, become `votes` (with `vote_colours`); a pin's white highlight and black
+  shadow tell it from a dot;
+* **clusters**: with headings, each card goes to the heading above it (the same column first, then
+  the nearest: a horizontal gap costs more than a vertical one, since clusters grow downwards);
+  without headings, cards that stand clearly apart from the others form their own clusters. The
+  clusters are listed in the order the wall reads (rows of clusters top to bottom, each left to
+  right) and named after their heading, else "Cluster <n>".
+
+Why after OCR and not inside detect: headings are named by what they say and heading cards are
+cards until their shape or the legend says otherwise; the card pipeline stays as it is.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from cardscan.structure.clusters import assign_clusters
+from cardscan.structure.dots import count_dots
+from cardscan.structure.headings import heading_card_ids, heading_colour_ids, marker_headings
+from cardscan.workshop import Heading, Scan
+
+
+def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = True) -> Scan:
+    """Add headings, clusters and votes to a scan in cards mode (in place; the scan is returned).
+
+    rgb: the photo as read (the scan's polygons are in its pixels). reader: an OCR engine with a
+    ``read_page`` (``cardscan.ocr.get_reader``) to read marker headings; None reads none.
+    A scan of whiteboard lines, or one without cards, is returned unchanged.
+    """
+    if scan.mode != "cards" or not scan.cards:
+        return scan
+    stem = re.sub(r"\.[^.]*$", "", scan.image)
+    heading_cards = heading_card_ids(scan.cards)
+    headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
+                        c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
+    cards = [c for c in scan.cards if c.id not in heading_cards]
+    # A board whose rows or columns start with cards of a heading colour has its headings on cards;
+    # writing elsewhere on it is a caption or a card the detector saw only in part.
+    by_colour = bool(heading_cards) and heading_cards == heading_colour_ids(scan.cards)
+    if reader is not None and hasattr(reader, "read_page") and not by_colour:
+        headings += marker_headings(rgb, scan.cards, reader, stem)
+    if votes:
+        for card in cards:
+            card.vote_colours = count_dots(rgb, card.polygon, card.colour)
+            card.votes = len(card.vote_colours)
+    scan.cards = cards
+    scan.headings, scan.clusters = assign_clusters(cards, headings)
+    return scan
+
+
+__all__ = ["find_structure"]

@@ -1,0 +1,122 @@
+"""Clusters: every card to the cluster it sits in, the clusters in the order the wall reads.
+
+With headings, each card goes to the heading above it (the same column first, then the nearest: a
+horizontal gap costs more than a vertical one, since clusters grow downwards); without headings, cards
+that stand clearly apart from the others form their own clusters (an even grid is one block: no
+clusters). Clusters are named after their heading, else "Cluster <n>", and listed in reading order:
+rows of clusters top to bottom, each left to right.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cardscan.structure.boxes import Box
+from cardscan.workshop import Card, Cluster, Heading
+
+COLUMN_GAP = 0.35  # of the median card width: a horizontal gap costs this much more than a vertical one
+APART_FACTOR = 2.2  # without headings: a gap this many times the usual one separates clusters ...
+APART_MIN_GAP = 0.75  # ... if it is also this share of a card's width (an even grid's columns are no clusters)
+MIN_CLUSTERS_APART = 2
+
+
+def assign_clusters(cards: list[Card], headings: list[Heading]) -> tuple[list[Heading], list[Cluster]]:
+    """Assign every card a cluster; return the headings and clusters in the order the wall reads."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    card_w = float(np.median([b.w for b in boxes.values()])) if boxes else 1.0
+    members: dict[str, list[Card]] = {}
+    if headings:
+        hboxes = [Box.of(h.polygon) for h in headings]
+        for card in cards:
+            members.setdefault(headings[_nearest_heading(boxes[card.id], hboxes, card_w)].id, []).append(card)
+        groups = [(h, members.get(h.id, [])) for h in headings]
+    else:
+        groups = [(None, g) for g in _apart_groups(cards, boxes)]
+        if len(groups) < MIN_CLUSTERS_APART:
+            for card in cards:
+                card.cluster = None
+            return [], []
+
+    def anchor(item):
+        heading, group = item
+        if heading is not None:
+            return Box.of(heading.polygon)
+        return Box(min(boxes[c.id].x0 for c in group), min(boxes[c.id].y0 for c in group),
+                    max(boxes[c.id].x1 for c in group), max(boxes[c.id].y1 for c in group))
+
+    ordered = _reading_order(groups, anchor)
+    clusters, used = [], set()
+    for n, (heading, group) in enumerate(ordered, start=1):
+        if not group:
+            continue
+        name = (heading.text.strip() if heading is not None else "") or f"Cluster {n}"
+        base, k = name, 2
+        while name in used:
+            name, k = f"{base} ({k})", k + 1
+        used.add(name)
+        clusters.append(Cluster(name, heading.id if heading is not None else None))
+        for card in sorted(group, key=lambda c: (boxes[c.id].cy // max(boxes[c.id].h, 1), boxes[c.id].x0)):
+            card.cluster = name
+    order = {id(h): k for k, (h, _) in enumerate(ordered) if h is not None}
+    return sorted(headings, key=lambda h: order.get(id(h), len(order))), clusters
+
+
+def _nearest_heading(card: Box, headings: list[Box], card_w: float) -> int:
+    """The heading the card stands under: above it (or beside it), close in x first, then in y."""
+    best, best_cost = 0, float("inf")
+    for k, h in enumerate(headings):
+        dx = max(0.0, h.x0 - card.x1, card.x0 - h.x1)
+        dy = max(0.0, card.y0 - h.y1)
+        cost = dx + COLUMN_GAP * dy + 0.05 * abs(card.cx - h.cx)
+        if h.y0 > card.cy:  # a heading below the card heads another cluster
+            cost += 10 * card_w + (h.y0 - card.cy)
+        if cost < best_cost:
+            best, best_cost = k, cost
+    return best
+
+
+def _apart_groups(cards: list[Card], boxes: dict[str, Box]) -> list[list[Card]]:
+    """Cards linked to their neighbours by ordinary gaps; a gap much wider than usual separates clusters."""
+    n = len(cards)
+    if n < 4:
+        return [cards]
+    gap = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            a, b = boxes[cards[i].id], boxes[cards[j].id]
+            gap[i, j] = max(0.0, b.x0 - a.x1, a.x0 - b.x1, b.y0 - a.y1, a.y0 - b.y1)
+    np.fill_diagonal(gap, np.inf)
+    nearest = gap.min(axis=1)
+    card_w = float(np.median([b.w for b in boxes.values()]))
+    limit = max(APART_FACTOR * float(np.median(nearest)), APART_MIN_GAP * card_w)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            if gap[i, j] <= limit:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Card]] = {}
+    for i, card in enumerate(cards):
+        groups.setdefault(find(i), []).append(card)
+    return list(groups.values())
+
+
+def _reading_order(items: list, anchor) -> list:
+    """Rows of items top to bottom (an item starting above the row's middle joins it), each left to right."""
+    rows: list[list] = []
+    for item in sorted(items, key=lambda it: anchor(it).y0):
+        box = anchor(item)
+        if rows:
+            row_box = [anchor(it) for it in rows[-1]]
+            middle = float(np.median([(b.y0 + b.y1) / 2 for b in row_box]))
+            bottom = max(b.y1 for b in row_box)
+            if box.y0 <= max(middle, bottom - 0.25 * (bottom - min(b.y0 for b in row_box))):
+                rows[-1].append(item)
+                continue
+        rows.append([item])
+    return [item for row in rows for item in sorted(row, key=lambda it: anchor(it).x0)]

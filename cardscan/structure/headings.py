@@ -1,0 +1,255 @@
+"""Headings: heading cards (legend or long strips) and marker writing on the board itself.
+
+Heading cards leave the cards for the headings: cards whose colour the legend calls a heading
+(``weiß=Überschrift``) or long strips among much squarer cards, as Metaplan heading strips are. Marker
+headings: the board with every card painted out (in the board's colour) is read by the OCR engine's
+page reader; large writing that stands on the board, has cards below it and is not a card the detector
+missed (writing on coloured paper, or no wider than a card between two cards of a column) becomes a
+`Heading`; words over different columns of cards are one heading each, stacked lines one heading.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cardscan.structure.boxes import Box, aspect, sides
+from cardscan.workshop import Card, Heading
+
+HEADING_GROUPS = ("überschrift", "überschriften", "heading", "headings", "titel", "oberbegriff", "cluster")
+STRIP_ASPECT = 3.0  # a card this many times longer than high is a heading strip ...
+STRIP_OVER_MEDIAN = 1.4  # ... when the board's cards are this much squarer
+HEADING_COLOUR_SHARE = 0.7  # the cards after a heading colour's cards: this share of them one colour, and in their rows
+HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
+MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
+MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
+MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
+MARKER_LINE_GAP = 0.75  # words further apart than this many letter heights are separate headings
+MARKER_STACK_GAP = 0.7  # lines closer than this many heights, overlapping in x, are one heading
+MARKER_PAPER_CHROMA = 25.0  # Lab chroma of the ground between strokes above which writing is on coloured paper
+COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster (one heading over both)
+HEADING_REACH = 3.0  # card heights: a heading's first card is at most this far below it
+SANDWICH_MAX_WIDTH = 1.2  # card widths
+SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
+CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (shadows, rims)
+PAGE_MAX_SIDE = 2400  # px; the board's writing is large
+
+
+def heading_card_ids(cards: list[Card]) -> set[str]:
+    """Cards the legend calls headings (else a colour that only ever starts the rows or columns of one
+    other colour), and long strips among much squarer cards."""
+    ids = {c.id for c in cards if c.group and c.group.strip().lower() in HEADING_GROUPS}
+    if not ids and (ids := heading_colour_ids(cards)):
+        return ids  # the board's convention for headings is their colour
+    rest = [c for c in cards if c.id not in ids]
+    if len(rest) >= 4:
+        median = float(np.median([aspect(c.polygon) for c in rest]))
+        for card in rest:
+            ratio = aspect(card.polygon)
+            words = len((card.text or card.raw_text).split())
+            if ratio >= max(STRIP_ASPECT, STRIP_OVER_MEDIAN * median) and 0 < words <= HEADING_MAX_WORDS:
+                ids.add(card.id)
+    return ids
+
+
+def heading_colour_ids(cards: list[Card]) -> set[str]:
+    """Cards of a colour that starts every row (or column) of the board while the cards after them are
+    nearly all of one other colour: a heading colour without a legend (pink row headings, yellow notes).
+    Groups' colours side by side never pass: after a group's column come several other colours."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    colours = [c.colour for c in cards if c.colour]
+    for colour in sorted(set(colours)):
+        heads = [c for c in cards if c.colour == colour]
+        others = [c for c in cards if c.colour != colour]
+        if len(heads) < 2 or len(others) < 2 * len(heads) or np.median([aspect(h.polygon) for h in heads]) >= STRIP_ASPECT:
+            continue  # (strips are headings by their shape, beside marker headings)
+        main = max(set(c.colour for c in others), key=lambda k: sum(c.colour == k for c in others))
+        if sum(c.colour == main for c in others) < HEADING_COLOUR_SHARE * len(others):
+            continue
+        for along in ("row", "column"):
+            followers = [_following(boxes[h.id], [boxes[o.id] for o in others], along) for h in heads]
+            leading = (all(n > 0 for n, _ in followers)  # (one row may start with a stray card: an intro note)
+                       and sum(before for _, before in followers) <= len(heads) // 4)
+            if leading and sum(n for n, _ in followers) >= HEADING_COLOUR_SHARE * len(others):
+                return {h.id for h in heads}
+    return set()
+
+
+def _following(head: Box, others: list[Box], along: str) -> tuple[int, bool]:
+    """How many cards follow `head` in its row (to its right) or column (below it), and whether any
+    card of that row or column comes before it."""
+    after = before = 0
+    for o in others:
+        if along == "row":
+            shared = min(o.y1, head.y1) - max(o.y0, head.y0) > 0.5 * min(o.h, head.h)
+            after, before = after + int(shared and o.x0 >= head.cx), before or (shared and o.x1 <= head.cx)
+        else:
+            shared = min(o.x1, head.x1) - max(o.x0, head.x0) > 0.5 * min(o.w, head.w)
+            after, before = after + int(shared and o.y0 >= head.cy), before or (shared and o.y1 <= head.cy)
+    return after, before
+
+
+def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> list[Heading]:
+    """Large writing on the board outside the cards, line by line, stacked lines joined."""
+    import cv2
+
+    from cardscan.colour import srgb_to_lab
+    from cardscan.normalise import normalise
+
+    h, w = rgb.shape[:2]
+    board = rgb.copy()
+    mask = np.zeros((h, w), np.uint8)
+    for card in cards:
+        box = Box.of(card.polygon)
+        grow = CARD_MASK_GROW * max(box.w, box.h)
+        pts = np.asarray(card.polygon, dtype=np.float32).reshape(-1, 2)
+        centre = pts.mean(axis=0)
+        grown = centre + (pts - centre) * (1 + 2 * grow / max(box.w, box.h, 1.0))
+        cv2.fillPoly(mask, [np.round(grown).astype(np.int32)], 255)
+    board_rgb = np.median(rgb[mask == 0] if (mask == 0).any() else rgb.reshape(-1, 3), axis=0)
+    board_lab = srgb_to_lab(board_rgb.astype(np.float64))
+    board[mask > 0] = board_rgb.astype(rgb.dtype)
+    scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
+    small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
+    card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
+    words = []
+    for word in reader.read_page(small):
+        height = word.height / scale
+        box = Box(word.left / scale, word.top / scale, (word.left + word.width) / scale,
+                   (word.top + word.height) / scale)
+        cy, cx = min(h - 1, int(box.cy)), min(w - 1, int(box.cx))
+        if (word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
+                and not mask[max(0, cy), max(0, cx)]
+                and MARKER_MIN_HEIGHT * card_side <= height <= MARKER_MAX_HEIGHT * card_side):
+            words.append((box, word.text, word.confidence))
+    headings = []
+    card_boxes = [Box.of(c.polygon) for c in cards]
+    card_h = float(np.median([b.h for b in card_boxes]))
+    card_w = float(np.median([b.w for b in card_boxes]))
+    lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
+    for group in _stack(lines):
+        box = Box(min(b.x0 for line in group for b, _, _ in line), min(b.y0 for line in group for b, _, _ in line),
+                   max(b.x1 for line in group for b, _, _ in line), max(b.y1 for line in group for b, _, _ in line))
+        if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
+                or (_on_coloured_paper(rgb, box, board_lab) and _card_above(box, card_boxes, card_h))):
+            continue
+        raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
+        if sum(ch.isalnum() for ch in raw) < 2:
+            continue
+        weights = [len(t) for line in group for _, t, _ in line]
+        conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
+        text = normalise(" ".join(raw.split()), expand_abbreviations=False).text  # a heading as written
+        polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
+                   (int(box.x0), int(box.y1))]
+        headings.append(Heading(f"{stem}-h{len(headings) + 1:02d}", polygon, text, raw, "marker", conf))
+    return headings
+
+
+def _on_coloured_paper(rgb: np.ndarray, box: Box, board_lab: np.ndarray) -> bool:
+    """Whether writing stands on coloured paper unlike the board: the writing of a card the detector did
+    not outline (whole or in part). Marker headings stand on the board; heading strips the detector missed
+    are mostly white, and stay headings."""
+    from cardscan.colour import srgb_to_lab
+
+    y0, y1 = max(0, int(box.y0)), min(rgb.shape[0], int(box.y1) + 1)
+    x0, x1 = max(0, int(box.x0)), min(rgb.shape[1], int(box.x1) + 1)
+    pixels = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float64)
+    if len(pixels) == 0:
+        return False
+    ground = srgb_to_lab(np.median(pixels[pixels.sum(axis=1) >= np.median(pixels.sum(axis=1))], axis=0))
+    return bool(np.hypot(ground[1], ground[2]) > MARKER_PAPER_CHROMA
+                and np.hypot(*(ground[1:] - board_lab[1:])) > MARKER_PAPER_CHROMA)
+
+
+def _card_above(box: Box, cards: list[Box], card_h: float) -> bool:
+    """A card right above the writing, in its column: writing on coloured paper there is a card the
+    detector missed inside a cluster; at the top of a column it is a heading card it missed."""
+    return any(min(c.x1, box.x1) - max(c.x0, box.x0) > 0.3 * min(c.w, box.w)
+               and -0.2 * card_h <= box.y0 - c.y1 <= SANDWICH_GAP * card_h for c in cards)
+
+
+def _sandwiched(box: Box, cards: list[Box], card_w: float, card_h: float) -> bool:
+    """Writing no wider than a card, with a card right above and right below it in the same column, is
+    a card the detector missed. (Wider writing between clusters is a heading of an affinity wall.)"""
+    if box.w > SANDWICH_MAX_WIDTH * card_w:
+        return False
+
+    def near(card: Box, above: bool) -> bool:
+        overlap = min(card.x1, box.x1) - max(card.x0, box.x0)
+        gap = box.y0 - card.y1 if above else card.y0 - box.y1
+        return overlap > 0.3 * min(card.w, box.w) and -0.2 * card_h <= gap <= SANDWICH_GAP * card_h
+
+    return any(near(c, True) for c in cards) and any(near(c, False) for c in cards)
+
+
+def _heads_cards(box: Box, cards: list[Box], card_h: float) -> bool:
+    """A heading has cards below it or beside it, not far away (else it is a note on the board, or a
+    card's writing the detector did not see as a card, at the bottom of a column)."""
+    return any(c.y1 > box.y1 and c.y0 - box.y1 <= HEADING_REACH * card_h
+               and min(c.x1, box.x1 + box.h) - max(c.x0, box.x0 - box.h) > 0 for c in cards)
+
+
+def _split_at_columns(line: list, cards: list[Box]) -> list[list]:
+    """A line of words whose words stand over different columns of cards is one heading per column
+    (kanban headings written side by side: "UPCOMING  TOMORROW  TODAY")."""
+    if len(line) < 2:
+        return [line]
+    bottom = max(b.y1 for b, _, _ in line)
+    below = [c for c in cards if c.y0 >= bottom - 0.2 * c.h]
+    if not below:
+        return [line]
+    join = COLUMN_JOIN * float(np.median([c.w for c in below]))  # a cluster's own columns stand closer
+    columns: list[list[float]] = []
+    for x0, x1 in sorted((c.x0, c.x1) for c in below):
+        if columns and x0 <= columns[-1][1] + join:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+
+    def column(word) -> int | None:
+        centre = word[0].cx
+        return next((k for k, (x0, x1) in enumerate(columns) if x0 <= centre <= x1), None)
+
+    parts = [[line[0]]]
+    for previous, word in zip(line, line[1:]):
+        a, b = column(previous), column(word)
+        if a is not None and b is not None and a != b:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def _lines(words: list[tuple[Box, str, float]]) -> list[list[tuple[Box, str, float]]]:
+    """Words side by side (vertical overlap, small horizontal gap) form one line."""
+    lines: list[list] = []
+    for word in sorted(words, key=lambda wd: wd[0].x0):
+        box = word[0]
+        for line in lines:
+            last = line[-1][0]
+            overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
+            if overlap >= 0.5 * min(last.h, box.h) and box.x0 - last.x1 <= MARKER_LINE_GAP * max(last.h, box.h):
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    return lines
+
+
+def _stack(lines: list[list]) -> list[list[list]]:
+    """Lines written under each other, overlapping in x, form one heading ("Interactions with / government")."""
+    def extent(line):
+        return Box(min(b.x0 for b, _, _ in line), min(b.y0 for b, _, _ in line),
+                    max(b.x1 for b, _, _ in line), max(b.y1 for b, _, _ in line))
+
+    groups: list[list] = []
+    for line in sorted(lines, key=lambda ln: extent(ln).y0):
+        box = extent(line)
+        for group in groups:
+            last = extent(group[-1])
+            x_overlap = min(last.x1, box.x1) - max(last.x0, box.x0)
+            gap = box.y0 - last.y1  # the page reader's boxes of stacked lines often overlap a little
+            if x_overlap > 0.3 * min(last.w, box.w) and -0.5 * min(last.h, box.h) <= gap <= MARKER_STACK_GAP * max(last.h, box.h):
+                group.append(line)
+                break
+        else:
+            groups.append([line])
+    return groups
