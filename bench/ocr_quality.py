@@ -73,7 +73,7 @@ def synthetic_main(args: argparse.Namespace) -> int:
     import numpy as np
 
     from cardscan._exec import tesseract
-    from cardscan.detect import _blank_outside_ellipse
+    from cardscan.detect import blank_outside_ellipse
     from cardscan.geometry import rectify
     from cardscan.evaluate import char_errors, flat_text, load_truths, word_errors
     from cardscan.load import load_photo
@@ -92,7 +92,7 @@ def synthetic_main(args: argparse.Namespace) -> int:
             break
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
     # the detector paints an oval card's corners in paper colour before OCR; do the same here
-    ours_crops = [crop if t["shape"] == "rect" else _blank_outside_ellipse(crop) for crop, t in zip(crops, truths)]
+    ours_crops = [crop if t["shape"] == "rect" else blank_outside_ellipse(crop) for crop, t in zip(crops, truths)]
     ours: dict[str, list[str]] = {}
     seconds: dict[str, float] = {}
     for engine in engines:

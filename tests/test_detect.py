@@ -62,18 +62,18 @@ def test_rotated_photo_is_still_read(board_factory, tmp_path):
 
 
 def test_oval_card_crop_has_its_corners_painted_paper():
-    from cardscan.detect import _blank_outside_ellipse
+    from cardscan.detect import blank_outside_ellipse
 
     crop = np.full((100, 200, 3), (250, 228, 80), np.uint8)
     crop[:12, :20] = (20, 20, 20)  # dark board in the corner, read as "J" otherwise
     crop[45:55, 90:110] = (20, 20, 20)  # writing in the middle stays
-    out = _blank_outside_ellipse(crop)
+    out = blank_outside_ellipse(crop)
     assert (out[:12, :20] == (250, 228, 80)).all()
     assert (out[45:55, 90:110] == (20, 20, 20)).all()
 
 
 def test_a_card_cut_in_two_by_its_writing_is_joined_but_neighbours_stay_apart():
-    from cardscan.detect import _join_split_cards
+    from cardscan.detect.join import join_split_cards
 
     from cardscan.colour import srgb_to_lab
 
@@ -96,7 +96,7 @@ def test_a_card_cut_in_two_by_its_writing_is_joined_but_neighbours_stay_apart():
     below = region(20, 92, 180, 152)  # the next card of the column, same colour, a strip of board between
     other = region(300, 20, 460, 80, paper=(246, 148, 52))
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    joined = _join_split_cards([left, right, below, other], lab)
+    joined = join_split_cards([left, right, below, other], lab)
     assert len(joined) == 3
     boxes = sorted(box(m) for m, *_ in joined)
     assert boxes == [(20, 20, 180, 80), (20, 92, 180, 152), (300, 20, 460, 80)]
@@ -164,7 +164,7 @@ def test_a_card_cut_in_two_by_wide_writing_is_joined():
     import cv2
 
     from cardscan.colour import srgb_to_lab
-    from cardscan.detect import _join_split_cards
+    from cardscan.detect.join import join_split_cards
 
     board, ink, yellow = (150, 110, 70), (20, 20, 30), (250, 228, 80)
     rgb = np.zeros((400, 600, 3), np.uint8)
@@ -185,7 +185,7 @@ def test_a_card_cut_in_two_by_wide_writing_is_joined():
         m[int(q[0, 1]):int(q[2, 1]), 20:320] = True
         rgb[int(q[0, 1]):int(q[2, 1]), 20:320] = yellow
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    joined = _join_split_cards([region(20, 105), region(235, 320), *others], lab)
+    joined = join_split_cards([region(20, 105), region(235, 320), *others], lab)
     assert len(joined) == 3
     assert box(joined[0][0]) == (20, 20, 320, 120)
     assert whole[2] == joined[0][2]
@@ -197,7 +197,7 @@ def test_faint_line_between_touching_cards_is_marked_all_along():
     closes it and marks nothing on plain paper."""
     import cv2
 
-    from cardscan.detect import _colour_edges, _valley_lines
+    from cardscan.detect.edges import colour_edges, valley_lines
 
     rng = np.random.default_rng(0)
     rgb = np.empty((300, 400, 3), np.float32)
@@ -205,10 +205,10 @@ def test_faint_line_between_touching_cards_is_marked_all_along():
     rgb[148:153] *= 0.85  # the cut edge and contact shadow where the cards meet
     rgb = cv2.GaussianBlur(rgb * 0.45, (0, 0), 1.0) + rng.normal(0, 4, rgb.shape)
     lab = cv2.cvtColor(np.clip(rgb, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
-    valley = _valley_lines(lab[..., 0], sigma=1.5, threshold=0.1)
+    valley = valley_lines(lab[..., 0], sigma=1.5, threshold=0.1)
     assert valley[140:160, 20:380].any(axis=0).all()
     assert not valley[:120].any() and not valley[180:].any()
-    assert not _colour_edges(lab, 1.2)[140:160, 20:380].any(axis=0).all()  # why the valley map is needed
+    assert not colour_edges(lab, 1.2)[140:160, 20:380].any(axis=0).all()  # why the valley map is needed
 
 
 def test_an_upright_card_filling_its_box_has_paper_all_round():
@@ -216,27 +216,27 @@ def test_an_upright_card_filling_its_box_has_paper_all_round():
     upright; the box edge must not count as 'no paper' (such cards were dropped)."""
     import cv2
 
-    from cardscan.detect import _rim_coverage
+    from cardscan.detect.outline import rim_coverage
 
     region = np.ones((60, 120), np.uint8)
     hull = cv2.convexHull(np.array([[0, 0], [119, 0], [119, 59], [0, 59]], np.int32))
-    assert _rim_coverage(region, hull) > 0.95
+    assert rim_coverage(region, hull) > 0.95
     region[:, 40:80] = 0  # a strip of board down the middle: not one card's paper
-    assert _rim_coverage(region, hull) < 0.8
+    assert rim_coverage(region, hull) < 0.8
 
 
 def test_two_cards_joined_by_a_thin_bridge_are_cut_apart():
-    from cardscan.detect import _split_at_necks
+    from cardscan.detect.split import split_at_necks
 
     region = np.zeros((200, 160), np.uint8)
     region[10:90, 10:150] = 1
     region[96:186, 12:152] = 1
     region[90:96, 140:146] = 1  # where the corners of the two cards touch
-    pieces = _split_at_necks(region, area_min=2000)
+    pieces = split_at_necks(region, area_min=2000)
     assert len(pieces) == 2
     upper, lower = sorted((box(p) for p in pieces), key=lambda b: b[1])
     assert upper[1] == 10 and upper[3] <= 96 and lower[1] >= 90 and lower[3] == 186
-    assert _split_at_necks(region[:90], area_min=2000) == []  # one card alone stays whole
+    assert split_at_necks(region[:90], area_min=2000) == []  # one card alone stays whole
 
 
 def test_a_far_away_board_is_looked_at_more_finely():
@@ -254,7 +254,7 @@ def test_a_far_away_board_is_looked_at_more_finely():
 
 
 def _region(rgb, mask, shape, paper):
-    """A smooth region as _join_split_cards gets it: mask, outline, shape, paper colour."""
+    """A smooth region as join_split_cards gets it: mask, outline, shape, paper colour."""
     import cv2
 
     from cardscan.colour import srgb_to_lab
@@ -286,7 +286,7 @@ def test_a_round_card_on_a_card_of_its_colour_is_not_taken_for_half_a_card():
     (a shadow, not board, between them) were joined into one."""
     import cv2
 
-    from cardscan.detect import _join_split_cards
+    from cardscan.detect.join import join_split_cards
 
     green = (160, 215, 110)
     rgb = np.zeros((400, 600, 3), np.uint8)
@@ -295,21 +295,21 @@ def test_a_round_card_on_a_card_of_its_colour_is_not_taken_for_half_a_card():
     regions = [_round_card(rgb, (100, 90), (52, 48), green), _rect_card(rgb, 48, 138, 152, 218, green),
                _rect_card(rgb, 260, 45, 440, 155, green), _rect_card(rgb, 260, 195, 440, 305, green)]
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    assert len(_join_split_cards(regions, lab)) == 4
+    assert len(join_split_cards(regions, lab)) == 4
 
 
 def test_an_ellipse_is_told_from_half_a_card():
     import cv2
 
-    from cardscan.detect import _is_ellipse
+    from cardscan.detect.outline import is_ellipse
 
     oval = np.zeros((200, 300), np.uint8)
     cv2.ellipse(oval, (150, 100), (80, 55), 20, 0, 360, 1, -1)
-    assert _is_ellipse(oval.astype(bool))
+    assert is_ellipse(oval.astype(bool))
     half = np.zeros((200, 300), np.uint8)
     half[40:160, 60:150] = 1  # paper left of a word
     half[40:160, 150:170] = np.arange(120)[:, None] % 30 < 15  # the word's ragged edge
-    assert not _is_ellipse(half.astype(bool))
+    assert not is_ellipse(half.astype(bool))
 
 
 def test_two_round_cards_are_not_joined_across_the_card_between_them():
@@ -317,7 +317,7 @@ def test_two_round_cards_are_not_joined_across_the_card_between_them():
     board, so only the third card tells that the two are neighbours, not halves of one card."""
     import cv2
 
-    from cardscan.detect import _join_split_cards
+    from cardscan.detect.join import join_split_cards
 
     lila = (160, 120, 200)
     rgb = np.zeros((500, 700, 3), np.uint8)
@@ -326,7 +326,7 @@ def test_two_round_cards_are_not_joined_across_the_card_between_them():
                _round_card(rgb, (100, 222), (48, 44), lila),
                *[_rect_card(rgb, 300, y, 480, y + 110, lila) for y in (30, 170, 310)]]
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    assert len(_join_split_cards(regions, lab)) == 6
+    assert len(join_split_cards(regions, lab)) == 6
 
 
 def test_a_small_card_cut_in_two_by_its_writing_is_found():
@@ -383,9 +383,11 @@ def test_a_ragged_half_of_a_card_is_kept_as_a_piece_and_joined():
     found only as its other half (IoU under 0.5)."""
     import cv2
 
-    from cardscan.detect import _join_split_cards
+    from cardscan.detect import DetectorParams
+    from cardscan.detect.join import join_split_cards
+    from cardscan.detect.regions import RegionFinder
 
-    outlines = CardDetector()._outlines(_ragged_half(), 2000, 4000, 1e6)
+    outlines = RegionFinder(DetectorParams()).outlines(_ragged_half(), 2000, 4000, 1e6)
     assert [shape for *_, shape in outlines] == ["piece"]
     yellow, board = (250, 228, 80), (150, 110, 70)
     rgb = np.full((300, 600, 3), board, np.uint8)
@@ -397,7 +399,7 @@ def test_a_ragged_half_of_a_card_is_kept_as_a_piece_and_joined():
     other = _rect_card(rgb, 137, 7, 193, 133, yellow)
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     piece = (half.astype(bool), outlines[0][1], "piece", *other[3:])
-    joined = _join_split_cards([piece, other, *others], lab)
+    joined = join_split_cards([piece, other, *others], lab)
     assert len(joined) == 3 and joined[0][2] == "rect"
     x0, y0, x1, y1 = box(joined[0][0])
     assert (x0, x1) == (10, 190) and abs(y0 - 10) <= 1 and abs(y1 - 130) <= 1  # the whole card
@@ -419,7 +421,7 @@ def test_a_ragged_piece_that_joins_nothing_is_no_card():
 def test_a_strip_of_paper_between_two_halves_does_not_stop_their_join():
     """Writing in two lines cuts a card into halves and leaves a strip of paper between the lines:
     that strip is a piece of the same card, not a third card in the gap (pinnwand-3's "Schulungen")."""
-    from cardscan.detect import _holds_another
+    from cardscan.detect.join import _holds_another
 
     shape = (100, 200)
     gap = np.zeros(shape, bool)

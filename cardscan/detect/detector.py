@@ -1,0 +1,125 @@
+"""The detector: the analysis copy, its card regions, their outlines in the photo's pixels, their colours."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cardscan import colour as colour_stage
+from cardscan.detect.filters import not_oversized, one_per_place, plain_surface
+from cardscan.detect.join import join_split_cards
+from cardscan.detect.outline import region_area
+from cardscan.detect.paper import (blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e, paper_colour,
+                                   ring_around, white_balance)
+from cardscan.detect.params import MAX_WORK_SIZE, WORK_SIZE, DetectorParams
+from cardscan.detect.passes import smooth_regions
+from cardscan.geometry import order_clockwise, quad_faults, rectify, sound_quad
+
+
+@dataclass
+class DetectedCard:
+    """A card outline in original-image pixels, its colour, and its upright crop."""
+
+    polygon: np.ndarray  # 4x2 float, clockwise from top-left
+    colour: str | None
+    colour_distance: float  # ΔE to the nearest palette tone (after white balance)
+    crop: np.ndarray  # RGB, perspective-corrected
+    shape: str = "rect"
+
+
+class CardDetector:
+    """Finds cards on a pinboard photo; parameters in __init__, scikit-learn style."""
+
+    def __init__(self, params: DetectorParams | None = None, max_colour_distance: float = 38.0):
+        self.params = params or DetectorParams()
+        self.max_colour_distance = max_colour_distance
+
+    def detect(self, rgb: np.ndarray) -> list[DetectedCard]:
+        kept, scale = self._papers(rgb, WORK_SIZE)
+        work_size = self._finer_work_size(kept, scale, rgb.shape)
+        if work_size:
+            kept, scale = self._papers(rgb, work_size)
+        # An outline that is still unsound as its min-area rectangle is a sliver (a strip of frame
+        # or a shadow), never a card.
+        kept = one_per_place(not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))],
+                                           self.params.max_card_size))
+        outlines = []
+        for _, quad, shape, paper, _ in kept:
+            polygon = order_clockwise(sound_quad(quad / scale))
+            crop = rectify(rgb, polygon)
+            if shape in ("oval", "round"):
+                crop = blank_outside_ellipse(crop)
+            outlines.append((polygon, crop, shape))
+        plain = [plain_surface(paper_lab, crop, self.params) for (*_, paper_lab), (_, crop, _) in zip(kept, outlines)]
+        kept = [r for r, skip in zip(kept, plain) if not skip]
+        outlines = [o for o, skip in zip(outlines, plain) if not skip]
+        papers = np.array([colour_stage.remove_glare(paper, colour_stage.glare_from_ink(crop))
+                           for (*_, paper, _), (_, crop, _) in zip(kept, outlines)])
+        gains = colour_stage.paper_balance(papers) if kept else np.ones(3)
+        cards = []
+        for paper, (polygon, crop, shape) in zip(papers, outlines):
+            lab_paper = colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains))
+            name, dist = classify_colour(lab_paper, self.max_colour_distance)
+            cards.append(DetectedCard(polygon=polygon, colour=name, colour_distance=dist, crop=crop, shape=shape))
+        return sort_reading_order(cards)
+
+    def _papers(self, rgb: np.ndarray, work_size: int) -> tuple[list, float]:
+        """Card regions on a copy of the photo whose longest side is work_size, with their
+        paper colours, and the copy's scale."""
+        import cv2
+
+        h, w = rgb.shape[:2]
+        scale = min(1.0, work_size / max(h, w))
+        small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
+        balanced = white_balance(small)
+        lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
+        kept = []
+        for mask, quad, shape in smooth_regions(lab, balanced, self.params):
+            x, y, bw, bh = cv2.boundingRect(mask.view(np.uint8))
+            box = (slice(max(0, y - 10), y + bh + 10), slice(max(0, x - 10), x + bw + 10))  # room for the ring
+            card_lab, paper = paper_colour(lab[box], small[box], mask[box])
+            card_lab = cv_lab_to_cie(card_lab)
+            ring = ring_around(mask[box])
+            board_lab = np.median(lab[box][ring], axis=0) if ring.any() else None
+            if board_lab is not None and delta_e(card_lab, cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
+                continue
+            kept.append((mask, quad, shape, paper, card_lab))
+        area_min = self.params.min_area_frac * lab.shape[0] * lab.shape[1]
+        joined = join_split_cards(kept, lab)
+        return [r for r in joined if r[2] != "piece" and region_area(r) >= area_min], scale
+
+    def _finer_work_size(self, kept: list, scale: float, shape: tuple) -> int | None:
+        """A larger analysis size when the cards came out small, else None.
+
+        On a photo of a whole board from afar the cards are small in the analysis copy; writing and
+        pins then cut their paper into pieces below the smallest card size, and whole cards go
+        missing. A finer copy keeps the pieces joined; it costs time, so only those photos pay it.
+        """
+        import cv2
+
+        longest = max(shape[:2])
+        if not kept or longest * scale >= min(longest, MAX_WORK_SIZE):
+            return None
+        areas = [cv2.contourArea(quad) / (scale * scale) for _, quad, *_ in kept]
+        card_frac = float(np.median(areas)) / (shape[0] * shape[1])
+        if card_frac >= self.params.small_card_frac:
+            return None
+        return min(longest, MAX_WORK_SIZE)
+
+
+def sort_reading_order(cards: list[DetectedCard]) -> list[DetectedCard]:
+    """Rows top to bottom (a card joins a row when it overlaps the row vertically), then left to right."""
+    items = sorted(cards, key=lambda c: c.polygon[:, 1].mean())
+    rows: list[list[DetectedCard]] = []
+    for card in items:
+        top, bottom = card.polygon[:, 1].min(), card.polygon[:, 1].max()
+        if rows:
+            row = rows[-1]
+            r_top = np.median([c.polygon[:, 1].min() for c in row])
+            r_bottom = np.median([c.polygon[:, 1].max() for c in row])
+            overlap = min(bottom, r_bottom) - max(top, r_top)
+            if overlap > 0.5 * min(bottom - top, r_bottom - r_top):
+                row.append(card)
+                continue
+        rows.append([card])
+    return [c for row in rows for c in sorted(row, key=lambda c: c.polygon[:, 0].mean())]

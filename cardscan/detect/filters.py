@@ -1,0 +1,104 @@
+"""Rejecting regions that are no (new) cards: plain surfaces, oversized ones, second looks at one card.
+
+What real photos taught (issue 15): a door's panels, a strip of wall or the white board between notes
+are smooth, card-shaped and blank: grey-white regions without ink are no cards, nor is a region three
+times the median card.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from cardscan.detect.params import DetectorParams
+from cardscan.geometry import sound_quad
+
+
+def plain_surface(paper_lab: np.ndarray, crop: np.ndarray, params: DetectorParams) -> bool:
+    """Whether a region is a plain surface, not a card: grey-white paint with nothing written on it.
+
+    Why: a door's panels, a strip of wall or whiteboard between notes, the frame of a board are
+    smooth, bounded by edges and card-sized, so they pass every shape test; but they are grey or
+    white and blank, while a note is coloured or carries writing (a blank white card is the price).
+    """
+    if float(np.hypot(paper_lab[1], paper_lab[2])) >= params.max_plain_chroma:
+        return False
+    grey = np.asarray(crop, np.float32)[::2, ::2].min(axis=-1)
+    h, w = grey.shape
+    inner = grey[int(0.08 * h):int(0.92 * h), int(0.08 * w):int(0.92 * w)]  # the rim's shadow is no writing
+    if inner.size == 0:
+        return True
+    return float(np.mean(inner < 0.75 * np.median(inner))) < params.min_ink_share
+
+
+def not_oversized(regions: list, max_size: float) -> list:
+    """Regions no larger than `max_size` times the median one: what is left that large after
+    touching cards were cut apart is a plain surface (a wall beside the board, a door panel)."""
+    import cv2
+
+    if len(regions) < 3:
+        return regions
+    areas = np.array([cv2.contourArea(sound_quad(r[1])) for r in regions])
+    return [r for r, a in zip(regions, areas) if a <= max_size * np.median(areas)]
+
+
+def one_per_place(regions: list, max_covered: float = 0.4) -> list:
+    """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
+    come first, then larger ones) is a second look at the same card."""
+    import cv2
+
+    quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
+    areas = [max(cv2.contourArea(q), 1.0) for q in quads]
+    keep: list[int] = []
+    for i in range(len(regions)):
+        covered = max((cv2.intersectConvexConvex(cv2.convexHull(quads[i]), cv2.convexHull(quads[k]))[0]
+                       for k in keep), default=0.0)
+        if covered <= max_covered * areas[i]:
+            keep.append(i)
+    return [regions[i] for i in keep]
+
+
+def taken_masks(found: list) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where `found` has cards, and where it has anything (cards or pieces), as two masks."""
+    cards = np.zeros_like(found[0][0]) if found else None
+    if cards is None:
+        return None
+    anything = cards.copy()
+    for mask, _, shape in found:
+        anything |= mask
+        if shape != "piece":
+            cards |= mask
+    return cards, anything
+
+
+def not_overlapping(extra: list, found: list, max_overlap: float = 0.2) -> list:
+    """The regions of `extra` that overlap no region of `found` by more than `max_overlap` of their
+    size; a piece of `found` (no card yet) blocks only pieces: another pass may see a card there."""
+    if not extra or not found:
+        return extra
+    cards = np.zeros_like(found[0][0])
+    pieces = np.zeros_like(found[0][0])
+    for mask, _, shape in found:
+        (pieces if shape == "piece" else cards)[...] |= mask
+    anything = cards | pieces
+    return [r for r in extra
+            if np.count_nonzero(r[0] & (anything if r[2] == "piece" else cards)) <= max_overlap * np.count_nonzero(r[0])]
+
+
+def drop_nested(found):
+    """A card's text can form a smooth island inside it; keep only outermost regions (cards before
+    pieces: a ragged blob of board around a card in glare must not hide it)."""
+    import cv2
+
+    if not found:
+        return []
+    boxes = [cv2.boundingRect(mask.view(np.uint8)) for mask, *_ in found]
+    local = [mask[y:y + h, x:x + w] for (mask, *_), (x, y, w, h) in zip(found, boxes)]  # only where a mask is
+    sizes = [int(np.count_nonzero(m)) for m in local]
+    keep = []
+    taken = np.zeros_like(found[0][0])
+    for i in sorted(range(len(found)), key=lambda i: (found[i][2] == "piece", -sizes[i])):
+        x, y, w, h = boxes[i]
+        if np.count_nonzero(local[i] & taken[y:y + h, x:x + w]) > 0.5 * sizes[i]:
+            continue
+        keep.append(found[i])
+        taken[y:y + h, x:x + w] |= local[i]
+    return keep

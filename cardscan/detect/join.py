@@ -1,0 +1,101 @@
+"""Joining the two halves of a card that writing cut in two."""
+from __future__ import annotations
+
+import numpy as np
+
+from cardscan.detect.outline import fit_card_quad, grow_quad, hull_mask, is_ellipse, rect_fill
+from cardscan.detect.paper import cv_lab_to_cie, delta_e, ring_around
+from cardscan.geometry import fit_quad
+
+
+def join_split_cards(regions: list, lab: np.ndarray) -> list:
+    """Join the two halves of a card that big writing and a pin cut in two.
+
+    A long word and the pin above it can form an unbroken line of edges from the top of a card to
+    its bottom, so the paper falls into two smooth regions. Two regions are one card when they have
+    the same paper colour, lie side by side, and together make one card-shaped outline of about
+    the size of the other cards (two real neighbours together are twice that).
+    """
+    import cv2
+
+    if len(regions) < 2:
+        return regions
+    areas = [float(cv2.contourArea(cv2.convexHull(q.astype(np.float32)))) for _, q, *_ in regions]
+    typical = float(np.percentile(areas, 75))  # a card's size; halves are the smaller ones
+    labs = [paper_lab for *_, paper_lab in regions]
+    pixels = [int(np.count_nonzero(mask)) for mask, *_ in regions]  # counted once, not per candidate pair
+    # An ellipse of half a card's size or more is a whole oval or round card: writing cuts paper
+    # along ragged strokes, it does not leave a clean ellipse behind (a half may still fill π/4
+    # of its box and so pass for "round", hence the check of the outline itself).
+    whole = [shape in ("oval", "round") and area >= 0.45 * typical and is_ellipse(mask)
+             for (mask, _, shape, *_), area in zip(regions, areas)]
+    joined, used = [], set()
+    for i in range(len(regions)):
+        if i in used:
+            continue
+        best = None
+        for j in range(i + 1, len(regions)):
+            if j in used or whole[i] or whole[j] or delta_e(labs[i], labs[j]) > 8.0 \
+                    or areas[i] + areas[j] > 1.5 * typical:
+                continue
+            union = regions[i][0] | regions[j][0]
+            contours, _ = cv2.findContours(union.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            hull = cv2.convexHull(np.vstack(contours))
+            hull_area = cv2.contourArea(hull)
+            if hull_area > 1.3 * typical or hull_area > 2.0 * (areas[i] + areas[j]):
+                continue  # not side by side
+            between = hull_mask(hull, union.shape).astype(bool) & ~union
+            if between.any() and _board_share(lab, between, union, labs[i]) > 0.25:
+                continue  # what lies between them is board, not writing on the same paper
+            if _holds_another(between, regions, pixels, (i, j)):
+                continue  # a third card of the same colour lies between them: neighbours in a column
+            quad, shape = fit_card_quad(hull)
+            if quad is None and rect_fill(hull) > 0.88:  # two halves either side of a fat letter
+                quad, shape = fit_quad(hull), "rect"
+            if quad is None:
+                continue
+            best = (j, union, grow_quad(quad, 2.0), shape)
+            break
+        if best is None:
+            joined.append(regions[i])
+            continue
+        j, union, quad, shape = best
+        used.add(j)
+        joined.append((union, quad, shape, *regions[i][3:]))
+    return joined
+
+
+def _holds_another(between: np.ndarray, regions: list, pixels: list[int], pair: tuple[int, int]) -> bool:
+    """Whether most of some other region lies in `between`, the gap that joining a pair would fill.
+
+    A piece far smaller than either half does not count: that is a strip of paper between two
+    lines of writing on the same card, not a third card (or a large fragment of one). ``pixels``:
+    each region's size."""
+    import cv2
+
+    x, y, w, h = cv2.boundingRect(between.view(np.uint8))
+    gap = between[y:y + h, x:x + w]
+    smaller_half = min(pixels[i] for i in pair)
+    for k, (mask, _, shape, *_) in enumerate(regions):
+        if k in pair or (shape == "piece" and pixels[k] < 0.5 * smaller_half):
+            continue
+        inside = np.count_nonzero(mask[y:y + h, x:x + w] & gap)
+        if inside and inside > 0.5 * pixels[k]:
+            return True
+    return False
+
+
+def _board_share(lab: np.ndarray, between: np.ndarray, union: np.ndarray, paper_lab: np.ndarray) -> float:
+    """Share of the pixels between two regions that look like the board around them.
+
+    Between two halves of one card lies writing (dark ink, or paper the edge map took), between
+    two neighbouring cards lies board; the writing can cover most of it, so a median says little.
+    """
+    ring = ring_around(union)
+    if not ring.any():
+        return 0.0
+    board = cv_lab_to_cie(np.median(lab[ring], axis=0))
+    pixels = cv_lab_to_cie(lab[between])
+    to_board = np.linalg.norm(pixels - board, axis=1)
+    to_paper = np.linalg.norm(pixels - paper_lab, axis=1)
+    return float(np.mean((to_board < 15.0) & (to_board < to_paper)))

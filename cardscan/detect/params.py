@@ -1,0 +1,31 @@
+"""The detector's tuning knobs and analysis sizes, in one place so every stage reads the same ones."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WORK_SIZE = 1400  # longest side of the analysis copy; card edges survive, grain is averaged out
+MAX_WORK_SIZE = 2000  # a finer copy for photos whose cards are small (a whole board seen from afar)
+
+
+@dataclass
+class DetectorParams:
+    min_area_frac: float = 0.0015  # smallest card: 0.15 % of the photo
+    min_piece_frac: float = 0.00075  # a piece of a card that writing cut in two, kept to be joined
+    max_area_frac: float = 0.25
+    small_card_frac: float = 0.006  # cards below 0.6 % of the photo are looked at in a finer copy
+    min_paper_share: float = 0.35  # paper pixels in the card's outline (the rest is text, pins)
+    min_rim_coverage: float = 0.6  # share of the outline's inner rim that is paper; text and a pin may touch it
+    min_half_rim_coverage: float = 0.4  # the same for half a card, whose cut side is writing
+    max_aspect: float = 4.5  # cards are at most about 3:1
+    min_board_contrast: float = 6.0  # ΔE between card and surrounding board
+    edge_sigma: float = 1.2
+    valley_sigma: float = 1.5  # scale of the thin dark line between two touching cards
+    valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
+    max_plain_chroma: float = 12.0  # a grey-white region (chroma below this) ...
+    min_ink_share: float = 0.004  # ... with less ink than this share of its inside is a plain surface
+    max_card_size: float = 3.0  # a region this much larger than the median card is wall, a door panel, the board
+    max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
+    min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
+    ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
+    edge_crest: float = 0.5  # ink-free pass: an edge pixel has at least this share of the strongest step near it
+    min_cut_share: float = 0.35  # a card-sized region cut along a line: both pieces at least this share of a card
