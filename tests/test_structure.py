@@ -140,3 +140,11 @@ def test_scan_photo_finds_headings_clusters_and_votes_on_a_generated_board(tmp_p
     assert scores["matched_cards"] >= 0.8 * scores["cards"]
     assert scores["cluster_accuracy"] >= 0.9 and scores["votes_exact"] >= 0.9
     assert [c.name.casefold() for c in scan.clusters][:2] == [n.casefold() for n in truth["clusters"][:2]]
+
+
+def test_a_heading_strip_cut_in_two_by_the_detector_is_one_heading():
+    cards = kanban_cards()
+    cards.append(Card("b-20", "b.jpg", rect(90, 60, 210, 60), "weiß", "Überschrift", "Zeit", "Zeit"))
+    cards.append(Card("b-21", "b.jpg", rect(304, 60, 200, 60), "weiß", "Überschrift", "plan", "plan"))
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, cards), votes=False)
+    assert [h.text for h in scan.headings] == ["Zeitplan"] and scan.clusters[0].name == "Zeitplan"

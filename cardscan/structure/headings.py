@@ -18,6 +18,7 @@ HEADING_GROUPS = ("überschrift", "überschriften", "heading", "headings", "tite
 STRIP_ASPECT = 3.0  # a card this many times longer than high is a heading strip ...
 STRIP_OVER_MEDIAN = 1.4  # ... when the board's cards are this much squarer
 HEADING_COLOUR_SHARE = 0.7  # the cards after a heading colour's cards: this share of them one colour, and in their rows
+PIECE_GAP = 0.3  # heading heights: heading cards this close side by side are one strip cut in two
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
 MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
@@ -253,3 +254,26 @@ def _stack(lines: list[list]) -> list[list[list]]:
         else:
             groups.append([line])
     return groups
+
+
+def join_pieces(headings: list[Heading]) -> list[Heading]:
+    """Heading cards side by side on one line with hardly a gap are pieces of one strip the detector cut
+    in two ("Zeit" + "plan"): one heading, spanning both."""
+    out: list[Heading] = []
+    for heading in sorted(headings, key=lambda h: Box.of(h.polygon).x0):
+        box = Box.of(heading.polygon)
+        for k, prev in enumerate(out):
+            pbox = Box.of(prev.polygon)
+            overlap = min(pbox.y1, box.y1) - max(pbox.y0, box.y0)
+            if (prev.source == heading.source == "card" and overlap >= 0.7 * min(pbox.h, box.h)
+                    and -0.5 * box.h <= box.x0 - pbox.x1 <= PIECE_GAP * min(pbox.h, box.h)):
+                glue = "" if prev.text[-1:].islower() and heading.text[:1].islower() else " "
+                joined = Box(pbox.x0, min(pbox.y0, box.y0), box.x1, max(pbox.y1, box.y1))
+                out[k] = Heading(prev.id, [(int(joined.x0), int(joined.y0)), (int(joined.x1), int(joined.y0)),
+                                           (int(joined.x1), int(joined.y1)), (int(joined.x0), int(joined.y1))],
+                                 prev.text + glue + heading.text, prev.raw_text + glue + heading.raw_text, "card",
+                                 min(prev.confidence, heading.confidence), prev.colour)
+                break
+        else:
+            out.append(heading)
+    return out
