@@ -16,7 +16,7 @@ from cardscan.geometry import group_lines
 from cardscan.load import Photo
 from cardscan.workshop import Card
 
-WORK_SIZE = 2400  # whiteboard writing is large; more pixels only slow the OCR down
+PAGE_WORK_SIZE = 2400  # longest side for reading a whiteboard page (detect.WORK_SIZE, 1400, is for finding cards): writing is large, more pixels only slow the OCR
 MIN_WORD_CONFIDENCE = 0.3
 
 
@@ -25,7 +25,7 @@ def read_whiteboard(photo: Photo, reader) -> list[Card]:
     import cv2
 
     h, w = photo.rgb.shape[:2]
-    scale = min(1.0, WORK_SIZE / max(h, w))
+    scale = min(1.0, PAGE_WORK_SIZE / max(h, w))
     small = cv2.resize(photo.rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else photo.rgb
     words = [wd for wd in reader.read_page(small)
              if wd.confidence >= MIN_WORD_CONFIDENCE and any(ch.isalnum() for ch in wd.text)]
