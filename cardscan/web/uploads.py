@@ -13,6 +13,7 @@ import os
 import re
 import threading
 import uuid
+import warnings
 from pathlib import Path
 from typing import IO
 
@@ -98,7 +99,10 @@ def check_image(path: Path) -> str:
     # The guard is on: Pillow itself refuses anything above 2x this; we refuse above 1x below.
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path, formats=[fmt]) as img:
+        with warnings.catch_warnings():  # Pillow warns between 1x and 2x its limit; the size is judged below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path, formats=[fmt])
+        with img:
             width, height = img.size
             if width * height > MAX_PIXELS:
                 raise RejectedUpload(f"Bild ist zu groß (mehr als {MAX_PIXELS // 1_000_000} Megapixel)")
