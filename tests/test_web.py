@@ -532,6 +532,27 @@ def test_pages_send_protective_headers(env):
 
 # ---- the real pipeline --------------------------------------------------------------------------------
 @pytest.mark.slow
+def test_greyscale_upload_is_read_and_says_its_colours_cannot_be_known(tmp_path):
+    """The command line says so (api.read_photo); the web page used to drop the note and call cards 'weiß'."""
+    from PIL import Image
+
+    app = make_app(tmp_path, scan=None, assign=None)
+    client = app.test_client()
+    token = token_of(client)
+    corpus, jobs = app.extensions["cardscan"]["corpus"], app.extensions["cardscan"]["jobs"]
+    wid = corpus.create_workshop("Grau")
+    grey = io.BytesIO()
+    Image.open(io.BytesIO(board_bytes())).convert("L").save(grey, "JPEG", quality=90)
+    r = client.post(f"/w/{wid}/fotos", data={"csrf": token, "photos": [(io.BytesIO(grey.getvalue()), "grau.jpg")]},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302 and jobs.wait(600)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Karten gelesen" in page and "schwarzweiß" in page
+    assert [name for name, message in jobs.problems_for(wid) if "schwarzweiß" in message] == ["grau.jpg"]
+    assert all(card.colour is None for card in corpus.get(wid).cards)
+
+
+@pytest.mark.slow
 def test_real_pipeline_reads_an_uploaded_board(tmp_path, board_factory):
     path, truth = board_factory(seed=5, tier="easy")
     app = make_app(tmp_path, scan=None, assign=None)

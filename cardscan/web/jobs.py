@@ -70,9 +70,9 @@ def ensure_crops(photo_path: Path, cards, crop_dir: Path, max_height: int = 360)
 def learned_scan(lexicon: Path | None = None) -> Callable:
     """Read a photo, applying what facilitators taught the normalisation (``lexikon.yaml``)."""
     def scan(path: Path, legend: dict[str, str]):
-        from cardscan.api import scan_photo
+        from cardscan.api import read_photo
 
-        return scan_photo(path, legend=legend, lexicon=lexicon)
+        return read_photo(path, legend=legend, lexicon=lexicon)  # with its notes (a greyscale photo's colours)
     return scan
 
 
@@ -153,9 +153,10 @@ class JobManager:
         return sorted(jobs, key=lambda j: j.get("created", 0))
 
     def problems_for(self, workshop_id: int) -> list[tuple[str, str]]:
-        """(original file name, German reason) for every photo of this workshop that could not be read."""
+        """(original file name, German reason) for every photo of this workshop that could not be read,
+        or was read with a note (a greyscale photo: its colours and groups cannot be known)."""
         return [(p["original"], p["message"]) for job in self.jobs_for(workshop_id)
-                for p in job["photos"] if p["status"] == FAILED]
+                for p in job["photos"] if p["status"] == FAILED or (p["status"] == DONE and p.get("message"))]
 
     # ---- work --------------------------------------------------------------------------------
     def submit(self, workshop_id: int, photos: list[dict[str, Any]]) -> str:
@@ -251,10 +252,12 @@ class JobManager:
             photo["status"] = RUNNING
             self._save(job)
             try:
-                scan = self.scan(photo_dir / photo["stored"], legend)
+                read = self.scan(photo_dir / photo["stored"], legend)  # a PhotoReading, or a bare Scan
+                scan, notes = getattr(read, "scan", read), [p.message for p in getattr(read, "problems", [])]
                 with self.lock:
                     self.corpus.add_scan(wid, scan)
                 photo["status"], photo["n_cards"] = DONE, len(scan.cards)
+                photo["message"] = "; ".join(notes)  # read, but part of it cannot be trusted
                 try:  # the review page then opens at once; on failure the page makes them on demand
                     ensure_crops(photo_dir / photo["stored"], scan.cards, photo_dir / ".crops")
                 except Exception:
