@@ -384,7 +384,7 @@ def test_new_photos_are_read_and_themed_with_what_facilitators_taught(tmp_path, 
         from cardscan.normalise import normalise
         return normalise("Burgerhaushalt stärken", lexicon=lexicon).text
 
-    monkeypatch.setattr(cardscan.api, "scan_photo", fake_scan)
+    monkeypatch.setattr(cardscan.api, "read_photo", fake_scan)
     monkeypatch.setattr(cardscan.api, "assign_themes", lambda ws, corrections=None, workshop_id=None, **kw:
                         seen.update(corrections=Path(corrections), workshop_id=workshop_id))
     assert jobs.scan(tmp_path / "x.jpg", {}) == "Bürgerhaushalt stärken"
