@@ -550,3 +550,12 @@ def test_a_schema_1_corpus_file_is_migrated_and_keeps_its_workshops(tmp_path):
         assert again.get(2).scans[0].clusters[0].heading == "board1-h01"
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(cards)")}
     assert {"cluster", "votes", "vote_colours"} <= columns
+
+
+def test_moving_every_card_of_a_cluster_to_a_new_name_keeps_its_place_on_the_wall(corpus):
+    wid = corpus.add(structured_workshop())
+    corpus.update_card(wid, "board1-02", cluster="Ideen")
+    assert [c.name for c in corpus.get(wid).scans[0].clusters] == ["Finanzierung", "Cluster 2"]  # one card left
+    corpus.update_card(wid, "board1-03", cluster="Ideen")
+    corpus.update_card(wid, "board1-01", cluster="Ideen")  # a merge: Finanzierung stays listed, now empty
+    assert [c.name for c in corpus.get(wid).scans[0].clusters] == ["Finanzierung", "Ideen"]

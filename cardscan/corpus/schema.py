@@ -159,6 +159,8 @@ def migrate(conn, version: int) -> None:
     Adds each missing column (checked with PRAGMA table_info, so a half-migrated file is fine too)
     and records the new version; existing workshops simply have no board structure.
     """
+    if version >= SCHEMA_VERSION:
+        return
     for step in range(version + 1, SCHEMA_VERSION + 1):
         for table, column, decl in ADDED_COLUMNS.get(step, []):
             present = {row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table}")')}
@@ -177,3 +179,13 @@ def card_structure(card: Card) -> dict[str, Any]:
     """A card's board structure as the cards table stores it."""
     return {"cluster": card.cluster, "votes": int(card.votes or 0),
             "vote_colours": [str(c) for c in card.vote_colours or []]}
+
+
+def renamed_clusters(clusters: list[dict[str, Any]], old: str | None, new: str | None,
+                     old_in_use: bool) -> list[dict[str, Any]]:
+    """A scan's cluster list after a card moved from `old` to `new`: when the last card leaves `old` for a
+    name the list lacks, that is a rename, and the cluster keeps its place on the wall (and its heading)."""
+    names = [c.get("name") for c in clusters]
+    if old is None or new is None or old_in_use or new in names or old not in names:
+        return clusters
+    return [{**c, "name": new} if c.get("name") == old else c for c in clusters]

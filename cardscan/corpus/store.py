@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cardscan._files import replace_together
 from cardscan.corpus.schema import (CARD_COLUMNS, CARD_FIELDS, CORRECTION_ACTIONS, CORRECTION_COLUMNS, SCHEMA_VERSION,
                                     card_structure, check_unique_ids, clean_metadata, define_tables, metadata_keys,
-                                    migrate, now, structure_of)
+                                    migrate, now, renamed_clusters, structure_of)
 from cardscan.exceptions import BadCorrection, BadInputFile, UnknownCard, UnknownWorkshop
 from cardscan.workshop import Card, Cluster, Edit, Heading, Problem, Scan, Workshop
 
@@ -105,8 +105,7 @@ class Store:
                                                   f"diese kennt {SCHEMA_VERSION}); bitte cardscan aktualisieren")
                 if version < 1:
                     raise BadInputFile(self.path, f"hat eine unbekannte Schema-Version {version}")
-                if version < SCHEMA_VERSION:  # an older corpus file: add the columns it lacks
-                    migrate(conn, version)
+                migrate(conn, version)  # an older corpus file gets the columns it lacks (no-op when current)
         except sa.exc.DatabaseError as exc:
             self._engine.dispose()
             reason = str(getattr(exc, "orig", exc))
@@ -151,8 +150,7 @@ class Store:
 
     def photo_dir(self, wid: int) -> Path:
         """The folder with this workshop's photos: ``<db stem>-photos/<id>/`` next to the database."""
-        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
-        return self.path.with_name(f"{self.path.stem}-photos") / str(int(wid))
+        return self.path.with_name(f"{self.path.stem}-photos") / str(int(wid))  # int(): numpy ids too
 
     # ---- writing --------------------------------------------------------------------------------
     def create_workshop(self, title: str, question: str = "", legend: str | Mapping[str, str] | None = None,
@@ -281,7 +279,18 @@ class Store:
                     {"workshop_id": wid, "card_id": card_id, "field": field, "old": row[field], "new": new,
                      "action": "confirm" if new == row[field] else "edit", "raw_text": row["raw_text"],
                      "text": text_after, "time": when} for field, new in values.items()])
+                if "cluster" in values and values["cluster"] != row["cluster"]:
+                    self._follow_cluster(conn, row["scan_id"], row["cluster"], values["cluster"])
             return self._cards(conn, wid, pk=row["pk"])[0]
+
+    def _follow_cluster(self, conn, scan_id: int, old: str | None, new: str | None) -> None:
+        import sqlalchemy as sa
+
+        s, c = self._t["scans"], self._t["cards"]
+        in_use = conn.execute(sa.select(sa.func.count()).where(c.c.scan_id == scan_id, c.c.cluster == old)).scalar()
+        clusters = renamed_clusters(conn.execute(sa.select(s.c.clusters).where(s.c.id == scan_id)).scalar_one() or [],
+                                    old, new, bool(in_use))
+        conn.execute(s.update().where(s.c.id == scan_id).values(clusters=clusters))
 
     def rename_theme(self, wid: int, old: str, new: str) -> int:
         """Give a theme a new name on every card of the workshop; returns how many cards changed.
@@ -436,9 +445,8 @@ class Store:
     def cards(self) -> "pd.DataFrame":
         """One row per card across all workshops, in reading order.
 
-        Columns: workshop_id, title, the workshop metadata (city, date, venue, topic, …), then the
-        card columns of ``Workshop.cards_frame()`` (id, photo, colour, group, raw_text, text,
-        confidence, theme, polygon, kind, cluster, votes, vote_colours), n_edits and corrected (a person corrected or confirmed it).
+        Columns: workshop_id, title, the workshop metadata (city, date, venue, topic, …), then the card
+        columns of ``Workshop.cards_frame()`` (CARD_COLUMNS), n_edits and corrected (a person corrected or confirmed it).
         """
         import pandas as pd
         import sqlalchemy as sa
