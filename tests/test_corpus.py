@@ -15,7 +15,7 @@ import pytest
 
 from cardscan.corpus import SCHEMA_VERSION, Corpus
 from cardscan.exceptions import BadInputFile
-from cardscan.workshop import Card, Edit, Problem, Scan, Workshop
+from cardscan.workshop import Card, Cluster, Edit, Heading, Problem, Scan, Workshop
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -458,3 +458,104 @@ def test_csv_export_neutralises_and_quotes_every_text_column(corpus, tmp_path):
     assert rows[0]["text"] == "Hallo;'=1+1;x" and '"Hallo;\'=1+1;x"' in text
     for line in text.splitlines()[1:]:  # what a spreadsheet splitting on ';' sees: no cell starts a formula
         assert not any(cell.strip('" ').startswith(("=", "+", "@")) for cell in line.split(";"))
+
+
+# ---- board structure (schema 2) -------------------------------------------------------------------------
+def structured_workshop() -> Workshop:
+    """The sample workshop after the structure stage: clusters, dots and a heading on the first photo."""
+    ws = sample_workshop()
+    board = ws.scans[0]
+    board.cards[0].cluster, board.cards[0].votes, board.cards[0].vote_colours = "Finanzierung", 3, ["rot", "rot", "grün"]
+    board.cards[1].cluster = board.cards[2].cluster = "Cluster 2"
+    board.headings = [Heading("board1-h01", [(10, 0), (300, 0), (300, 15), (10, 15)], "Finanzierung",
+                              raw_text="Finanzirung", confidence=0.7)]
+    board.clusters = [Cluster("Finanzierung", "board1-h01"), Cluster("Cluster 2")]
+    return ws
+
+
+def test_board_structure_round_trips_through_corpus_frame_and_bundle(corpus, tmp_path):
+    original = structured_workshop()
+    wid = corpus.add(original)
+    back = corpus.get(wid)
+    for a, b in zip(original.scans, back.scans):
+        assert b.headings == a.headings and b.clusters == a.clusters
+        assert [(c.cluster, c.votes, c.vote_colours) for c in b.cards] == [
+            (c.cluster, c.votes, c.vote_colours) for c in a.cards]
+    frame = corpus.cards()
+    assert frame.set_index("id").loc["board1-01", ["cluster", "votes"]].tolist() == ["Finanzierung", 3]
+    assert frame.set_index("id").loc["tafel-01", "votes"] == 0
+    again = corpus.get(corpus.import_bundle(corpus.export_bundle(wid, tmp_path / "w.json")))
+    assert again.scans[0].headings == original.scans[0].headings
+    assert again.scans[0].clusters == original.scans[0].clusters
+    assert again.card("board1-01").vote_colours == ["rot", "rot", "grün"]
+
+
+def test_cluster_edit_is_recorded_like_a_theme_edit(corpus):
+    wid = corpus.add(structured_workshop())
+    updated = corpus.update_card(wid, "board1-02", cluster="Finanzierung")
+    assert updated.cluster == "Finanzierung" and corpus.get(wid).card("board1-02").cluster == "Finanzierung"
+    row = corpus.corrections("cluster").iloc[-1]
+    assert (row["card_id"], row["old"], row["new"], row["action"]) == ("board1-02", "Cluster 2", "Finanzierung", "edit")
+    corpus.update_card(wid, "board1-02", cluster="")
+    assert corpus.get(wid).card("board1-02").cluster is None
+
+
+OLD_SCHEMA = """
+CREATE TABLE meta ("key" VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY ("key"));
+CREATE TABLE workshops (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, title VARCHAR NOT NULL,
+    question TEXT NOT NULL, legend JSON NOT NULL, created DATETIME NOT NULL);
+CREATE TABLE workshop_metadata (workshop_id INTEGER NOT NULL, "key" VARCHAR NOT NULL, value VARCHAR NOT NULL,
+    position INTEGER NOT NULL, PRIMARY KEY (workshop_id, "key"),
+    FOREIGN KEY(workshop_id) REFERENCES workshops (id) ON DELETE CASCADE);
+CREATE TABLE scans (id INTEGER NOT NULL, workshop_id INTEGER NOT NULL, position INTEGER NOT NULL,
+    image VARCHAR NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, mode VARCHAR NOT NULL,
+    PRIMARY KEY (id), UNIQUE (workshop_id, image), FOREIGN KEY(workshop_id) REFERENCES workshops (id) ON DELETE CASCADE);
+CREATE INDEX ix_scans_workshop_id ON scans (workshop_id);
+CREATE TABLE problems (id INTEGER NOT NULL, workshop_id INTEGER NOT NULL, position INTEGER NOT NULL,
+    path VARCHAR NOT NULL, message TEXT NOT NULL, PRIMARY KEY (id),
+    FOREIGN KEY(workshop_id) REFERENCES workshops (id) ON DELETE CASCADE);
+CREATE TABLE corrections (id INTEGER NOT NULL, workshop_id INTEGER NOT NULL, card_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL, action VARCHAR NOT NULL, old TEXT, new TEXT, raw_text TEXT NOT NULL, text TEXT NOT NULL,
+    time DATETIME NOT NULL, PRIMARY KEY (id), FOREIGN KEY(workshop_id) REFERENCES workshops (id) ON DELETE CASCADE);
+CREATE TABLE cards (pk INTEGER NOT NULL, workshop_id INTEGER NOT NULL, scan_id INTEGER NOT NULL,
+    position INTEGER NOT NULL, card_id VARCHAR NOT NULL, photo VARCHAR NOT NULL, polygon JSON NOT NULL,
+    colour VARCHAR, "group" VARCHAR, raw_text TEXT NOT NULL, text TEXT NOT NULL, confidence FLOAT NOT NULL,
+    theme VARCHAR, kind VARCHAR NOT NULL, PRIMARY KEY (pk), UNIQUE (workshop_id, card_id),
+    FOREIGN KEY(workshop_id) REFERENCES workshops (id) ON DELETE CASCADE,
+    FOREIGN KEY(scan_id) REFERENCES scans (id) ON DELETE CASCADE);
+CREATE TABLE edits (id INTEGER NOT NULL, card_pk INTEGER NOT NULL, position INTEGER NOT NULL,
+    original TEXT NOT NULL, replacement TEXT NOT NULL, reason VARCHAR NOT NULL, start INTEGER NOT NULL,
+    PRIMARY KEY (id), FOREIGN KEY(card_pk) REFERENCES cards (pk) ON DELETE CASCADE);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO workshops VALUES (1, 'Alt', 'Wie?', '{"gelb": "Gruppe 4"}', '2026-01-05 10:00:00');
+INSERT INTO scans VALUES (1, 1, 0, 'alt.jpg', 800, 600, 'cards');
+INSERT INTO cards VALUES (1, 1, 1, 0, 'alt-01', 'alt.jpg', '[[0,0],[10,0],[10,10],[0,10]]', 'gelb', 'Gruppe 4',
+    'Geld', 'Geld', 0.8, 'Finanzierung', 'card');
+"""
+
+
+def test_a_schema_1_corpus_file_is_migrated_and_keeps_its_workshops(tmp_path):
+    path = tmp_path / "alt.db"
+    with sqlite3.connect(path) as db:  # as cardscan 4a928fb wrote it (schema 1, no board structure)
+        db.executescript(OLD_SCHEMA)
+    db.close()
+    with Corpus(path) as old:
+        assert old.schema_version == SCHEMA_VERSION == 2
+        ws = old.get(1)
+        assert ws.card("alt-01").text == "Geld" and ws.card("alt-01").cluster is None and ws.scans[0].clusters == []
+        old.update_card(1, "alt-01", cluster="Geld")
+        old.add(structured_workshop())
+    with Corpus(path) as again:  # opening twice migrates nothing more
+        assert again.get(1).card("alt-01").cluster == "Geld"
+        assert again.get(2).scans[0].clusters[0].heading == "board1-h01"
+    columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(cards)")}
+    assert {"cluster", "votes", "vote_colours"} <= columns
+
+
+def test_moving_every_card_of_a_cluster_to_a_new_name_keeps_its_place_on_the_wall(corpus):
+    wid = corpus.add(structured_workshop())
+    corpus.update_card(wid, "board1-02", cluster="Ideen")
+    assert [c.name for c in corpus.get(wid).scans[0].clusters] == ["Finanzierung", "Cluster 2"]  # one card left
+    corpus.update_card(wid, "board1-03", cluster="Ideen")
+    corpus.update_card(wid, "board1-01", cluster="Ideen")  # a merge: Finanzierung stays listed, now empty
+    assert [c.name for c in corpus.get(wid).scans[0].clusters] == ["Finanzierung", "Ideen"]

@@ -59,47 +59,32 @@ def test_unknown_workshop_board_is_a_404(env):
     assert env.client.get("/w/999/tafel").status_code == 404
 
 
-# ---- clusters: the structure stage's fields, kept beside a corpus that does not store them yet ----------------
-class StructuredCorpus:
-    """The real corpus, plus cluster, votes and headings kept beside it (the corpus does not store the
-    board structure yet): the web layer's view of a workshop after the structure stage."""
+# ---- clusters: the structure stage's fields, stored in the real corpus (schema 2) ---------------------------
+def add_clustered_workshop(env) -> int:
+    """The hand workshop after the structure stage: two clusters, dots on one card, a heading on the board."""
+    from pathlib import Path
 
-    def __init__(self, corpus, clusters, votes=None, headings=None):
-        self._corpus, self.clusters, self.votes, self.headings = corpus, dict(clusters), votes or {}, headings or []
+    from tests.test_web import board_bytes, hand_workshop
 
-    def __getattr__(self, name):
-        return getattr(self._corpus, name)
+    texts = ("Bürgerhaushalt", "Prozess früher einleiten", "Netzwerk stabil")
+    ws = hand_workshop(texts)
+    scan = ws.scans[0]
+    scan.cards[0].cluster, scan.cards[0].votes, scan.cards[1].cluster = "Geld", 3, "Zeit"
+    scan.headings = [Heading("foto01-h01", [(80, 20), (400, 20), (400, 70), (80, 70)], "Geld")]
+    scan.clusters = [Cluster("Geld", "foto01-h01"), Cluster("Zeit")]
+    wid = env.corpus.add(ws)
+    Path(env.corpus.photo_dir(wid)).mkdir(parents=True, exist_ok=True)
+    (Path(env.corpus.photo_dir(wid)) / "foto01.jpg").write_bytes(board_bytes(texts))
+    return wid
 
-    def get(self, wid):
-        ws = self._corpus.get(wid)
-        for scan in ws.scans:
-            for card in scan.cards:
-                card.cluster, card.votes = self.clusters.get(card.id), self.votes.get(card.id, 0)
-            scan.headings = list(self.headings)
-            scan.clusters = [Cluster(name) for name in dict.fromkeys(self.clusters.values())]
-        return ws
 
-    def update_card(self, wid, card_id, **changes):
-        if "cluster" in changes:
-            self.clusters[card_id] = changes.pop("cluster") or None
-        return self._corpus.update_card(wid, card_id, **changes) if changes else self.get(wid).card(card_id)
+def clusters_of(env, wid) -> dict:
+    return {c.id: c.cluster for c in env.corpus.get(wid).cards if c.cluster}
 
 
 @pytest.fixture
-def clustered(tmp_path):
-    from cardscan.corpus import Corpus
-    from cardscan.web.app import corpus_path
-
-    data = tmp_path / "daten"
-    data.mkdir()
-    corpus = StructuredCorpus(Corpus(corpus_path(data)), {"foto01-01": "Geld", "foto01-02": "Zeit"},
-                              votes={"foto01-01": 3},
-                              headings=[Heading("foto01-h01", [(80, 20), (400, 20), (400, 70), (80, 70)], "Geld")])
-    app = make_app(data, corpus=corpus)
-    client = app.test_client()
-    env = types.SimpleNamespace(app=app, client=client, corpus=corpus, jobs=app.extensions["cardscan"]["jobs"],
-                                data=data, token=token_of(client))
-    env.wid = add_hand_workshop(env)
+def clustered(env):
+    env.wid = add_clustered_workshop(env)
     return env
 
 
@@ -119,24 +104,25 @@ def test_move_rename_and_merge_clusters(clustered):
     env, wid = clustered, clustered.wid
     r = env.client.post(f"/w/{wid}/karten/foto01-01", json={"cluster": "Zeit"}, headers={"X-CSRF-Token": env.token})
     assert r.status_code == 200 and r.get_json()["changed"] == ["cluster"]
-    assert env.corpus.clusters["foto01-01"] == "Zeit"
+    assert clusters_of(env, wid)["foto01-01"] == "Zeit"
+    row = env.corpus.corrections("cluster").iloc[-1]
+    assert (row["card_id"], row["old"], row["new"]) == ("foto01-01", "Geld", "Zeit")
     r = env.client.post(f"/w/{wid}/cluster/umbenennen", data={"csrf": env.token, "old": "Zeit", "new": "Zeitplan"},
                         follow_redirects=True)
     assert "heißt jetzt" in r.get_data(as_text=True)
-    assert env.corpus.clusters == {"foto01-01": "Zeitplan", "foto01-02": "Zeitplan"}
-    env.corpus.clusters["foto01-02"] = "Rest"
+    assert clusters_of(env, wid) == {"foto01-01": "Zeitplan", "foto01-02": "Zeitplan"}
+    env.corpus.update_card(wid, "foto01-02", cluster="Rest")
     env.client.post(f"/w/{wid}/cluster/zusammenfuehren", data={"csrf": env.token, "source": "Rest",
                                                                "target": "Zeitplan"})
-    assert set(env.corpus.clusters.values()) == {"Zeitplan"}
+    assert set(clusters_of(env, wid).values()) == {"Zeitplan"}
     r = env.client.post(f"/w/{wid}/cluster/zusammenfuehren", data={"csrf": env.token, "source": "X", "target": "Y"},
                         follow_redirects=True)
     assert "zwei vorhandene Cluster" in r.get_data(as_text=True)
 
 
-def test_cluster_field_on_a_corpus_that_cannot_store_it_is_a_german_400(env):
+def test_cluster_field_is_stored_by_the_corpus_even_before_the_structure_stage_ran(env):
     wid = add_hand_workshop(env)
     r = env.client.post(f"/w/{wid}/karten/foto01-01", json={"cluster": "Geld"}, headers={"X-CSRF-Token": env.token})
-    if r.status_code == 200:  # the corpus stores clusters: the move is saved
-        assert env.corpus.get(wid).card("foto01-01").cluster == "Geld"
-    else:
-        assert r.status_code == 400 and "cluster" in r.get_json()["error"]
+    assert r.status_code == 200 and r.get_json()["changed"] == ["cluster"]
+    assert env.corpus.get(wid).card("foto01-01").cluster == "Geld"
+    assert env.corpus.corrections("cluster")["new"].tolist() == ["Geld"]

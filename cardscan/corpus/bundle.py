@@ -118,8 +118,9 @@ def export_cards(store: Store, path: str | Path) -> Path:
         from cardscan.minutes import CSV_QUOTING, safe_cell
 
         frame["polygon"] = [json.dumps(poly) for poly in frame["polygon"]]
+        frame["vote_colours"] = [json.dumps(list(v), ensure_ascii=False) for v in frame["vote_colours"]]
         for column in frame.columns:  # every text column: ids and photo names come from file names
-            if column != "polygon" and not pd.api.types.is_numeric_dtype(frame[column]):
+            if column not in ("polygon", "vote_colours") and not pd.api.types.is_numeric_dtype(frame[column]):
                 frame[column] = [None if v is None or _isna(v) else safe_cell(v) for v in frame[column]]
         # The minutes' rule (one place, cardscan.minutes): text cells quoted and neutralised, also after ';'.
         write_text_atomic(path, frame.to_csv(index=False, quoting=CSV_QUOTING))

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from cardscan._files import replace_together
 from cardscan.corpus.schema import (CARD_COLUMNS, CARD_FIELDS, CORRECTION_ACTIONS, CORRECTION_COLUMNS, SCHEMA_VERSION,
-                                    check_unique_ids, clean_metadata, define_tables, metadata_keys, now)
+                                    card_structure, check_unique_ids, clean_metadata, define_tables, metadata_keys,
+                                    migrate, now, renamed_clusters, structure_of)
 from cardscan.exceptions import BadCorrection, BadInputFile, UnknownCard, UnknownWorkshop
-from cardscan.workshop import Card, Edit, Problem, Scan, Workshop
+from cardscan.workshop import Card, Cluster, Edit, Heading, Problem, Scan, Workshop
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,8 +103,9 @@ class Store:
                 if version > SCHEMA_VERSION:
                     raise BadInputFile(self.path, f"stammt von einer neueren cardscan-Version (Schema {version}, "
                                                   f"diese kennt {SCHEMA_VERSION}); bitte cardscan aktualisieren")
-                if version < SCHEMA_VERSION:  # no older schema has ever been released; migrations go here
+                if version < 1:
                     raise BadInputFile(self.path, f"hat eine unbekannte Schema-Version {version}")
+                migrate(conn, version)  # an older corpus file gets the columns it lacks (no-op when current)
         except sa.exc.DatabaseError as exc:
             self._engine.dispose()
             reason = str(getattr(exc, "orig", exc))
@@ -148,8 +150,7 @@ class Store:
 
     def photo_dir(self, wid: int) -> Path:
         """The folder with this workshop's photos: ``<db stem>-photos/<id>/`` next to the database."""
-        wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
-        return self.path.with_name(f"{self.path.stem}-photos") / str(int(wid))
+        return self.path.with_name(f"{self.path.stem}-photos") / str(int(wid))  # int(): numpy ids too
 
     # ---- writing --------------------------------------------------------------------------------
     def create_workshop(self, title: str, question: str = "", legend: str | Mapping[str, str] | None = None,
@@ -212,13 +213,13 @@ class Store:
     def _insert_scan(self, conn, wid: int, position: int, scan: Scan) -> None:
         scan_id = conn.execute(self._t["scans"].insert().values(
             workshop_id=wid, position=position, image=scan.image, width=int(scan.width), height=int(scan.height),
-            mode=scan.mode)).inserted_primary_key[0]
+            mode=scan.mode, **structure_of(scan))).inserted_primary_key[0]
         for i, card in enumerate(scan.cards):
             pk = conn.execute(self._t["cards"].insert().values(
                 workshop_id=wid, scan_id=scan_id, position=i, card_id=card.id, photo=card.photo or scan.image,
                 polygon=[[int(x), int(y)] for x, y in card.polygon], colour=card.colour, group=card.group,
                 raw_text=card.raw_text, text=card.text, confidence=float(card.confidence), theme=card.theme,
-                kind=card.kind)).inserted_primary_key[0]
+                kind=card.kind, **card_structure(card))).inserted_primary_key[0]
             if card.edits:
                 conn.execute(self._t["edits"].insert(), [
                     {"card_pk": pk, "position": j, "original": e.original, "replacement": e.replacement,
@@ -241,12 +242,12 @@ class Store:
                 log.warning("Foto %s nicht in den Korpus kopiert: %s", scan.path, exc)
 
     def update_card(self, wid: int, card_id: str, **changes: Any) -> Card:
-        """A person's correction: change text, group, theme or colour, record it, return the new Card.
+        """A person's correction: change text, group, theme, colour or cluster, record it, return the new Card.
 
         Every field passed is recorded in the corrections table (workshop, card, field, old, new,
         the raw OCR text, time), even when unchanged: that is a person confirming it ("Stimmt so").
         ``confirmed=True`` records such a confirmation of the text without passing it. Empty group,
-        theme or colour mean none.
+        theme, colour or cluster mean none.
         """
         wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
@@ -278,7 +279,18 @@ class Store:
                     {"workshop_id": wid, "card_id": card_id, "field": field, "old": row[field], "new": new,
                      "action": "confirm" if new == row[field] else "edit", "raw_text": row["raw_text"],
                      "text": text_after, "time": when} for field, new in values.items()])
+                if "cluster" in values and values["cluster"] != row["cluster"]:
+                    self._follow_cluster(conn, row["scan_id"], row["cluster"], values["cluster"])
             return self._cards(conn, wid, pk=row["pk"])[0]
+
+    def _follow_cluster(self, conn, scan_id: int, old: str | None, new: str | None) -> None:
+        import sqlalchemy as sa
+
+        s, c = self._t["scans"], self._t["cards"]
+        in_use = conn.execute(sa.select(sa.func.count()).where(c.c.scan_id == scan_id, c.c.cluster == old)).scalar()
+        clusters = renamed_clusters(conn.execute(sa.select(s.c.clusters).where(s.c.id == scan_id)).scalar_one() or [],
+                                    old, new, bool(in_use))
+        conn.execute(s.update().where(s.c.id == scan_id).values(clusters=clusters))
 
     def rename_theme(self, wid: int, old: str, new: str) -> int:
         """Give a theme a new name on every card of the workshop; returns how many cards changed.
@@ -358,7 +370,9 @@ class Store:
             for r in conn.execute(sa.select(s).where(s.c.workshop_id == wid).order_by(s.c.position)).mappings():
                 path = folder / r["image"]
                 scan = Scan(image=r["image"], width=r["width"], height=r["height"], mode=r["mode"],
-                            path=path if path.is_file() else None)
+                            path=path if path.is_file() else None,
+                            headings=[Heading.from_dict(h) for h in r["headings"] or []],
+                            clusters=[Cluster.from_dict(c) for c in r["clusters"] or []])
                 scans.append(scan)
                 by_id[r["id"]] = scan
             for scan_id, card in self._cards(conn, wid, with_scan=True):
@@ -386,7 +400,8 @@ class Store:
         for r in conn.execute(query).mappings():
             card = Card(id=r["card_id"], photo=r["photo"], polygon=[(int(x), int(y)) for x, y in r["polygon"]],
                         colour=r["colour"], group=r["group"], raw_text=r["raw_text"], text=r["text"],
-                        confidence=r["confidence"], theme=r["theme"], edits=edits.get(r["pk"], []), kind=r["kind"])
+                        confidence=r["confidence"], theme=r["theme"], edits=edits.get(r["pk"], []), kind=r["kind"],
+                        cluster=r["cluster"], votes=int(r["votes"] or 0), vote_colours=list(r["vote_colours"] or []))
             out.append((r["scan_id"], card) if with_scan else card)
         return out
 
@@ -430,9 +445,8 @@ class Store:
     def cards(self) -> "pd.DataFrame":
         """One row per card across all workshops, in reading order.
 
-        Columns: workshop_id, title, the workshop metadata (city, date, venue, topic, …), then the
-        card columns of ``Workshop.cards_frame()`` (id, photo, colour, group, raw_text, text,
-        confidence, theme, polygon, kind), n_edits and corrected (a person corrected or confirmed it).
+        Columns: workshop_id, title, the workshop metadata (city, date, venue, topic, …), then the card
+        columns of ``Workshop.cards_frame()`` (CARD_COLUMNS), n_edits and corrected (a person corrected or confirmed it).
         """
         import pandas as pd
         import sqlalchemy as sa
@@ -443,6 +457,7 @@ class Store:
         corrected = sa.exists().where(k.c.workshop_id == c.c.workshop_id, k.c.card_id == c.c.card_id)
         query = (sa.select(c.c.workshop_id, w.c.title, c.c.card_id.label("id"), c.c.photo, c.c.colour, c.c.group,
                            c.c.raw_text, c.c.text, c.c.confidence, c.c.theme, c.c.polygon, c.c.kind,
+                           c.c.cluster, c.c.votes, c.c.vote_colours,
                            n_edits.label("n_edits"), corrected.label("corrected"))
                  .join(s, s.c.id == c.c.scan_id).join(w, w.c.id == c.c.workshop_id)
                  .order_by(c.c.workshop_id, s.c.position, c.c.position))
@@ -459,7 +474,7 @@ class Store:
     def corrections(self, kind: str | None = None, wid: int | None = None) -> "pd.DataFrame":
         """What people corrected, oldest first: one row per card and field.
 
-        Columns: id, workshop_id, card_id, field (text, group, theme, colour), action (edit, confirm,
+        Columns: id, workshop_id, card_id, field (text, group, theme, colour, cluster), action (edit, confirm,
         rename, merge), old, new, raw_text (what OCR read), text (the card text afterwards), time (UTC).
         kind: a field or an action to keep only those rows, e.g. ``corrections("text")`` to replay
         text corrections into the normalisation lexicon. wid: only this workshop.
