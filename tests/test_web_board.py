@@ -2,23 +2,13 @@
 from __future__ import annotations
 
 import re
-import types
 
 import pytest
 
 pytest.importorskip("flask")
 
 from cardscan.workshop import Cluster, Heading  # noqa: E402
-from tests.test_web import add_hand_workshop, make_app, token_of  # noqa: E402
-
-
-@pytest.fixture
-def env(tmp_path):
-    app = make_app(tmp_path / "daten")
-    client = app.test_client()
-    ext = app.extensions["cardscan"]
-    return types.SimpleNamespace(app=app, client=client, corpus=ext["corpus"], jobs=ext["jobs"],
-                                 data=tmp_path / "daten", token=token_of(client))
+from tests.test_web import add_hand_workshop, env  # noqa: E402,F401  (env: the same fixture as test_web)
 
 
 def test_board_draws_every_card_outline_over_the_photo(env):
