@@ -487,3 +487,23 @@ def test_big_marker_writing_does_not_cut_a_note_into_triangles():
     truth = [[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]] for b in boxes]
     assert len(match([c.polygon for c in cards], truth, min_iou=0.7)) == len(boxes)
     assert all(quad_faults(c.polygon) == [] for c in cards)
+
+
+def test_a_round_cards_outline_is_upright_so_its_writing_is_not_turned():
+    """A circle's min-area rectangle has an arbitrary angle: round cards came out as diamonds (IoU 0.7)
+    and their crops turned by 45°, which cost the reading ("Wer ist für die Bürger da?" → "Wes finde")."""
+    import cv2
+
+    from cardscan.detect.outline import fit_card_quad
+
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        mask = np.zeros((400, 400), np.uint8)
+        cv2.circle(mask, (200, 200), 120, 1, -1)
+        mask[rng.integers(0, 400, 300), rng.integers(0, 400, 300)] ^= 1  # a ragged edge, as photos give
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+        quad, shape = fit_card_quad(hull)
+        assert shape == "round"
+        truth = [[80, 80], [321, 80], [321, 321], [80, 321]]
+        assert match([quad.tolist()], [truth])[0][2] >= 0.9
