@@ -30,7 +30,6 @@ Writes bench/results/ocr_real.json.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -41,11 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _real import REAL_TRUTH, SPLITS, real_photos_dir  # noqa: E402
 from _results import save  # noqa: E402
-
-REAL_TRUTH = ROOT / "bench" / "data" / "real"
-REAL_PHOTOS = "/work/realphotos"
-SPLITS = ("dev", "heldout")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +179,7 @@ def real_main(args: argparse.Namespace) -> int:
     from cardscan.normalise import normalise
     from cardscan.ocr import get_reader
 
-    photos = args.photos or Path(os.environ.get("CARDSCAN_REAL_PHOTOS", REAL_PHOTOS))
+    photos = args.photos or real_photos_dir()
     notes = real_notes(photos, args.truth, args.split)
     engines = [name.strip() for name in (args.engines or "ppocr").split(",") if name.strip()]
 

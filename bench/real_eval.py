@@ -26,7 +26,6 @@ text no human can read (text null) count for detection only. Beyond ``cardscan e
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -38,11 +37,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 
+from _real import REAL_TRUTH, SPLITS, real_photos_dir  # noqa: E402
 from _results import save  # noqa: E402
-
-TRUTH = ROOT / "bench" / "data" / "real"
-DEFAULT_PHOTOS = "/work/realphotos"
-SPLITS = ("dev", "heldout")
 
 
 @dataclass
@@ -141,8 +137,8 @@ def draw_overlay(path: Path, scan, truth: dict, folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--photos", default=os.environ.get("CARDSCAN_REAL_PHOTOS", DEFAULT_PHOTOS))
-    ap.add_argument("--truth", default=str(TRUTH))
+    ap.add_argument("--photos", default=str(real_photos_dir()))
+    ap.add_argument("--truth", default=str(REAL_TRUTH))
     ap.add_argument("--ocr", default="ppocr", help="OCR engine, or 'none' for detection only")
     ap.add_argument("--split", choices=SPLITS, help="score only this split")
     ap.add_argument("--only", nargs="*", help="photo stems to score (e.g. datascope-postit-1)")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _real import REAL_TRUTH, real_photos_dir  # noqa: E402
 from _results import save  # noqa: E402
 
 STRUCTURES = ("columns", "clusters", "mixed")
@@ -100,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=6, help="generated boards per tier (default 6)")
     parser.add_argument("--first-seed", type=int, default=5000)
     parser.add_argument("--size", default="2000x1500")
-    parser.add_argument("--truth", default=str(ROOT / "bench" / "data" / "real"))
-    parser.add_argument("--photos", default=os.environ.get("CARDSCAN_REAL_PHOTOS", "/work/realphotos"))
+    parser.add_argument("--truth", default=str(REAL_TRUTH))
+    parser.add_argument("--photos", default=str(real_photos_dir()))
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--generated-only", action="store_true")
     args = parser.parse_args(argv)
