@@ -94,6 +94,14 @@ def update_card(wid: int, card_id: str):
     return redirect(url_for("cards.review", wid=wid) + f"#karte-{card_id}")
 
 
+def teach_theme_move(ws, old: str, new: str, state, wid: int) -> None:
+    """Every card that had theme `old` now has `new`: the themes stage learns it as the facilitator's
+    decision for each of them (a rename and a merge teach the same thing)."""
+    for card in ws.cards:
+        if card.theme == old:
+            learn_theme(card.text, new, state.theme_store, wid)
+
+
 @bp.post("/w/<int:wid>/themen/umbenennen")
 def rename_theme(wid: int):
     state = current()
@@ -111,9 +119,7 @@ def rename_theme(wid: int):
                 state.corpus.merge_themes(wid, old, new)
             else:
                 state.corpus.rename_theme(wid, old, new)
-        for card in ws.cards:
-            if card.theme == old:
-                learn_theme(card.text, new, state.theme_store, wid)
+        teach_theme_move(ws, old, new, state, wid)
         flash(f"Thema „{old}“ heißt jetzt „{new}“.")
     return redirect(url_for("cards.review", wid=wid) + "#themen")
 
@@ -131,9 +137,7 @@ def merge_themes(wid: int):
     else:
         with state.lock:
             state.corpus.merge_themes(wid, source, target)
-        for card in ws.cards:
-            if card.theme == source:
-                learn_theme(card.text, target, state.theme_store, wid)
+        teach_theme_move(ws, source, target, state, wid)
         flash(f"„{source}“ ist jetzt Teil von „{target}“.")
     return redirect(url_for("cards.review", wid=wid) + "#themen")
 
