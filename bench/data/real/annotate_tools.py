@@ -8,6 +8,12 @@ can be compared with the photo by eye.
 
     python bench/data/real/annotate_tools.py check [--photos DIR]
     python bench/data/real/annotate_tools.py overlay datascope-postit-1 /tmp/overlay.png [--scale 0.5]
+    python bench/data/real/annotate_tools.py seed PHOTO [--channel saturation|lab-b] > seeds.json
+
+``check`` also holds every photo added after the first twelve to bench/_real.py's split_by_rule, so
+a photo cannot be moved to the side where it scores better. ``seed`` proposes outlines by colour
+segmentation (never cardscan's own detector, which is what the truth is there to judge); every seed
+was checked and corrected by eye before it went into a truth file.
 
 The photos folder is --photos, else $CARDSCAN_REAL_PHOTOS, else /work/realphotos.
 """
@@ -73,6 +79,12 @@ def check_file(path: Path, photos: Path) -> list[Problem]:
             problems.append(Problem(name, f"{label}: a point lies outside the image"))
         if not _clockwise_convex(poly):
             problems.append(Problem(name, f"{label}: not convex or not clockwise"))
+    sys.path.insert(0, str(HERE.parents[1]))
+    from _real import HAND_SPLIT_PREFIXES, split_by_rule
+
+    if not truth["image"].startswith(HAND_SPLIT_PREFIXES) and truth.get("split") != split_by_rule(truth["image"]):
+        problems.append(Problem(name, f"split {truth.get('split')!r}, but split_by_rule says "
+                                      f"{split_by_rule(truth['image'])!r}"))
     ids = [c["id"] for c in truth["cards"]]
     if len(set(ids)) != len(ids):
         problems.append(Problem(name, "card ids repeat"))
@@ -111,6 +123,52 @@ def overlay(stem: str, out: Path, photos: Path, scale: float = 1.0, grid: int = 
     image.save(out)
 
 
+def seed(photo: Path, channel: str = "saturation", maxdim: int = 1600, core: float = 9.0) -> list[dict]:
+    """Outline proposals: threshold a colour channel, split touching notes by a watershed from eroded cores.
+
+    "saturation" suits coloured notes on white boards; "lab-b" (Otsu on Lab b*, yellow-blue) suits
+    yellow and orange notes on a grey or bluish wall, where the shadowed notes are not saturated.
+    """
+    import cv2
+    import numpy as np
+
+    bgr = cv2.imread(str(photo))
+    height, width = bgr.shape[:2]
+    scale = min(1.0, maxdim / max(height, width))
+    small = cv2.resize(bgr, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+    if channel == "lab-b":
+        _, mask = cv2.threshold(cv2.cvtColor(small, cv2.COLOR_BGR2LAB)[..., 2], 0, 255,
+                                cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    else:
+        hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+        mask = ((hsv[..., 1] > 70) & (hsv[..., 2] > 60)).astype(np.uint8) * 255
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    cores = (cv2.distanceTransform(mask, cv2.DIST_L2, 5) > core).astype(np.uint8)
+    count, markers = cv2.connectedComponents(cores)
+    markers = markers + 1
+    markers[(mask > 0) & (cores == 0)] = 0
+    regions = cv2.watershed(small, markers.astype(np.int32))
+    seeds = []
+    for k in range(2, count + 1):
+        region = ((regions == k) & (mask > 0)).astype(np.uint8)
+        if region.sum() < 0.0008 * region.size:
+            continue
+        contour = max(cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0], key=cv2.contourArea)
+        hull = cv2.convexHull(contour)
+        quad = cv2.boxPoints(cv2.minAreaRect(contour))
+        for eps in (0.02, 0.03, 0.05, 0.08):
+            approx = cv2.approxPolyDP(hull, eps * cv2.arcLength(hull, True), True)
+            if len(approx) == 4:
+                quad = approx.reshape(4, 2)
+                break
+        pts = np.asarray(quad, float) / scale
+        centre = pts.mean(axis=0)
+        pts = pts[np.argsort(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))]  # clockwise, y down
+        pts = np.roll(pts, -int(np.argmin(pts.sum(axis=1))), axis=0)  # start top-left
+        seeds.append({"polygon": [[round(float(x)), round(float(y))] for x, y in pts]})
+    return sorted(seeds, key=lambda s: (s["polygon"][0][1] // 200, s["polygon"][0][0]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -121,7 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     draw.add_argument("out", type=Path)
     draw.add_argument("--photos")
     draw.add_argument("--scale", type=float, default=1.0)
+    propose = sub.add_parser("seed", help="propose outlines for a new photo (to be checked by eye)")
+    propose.add_argument("photo", type=Path)
+    propose.add_argument("--channel", choices=("saturation", "lab-b"), default="saturation")
+    propose.add_argument("--core", type=float, default=9.0, help="erosion depth (px) that splits touching notes")
     args = parser.parse_args(argv)
+    if args.command == "seed":
+        print(json.dumps(seed(args.photo, args.channel, core=args.core)))
+        return 0
     photos = photos_dir(args.photos)
     if args.command == "overlay":
         overlay(args.stem, args.out, photos, args.scale)
