@@ -507,3 +507,4 @@ def test_a_round_cards_outline_is_upright_so_its_writing_is_not_turned():
         assert shape == "round"
         truth = [[80, 80], [321, 80], [321, 321], [80, 321]]
         assert match([quad.tolist()], [truth])[0][2] >= 0.9
+
