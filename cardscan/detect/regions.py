@@ -14,7 +14,7 @@ from cardscan.detect.params import DetectorParams
 from cardscan.detect.split import cut_along_edge_line, split_at_necks, split_by_size
 
 
-def cv2_area(hull: np.ndarray) -> float:
+def _hull_area(hull: np.ndarray) -> float:
     import cv2
 
     return float(cv2.contourArea(hull))
@@ -123,7 +123,7 @@ class RegionFinder:
         between the letters were all that was found (false cards and no note)."""
         p = self.params
         hull = outer_hull(region)
-        if region.sum() < p.min_whole_paper * cv2_area(hull) or cv2_area(hull) > area_whole:
+        if region.sum() < p.min_whole_paper * _hull_area(hull) or _hull_area(hull) > area_whole:
             return None
         if rim_coverage(region, hull) < p.min_rim_coverage:
             return None
