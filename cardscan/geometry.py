@@ -104,6 +104,50 @@ def fit_quad(hull: np.ndarray, min_cover: float = 0.95) -> np.ndarray:
     return cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
 
 
+def local_axes(polygons: list[np.ndarray], centre: np.ndarray, k: int = 4) -> tuple[np.ndarray, np.ndarray] | None:
+    """The directions of a card's top side and left side at `centre`, as the `k` nearest of
+    `polygons` (sound quadrilaterals, clockwise from top-left: rectangular cards) show them, or None.
+
+    Why: a round card has no corners of its own to show the perspective, so its upright box left
+    the writing sheared on a board photographed at an angle (hard tier: 40° off axis); the
+    rectangular cards around it were photographed from the same angle. Nearer cards count more.
+    """
+    if not polygons:
+        return None
+    quads = np.asarray(polygons, np.float64).reshape(-1, 4, 2)
+    dist = np.linalg.norm(quads.mean(axis=1) - np.asarray(centre, np.float64), axis=1)
+    near = np.argsort(dist)[:k]
+    weights = 1.0 / np.maximum(dist[near], 1.0)
+    tl, tr, br, bl = (quads[near, i] for i in range(4))
+    across, down = (tr - tl) + (br - bl), (bl - tl) + (br - tr)
+    across /= np.linalg.norm(across, axis=1, keepdims=True) + 1e-9
+    down /= np.linalg.norm(down, axis=1, keepdims=True) + 1e-9
+    u, v = (weights[:, None] * across).sum(axis=0), (weights[:, None] * down).sum(axis=0)
+    u, v = u / (np.linalg.norm(u) + 1e-9), v / (np.linalg.norm(v) + 1e-9)
+    if abs(float(u @ v)) > 0.5 or u[0] <= 0 or v[1] <= 0:  # no sensible frame: sides over 30° from square
+        return None
+    return u, v
+
+
+def circumscribe(points: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The parallelogram with sides along `u` and `v` that just holds `points` (4x2 float32,
+    clockwise from top-left when u points right and v down).
+
+    A circle's bounding square seen at an angle is the parallelogram (nearly: perspective over one
+    card's size is almost affine) whose sides touch the ellipse along the photo's own directions."""
+    pts = np.asarray(points, np.float64).reshape(-1, 2)
+    u, v = np.asarray(u, np.float64), np.asarray(v, np.float64)
+    nu, nv = np.array([-u[1], u[0]]), np.array([-v[1], v[0]])  # normals of the top/bottom and the left/right sides
+    a, b = pts @ nu, pts @ nv
+    basis = np.array([nu, nv])
+
+    def corner(ta: float, tb: float) -> np.ndarray:
+        return np.linalg.solve(basis, np.array([ta, tb]))
+
+    corners = [corner(a.min(), b.max()), corner(a.min(), b.min()), corner(a.max(), b.min()), corner(a.max(), b.max())]
+    return order_clockwise(np.array(corners, np.float32))
+
+
 def sound_quad(polygon: np.ndarray) -> np.ndarray:
     """The polygon itself when it is a sound quadrilateral, else the min-area rectangle of its points."""
     import cv2

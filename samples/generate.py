@@ -25,7 +25,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 TIERS = ("easy", "medium", "hard")
-CONDITIONS = ("square", "touching", "pale", "panels", "warm", "curl", "marker", "jpeg")
+CONDITIONS = ("square", "touching", "pale", "panels", "warm", "curl", "marker", "jpeg", "closeup")
 SHAPES = ("rect", "oval", "round")
 HELD_OUT_SHAPES = ("round",)
 BOARDS = ("cork", "felt", "grey", "white")
@@ -251,6 +251,20 @@ def _camera(rng, plane_w, plane_h, frame_w, frame_h, max_angle, region, fill_fra
     return cv2.getPerspectiveTransform(src, dst.astype(np.float32))
 
 
+def _closeup_fit(rng, cards: list[dict], aspect: float) -> tuple[float, float, float, float]:
+    """The part of the board a close-up shows: the notes' bounding box grown (to the frame's aspect)
+    until the notes cover a random 50-90 % of it, or just the box when that is already less."""
+    pts = np.array([p for card in cards for p in card["plane"]], np.float64)
+    (x0, y0), (x1, y1) = pts.min(0), pts.max(0)
+    paper = sum(abs(float(np.cross(np.subtract(c["plane"][1], c["plane"][0]), np.subtract(c["plane"][3], c["plane"][0]))))
+                * (1.0 if c["shape"] == "rect" else math.pi / 4) for c in cards)
+    target = rng.uniform(0.5, 0.9)
+    height = max(math.sqrt(paper / (target * aspect)), (y1 - y0) * 1.04, (x1 - x0) * 1.04 / aspect)
+    width = height * aspect
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2
+
+
 # ---- the board ------------------------------------------------------------------------------------
 def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = None,
                  size: tuple[int, int] = (2400, 1800), fonts: list[str] | None = None,
@@ -267,7 +281,10 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     in a dense grid, "pale" notes (paper halfway to white) on a white board, "panels" (door
     panels' bevels under the notes and a round sign beside them), "warm" light, "curl" (a lifted
     corner folded towards the camera, in its own shadow, on every third note), "marker" (headings
-    written on the board above the notes), "jpeg" (a phone's strong compression and sensor noise).
+    written on the board above the notes), "jpeg" (a phone's strong compression and sensor noise),
+    "closeup" (1-3 notes, unless n_cards says otherwise, photographed from so near that together
+    they fill 50-90 % of the frame; meant for a small frame such as 240x230, as when one note was
+    photographed or cut out of a larger photo).
     A dense wall is ``n_cards=170, conditions=("square", "touching")``.
     The same arguments always give the same photo.
     """
@@ -293,6 +310,8 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     if "pale" in conditions or "panels" in conditions:
         board = "white"
     n = int(n_cards or rng.integers(cfg["n_cards"][0], cfg["n_cards"][1] + 1))
+    if "closeup" in conditions:
+        n = int(n_cards or rng.integers(1, 4))
     if colours is None:
         k = int(rng.integers(2, 6))
         colours = [str(c) for c in rng.choice(list(PAPER), size=k, replace=False)]
@@ -309,6 +328,9 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
 
     # the flat board, a little larger than the frame so it can be seen at an angle
     plane_w, plane_h = int(frame_w * 1.0), int(frame_h * 1.0)
+    if "closeup" in conditions:  # a few notes fill a small frame: draw them finely enough to be read there
+        zoom = max(1.0, 1600 / max(frame_w, frame_h))
+        plane_w, plane_h = int(frame_w * zoom), int(frame_h * zoom)
     grain = {"cork": 1.2, "felt": 2.5, "grey": 2.0, "white": 6.0}[board]
     strength = {"cork": 9.0, "felt": 4.0, "grey": 3.0, "white": 1.2}[board]
     plane = Image.fromarray(_texture(rng, (plane_h, plane_w), BOARD_RGB[board], strength, grain).astype(np.uint8))
@@ -333,9 +355,17 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
                 shade = 200 + int(40 * k / bevel)
                 fdraw.rectangle([box[0] + k, box[1] + k, box[2] - k, box[3] - k], outline=(shade, shade, shade - 2, 255))
     region = (margin_x, margin_y, plane_w - margin_x, plane_h - margin_y)
+    if "closeup" in conditions:  # the few notes close together in the middle: cards one above the other,
+        square = "square" in conditions  # square notes two side by side
+        cols = 2 if square and n > 1 else 1
+        half_w, half_h = 0.11 * plane_w * cols, (0.11 if square else 0.06) * plane_w * math.ceil(n / cols)
+        region = (plane_w / 2 - half_w, plane_h / 2 - half_h, plane_w / 2 + half_w, plane_h / 2 + half_h)
     region_w, region_h = region[2] - region[0], region[3] - region[1]
     base_aspect = 2.0
     cols, rows, cell_w, cell_h = _layout(n, region_w, region_h, base_aspect * 1.08)
+    if "closeup" in conditions:  # the grid chosen above, one note per cell
+        cols, rows = (2 if "square" in conditions and n > 1 else 1), math.ceil(n / (2 if "square" in conditions and n > 1 else 1))
+        cell_w, cell_h = region_w / cols, region_h / rows
     # Column-major: each working group's cards end up in neighbouring columns, as on real boards.
     per_group = np.array_split(np.arange(n), len(colours))
     card_colour = {int(i): colours[g] for g, idx in enumerate(per_group) for i in idx}
@@ -420,7 +450,9 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     # photograph it
     fill_frame = rng.random() >= cfg["board_in_frame"]
     fit = region if fill_frame else (0, 0, plane_w, plane_h)
-    H = _camera(rng, plane_w, plane_h, frame_w, frame_h, cfg["angle"], fit, fill_frame)
+    if "closeup" in conditions:  # the frame holds the notes and a little board: they fill 50-90 % of it
+        fit = _closeup_fit(rng, cards, frame_w / frame_h)
+    H = _camera(rng, plane_w, plane_h, frame_w, frame_h, cfg["angle"], fit, fill_frame or "closeup" in conditions)
     wall = _texture(rng, (frame_h, frame_w), (214, 208, 196), 4.0, 4.0)
     warped = cv2.warpPerspective(np.asarray(plane.convert("RGB")), H, (frame_w, frame_h), flags=cv2.INTER_AREA
                                  if tier == "easy" else cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)

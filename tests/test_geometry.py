@@ -49,3 +49,23 @@ def test_group_lines_rebuilds_lines_top_to_bottom_left_to_right():
     words = [("b", 120, 12, 40, 20), ("c", 10, 60, 40, 22), ("a", 10, 10, 40, 20), ("d", 70, 64, 30, 18)]
     lines = group_lines(words, lambda w: w[1:])
     assert [[w[0] for w in line] for line in lines] == [["a", "b"], ["c", "d"]]
+
+
+def test_a_circle_seen_at_an_angle_is_boxed_along_its_neighbours_sides():
+    """A round card has no corners to show the perspective; the rectangular cards around it do."""
+    import cv2
+
+    from cardscan.geometry import circumscribe, local_axes
+
+    shear = np.array([[1.0, 0.35], [0.0, 1.0]])  # a board seen from the side: verticals lean
+    square = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], np.float64)
+    neighbours = [(square * [60, 30] + [x, y]) @ shear.T for x, y in ((0, 0), (300, 0), (0, 200), (300, 200))]
+    u, v = local_axes([n.astype(np.float32) for n in neighbours], np.array([150, 100]))
+    assert abs(u @ [1, 0]) > 0.99 and abs(v @ (shear @ [0, 1]) / np.linalg.norm(shear @ [0, 1])) > 0.99
+    theta = np.linspace(0, 2 * np.pi, 90, endpoint=False)
+    circle = (np.c_[np.cos(theta), np.sin(theta)] * 50) @ shear.T + [150, 100]
+    box = circumscribe(circle, u, v)
+    truth = (square * 50) @ shear.T + [150, 100]
+    inter, _ = cv2.intersectConvexConvex(box.astype(np.float32), truth.astype(np.float32))
+    assert inter / (cv2.contourArea(box) + cv2.contourArea(truth.astype(np.float32)) - inter) > 0.95
+    assert local_axes([], np.array([0, 0])) is None

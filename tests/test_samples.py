@@ -82,3 +82,16 @@ def test_real_photo_conditions_shape_the_notes_and_leave_the_tiers_alone():
     with pytest.raises(ValueError):
         render_board(4, "easy", size=(800, 600), conditions=("sunset",))
     assert set(CONDITIONS) >= {"square", "touching", "pale", "panels", "warm"}
+
+
+def test_a_closeup_shows_one_to_three_notes_filling_most_of_a_small_frame():
+    import cv2
+
+    for seed in range(6):
+        rgb, truth = render_board(seed, "easy", size=(240, 230), conditions=("closeup", "square"))
+        assert rgb.shape == (230, 240, 3) and 1 <= len(truth["cards"]) <= 3
+        polygons = [np.asarray(c["polygon"], np.float32) for c in truth["cards"]]
+        assert all((p >= 0).all() and (p[:, 0] <= 240).all() and (p[:, 1] <= 230).all() for p in polygons)
+        paper = sum(cv2.contourArea(p) for p in polygons) / (240 * 230)
+        assert paper >= (0.5 if len(polygons) == 1 else 0.25)
+        assert paper <= 0.92

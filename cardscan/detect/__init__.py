@@ -23,6 +23,18 @@ Tried and dropped: a soft or thresholded ink mask instead of the plain closing (
 the mask changes: notes on a black board vanished), a lower or hysteresis edge threshold for pale
 notes (writing fragments returned), a larger closing (13, 17 px: no better on the dev photos).
 
+Close-ups and columns (issue 15, second round): a note photographed from close by fills most of a
+small frame, above the largest card size; a region that large whose paper fills its outline is one
+note, put in place of the bits of its writing found inside it (not when cards cover most of it: a
+grid of touching notes). Regions far below the median card (shadow strips) are dropped. A region that
+is no card is cut along the photo's thin dark lines (a column of touching cards of one colour). A
+round card on a board seen at an angle is boxed along the sides of the rectangular cards near it.
+Tried and dropped: blanking an oval's crop outside its region's own outline (a region is often only
+the paper below the writing: the writing was blanked), a box along a fitted ellipse's axes for nearly
+round ovals (round cards seen at an angle lost IoU, 0.90 -> 0.82), cutting over-large regions along
+thin dark lines and adding long straight thin dark lines to the ink-free pass (edge-to-edge walls: no
+better, or worse), thin dark lines as support for cuts by size (no change).
+
 Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the three
 passes over the edge maps), regions (smooth regions judged as cards, pieces, touching cards), split
 (cutting touching cards apart), join (joining a card's halves), outline (hull, rim, four corners),

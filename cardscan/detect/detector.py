@@ -6,14 +6,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardscan import colour as colour_stage
-from cardscan.detect.filters import not_oversized, one_per_place, plain_surface
+from cardscan.detect.filters import not_oversized, not_undersized, one_per_place, plain_surface
 from cardscan.detect.join import join_split_cards
-from cardscan.detect.outline import region_area
+from cardscan.detect.outline import grow_quad, outer_hull, region_area
 from cardscan.detect.paper import (blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e, paper_colour,
                                    ring_around, white_balance)
 from cardscan.detect.params import MAX_WORK_SIZE, WORK_SIZE, DetectorParams
 from cardscan.detect.passes import smooth_regions
-from cardscan.geometry import order_clockwise, quad_faults, rectify, sound_quad
+from cardscan.geometry import circumscribe, local_axes, order_clockwise, quad_faults, rectify, sound_quad
 
 
 @dataclass
@@ -25,6 +25,9 @@ class DetectedCard:
     colour_distance: float  # ΔE to the nearest palette tone (after white balance)
     crop: np.ndarray  # RGB, perspective-corrected
     shape: str = "rect"
+
+
+MIN_TILT = 6.0  # degrees: the sides of the rectangular cards around a round one must tilt this much to count
 
 
 class CardDetector:
@@ -41,11 +44,15 @@ class CardDetector:
             kept, scale = self._papers(rgb, work_size)
         # An outline that is still unsound as its min-area rectangle is a sliver (a strip of frame
         # or a shadow), never a card.
-        kept = one_per_place(not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))],
-                                           self.params.max_card_size))
+        kept = one_per_place(not_undersized(not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))],
+                                                          self.params.max_card_size), self.params.min_card_size))
         outlines = []
-        for _, quad, shape, paper, _ in kept:
+        rects = [order_clockwise(sound_quad(quad / scale)) for _, quad, shape, *_ in kept if shape == "rect"]
+        for mask, quad, shape, paper, _ in kept:
             polygon = order_clockwise(sound_quad(quad / scale))
+            if shape == "round":
+                tilted = self._round_outline(mask, scale, rects)
+                polygon = polygon if tilted is None else tilted
             crop = rectify(rgb, polygon)
             if shape in ("oval", "round"):
                 crop = blank_outside_ellipse(crop)
@@ -62,6 +69,25 @@ class CardDetector:
             name, dist = classify_colour(lab_paper, self.max_colour_distance)
             cards.append(DetectedCard(polygon=polygon, colour=name, colour_distance=dist, crop=crop, shape=shape))
         return sort_reading_order(cards)
+
+    @staticmethod
+    def _round_outline(mask: np.ndarray, scale: float, rects: list[np.ndarray]) -> np.ndarray | None:
+        """A round card's outline in the photo when the board was photographed at an angle: the
+        parallelogram around its paper whose sides run as those of the rectangular cards near it
+        (the photo's perspective there); None when they tilt less than MIN_TILT.
+
+        Why: the upright box (fit_card_quad) leaves the writing of a round card sheared on a board
+        seen 40° off axis, and a min-area rectangle turns the crop by any angle up to 45°. Each card
+        hangs a few degrees askew of its own and a round card's own tilt cannot be seen, so below
+        MIN_TILT the upright box is the best guess."""
+        hull = outer_hull(mask.view(np.uint8)).reshape(-1, 2) / scale
+        axes = local_axes(rects, hull.mean(axis=0))
+        if axes is None:
+            return None
+        (ux, uy), (vx, vy) = axes
+        if max(abs(np.degrees(np.arctan2(uy, ux))), abs(np.degrees(np.arctan2(vx, vy)))) < MIN_TILT:
+            return None
+        return order_clockwise(sound_quad(grow_quad(circumscribe(hull, *axes), 2.0 / scale)))
 
     def _papers(self, rgb: np.ndarray, work_size: int) -> tuple[list, float]:
         """Card regions on a copy of the photo whose longest side is work_size, with their

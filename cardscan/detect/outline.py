@@ -65,7 +65,8 @@ def fit_card_quad(hull: np.ndarray) -> tuple[np.ndarray | None, str]:
     if shape == "round":
         # A circle's min-area rectangle has no meaningful angle: a pixel of the hull can turn it by 45°,
         # and the crop (and the writing in it) with it ("Wer ist für die Bürger da?" read as "Wes finde").
-        # Round cards hang upright like the others, so their box is the upright one.
+        # Round cards hang upright like the others, so their box is the upright one (the detector
+        # tilts it to the photo's perspective when the cards around show one).
         x, y, w, h = cv2.boundingRect(hull.astype(np.float32))
         return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=np.float32), shape
     return cv2.boxPoints(rect).astype(np.float32), shape
