@@ -4,7 +4,7 @@ import itertools
 import numpy as np
 import pytest
 
-from cardscan.ocr.decode import best_words, ctc_log_likelihood, known_words, unknown_words
+from cardscan.ocr.decode import best_words, case_folded, ctc_log_likelihood, known_words, unknown_words
 
 ALPHABET = {ch: i for i, ch in enumerate(["blank"] + list("ABCDEFGHIJKLMNOPQRSTUVWXYZ "))}
 
@@ -62,3 +62,21 @@ def test_two_known_words_run_together_are_cut_apart_where_the_letters_allow_a_sp
     # no hint of a gap: the line stays as read ("Kiezrat" is no known word, nor are its halves both)
     solid = frames(*({ch: 0.97} for ch in "KIEZRAT"))
     assert best_words("KIEZRAT", solid, ALPHABET) == "KIEZRAT"
+
+
+def test_a_lower_case_letter_in_block_capitals_counts_for_its_capital():
+    # "CREOTe": the recogniser hesitated between O and A and preferred a small e at the end
+    alphabet = {ch: i for i, ch in enumerate(["blank"] + list("ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz"))}
+    letters = [{"C": 0.9}, {"R": 0.9}, {"E": 0.9}, {"O": 0.5, "A": 0.4}, {"T": 0.9}, {"e": 0.6, "E": 0.3}]
+    rows = []
+    for spread in letters:
+        for probs in (spread, {"blank": 0.98}):
+            row = np.full(len(alphabet), 1e-4)
+            for k, p in probs.items():
+                row[alphabet[k]] = p
+            rows.append(row / row.sum())
+    probs = np.array(rows)
+    folded = case_folded(probs, alphabet)
+    assert folded[0, alphabet["C"]] == pytest.approx(folded[0, alphabet["c"]])
+    assert folded[0, alphabet["C"]] > probs[0, alphabet["C"]]
+    assert best_words("CREOTe", probs, alphabet).upper() == "CREATE"
