@@ -148,3 +148,19 @@ def test_a_heading_strip_cut_in_two_by_the_detector_is_one_heading():
     cards.append(Card("b-21", "b.jpg", rect(304, 60, 200, 60), "weiß", "Überschrift", "plan", "plan"))
     scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, cards), votes=False)
     assert [h.text for h in scan.headings] == ["Zeitplan"] and scan.clusters[0].name == "Zeitplan"
+
+
+def test_low_notes_on_top_of_each_column_head_it_but_one_small_note_does_not():
+    """A chores board: names on notes stuck sideways over columns of upright notes."""
+    cards = []
+    for x in (100, 400, 700):
+        cards.append(Card(f"c-{len(cards) + 1:02d}", "c.jpg", rect(x, 40, 200, 70), "rot", raw_text="Tom", text="Tom"))
+        for y in (140, 370):
+            cards.append(Card(f"c-{len(cards) + 1:02d}", "c.jpg", rect(x, y, 200, 210), "gelb", raw_text="Bad", text="Bad"))
+    scan = find_structure(blank(), Scan("c.jpg", 1600, 1000, [Card(**vars(c)) for c in cards]), votes=False)
+    assert [h.source for h in scan.headings] == ["card"] * 3 and len(scan.cards) == 6
+    clusters = [c.cluster for c in scan.cards]
+    assert clusters[0] == clusters[1] != clusters[2] == clusters[3] != clusters[4] == clusters[5] != clusters[0]
+    lone = [c for c in cards if c.id != "c-04" and c.id != "c-07"]  # only the first column has a low note
+    scan = find_structure(blank(), Scan("c.jpg", 1600, 1000, lone), votes=False)
+    assert scan.headings == []

@@ -17,6 +17,7 @@ from cardscan.workshop import Card, Heading
 HEADING_GROUPS = ("überschrift", "überschriften", "heading", "headings", "titel", "oberbegriff", "cluster")
 STRIP_ASPECT = 3.0  # a card this many times longer than high is a heading strip ...
 STRIP_OVER_MEDIAN = 1.4  # ... when the board's cards are this much squarer
+SHORT_HEAD_HEIGHT = 0.55  # a card at most this share of the height of the card under it may head its column
 HEADING_COLOUR_SHARE = 0.7  # the cards after a heading colour's cards: this share of them one colour, and in their rows
 PIECE_GAP = 0.3  # heading heights: heading cards this close side by side are one strip cut in two
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
@@ -48,7 +49,37 @@ def heading_card_ids(cards: list[Card]) -> set[str]:
             words = len((card.text or card.raw_text).split())
             if ratio >= max(STRIP_ASPECT, STRIP_OVER_MEDIAN * median) and 0 < words <= HEADING_MAX_WORDS:
                 ids.add(card.id)
-    return ids
+    return ids or short_column_heads(cards)
+
+
+def short_column_heads(cards: list[Card]) -> set[str]:
+    """Cards much lower than the cards under them, each on top of a column, side by side in one row:
+    notes stuck sideways (or cut strips) as column headings over upright notes (a chores board whose
+    names head three columns). Both a row of them and most columns having one are asked for, so a
+    board's odd small note is no heading."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    if len(cards) < 6:
+        return set()
+    median_h = float(np.median([b.h for b in boxes.values()]))
+    heads, columns = [], 0
+    for card in cards:
+        box = boxes[card.id]
+        column = [boxes[o.id] for o in cards if o is not card
+                  and min(boxes[o.id].x1, box.x1) - max(boxes[o.id].x0, box.x0) > 0.5 * min(boxes[o.id].w, box.w)]
+        if any(o.cy < box.cy for o in column) or not column:
+            continue  # not the top of a column (or a card alone)
+        columns += 1
+        below = min(column, key=lambda o: o.y0)
+        words = len((card.text or card.raw_text).split())
+        if (box.h <= SHORT_HEAD_HEIGHT * min(below.h, median_h) and below.y0 - box.y1 <= below.h
+                and words <= HEADING_MAX_WORDS):
+            heads.append(card.id)
+    if len(heads) < 2 or len(heads) < HEADING_COLOUR_SHARE * columns:
+        return set()
+    centres = [boxes[i].cy for i in heads]
+    if max(centres) - min(centres) > float(np.median([boxes[i].h for i in heads])):
+        return set()  # not one row
+    return set(heads)
 
 
 def heading_colour_ids(cards: list[Card]) -> set[str]:
