@@ -164,3 +164,10 @@ def test_low_notes_on_top_of_each_column_head_it_but_one_small_note_does_not():
     lone = [c for c in cards if c.id != "c-04" and c.id != "c-07"]  # only the first column has a low note
     scan = find_structure(blank(), Scan("c.jpg", 1600, 1000, lone), votes=False)
     assert scan.headings == []
+
+
+def test_a_column_whose_heading_was_not_found_is_a_cluster_of_its_own():
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("SOON", 610, 60, 150, 60)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards] == ["LATER"] * 3 + ["SOON"] * 2 + ["Cluster 3"] * 3
+    assert [c.name for c in scan.clusters] == ["LATER", "SOON", "Cluster 3"]

@@ -30,7 +30,8 @@ import numpy as np
 
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import count_dots
-from cardscan.structure.headings import heading_card_ids, heading_colour_ids, join_pieces, marker_headings
+from cardscan.structure.headings import (heading_card_ids, heading_colour_ids, join_pieces, marker_headings,
+                                         reread_joined)
 from cardscan.workshop import Heading, Scan
 
 
@@ -47,7 +48,11 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     heading_cards = heading_card_ids(scan.cards)
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
-    headings = join_pieces(headings)
+    joined = join_pieces(headings)
+    if reader is not None and hasattr(reader, "read") and len(joined) < len(headings):
+        kept = {h.id: h.polygon for h in headings}
+        joined = reread_joined(rgb, joined, {h.id for h in joined if h.polygon != kept[h.id]}, reader)
+    headings = joined
     cards = [c for c in scan.cards if c.id not in heading_cards]
     # A board whose rows or columns start with cards of a heading colour has its headings on cards;
     # writing elsewhere on it is a caption or a card the detector saw only in part.

@@ -17,6 +17,8 @@ COLUMN_GAP = 0.35  # of the median card width: a horizontal gap costs this much 
 APART_FACTOR = 2.2  # without headings: a gap this many times the usual one separates clusters ...
 APART_MIN_GAP = 0.75  # ... if it is also this share of a card's width (an even grid's columns are no clusters)
 MIN_CLUSTERS_APART = 2
+COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster
+MIN_HEADLESS = 2  # cards in a column without a heading that make a cluster of their own
 
 
 def assign_clusters(cards: list[Card], headings: list[Heading]) -> tuple[list[Heading], list[Cluster]]:
@@ -26,9 +28,12 @@ def assign_clusters(cards: list[Card], headings: list[Heading]) -> tuple[list[He
     members: dict[str, list[Card]] = {}
     if headings:
         hboxes = [Box.of(h.polygon) for h in headings]
+        headless = _headless_columns(cards, boxes, hboxes, card_w)
+        lone = {c.id for block in headless for c in block}
         for card in cards:
-            members.setdefault(headings[_nearest_heading(boxes[card.id], hboxes, card_w)].id, []).append(card)
-        groups = [(h, members.get(h.id, [])) for h in headings]
+            if card.id not in lone:
+                members.setdefault(headings[_nearest_heading(boxes[card.id], hboxes, card_w)].id, []).append(card)
+        groups = [(h, members.get(h.id, [])) for h in headings] + [(None, block) for block in headless]
     else:
         groups = [(None, g) for g in _apart_groups(cards, boxes)]
         if len(groups) < MIN_CLUSTERS_APART:
@@ -72,6 +77,28 @@ def _nearest_heading(card: Box, headings: list[Box], card_w: float) -> int:
         if cost < best_cost:
             best, best_cost = k, cost
     return best
+
+
+def _headless_columns(cards: list[Card], boxes: dict[str, Box], headings: list[Box], card_w: float) -> list[list[Card]]:
+    """Columns of cards (a cluster's own columns stand closer than COLUMN_JOIN card widths) with no
+    heading over them, nor one beside them (rows headed on the left): a column whose heading was not found
+    is a cluster of its own, not part of the neighbour's (kanban boards, a heading card the detector missed)."""
+    spans: list[list] = []
+    for card in sorted(cards, key=lambda c: boxes[c.id].x0):
+        box = boxes[card.id]
+        if spans and box.x0 <= spans[-1][1] + COLUMN_JOIN * card_w:
+            spans[-1][1] = max(spans[-1][1], box.x1)
+            spans[-1][2].append(card)
+        else:
+            spans.append([box.x0, box.x1, [card]])
+    out = []
+    for x0, x1, members in spans:
+        bottom = max(boxes[c.id].y1 for c in members)
+        over = any(h.x1 > x0 and h.x0 < x1 and h.y0 < bottom for h in headings)
+        beside = any(min(h.y1, boxes[c.id].y1) > max(h.y0, boxes[c.id].y0) for h in headings for c in members)
+        if len(members) >= MIN_HEADLESS and not over and not beside:  # (row headings stand beside their cards)
+            out.append(members)
+    return out
 
 
 def _apart_groups(cards: list[Card], boxes: dict[str, Box]) -> list[list[Card]]:

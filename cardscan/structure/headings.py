@@ -299,12 +299,40 @@ def join_pieces(headings: list[Heading]) -> list[Heading]:
             if (prev.source == heading.source == "card" and overlap >= 0.7 * min(pbox.h, box.h)
                     and -0.5 * box.h <= box.x0 - pbox.x1 <= PIECE_GAP * min(pbox.h, box.h)):
                 glue = "" if prev.text[-1:].islower() and heading.text[:1].islower() else " "
-                joined = Box(pbox.x0, min(pbox.y0, box.y0), box.x1, max(pbox.y1, box.y1))
-                out[k] = Heading(prev.id, [(int(joined.x0), int(joined.y0)), (int(joined.x1), int(joined.y0)),
-                                           (int(joined.x1), int(joined.y1)), (int(joined.x0), int(joined.y1))],
+                out[k] = Heading(prev.id, _joined_quad(prev.polygon, heading.polygon),
                                  prev.text + glue + heading.text, prev.raw_text + glue + heading.raw_text, "card",
                                  min(prev.confidence, heading.confidence), prev.colour)
                 break
         else:
             out.append(heading)
+    return out
+
+
+def _joined_quad(left, right) -> list[tuple[int, int]]:
+    """The outline of a strip cut in two: the left piece's left side and the right piece's right side,
+    so the strip's perspective stays and its crop reads as one line."""
+    a, b = np.asarray(left, float).reshape(-1, 2), np.asarray(right, float).reshape(-1, 2)
+    if len(a) != 4 or len(b) != 4:
+        box = Box(min(Box.of(a).x0, Box.of(b).x0), min(Box.of(a).y0, Box.of(b).y0),
+                  max(Box.of(a).x1, Box.of(b).x1), max(Box.of(a).y1, Box.of(b).y1))
+        return [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
+                (int(box.x0), int(box.y1))]
+    return [tuple(int(round(v)) for v in p) for p in (a[0], b[1], b[2], a[3])]
+
+
+def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], reader) -> list[Heading]:
+    """Heading strips joined from pieces, read again as one crop: each piece's reading lost the letters
+    at the cut ("Rolle" + "es QR", "Bil" + "")."""
+    from cardscan.geometry import rectify
+    from cardscan.normalise import normalise
+
+    out = []
+    for heading in headings:
+        if heading.id in pieces and heading.source == "card" and len(heading.polygon) == 4:
+            reading = reader.read([rectify(rgb, np.asarray(heading.polygon, np.float32))])[0]
+            if reading.text.strip():
+                text = normalise(" ".join(reading.text.split()), expand_abbreviations=False).text
+                heading = Heading(heading.id, heading.polygon, text, reading.text, "card", reading.confidence,
+                                  heading.colour)
+        out.append(heading)
     return out
