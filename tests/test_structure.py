@@ -171,3 +171,17 @@ def test_a_column_whose_heading_was_not_found_is_a_cluster_of_its_own():
     scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
     assert [c.cluster for c in scan.cards] == ["LATER"] * 3 + ["SOON"] * 2 + ["Cluster 3"] * 3
     assert [c.name for c in scan.clusters] == ["LATER", "SOON", "Cluster 3"]
+
+
+def test_a_card_of_another_colour_in_the_line_of_the_row_headings_heads_its_row():
+    rows = []
+    names = ["PLAN", "DESIGN", "TEST", "BAU", "LOS", "CLOSE"]
+    for r, (name, colour) in enumerate(zip(names, ["rosa"] * 5 + ["gelb"])):
+        rows.append(Card(f"r-{r}0", "r.jpg", rect(50, 50 + 150 * r), colour, raw_text=name, text=name))
+        rows += [Card(f"r-{r}{k}", "r.jpg", rect(50 + 240 * k, 50 + 150 * r), "gelb", raw_text="x y", text="x y")
+                 for k in range(1, 4)]
+    rows.append(Card("r-99", "r.jpg", rect(50, 950), "gelb", raw_text="Notiz", text="Notiz"))  # alone in its row
+    scan = find_structure(blank(1600, 1100), Scan("r.jpg", 1600, 1100, rows), votes=False)
+    assert [c.name for c in scan.clusters] == names
+    assert [c.cluster for c in scan.cards if c.id.startswith("r-5")] == ["CLOSE"] * 3
+    assert "r-99" in {c.id for c in scan.cards}

@@ -56,7 +56,8 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     cards = [c for c in scan.cards if c.id not in heading_cards]
     # A board whose rows or columns start with cards of a heading colour has its headings on cards;
     # writing elsewhere on it is a caption or a card the detector saw only in part.
-    by_colour = bool(heading_cards) and heading_cards == heading_colour_ids(scan.cards)
+    colour_ids = heading_colour_ids(scan.cards)
+    by_colour = bool(colour_ids) and colour_ids <= heading_cards
     if reader is not None and hasattr(reader, "read_page") and not by_colour:
         headings += marker_headings(rgb, scan.cards, reader, stem)
     if votes:

@@ -40,7 +40,7 @@ def heading_card_ids(cards: list[Card]) -> set[str]:
     other colour), and long strips among much squarer cards."""
     ids = {c.id for c in cards if c.group and c.group.strip().lower() in HEADING_GROUPS}
     if not ids and (ids := heading_colour_ids(cards)):
-        return ids  # the board's convention for headings is their colour
+        return ids | aligned_heads(cards, ids)  # the board's convention for headings is their colour
     rest = [c for c in cards if c.id not in ids]
     if len(rest) >= 4:
         median = float(np.median([aspect(c.polygon) for c in rest]))
@@ -103,6 +103,35 @@ def heading_colour_ids(cards: list[Card]) -> set[str]:
             if leading and sum(n for n, _ in followers) >= HEADING_COLOUR_SHARE * len(others):
                 return {h.id for h in heads}
     return set()
+
+
+def aligned_heads(cards: list[Card], heads: set[str]) -> set[str]:
+    """Cards standing in the line of the heading cards (their column when they start rows, their row when
+    they top columns) at the start of a row or column that has no heading: a heading written on a card
+    of another colour (the last row's "CLOSE" on a yellow note under pink row headings)."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    head_boxes = [boxes[i] for i in heads]
+    if len(head_boxes) < 2:
+        return set()
+    width = float(np.median([b.w for b in head_boxes]))
+    height = float(np.median([b.h for b in head_boxes]))
+    along = "row" if np.ptp([b.cx for b in head_boxes]) <= width else "column" if np.ptp([b.cy for b in head_boxes]) <= height else None
+    if along is None:
+        return set()
+    line = (float(np.median([b.cx for b in head_boxes])) if along == "row" else float(np.median([b.cy for b in head_boxes])))
+    others = [boxes[c.id] for c in cards if c.id not in heads]
+    out = set()
+    for card in cards:
+        box = boxes[card.id]
+        centre = box.cx if along == "row" else box.cy
+        if (card.id in heads or abs(centre - line) > 0.5 * (width if along == "row" else height)
+                or len((card.text or card.raw_text).split()) > HEADING_MAX_WORDS):
+            continue
+        after, before = _following(box, [o for o in others if o is not box], along)
+        if after and not before and not any(_following(h, [box], along)[0] or _following(box, [h], along)[0]
+                                            for h in head_boxes):
+            out.add(card.id)
+    return out
 
 
 def _following(head: Box, others: list[Box], along: str) -> tuple[int, bool]:
