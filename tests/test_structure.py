@@ -1,5 +1,6 @@
 """Structure finding on fixtures drawn in code: heading cards, marker headings, clusters, dots."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -104,6 +105,27 @@ def test_dots_are_counted_with_colours_and_pins_and_writing_are_not():
     assert scan.cards[0].vote_colours == ["rot", "grün", "blau"]
 
 
+def test_dots_are_painted_out_of_the_crop_and_the_writing_stays():
+    from cardscan.geometry import rectify
+    from cardscan.structure import find_dots, mask_dots
+
+    img = np.full((400, 700, 3), (150, 150, 146), np.uint8)
+    img[100:250, 100:400] = (250, 226, 82)
+    img[170:180, 140:330] = (25, 35, 95)  # writing
+    for k in range(3):
+        draw_disc(img, 200 + 34 * k, 225, 13, (214, 38, 46))
+    polygon = rect(100, 100, 300, 150)
+    dots = find_dots(img, polygon, "gelb")
+    assert len(dots) == 3 and all(0.25 < d.u < 0.75 and 0.7 < d.v < 0.95 for d in dots)
+    crop = rectify(img, np.asarray(polygon, np.float32))
+    masked = mask_dots(crop, dots).astype(int)
+    reddish = (masked[..., 0] - masked[..., 1] > 80) & (masked[..., 0] - masked[..., 2] > 80)
+    assert reddish.sum() < 0.02 * ((crop[..., 0].astype(int) - crop[..., 1] > 80).sum())
+    ink = (masked.sum(axis=2) < 200).sum()
+    assert ink >= 0.95 * (crop.astype(int).sum(axis=2) < 200).sum() > 0  # the writing is left as it was
+    assert mask_dots(crop, []) is crop
+
+
 def test_whiteboard_scans_are_left_alone():
     line = Card("w-01", "w.jpg", rect(0, 0), kind="whiteboard-line", raw_text="Hallo")
     scan = Scan("w.jpg", 100, 100, [line], mode="whiteboard")
@@ -140,6 +162,9 @@ def test_scan_photo_finds_headings_clusters_and_votes_on_a_generated_board(tmp_p
     assert scores["matched_cards"] >= 0.8 * scores["cards"]
     assert scores["cluster_accuracy"] >= 0.9 and scores["votes_exact"] >= 0.9
     assert [c.name.casefold() for c in scan.clusters][:2] == [n.casefold() for n in truth["clusters"][:2]]
+    dotted = [c for c in scan.cards if c.votes >= 2]
+    assert dotted and not any(re.fullmatch(r"[0OoQ●e8@]{2,}", line.strip())  # dots are not read as text
+                              for c in dotted for line in c.raw_text.splitlines())
 
 
 def test_a_heading_strip_cut_in_two_by_the_detector_is_one_heading():

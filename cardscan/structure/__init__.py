@@ -29,7 +29,7 @@ import re
 import numpy as np
 
 from cardscan.structure.clusters import assign_clusters
-from cardscan.structure.dots import count_dots
+from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
 from cardscan.structure.headings import (heading_card_ids, heading_colour_ids, join_pieces, marker_headings,
                                          reread_joined)
 from cardscan.workshop import Heading, Scan
@@ -39,7 +39,8 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     """Add headings, clusters and votes to a scan in cards mode (in place; the scan is returned).
 
     rgb: the photo as read (the scan's polygons are in its pixels). reader: an OCR engine with a
-    ``read_page`` (``cardscan.ocr.get_reader``) to read marker headings; None reads none.
+    ``read_page`` (``cardscan.ocr.get_reader``) to read marker headings; None reads none. votes: count
+    the dots now (False: the cards' votes were counted before they were read, `find_dots`).
     A scan of whiteboard lines, or one without cards, is returned unchanged.
     """
     if scan.mode != "cards" or not scan.cards:
@@ -69,4 +70,4 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     return scan
 
 
-__all__ = ["find_structure"]
+__all__ = ["Dot", "count_dots", "find_dots", "find_structure", "mask_dots"]
