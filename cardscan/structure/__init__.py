@@ -17,7 +17,8 @@ columns, and a dot vote (Punktabfrage) has left small round stickers on the card
   the nearest: a horizontal gap costs more than a vertical one, since clusters grow downwards);
   without headings, cards that stand clearly apart from the others form their own clusters. The
   clusters are listed in the order the wall reads (rows of clusters top to bottom, each left to
-  right) and named after their heading, else "Cluster <n>".
+  right) and named after their heading, else "Cluster <n>";
+* **outlines**: a marker loop drawn around cards makes them one cluster (`find_outlines`).
 
 Why after OCR and not inside detect: headings are named by what they say and heading cards are
 cards until their shape or the legend says otherwise; the card pipeline stays as it is.
@@ -32,6 +33,7 @@ from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
 from cardscan.structure.headings import (heading_card_ids, heading_colour_ids, join_pieces, marker_headings,
                                          reread_joined)
+from cardscan.structure.outlines import find_outlines
 from cardscan.workshop import Heading, Scan
 
 
@@ -65,8 +67,9 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
         for card in cards:
             card.vote_colours = count_dots(rgb, card.polygon, card.colour)
             card.votes = len(card.vote_colours)
+    outlines = find_outlines(rgb, scan.cards)  # marker loops drawn around groups
     scan.cards = cards
-    scan.headings, scan.clusters = assign_clusters(cards, headings)
+    scan.headings, scan.clusters = assign_clusters(cards, headings, outlines)
     return scan
 
 
