@@ -210,3 +210,21 @@ def test_a_card_of_another_colour_in_the_line_of_the_row_headings_heads_its_row(
     assert [c.name for c in scan.clusters] == names
     assert [c.cluster for c in scan.cards if c.id.startswith("r-5")] == ["CLOSE"] * 3
     assert "r-99" in {c.id for c in scan.cards}
+
+
+def test_cards_inside_a_marker_loop_are_one_cluster_named_by_the_heading_inside_it():
+    import cv2
+
+    img = blank(1600, 1000)
+    cards = [Card(f"o-{i}", "o.jpg", rect(x, y), "gelb", raw_text="x", text="x")
+             for i, (x, y) in enumerate([(100, 200), (340, 200), (100, 330), (340, 330), (700, 200), (700, 330)])]
+    cv2.rectangle(img, (60, 90), (590, 480), (30, 40, 130), 6)  # a blue loop around the first four
+    words = [FakeWord("Ideen", 200, 110, 150, 60)]
+    scan = find_structure(img, Scan("o.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards][:4] == ["Ideen"] * 4
+    assert scan.cards[4].cluster == scan.cards[5].cluster != "Ideen"
+    circled = blank(1600, 1000)
+    cv2.rectangle(circled, (60, 170), (330, 320), (30, 40, 130), 6)  # a loop around one card: a circled note
+    from cardscan.structure import find_outlines
+
+    assert find_outlines(circled, cards) == [] and len(find_outlines(img, cards)) == 1

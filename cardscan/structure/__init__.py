@@ -73,4 +73,4 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     return scan
 
 
-__all__ = ["Dot", "count_dots", "find_dots", "find_structure", "mask_dots"]
+__all__ = ["Dot", "count_dots", "find_dots", "find_outlines", "find_structure", "mask_dots"]

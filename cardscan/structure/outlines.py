@@ -15,6 +15,7 @@ from cardscan.workshop import Card
 OUTLINE_WORK_SIDE = 1400  # px: the board is looked at this large (loops are long, thick lines)
 OUTLINE_INK = 0.3  # share darker than the board nearby: marker ink (black, blue, red, green marker) ...
 OUTLINE_MIN_STEP = 12  # ... and at least this many grey levels (dim photos keep their contrast as a share)
+OUTLINE_COLOUR_STEP = 14  # a/b units (OpenCV Lab): ink of another hue than the board nearby
 OUTLINE_CARD_GROW = 0.08  # cards are painted out this much beyond their outline (shadows, rims)
 OUTLINE_GAP = 0.012  # of the work side: gaps in the line this wide are closed (a marker running dry)
 OUTLINE_MIN_CARDS = 2  # a loop around fewer cards is a circled word or a drawing
@@ -30,8 +31,8 @@ def find_outlines(rgb: np.ndarray, cards: list[Card]) -> list[list[tuple[int, in
     h, w = rgb.shape[:2]
     scale = min(1.0, OUTLINE_WORK_SIDE / max(h, w))
     small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
-    grey = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2GRAY)
-    mask = np.zeros(grey.shape, np.uint8)
+    lab = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_RGB2LAB)
+    mask = np.zeros(lab.shape[:2], np.uint8)
     centres = []
     for card in cards:
         pts = np.asarray(card.polygon, dtype=np.float64).reshape(-1, 2) * scale
@@ -41,13 +42,18 @@ def find_outlines(rgb: np.ndarray, cards: list[Card]) -> list[list[tuple[int, in
         cv2.fillPoly(mask, [np.round(grown).astype(np.int32)], 255)
     if not (mask == 0).any():
         return []
-    # The board's own shade varies over the photo (light, cork): compare with the board nearby.
-    board = grey.copy()
-    board[mask > 0] = int(np.median(grey[mask == 0]))
-    side = max(grey.shape)
-    local = cv2.medianBlur(board, _odd(0.04 * side))
-    step = local.astype(int) - board.astype(int)
-    ink = ((step > OUTLINE_INK * local) & (step > OUTLINE_MIN_STEP)).astype(np.uint8)
+    # The board's own shade varies over the photo (light, cork blotches): compare with the board nearby.
+    # Ink differs from it in lightness (black, blue marker) or in colour (red marker on cork).
+    board = lab.astype(np.float32)
+    valid = (mask == 0).astype(np.float32)
+    side = max(mask.shape)
+    size = (_odd(0.04 * side), _odd(0.04 * side))
+    weight = np.maximum(cv2.boxFilter(valid, -1, size), 1e-3)
+    local = np.dstack([cv2.boxFilter(board[..., c] * valid, -1, size) / weight for c in range(3)])
+    step = local[..., 0] - board[..., 0]
+    shift = np.hypot(*(board[..., 1:] - local[..., 1:]).transpose(2, 0, 1))
+    darker = (step > OUTLINE_INK * local[..., 0]) & (step > OUTLINE_MIN_STEP)
+    ink = (darker | (shift > OUTLINE_COLOUR_STEP)).astype(np.uint8)
     ink[mask > 0] = 0
     k = _odd(OUTLINE_GAP * side)
     ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
@@ -59,7 +65,7 @@ def find_outlines(rgb: np.ndarray, cards: list[Card]) -> list[list[tuple[int, in
         if hierarchy[0][k_][3] < 0:
             continue  # an outer boundary; holes are the insides of closed lines
         area = cv2.contourArea(contour)
-        if area > OUTLINE_MAX_SHARE * grey.size:
+        if area > OUTLINE_MAX_SHARE * mask.size:
             continue
         inside = sum(cv2.pointPolygonTest(contour, (float(x), float(y)), False) > 0 for x, y in centres)
         if inside >= OUTLINE_MIN_CARDS:
