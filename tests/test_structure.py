@@ -26,8 +26,9 @@ class FakeReader:
         self.pages = []
 
     def read_page(self, rgb):
+        """The words on the whole page; a crop around a heading (a second look) shows nothing more."""
         self.pages.append(rgb)
-        return self.words
+        return self.words if len(self.pages) == 1 or rgb.shape == self.pages[0].shape else []
 
 
 def blank(w=1600, h=1000):
@@ -228,3 +229,33 @@ def test_cards_inside_a_marker_loop_are_one_cluster_named_by_the_heading_inside_
     from cardscan.structure import find_outlines
 
     assert find_outlines(circled, cards) == [] and len(find_outlines(img, cards)) == 1
+
+
+class CropReader(FakeReader):
+    """A page reader that misses a word on the whole page and sees it in a crop around the heading.
+    The photo encodes every pixel's place in its colour, so the crop tells where it was cut."""
+
+    def __init__(self, page_words, crop_words):
+        super().__init__(page_words)
+        self.crop_words = crop_words
+
+    def read_page(self, rgb):
+        self.pages.append(rgb)
+        if len(self.pages) == 1:
+            return self.words
+        x0 = int(rgb[0, 0, 0]) + 256 * (int(rgb[0, 0, 2]) // 16)
+        y0 = int(rgb[0, 0, 1]) + 256 * (int(rgb[0, 0, 2]) % 16)
+        h, w = rgb.shape[:2]
+        return [FakeWord(wd.text, wd.left - x0, wd.top - y0, wd.width, wd.height) for wd in self.crop_words
+                if x0 <= wd.left and wd.left + wd.width <= x0 + w and y0 <= wd.top and wd.top + wd.height <= y0 + h]
+
+
+def test_a_heading_is_read_again_from_a_crop_where_the_page_reader_missed_a_word():
+    yy, xx = np.mgrid[:1000, :1600]
+    img = np.dstack([xx % 256, yy % 256, (xx // 256) * 16 + yy // 256]).astype(np.uint8)
+    page = [FakeWord("characteristics", 330, 60, 260, 60)]
+    crop = [FakeWord("Individual", 140, 62, 170, 58), FakeWord("characteristics", 330, 60, 260, 60)]
+    cards = kanban_cards()[:3] + [Card("b-04", "b.jpg", rect(330, 200), "gelb", raw_text="x", text="x")]
+    scan = find_structure(img, Scan("b.jpg", 1600, 1000, cards), reader=CropReader(page, crop), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["Individual characteristics"]
+    assert {c.cluster for c in scan.cards} == {"Individual characteristics"}

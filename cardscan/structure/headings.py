@@ -33,6 +33,8 @@ SANDWICH_MAX_WIDTH = 1.2  # card widths
 SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
 CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (shadows, rims)
 PAGE_MAX_SIDE = 2400  # px; the board's writing is large
+SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
+SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
 
 
 def heading_card_ids(cards: list[Card]) -> set[str]:
@@ -171,24 +173,24 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
     scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
     small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
     card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
-    words = []
-    for word in reader.read_page(small):
-        height = word.height / scale
-        box = Box(word.left / scale, word.top / scale, (word.left + word.width) / scale,
-                   (word.top + word.height) / scale)
+
+    def accept(word, box: Box) -> bool:
         cy, cx = min(h - 1, int(box.cy)), min(w - 1, int(box.cx))
-        if (word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
-                and not mask[max(0, cy), max(0, cx)]
-                and MARKER_MIN_HEIGHT * card_side <= height <= MARKER_MAX_HEIGHT * card_side):
-            words.append((box, word.text, word.confidence))
+        return bool(word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
+                    and not mask[max(0, cy), max(0, cx)]
+                    and MARKER_MIN_HEIGHT * card_side <= box.h <= MARKER_MAX_HEIGHT * card_side)
+
+    words = _page_words(reader, small, scale, (0, 0), accept)
     headings = []
     card_boxes = [Box.of(c.polygon) for c in cards]
     card_h = float(np.median([b.h for b in card_boxes]))
     card_w = float(np.median([b.w for b in card_boxes]))
     lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
     for group in _stack(lines):
-        box = Box(min(b.x0 for line in group for b, _, _ in line), min(b.y0 for line in group for b, _, _ in line),
-                   max(b.x1 for line in group for b, _, _ in line), max(b.y1 for line in group for b, _, _ in line))
+        group = _second_look(reader, small, scale, group, accept, card_boxes)
+        box = _extent([word for line in group for word in line])
+        if any(_box_share(box, Box.of(other.polygon)) > 0.6 for other in headings):
+            continue  # a second look already read this heading with another
         if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
                 or (_on_coloured_paper(rgb, box, board_lab) and _card_above(box, card_boxes, card_h))):
             continue
@@ -202,6 +204,57 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
                    (int(box.x0), int(box.y1))]
         headings.append(Heading(f"{stem}-h{len(headings) + 1:02d}", polygon, text, raw, "marker", conf))
     return headings
+
+
+def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept) -> list[tuple[Box, str, float]]:
+    """The page reader's words on (part of) the painted board, as (box in photo pixels, text, confidence)."""
+    words = []
+    for word in reader.read_page(image):
+        box = Box((word.left + offset[0]) / scale, (word.top + offset[1]) / scale,
+                  (word.left + word.width + offset[0]) / scale, (word.top + word.height + offset[1]) / scale)
+        if accept(word, box):
+            words.append((box, word.text, word.confidence))
+    return words
+
+
+def _second_look(reader, small: np.ndarray, scale: float, group: list, accept, cards: list[Box]) -> list:
+    """A heading read again from a crop around it: on the whole board the text detector misses words and
+    lines of large writing that it finds when it sees the heading alone ("Individual" of "Individual
+    characteristics", the "Frequency of" over "dealing with gov"). The crop's lines that overlap the
+    heading replace it when they hold more letters."""
+    box = _extent([word for line in group for word in line])
+    line_h = float(np.median([b.h for line in group for b, _, _ in line]))
+    x0, y0 = max(0, int((box.x0 - SECOND_LOOK_SIDE * line_h) * scale)), max(0, int((box.y0 - SECOND_LOOK_UP * line_h) * scale))
+    x1 = min(small.shape[1], int((box.x1 + SECOND_LOOK_SIDE * line_h) * scale))
+    y1 = min(small.shape[0], int((box.y1 + SECOND_LOOK_UP * line_h) * scale))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return group
+    words = _page_words(reader, small[y0:y1, x0:x1], scale, (x0, y0), accept)
+    lines = [part for line in _lines(words) for part in _split_at_columns(line, cards)]
+    near = []
+    for line in lines:
+        extent = _extent(line)
+        if min(extent.x1, box.x1) - max(extent.x0, box.x0) > 0 and extent.y1 > box.y0 - SECOND_LOOK_UP * line_h:
+            near.append(line)
+    stacks = [g for g in _stack(near) if min(_extent([wd for ln in g for wd in ln]).y1, box.y1)
+              - max(_extent([wd for ln in g for wd in ln]).y0, box.y0) > 0]
+
+    def letters(g) -> int:
+        return sum(ch.isalnum() for line in g for _, text, _ in line for ch in text)
+
+    best = max(stacks, key=letters, default=None)
+    return best if best is not None and letters(best) > letters(group) else group
+
+
+def _extent(words: list) -> Box:
+    return Box(min(b.x0 for b, _, _ in words), min(b.y0 for b, _, _ in words),
+               max(b.x1 for b, _, _ in words), max(b.y1 for b, _, _ in words))
+
+
+def _box_share(a: Box, b: Box) -> float:
+    """Share of the smaller box that the two boxes have in common."""
+    iw, ih = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(0.0, iw) * max(0.0, ih) / max(min(a.w * a.h, b.w * b.h), 1.0)
 
 
 def _on_coloured_paper(rgb: np.ndarray, box: Box, board_lab: np.ndarray) -> bool:

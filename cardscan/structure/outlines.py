@@ -19,6 +19,8 @@ OUTLINE_COLOUR_STEP = 14  # a/b units (OpenCV Lab): ink of another hue than the 
 OUTLINE_CARD_GROW = 0.08  # cards are painted out this much beyond their outline (shadows, rims)
 OUTLINE_GAP = 0.012  # of the work side: gaps in the line this wide are closed (a marker running dry)
 OUTLINE_MIN_CARDS = 2  # a loop around fewer cards is a circled word or a drawing
+OUTLINE_MAX_CARDS = 0.85  # of the cards: a line around (nearly) all of them is the board's edge or frame
+OUTLINE_MAX_WIDTH = 0.008  # of the work side: the widest marker line (ink around the hole over its length)
 OUTLINE_MAX_SHARE = 0.6  # of the photo: a larger hole is the board's frame, not a loop
 
 
@@ -68,7 +70,9 @@ def find_outlines(rgb: np.ndarray, cards: list[Card]) -> list[list[tuple[int, in
         if area > OUTLINE_MAX_SHARE * mask.size:
             continue
         inside = sum(cv2.pointPolygonTest(contour, (float(x), float(y)), False) > 0 for x, y in centres)
-        if inside >= OUTLINE_MIN_CARDS:
+        ring = cv2.contourArea(contours[hierarchy[0][k_][3]]) - area
+        width = ring / max(cv2.arcLength(contour, True), 1.0)  # a marker line is thin; a board's edge is a step
+        if OUTLINE_MIN_CARDS <= inside <= OUTLINE_MAX_CARDS * len(cards) and width <= OUTLINE_MAX_WIDTH * side:
             poly = cv2.approxPolyDP(contour, 0.005 * cv2.arcLength(contour, True), True).reshape(-1, 2) / scale
             loops.append((area, [(int(round(x)), int(round(y))) for x, y in poly]))
     return [poly for _, poly in sorted(loops, key=lambda item: -item[0])]
