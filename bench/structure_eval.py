@@ -37,7 +37,8 @@ STRUCTURES = ("columns", "clusters", "mixed")
 TIERS = ("easy", "medium", "hard")
 
 
-def generated(count: int, first_seed: int, size: tuple[int, int], folder: Path) -> list[tuple[Path, dict]]:
+def generated(count: int, first_seed: int, size: tuple[int, int], folder: Path,
+              structures: tuple[str, ...] = STRUCTURES) -> list[tuple[Path, dict]]:
     """`count` boards per tier, the structures taking turns; photo and truth written to `folder`."""
     from samples.generate import write_board
 
@@ -45,7 +46,7 @@ def generated(count: int, first_seed: int, size: tuple[int, int], folder: Path) 
     for tier in TIERS:
         for k in range(count):
             seed = first_seed + k
-            structure = STRUCTURES[k % len(STRUCTURES)]
+            structure = structures[k % len(structures)]
             path = write_board(folder, f"{structure}-{tier}-{seed}", seed, tier, size=size, structure=structure)
             truth = json.loads(path.with_suffix("").with_suffix(".truth.json").read_text(encoding="utf-8"))
             truth["layout"] = structure
@@ -102,15 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="2000x1500")
     parser.add_argument("--truth", default=str(REAL_TRUTH))
     parser.add_argument("--photos", default=str(real_photos_dir()))
+    parser.add_argument("--structures", default=",".join(STRUCTURES),
+                        help="generated structures taking turns (also: outlines, marker loops around clusters)")
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--generated-only", action="store_true")
     args = parser.parse_args(argv)
     w, h = (int(v) for v in args.size.lower().split("x"))
-    result: dict = {"settings": {"count": args.count, "first_seed": args.first_seed, "size": args.size}}
+    result: dict = {"settings": {"count": args.count, "first_seed": args.first_seed, "size": args.size,
+                                 "structures": args.structures}}
     if not args.real_only:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"Generated boards ({args.count} per tier, seeds {args.first_seed}+):")
-            items = generated(args.count, args.first_seed, (w, h), Path(tmp))
+            items = generated(args.count, args.first_seed, (w, h), Path(tmp), tuple(args.structures.split(",")))
             result["generated"] = score(items, ("tier", "layout"))
     if not args.generated_only:
         items = real(Path(args.truth), Path(args.photos))

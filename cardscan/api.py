@@ -56,7 +56,7 @@ def read_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     from cardscan.detect import CardDetector
     from cardscan.normalise import normalise
     from cardscan.ocr import get_reader
-    from cardscan.structure import find_structure
+    from cardscan.structure import find_dots, find_structure, mask_dots
 
     photo = load_photo(path)
     legend = parse_legend(legend)
@@ -65,13 +65,16 @@ def read_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     used_mode = mode
     if mode in ("auto", "cards"):
         detected = CardDetector().detect(photo.rgb)
-        readings = reader.read([d.crop for d in detected])
+        # Sticky dots are counted first and painted out of the crops: read, a row of dots is "Q●●OO".
+        dots = [find_dots(photo.rgb, d.polygon, d.colour) for d in detected]
+        readings = reader.read([mask_dots(d.crop, found) for d, found in zip(detected, dots)])
         stem = photo.path.stem
-        for i, (det, reading) in enumerate(zip(detected, readings), start=1):
+        for i, (det, reading, found) in enumerate(zip(detected, readings, dots), start=1):
             cards.append(Card(id=f"{stem}-{i:02d}", photo=photo.name,
                               polygon=[(int(round(x)), int(round(y))) for x, y in det.polygon],
                               colour=det.colour, group=legend.get(det.colour) if det.colour else None,
-                              raw_text=reading.text, confidence=reading.confidence))
+                              raw_text=reading.text, confidence=reading.confidence,
+                              votes=len(found), vote_colours=[dot.colour for dot in found]))
         used_mode = "cards"
     if not cards and mode in ("auto", "whiteboard"):
         from cardscan.whiteboard import read_whiteboard
@@ -90,7 +93,7 @@ def read_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
         result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations, lexicon=lexicon)
         card.text, card.edits = result.text, list(result.edits)
     scan = Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
-    scan = find_structure(photo.rgb, scan, reader=reader)  # headings, clusters, dot votes (cardscan.structure)
+    scan = find_structure(photo.rgb, scan, reader=reader, votes=False)  # headings, clusters (cardscan.structure)
     return PhotoReading(photo.path, scan, problems)
 
 

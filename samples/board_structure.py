@@ -34,7 +34,7 @@ HEADING_TEXTS = (
 DOT_RGB = {"rot": (214, 38, 46), "grün": (36, 160, 72), "blau": (32, 92, 196), "gelb": (248, 206, 20),
            "orange": (242, 128, 24)}
 MARKER_INK = [(30, 30, 36), (28, 48, 130), (160, 30, 36), (24, 90, 50)]  # black, blue, red, green marker
-STRUCTURES = ("columns", "clusters", "mixed")
+STRUCTURES = ("columns", "clusters", "mixed", "outlines")
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,15 @@ class StructureSpec:
     layout: "columns" (kanban-like, one heading above each column) or "clusters" (groups of cards
     spread over the wall, each with its heading above, gaps between them). headings: "marker",
     "card", "mixed" (per cluster) or "auto" (marker on a whiteboard, heading cards on pinboards);
-    "none" leaves clusters unnamed. votes: share of cards that get dots.
+    "none" leaves clusters unnamed. votes: share of cards that get dots. outlines: a marker line is
+    drawn around each cluster (the "outlines" structure: clusters with no headings, only their loops).
     """
 
     layout: str = "columns"
     headings: str = "auto"
     votes: float = 0.4
     max_votes: int = 5
+    outlines: bool = False
 
     @classmethod
     def named(cls, name: "str | StructureSpec") -> "StructureSpec":
@@ -62,6 +64,8 @@ class StructureSpec:
             return cls("clusters")
         if name == "mixed":
             return cls("clusters", headings="mixed")
+        if name == "outlines":
+            return cls("clusters", headings="none", outlines=True)
         raise ValueError(f"structure must be one of {STRUCTURES}, not {name!r}")
 
 
@@ -104,6 +108,7 @@ class BoardPlan:
     heading_colour: str | None
     seed: list[int]
     dots: dict[int, list[tuple[float, float, float]]] = field(default_factory=dict)  # slot -> (x, y, r) plane
+    loops: list[tuple[float, float, float, float]] = field(default_factory=list)  # per cluster, plane box
 
     @property
     def n(self) -> int:
@@ -145,6 +150,11 @@ class BoardPlan:
             if not slot.votes:
                 continue
             self.dots[i] = _stick_dots(draw, rng, slot, card)
+        for box in self.loops:  # (after the dots: boards without loops keep their random stream)
+            ink = MARKER_INK[int(rng.integers(len(MARKER_INK)))]
+            width = max(3, int(round(0.012 * min(box[2] - box[0], box[3] - box[1]))))
+            draw.rounded_rectangle(box, radius=0.18 * min(box[2] - box[0], box[3] - box[1]), outline=ink + (255,),
+                                   width=width)
 
     def truth(self, truth: dict, homography) -> dict:
         """The generator's truth with the structure added (see module doc); polygons in the photo."""
@@ -172,6 +182,9 @@ class BoardPlan:
                  for slot, card in zip(self.slots, truth["cards"]) if not slot.heading]
         out = dict(truth, cards=cards, headings=headings, clusters=names,
                    votes={"total": sum(c["votes"] for c in cards)})
+        if self.loops:
+            out["outlines"] = [{"cluster": names[j], "polygon": project([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])}
+                               for j, (x0, y0, x1, y1) in enumerate(self.loops)]
         if self.heading_colour:
             out["legend"] = f"{self.heading_colour}=Überschrift"
         return out
@@ -247,7 +260,21 @@ def plan_board(structure: "str | StructureSpec", seed: list[int], n: int, region
             count = int(min(spec.max_votes, rng.geometric(0.45)))
             allowed = [c for c in DOT_RGB if _visible(c, slot.colour)]
             slot.votes = [str(rng.choice(allowed)) for _ in range(count)]
-    return BoardPlan(slots, markers, names, heading_colour, list(seed))
+    plan = BoardPlan(slots, markers, names, heading_colour, list(seed))
+    if spec.outlines:
+        plan.loops = [_loop_box([s for s in slots if s.cluster == j], area, card_h) for j, area in enumerate(areas)]
+    return plan
+
+
+def _loop_box(members: list[Slot], area, card_h: float) -> tuple[float, float, float, float]:
+    """The box of a marker loop around a cluster's cards: a margin around them, inside its area."""
+    ax0, ay0, ax1, ay1 = area
+    inset = 0.015 * min(ax1 - ax0, ay1 - ay0)
+    margin = 0.3 * card_h
+    return (max(ax0 + inset, min(s.cx - s.w / 2 for s in members) - margin),
+            max(ay0 + inset, min(s.cy - s.h / 2 for s in members) - margin),
+            min(ax1 - inset, max(s.cx + s.w / 2 for s in members) + margin),
+            min(ay1 - inset, max(s.cy + s.h / 2 for s in members) + margin))
 
 
 def _split_sizes(rng, n: int, k: int) -> list[int]:

@@ -1,5 +1,6 @@
 """Structure finding on fixtures drawn in code: heading cards, marker headings, clusters, dots."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -25,8 +26,9 @@ class FakeReader:
         self.pages = []
 
     def read_page(self, rgb):
+        """The words on the whole page; a crop around a heading (a second look) shows nothing more."""
         self.pages.append(rgb)
-        return self.words
+        return self.words if len(self.pages) == 1 or rgb.shape == self.pages[0].shape else []
 
 
 def blank(w=1600, h=1000):
@@ -104,6 +106,27 @@ def test_dots_are_counted_with_colours_and_pins_and_writing_are_not():
     assert scan.cards[0].vote_colours == ["rot", "grün", "blau"]
 
 
+def test_dots_are_painted_out_of_the_crop_and_the_writing_stays():
+    from cardscan.geometry import rectify
+    from cardscan.structure import find_dots, mask_dots
+
+    img = np.full((400, 700, 3), (150, 150, 146), np.uint8)
+    img[100:250, 100:400] = (250, 226, 82)
+    img[170:180, 140:330] = (25, 35, 95)  # writing
+    for k in range(3):
+        draw_disc(img, 200 + 34 * k, 225, 13, (214, 38, 46))
+    polygon = rect(100, 100, 300, 150)
+    dots = find_dots(img, polygon, "gelb")
+    assert len(dots) == 3 and all(0.25 < d.u < 0.75 and 0.7 < d.v < 0.95 for d in dots)
+    crop = rectify(img, np.asarray(polygon, np.float32))
+    masked = mask_dots(crop, dots).astype(int)
+    reddish = (masked[..., 0] - masked[..., 1] > 80) & (masked[..., 0] - masked[..., 2] > 80)
+    assert reddish.sum() < 0.02 * ((crop[..., 0].astype(int) - crop[..., 1] > 80).sum())
+    ink = (masked.sum(axis=2) < 200).sum()
+    assert ink >= 0.95 * (crop.astype(int).sum(axis=2) < 200).sum() > 0  # the writing is left as it was
+    assert mask_dots(crop, []) is crop
+
+
 def test_whiteboard_scans_are_left_alone():
     line = Card("w-01", "w.jpg", rect(0, 0), kind="whiteboard-line", raw_text="Hallo")
     scan = Scan("w.jpg", 100, 100, [line], mode="whiteboard")
@@ -140,6 +163,9 @@ def test_scan_photo_finds_headings_clusters_and_votes_on_a_generated_board(tmp_p
     assert scores["matched_cards"] >= 0.8 * scores["cards"]
     assert scores["cluster_accuracy"] >= 0.9 and scores["votes_exact"] >= 0.9
     assert [c.name.casefold() for c in scan.clusters][:2] == [n.casefold() for n in truth["clusters"][:2]]
+    dotted = [c for c in scan.cards if c.votes >= 2]
+    assert dotted and not any(re.fullmatch(r"[0OoQ●e8@]{2,}", line.strip())  # dots are not read as text
+                              for c in dotted for line in c.raw_text.splitlines())
 
 
 def test_a_heading_strip_cut_in_two_by_the_detector_is_one_heading():
@@ -148,3 +174,88 @@ def test_a_heading_strip_cut_in_two_by_the_detector_is_one_heading():
     cards.append(Card("b-21", "b.jpg", rect(304, 60, 200, 60), "weiß", "Überschrift", "plan", "plan"))
     scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, cards), votes=False)
     assert [h.text for h in scan.headings] == ["Zeitplan"] and scan.clusters[0].name == "Zeitplan"
+
+
+def test_low_notes_on_top_of_each_column_head_it_but_one_small_note_does_not():
+    """A chores board: names on notes stuck sideways over columns of upright notes."""
+    cards = []
+    for x in (100, 400, 700):
+        cards.append(Card(f"c-{len(cards) + 1:02d}", "c.jpg", rect(x, 40, 200, 70), "rot", raw_text="Tom", text="Tom"))
+        for y in (140, 370):
+            cards.append(Card(f"c-{len(cards) + 1:02d}", "c.jpg", rect(x, y, 200, 210), "gelb", raw_text="Bad", text="Bad"))
+    scan = find_structure(blank(), Scan("c.jpg", 1600, 1000, [Card(**vars(c)) for c in cards]), votes=False)
+    assert [h.source for h in scan.headings] == ["card"] * 3 and len(scan.cards) == 6
+    clusters = [c.cluster for c in scan.cards]
+    assert clusters[0] == clusters[1] != clusters[2] == clusters[3] != clusters[4] == clusters[5] != clusters[0]
+    lone = [c for c in cards if c.id != "c-04" and c.id != "c-07"]  # only the first column has a low note
+    scan = find_structure(blank(), Scan("c.jpg", 1600, 1000, lone), votes=False)
+    assert scan.headings == []
+
+
+def test_a_column_whose_heading_was_not_found_is_a_cluster_of_its_own():
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("SOON", 610, 60, 150, 60)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards] == ["LATER"] * 3 + ["SOON"] * 2 + ["Cluster 3"] * 3
+    assert [c.name for c in scan.clusters] == ["LATER", "SOON", "Cluster 3"]
+
+
+def test_a_card_of_another_colour_in_the_line_of_the_row_headings_heads_its_row():
+    rows = []
+    names = ["PLAN", "DESIGN", "TEST", "BAU", "LOS", "CLOSE"]
+    for r, (name, colour) in enumerate(zip(names, ["rosa"] * 5 + ["gelb"])):
+        rows.append(Card(f"r-{r}0", "r.jpg", rect(50, 50 + 150 * r), colour, raw_text=name, text=name))
+        rows += [Card(f"r-{r}{k}", "r.jpg", rect(50 + 240 * k, 50 + 150 * r), "gelb", raw_text="x y", text="x y")
+                 for k in range(1, 4)]
+    rows.append(Card("r-99", "r.jpg", rect(50, 950), "gelb", raw_text="Notiz", text="Notiz"))  # alone in its row
+    scan = find_structure(blank(1600, 1100), Scan("r.jpg", 1600, 1100, rows), votes=False)
+    assert [c.name for c in scan.clusters] == names
+    assert [c.cluster for c in scan.cards if c.id.startswith("r-5")] == ["CLOSE"] * 3
+    assert "r-99" in {c.id for c in scan.cards}
+
+
+def test_cards_inside_a_marker_loop_are_one_cluster_named_by_the_heading_inside_it():
+    import cv2
+
+    img = blank(1600, 1000)
+    cards = [Card(f"o-{i}", "o.jpg", rect(x, y), "gelb", raw_text="x", text="x")
+             for i, (x, y) in enumerate([(100, 200), (340, 200), (100, 330), (340, 330), (700, 200), (700, 330)])]
+    cv2.rectangle(img, (60, 90), (590, 480), (30, 40, 130), 6)  # a blue loop around the first four
+    words = [FakeWord("Ideen", 200, 110, 150, 60)]
+    scan = find_structure(img, Scan("o.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards][:4] == ["Ideen"] * 4
+    assert scan.cards[4].cluster == scan.cards[5].cluster != "Ideen"
+    circled = blank(1600, 1000)
+    cv2.rectangle(circled, (60, 170), (330, 320), (30, 40, 130), 6)  # a loop around one card: a circled note
+    from cardscan.structure import find_outlines
+
+    assert find_outlines(circled, cards) == [] and len(find_outlines(img, cards)) == 1
+
+
+class CropReader(FakeReader):
+    """A page reader that misses a word on the whole page and sees it in a crop around the heading.
+    The photo encodes every pixel's place in its colour, so the crop tells where it was cut."""
+
+    def __init__(self, page_words, crop_words):
+        super().__init__(page_words)
+        self.crop_words = crop_words
+
+    def read_page(self, rgb):
+        self.pages.append(rgb)
+        if len(self.pages) == 1:
+            return self.words
+        x0 = int(rgb[0, 0, 0]) + 256 * (int(rgb[0, 0, 2]) // 16)
+        y0 = int(rgb[0, 0, 1]) + 256 * (int(rgb[0, 0, 2]) % 16)
+        h, w = rgb.shape[:2]
+        return [FakeWord(wd.text, wd.left - x0, wd.top - y0, wd.width, wd.height) for wd in self.crop_words
+                if x0 <= wd.left and wd.left + wd.width <= x0 + w and y0 <= wd.top and wd.top + wd.height <= y0 + h]
+
+
+def test_a_heading_is_read_again_from_a_crop_where_the_page_reader_missed_a_word():
+    yy, xx = np.mgrid[:1000, :1600]
+    img = np.dstack([xx % 256, yy % 256, (xx // 256) * 16 + yy // 256]).astype(np.uint8)
+    page = [FakeWord("characteristics", 330, 60, 260, 60)]
+    crop = [FakeWord("Individual", 140, 62, 170, 58), FakeWord("characteristics", 330, 60, 260, 60)]
+    cards = kanban_cards()[:3] + [Card("b-04", "b.jpg", rect(330, 200), "gelb", raw_text="x", text="x")]
+    scan = find_structure(img, Scan("b.jpg", 1600, 1000, cards), reader=CropReader(page, crop), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["Individual characteristics"]
+    assert {c.cluster for c in scan.cards} == {"Individual characteristics"}

@@ -30,3 +30,20 @@ def test_structured_truth_has_headings_clusters_and_votes(structure, board):
             assert inside.min() < np.median(rgb.mean(axis=2)) - 60
     if structure == "clusters":  # heading cards on a pinboard, with a legend colour of their own
         assert {h["kind"] for h in truth["headings"]} == {"card"} and truth["legend"].endswith("=Überschrift")
+
+
+def test_outlines_boards_draw_a_loop_around_each_cluster_and_no_headings():
+    import cv2
+
+    rgb, truth = render_board(4, "easy", size=(1200, 900), structure="outlines", board="grey")
+    assert truth["headings"] == [] and len(truth["outlines"]) == len(truth["clusters"]) >= 2
+    for outline in truth["outlines"]:
+        poly = np.array(outline["polygon"], np.float32)
+        members = [c for c in truth["cards"] if c["cluster"] == outline["cluster"]]
+        assert members and all(cv2.pointPolygonTest(poly, tuple(np.mean(c["polygon"], axis=0)), False) > 0
+                               for c in members)  # the loop holds its cluster's cards ...
+        others = [c for c in truth["cards"] if c["cluster"] != outline["cluster"]]
+        assert not any(cv2.pointPolygonTest(poly, tuple(np.mean(c["polygon"], axis=0)), False) > 0 for c in others)
+        x0, y0 = poly.min(0).astype(int)
+        edge = rgb[y0 - 3:y0 + 6, (x0 + poly.max(0)[0].astype(int)) // 2].mean(axis=1)
+        assert edge.min() < np.median(rgb.mean(axis=2)) - 25  # ... and its ink is drawn along the top

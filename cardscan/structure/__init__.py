@@ -17,7 +17,8 @@ columns, and a dot vote (Punktabfrage) has left small round stickers on the card
   the nearest: a horizontal gap costs more than a vertical one, since clusters grow downwards);
   without headings, cards that stand clearly apart from the others form their own clusters. The
   clusters are listed in the order the wall reads (rows of clusters top to bottom, each left to
-  right) and named after their heading, else "Cluster <n>".
+  right) and named after their heading, else "Cluster <n>";
+* **outlines**: a marker loop drawn around cards makes them one cluster (`find_outlines`).
 
 Why after OCR and not inside detect: headings are named by what they say and heading cards are
 cards until their shape or the legend says otherwise; the card pipeline stays as it is.
@@ -29,8 +30,10 @@ import re
 import numpy as np
 
 from cardscan.structure.clusters import assign_clusters
-from cardscan.structure.dots import count_dots
-from cardscan.structure.headings import heading_card_ids, heading_colour_ids, join_pieces, marker_headings
+from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
+from cardscan.structure.headings import (heading_card_ids, heading_colour_ids, join_pieces, marker_headings,
+                                         reread_joined)
+from cardscan.structure.outlines import find_outlines
 from cardscan.workshop import Heading, Scan
 
 
@@ -38,7 +41,8 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     """Add headings, clusters and votes to a scan in cards mode (in place; the scan is returned).
 
     rgb: the photo as read (the scan's polygons are in its pixels). reader: an OCR engine with a
-    ``read_page`` (``cardscan.ocr.get_reader``) to read marker headings; None reads none.
+    ``read_page`` (``cardscan.ocr.get_reader``) to read marker headings; None reads none. votes: count
+    the dots now (False: the cards' votes were counted before they were read, `find_dots`).
     A scan of whiteboard lines, or one without cards, is returned unchanged.
     """
     if scan.mode != "cards" or not scan.cards:
@@ -47,20 +51,26 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     heading_cards = heading_card_ids(scan.cards)
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
-    headings = join_pieces(headings)
+    joined = join_pieces(headings)
+    if reader is not None and hasattr(reader, "read") and len(joined) < len(headings):
+        kept = {h.id: h.polygon for h in headings}
+        joined = reread_joined(rgb, joined, {h.id for h in joined if h.polygon != kept[h.id]}, reader)
+    headings = joined
     cards = [c for c in scan.cards if c.id not in heading_cards]
     # A board whose rows or columns start with cards of a heading colour has its headings on cards;
     # writing elsewhere on it is a caption or a card the detector saw only in part.
-    by_colour = bool(heading_cards) and heading_cards == heading_colour_ids(scan.cards)
+    colour_ids = heading_colour_ids(scan.cards)
+    by_colour = bool(colour_ids) and colour_ids <= heading_cards
     if reader is not None and hasattr(reader, "read_page") and not by_colour:
         headings += marker_headings(rgb, scan.cards, reader, stem)
     if votes:
         for card in cards:
             card.vote_colours = count_dots(rgb, card.polygon, card.colour)
             card.votes = len(card.vote_colours)
+    outlines = find_outlines(rgb, scan.cards)  # marker loops drawn around groups
     scan.cards = cards
-    scan.headings, scan.clusters = assign_clusters(cards, headings)
+    scan.headings, scan.clusters = assign_clusters(cards, headings, outlines)
     return scan
 
 
-__all__ = ["find_structure"]
+__all__ = ["Dot", "count_dots", "find_dots", "find_outlines", "find_structure", "mask_dots"]

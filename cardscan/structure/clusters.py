@@ -17,24 +17,37 @@ COLUMN_GAP = 0.35  # of the median card width: a horizontal gap costs this much 
 APART_FACTOR = 2.2  # without headings: a gap this many times the usual one separates clusters ...
 APART_MIN_GAP = 0.75  # ... if it is also this share of a card's width (an even grid's columns are no clusters)
 MIN_CLUSTERS_APART = 2
+COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster
+MIN_HEADLESS = 2  # cards in a column without a heading that make a cluster of their own
 
 
-def assign_clusters(cards: list[Card], headings: list[Heading]) -> tuple[list[Heading], list[Cluster]]:
-    """Assign every card a cluster; return the headings and clusters in the order the wall reads."""
+def assign_clusters(cards: list[Card], headings: list[Heading],
+                    outlines: list | None = None) -> tuple[list[Heading], list[Cluster]]:
+    """Assign every card a cluster; return the headings and clusters in the order the wall reads.
+
+    outlines: polygons of marker loops drawn around groups (`find_outlines`): the cards inside one are
+    its cluster, named by a heading inside it or right above it."""
     boxes = {c.id: Box.of(c.polygon) for c in cards}
     card_w = float(np.median([b.w for b in boxes.values()])) if boxes else 1.0
+    groups, cards_left, headings_left = _loop_groups(cards, headings, outlines or [], boxes)
     members: dict[str, list[Card]] = {}
-    if headings:
-        hboxes = [Box.of(h.polygon) for h in headings]
-        for card in cards:
-            members.setdefault(headings[_nearest_heading(boxes[card.id], hboxes, card_w)].id, []).append(card)
-        groups = [(h, members.get(h.id, [])) for h in headings]
-    else:
-        groups = [(None, g) for g in _apart_groups(cards, boxes)]
-        if len(groups) < MIN_CLUSTERS_APART:
-            for card in cards:
+    if headings_left and cards_left:
+        hboxes = [Box.of(h.polygon) for h in headings_left]
+        headless = _headless_columns(cards_left, boxes, hboxes, card_w)
+        lone = {c.id for block in headless for c in block}
+        for card in cards_left:
+            if card.id not in lone:
+                members.setdefault(headings_left[_nearest_heading(boxes[card.id], hboxes, card_w)].id, []).append(card)
+        groups += [(h, members.get(h.id, [])) for h in headings_left] + [(None, block) for block in headless]
+    elif cards_left:
+        apart = [(None, g) for g in _apart_groups(cards_left, boxes)]
+        if len(apart) >= MIN_CLUSTERS_APART:
+            groups += apart
+        else:
+            for card in cards_left:
                 card.cluster = None
-            return [], []
+    if not groups:
+        return [], []
 
     def anchor(item):
         heading, group = item
@@ -72,6 +85,56 @@ def _nearest_heading(card: Box, headings: list[Box], card_w: float) -> int:
         if cost < best_cost:
             best, best_cost = k, cost
     return best
+
+
+def _loop_groups(cards: list[Card], headings: list[Heading], outlines: list,
+                 boxes: dict[str, Box]) -> tuple[list, list[Card], list[Heading]]:
+    """The cards inside each drawn loop (the smallest loop holding a card's centre), with the heading
+    inside the loop or just above it; and the cards and headings no loop takes."""
+    from cardscan.structure.outlines import inside
+
+    if not outlines:
+        return [], list(cards), list(headings)
+    order = sorted(outlines, key=lambda poly: Box.of(poly).w * Box.of(poly).h)
+    taken: dict[int, list[Card]] = {}
+    for card in cards:
+        k = next((k for k, poly in enumerate(order) if inside(poly, boxes[card.id])), None)
+        if k is not None:
+            taken.setdefault(k, []).append(card)
+    groups, used = [], set()
+    for k, members in taken.items():
+        loop = Box.of(order[k])
+        named = [h for h in headings if id(h) not in used and (inside(order[k], Box.of(h.polygon)) or (
+            0 <= loop.y0 - Box.of(h.polygon).cy <= Box.of(h.polygon).h * 1.5
+            and loop.x0 <= Box.of(h.polygon).cx <= loop.x1))]
+        heading = min(named, key=lambda h: Box.of(h.polygon).y0) if named else None
+        if heading is not None:
+            used.add(id(heading))
+        groups.append((heading, members))
+    in_loops = {c.id for members in taken.values() for c in members}
+    return groups, [c for c in cards if c.id not in in_loops], [h for h in headings if id(h) not in used]
+
+
+def _headless_columns(cards: list[Card], boxes: dict[str, Box], headings: list[Box], card_w: float) -> list[list[Card]]:
+    """Columns of cards (a cluster's own columns stand closer than COLUMN_JOIN card widths) with no
+    heading over them, nor one beside them (rows headed on the left): a column whose heading was not found
+    is a cluster of its own, not part of the neighbour's (kanban boards, a heading card the detector missed)."""
+    spans: list[list] = []
+    for card in sorted(cards, key=lambda c: boxes[c.id].x0):
+        box = boxes[card.id]
+        if spans and box.x0 <= spans[-1][1] + COLUMN_JOIN * card_w:
+            spans[-1][1] = max(spans[-1][1], box.x1)
+            spans[-1][2].append(card)
+        else:
+            spans.append([box.x0, box.x1, [card]])
+    out = []
+    for x0, x1, members in spans:
+        bottom = max(boxes[c.id].y1 for c in members)
+        over = any(h.x1 > x0 and h.x0 < x1 and h.y0 < bottom for h in headings)
+        beside = any(min(h.y1, boxes[c.id].y1) > max(h.y0, boxes[c.id].y0) for h in headings for c in members)
+        if len(members) >= MIN_HEADLESS and not over and not beside:  # (row headings stand beside their cards)
+            out.append(members)
+    return out
 
 
 def _apart_groups(cards: list[Card], boxes: dict[str, Box]) -> list[list[Card]]:

@@ -8,6 +8,8 @@ lightness and chroma against its palette tone), so dim and washed-out photos sti
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cardscan.structure.boxes import sides
@@ -24,6 +26,8 @@ DOT_MIN_FILL = 0.6  # share of the disc around the thickest point that is dot-co
 DOT_RING = 2.0  # radii: a dot stands alone; around it (1.4–2 radii) lies paper, where a letter's stroke goes on
 DOT_SAME_HUE = 25.0  # degrees: on coloured paper, a blob of the paper's hue is shading, not a dot
 DOT_MAX_RING = 0.35  # share of that ring that may be dot-coloured (a neighbouring dot in a row)
+CROP_INSET = 0.03  # the inset cardscan.geometry.rectify (and so the detector) cuts card crops with
+MASK_GROW = 1.2  # dot radii painted out: the dot, its darker rim and its shadow
 PIN_ZONE = (0.25, 0.35)  # pins sit within this share of the card's width from its middle, and of its height from the top
 PIN_HIGHLIGHT_SHARE = 0.06  # of a dot's area: a highlight's hole or notch this big makes a blob a pin's head ...
 PIN_SHADOW_SHARE = 0.15  # ... as does this share of dark grey pixels just below-right of it
@@ -32,9 +36,47 @@ DOT_COLOURS = {"rot": (47.0, 65.0, 42.0), "grün": (58.0, -50.0, 30.0), "blau": 
                "gelb": (84.0, 2.0, 82.0), "orange": (63.0, 42.0, 66.0), "pink": (56.0, 70.0, -5.0)}
 
 
+@dataclass(frozen=True)
+class Dot:
+    """One sticky dot on a card: its colour name, its centre in the card's own frame (0..1 across its
+    width and down its height, a little beyond where a dot overlaps the edge) and its radius (share of
+    the card's width), so it can be painted out of the card's crop before the card is read."""
+
+    colour: str
+    u: float
+    v: float
+    radius: float
+
+
 def count_dots(rgb: np.ndarray, polygon, paper_name: str | None = None) -> list[str]:
-    """Colour names of the sticky dots on one card, left to right. paper_name: the card's palette colour,
-    whose lightness in good light tells how dim the light on this card is."""
+    """Colour names of the sticky dots on one card, left to right (see `find_dots`)."""
+    return [dot.colour for dot in find_dots(rgb, polygon, paper_name)]
+
+
+def mask_dots(crop: np.ndarray, dots: list[Dot], inset: float = CROP_INSET) -> np.ndarray:
+    """The card's crop with its dots (rim and shadow too) painted in the paper's colour.
+
+    Why: the recogniser reads a row of dots as letters ("Q●●OO", "000") and appends them to the card's
+    text. crop: the card as `cardscan.geometry.rectify` made it with this inset."""
+    if not dots:
+        return crop
+    import cv2
+
+    h, w = crop.shape[:2]
+    out = crop.copy()
+    paper = np.median(crop.reshape(-1, crop.shape[-1]), axis=0)
+    span_w, span_h = w * (1 + 2 * inset), h * (1 + 2 * inset)
+    for dot in dots:
+        x, y = dot.u * span_w - inset * w, dot.v * span_h - inset * h
+        r = MASK_GROW * dot.radius * span_w
+        cv2.circle(out, (int(round(x)), int(round(y))), max(1, int(np.ceil(r))),
+                   tuple(int(c) for c in paper), thickness=-1, lineType=cv2.LINE_AA)
+    return out
+
+
+def find_dots(rgb: np.ndarray, polygon, paper_name: str | None = None) -> list[Dot]:
+    """The sticky dots on one card, left to right. paper_name: the card's palette colour, whose
+    lightness in good light tells how dim the light on this card is."""
     import cv2
 
     from cardscan.colour import PALETTE, srgb_to_lab
@@ -94,8 +136,8 @@ def count_dots(rgb: np.ndarray, polygon, paper_name: str | None = None) -> list[
                 dots[k] = _dot_colour(seen)
         if len(dots) == before:
             break
-    found = [(peaks[k][1], colour) for k, colour in dots.items()]
-    return [colour for _, colour in sorted(found)]
+    found = [Dot(colour, (peaks[k][1] - mx) / W, (peaks[k][0] - my) / H, peaks[k][2] / W) for k, colour in dots.items()]
+    return sorted(found, key=lambda dot: dot.u)
 
 
 def _disc_centres(dist: np.ndarray, comp: np.ndarray, r_min: float, r_max: float) -> list[tuple[int, int, float]]:

@@ -17,6 +17,7 @@ from cardscan.workshop import Card, Heading
 HEADING_GROUPS = ("überschrift", "überschriften", "heading", "headings", "titel", "oberbegriff", "cluster")
 STRIP_ASPECT = 3.0  # a card this many times longer than high is a heading strip ...
 STRIP_OVER_MEDIAN = 1.4  # ... when the board's cards are this much squarer
+SHORT_HEAD_HEIGHT = 0.55  # a card at most this share of the height of the card under it may head its column
 HEADING_COLOUR_SHARE = 0.7  # the cards after a heading colour's cards: this share of them one colour, and in their rows
 PIECE_GAP = 0.3  # heading heights: heading cards this close side by side are one strip cut in two
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
@@ -32,6 +33,8 @@ SANDWICH_MAX_WIDTH = 1.2  # card widths
 SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
 CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (shadows, rims)
 PAGE_MAX_SIDE = 2400  # px; the board's writing is large
+SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
+SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
 
 
 def heading_card_ids(cards: list[Card]) -> set[str]:
@@ -39,7 +42,7 @@ def heading_card_ids(cards: list[Card]) -> set[str]:
     other colour), and long strips among much squarer cards."""
     ids = {c.id for c in cards if c.group and c.group.strip().lower() in HEADING_GROUPS}
     if not ids and (ids := heading_colour_ids(cards)):
-        return ids  # the board's convention for headings is their colour
+        return ids | aligned_heads(cards, ids)  # the board's convention for headings is their colour
     rest = [c for c in cards if c.id not in ids]
     if len(rest) >= 4:
         median = float(np.median([aspect(c.polygon) for c in rest]))
@@ -48,7 +51,37 @@ def heading_card_ids(cards: list[Card]) -> set[str]:
             words = len((card.text or card.raw_text).split())
             if ratio >= max(STRIP_ASPECT, STRIP_OVER_MEDIAN * median) and 0 < words <= HEADING_MAX_WORDS:
                 ids.add(card.id)
-    return ids
+    return ids or short_column_heads(cards)
+
+
+def short_column_heads(cards: list[Card]) -> set[str]:
+    """Cards much lower than the cards under them, each on top of a column, side by side in one row:
+    notes stuck sideways (or cut strips) as column headings over upright notes (a chores board whose
+    names head three columns). Both a row of them and most columns having one are asked for, so a
+    board's odd small note is no heading."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    if len(cards) < 6:
+        return set()
+    median_h = float(np.median([b.h for b in boxes.values()]))
+    heads, columns = [], 0
+    for card in cards:
+        box = boxes[card.id]
+        column = [boxes[o.id] for o in cards if o is not card
+                  and min(boxes[o.id].x1, box.x1) - max(boxes[o.id].x0, box.x0) > 0.5 * min(boxes[o.id].w, box.w)]
+        if any(o.cy < box.cy for o in column) or not column:
+            continue  # not the top of a column (or a card alone)
+        columns += 1
+        below = min(column, key=lambda o: o.y0)
+        words = len((card.text or card.raw_text).split())
+        if (box.h <= SHORT_HEAD_HEIGHT * min(below.h, median_h) and below.y0 - box.y1 <= below.h
+                and words <= HEADING_MAX_WORDS):
+            heads.append(card.id)
+    if len(heads) < 2 or len(heads) < HEADING_COLOUR_SHARE * columns:
+        return set()
+    centres = [boxes[i].cy for i in heads]
+    if max(centres) - min(centres) > float(np.median([boxes[i].h for i in heads])):
+        return set()  # not one row
+    return set(heads)
 
 
 def heading_colour_ids(cards: list[Card]) -> set[str]:
@@ -72,6 +105,35 @@ def heading_colour_ids(cards: list[Card]) -> set[str]:
             if leading and sum(n for n, _ in followers) >= HEADING_COLOUR_SHARE * len(others):
                 return {h.id for h in heads}
     return set()
+
+
+def aligned_heads(cards: list[Card], heads: set[str]) -> set[str]:
+    """Cards standing in the line of the heading cards (their column when they start rows, their row when
+    they top columns) at the start of a row or column that has no heading: a heading written on a card
+    of another colour (the last row's "CLOSE" on a yellow note under pink row headings)."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    head_boxes = [boxes[i] for i in heads]
+    if len(head_boxes) < 2:
+        return set()
+    width = float(np.median([b.w for b in head_boxes]))
+    height = float(np.median([b.h for b in head_boxes]))
+    along = "row" if np.ptp([b.cx for b in head_boxes]) <= width else "column" if np.ptp([b.cy for b in head_boxes]) <= height else None
+    if along is None:
+        return set()
+    line = (float(np.median([b.cx for b in head_boxes])) if along == "row" else float(np.median([b.cy for b in head_boxes])))
+    others = [boxes[c.id] for c in cards if c.id not in heads]
+    out = set()
+    for card in cards:
+        box = boxes[card.id]
+        centre = box.cx if along == "row" else box.cy
+        if (card.id in heads or abs(centre - line) > 0.5 * (width if along == "row" else height)
+                or len((card.text or card.raw_text).split()) > HEADING_MAX_WORDS):
+            continue
+        after, before = _following(box, [o for o in others if o is not box], along)
+        if after and not before and not any(_following(h, [box], along)[0] or _following(box, [h], along)[0]
+                                            for h in head_boxes):
+            out.add(card.id)
+    return out
 
 
 def _following(head: Box, others: list[Box], along: str) -> tuple[int, bool]:
@@ -111,24 +173,24 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
     scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
     small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
     card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
-    words = []
-    for word in reader.read_page(small):
-        height = word.height / scale
-        box = Box(word.left / scale, word.top / scale, (word.left + word.width) / scale,
-                   (word.top + word.height) / scale)
+
+    def accept(word, box: Box) -> bool:
         cy, cx = min(h - 1, int(box.cy)), min(w - 1, int(box.cx))
-        if (word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
-                and not mask[max(0, cy), max(0, cx)]
-                and MARKER_MIN_HEIGHT * card_side <= height <= MARKER_MAX_HEIGHT * card_side):
-            words.append((box, word.text, word.confidence))
+        return bool(word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
+                    and not mask[max(0, cy), max(0, cx)]
+                    and MARKER_MIN_HEIGHT * card_side <= box.h <= MARKER_MAX_HEIGHT * card_side)
+
+    words = _page_words(reader, small, scale, (0, 0), accept)
     headings = []
     card_boxes = [Box.of(c.polygon) for c in cards]
     card_h = float(np.median([b.h for b in card_boxes]))
     card_w = float(np.median([b.w for b in card_boxes]))
     lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
     for group in _stack(lines):
-        box = Box(min(b.x0 for line in group for b, _, _ in line), min(b.y0 for line in group for b, _, _ in line),
-                   max(b.x1 for line in group for b, _, _ in line), max(b.y1 for line in group for b, _, _ in line))
+        group = _second_look(reader, small, scale, group, accept, card_boxes)
+        box = _extent([word for line in group for word in line])
+        if any(_box_share(box, Box.of(other.polygon)) > 0.6 for other in headings):
+            continue  # a second look already read this heading with another
         if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
                 or (_on_coloured_paper(rgb, box, board_lab) and _card_above(box, card_boxes, card_h))):
             continue
@@ -142,6 +204,57 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
                    (int(box.x0), int(box.y1))]
         headings.append(Heading(f"{stem}-h{len(headings) + 1:02d}", polygon, text, raw, "marker", conf))
     return headings
+
+
+def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept) -> list[tuple[Box, str, float]]:
+    """The page reader's words on (part of) the painted board, as (box in photo pixels, text, confidence)."""
+    words = []
+    for word in reader.read_page(image):
+        box = Box((word.left + offset[0]) / scale, (word.top + offset[1]) / scale,
+                  (word.left + word.width + offset[0]) / scale, (word.top + word.height + offset[1]) / scale)
+        if accept(word, box):
+            words.append((box, word.text, word.confidence))
+    return words
+
+
+def _second_look(reader, small: np.ndarray, scale: float, group: list, accept, cards: list[Box]) -> list:
+    """A heading read again from a crop around it: on the whole board the text detector misses words and
+    lines of large writing that it finds when it sees the heading alone ("Individual" of "Individual
+    characteristics", the "Frequency of" over "dealing with gov"). The crop's lines that overlap the
+    heading replace it when they hold more letters."""
+    box = _extent([word for line in group for word in line])
+    line_h = float(np.median([b.h for line in group for b, _, _ in line]))
+    x0, y0 = max(0, int((box.x0 - SECOND_LOOK_SIDE * line_h) * scale)), max(0, int((box.y0 - SECOND_LOOK_UP * line_h) * scale))
+    x1 = min(small.shape[1], int((box.x1 + SECOND_LOOK_SIDE * line_h) * scale))
+    y1 = min(small.shape[0], int((box.y1 + SECOND_LOOK_UP * line_h) * scale))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return group
+    words = _page_words(reader, small[y0:y1, x0:x1], scale, (x0, y0), accept)
+    lines = [part for line in _lines(words) for part in _split_at_columns(line, cards)]
+    near = []
+    for line in lines:
+        extent = _extent(line)
+        if min(extent.x1, box.x1) - max(extent.x0, box.x0) > 0 and extent.y1 > box.y0 - SECOND_LOOK_UP * line_h:
+            near.append(line)
+    stacks = [g for g in _stack(near) if min(_extent([wd for ln in g for wd in ln]).y1, box.y1)
+              - max(_extent([wd for ln in g for wd in ln]).y0, box.y0) > 0]
+
+    def letters(g) -> int:
+        return sum(ch.isalnum() for line in g for _, text, _ in line for ch in text)
+
+    best = max(stacks, key=letters, default=None)
+    return best if best is not None and letters(best) > letters(group) else group
+
+
+def _extent(words: list) -> Box:
+    return Box(min(b.x0 for b, _, _ in words), min(b.y0 for b, _, _ in words),
+               max(b.x1 for b, _, _ in words), max(b.y1 for b, _, _ in words))
+
+
+def _box_share(a: Box, b: Box) -> float:
+    """Share of the smaller box that the two boxes have in common."""
+    iw, ih = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(0.0, iw) * max(0.0, ih) / max(min(a.w * a.h, b.w * b.h), 1.0)
 
 
 def _on_coloured_paper(rgb: np.ndarray, box: Box, board_lab: np.ndarray) -> bool:
@@ -268,12 +381,40 @@ def join_pieces(headings: list[Heading]) -> list[Heading]:
             if (prev.source == heading.source == "card" and overlap >= 0.7 * min(pbox.h, box.h)
                     and -0.5 * box.h <= box.x0 - pbox.x1 <= PIECE_GAP * min(pbox.h, box.h)):
                 glue = "" if prev.text[-1:].islower() and heading.text[:1].islower() else " "
-                joined = Box(pbox.x0, min(pbox.y0, box.y0), box.x1, max(pbox.y1, box.y1))
-                out[k] = Heading(prev.id, [(int(joined.x0), int(joined.y0)), (int(joined.x1), int(joined.y0)),
-                                           (int(joined.x1), int(joined.y1)), (int(joined.x0), int(joined.y1))],
+                out[k] = Heading(prev.id, _joined_quad(prev.polygon, heading.polygon),
                                  prev.text + glue + heading.text, prev.raw_text + glue + heading.raw_text, "card",
                                  min(prev.confidence, heading.confidence), prev.colour)
                 break
         else:
             out.append(heading)
+    return out
+
+
+def _joined_quad(left, right) -> list[tuple[int, int]]:
+    """The outline of a strip cut in two: the left piece's left side and the right piece's right side,
+    so the strip's perspective stays and its crop reads as one line."""
+    a, b = np.asarray(left, float).reshape(-1, 2), np.asarray(right, float).reshape(-1, 2)
+    if len(a) != 4 or len(b) != 4:
+        box = Box(min(Box.of(a).x0, Box.of(b).x0), min(Box.of(a).y0, Box.of(b).y0),
+                  max(Box.of(a).x1, Box.of(b).x1), max(Box.of(a).y1, Box.of(b).y1))
+        return [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
+                (int(box.x0), int(box.y1))]
+    return [tuple(int(round(v)) for v in p) for p in (a[0], b[1], b[2], a[3])]
+
+
+def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], reader) -> list[Heading]:
+    """Heading strips joined from pieces, read again as one crop: each piece's reading lost the letters
+    at the cut ("Rolle" + "es QR", "Bil" + "")."""
+    from cardscan.geometry import rectify
+    from cardscan.normalise import normalise
+
+    out = []
+    for heading in headings:
+        if heading.id in pieces and heading.source == "card" and len(heading.polygon) == 4:
+            reading = reader.read([rectify(rgb, np.asarray(heading.polygon, np.float32))])[0]
+            if reading.text.strip():
+                text = normalise(" ".join(reading.text.split()), expand_abbreviations=False).text
+                heading = Heading(heading.id, heading.polygon, text, reading.text, "card", reading.confidence,
+                                  heading.colour)
+        out.append(heading)
     return out
