@@ -17,8 +17,10 @@ from cardscan.normalise.abbreviations import AbbreviationTable
 from cardscan.normalise.casing import (MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
                                        capitalised_function_word, case_slip, is_block_caps, lexicon_case)
 from cardscan.normalise.compounds import head_stems
+from cardscan.normalise.context import ContextSpeller, mend_short_words
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.layout import WORD, layout
+from cardscan.normalise.pairs import PairCounts
 from cardscan.normalise.repair import TokenRepair
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import SENTENCE_END, Token, neighbour, symbol_text, token_pattern, tokenize
@@ -69,12 +71,15 @@ class Normaliser:
     `user_lexicon=<data>/lexikon.yaml` to apply what facilitators taught via `learn_correction`.
     `dictionary`: a general German dictionary by name ("wordfreq", "hunspell"; see
     `cardscan.dictionary.DICTIONARIES`), an instance, or None for the domain lexicon alone; it is
-    loaded on first use, not here.
+    loaded on first use, not here. `context`: short words are chosen by their neighbours
+    (`cardscan.normalise.context`, word pairs counted in Debian's German texts, built on first use);
+    False for none, or a `PairCounts` of other text.
     """
 
     def __init__(self, *, abbreviations: str | Path | None = DEFAULT_ABBREVIATIONS,
                  lexicon: str | Path | None = DEFAULT_LEXICON, user_lexicon: str | Path | None = None,
-                 words: Iterable[str] = (), dictionary: str | GermanDictionary | None = DEFAULT_DICTIONARY):
+                 words: Iterable[str] = (), dictionary: str | GermanDictionary | None = DEFAULT_DICTIONARY,
+                 context: bool | PairCounts = True):
         self.dictionary: GermanDictionary | None = (get_dictionary(dictionary) if isinstance(dictionary, str)
                                                     else dictionary)
         self.abbreviations: list[Abbreviation] = load_abbreviations(abbreviations) if abbreviations else []
@@ -97,6 +102,9 @@ class Normaliser:
         self.cases = CaseFrequencies()
         self._repair = TokenRepair(self.vocabulary, self.speller, self.abbreviation_table)
         self._token_re = token_pattern(self.abbreviation_table.dotted_pattern)
+        self.use_context = context is not False
+        self._pairs = context if isinstance(context, PairCounts) else None
+        self._context: ContextSpeller | bool | None = None
 
     def known(self, word: str) -> bool:
         """True when the word is in the lexicon (any case), a learned word, a compound of known words,
@@ -138,7 +146,19 @@ class Normaliser:
                 if token.kind == "other" and token.text in SENTENCE_END and (
                         token.text in ".:!?" or neighbour(tokens, i, -1)[0] in (None, "ws")):
                     card.sentence_start = True  # after a full stop, or a bullet dash (not a compound hyphen)
+        if self.use_context and not capitals_card and (context := self.context()) is not None:
+            table = self.abbreviation_table
+            mend_short_words(context, tokens, out, offsets, edits,
+                             lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w))
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
+
+    def context(self) -> ContextSpeller | None:
+        """The short-word chooser, built on first use (the pair counts take a moment); None without a
+        frequency dictionary or without the Debian texts the pairs are counted in."""
+        if self._context is None and self.dictionary is not None and self.dictionary.has_frequencies:
+            counts = self._pairs or PairCounts.shared()
+            self._context = ContextSpeller(self.dictionary, counts) if counts.available else False
+        return self._context or None
 
     __call__ = normalise
 

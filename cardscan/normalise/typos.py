@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from cardscan.dictionary import GermanDictionary
 from cardscan.normalise.compounds import LINKS, head_stems, takes_link
+from cardscan.normalise.channel import slip_cost
 from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.vocabulary import Vocabulary
 
@@ -134,12 +135,12 @@ class TypoFixer:
             if z < min_zipf:
                 continue
             bonus = LEXICON_BONUS if self.vocabulary.lexicon_family(term) else 0.0
-            scored[term] = z + bonus - SLIP_COST * dist
+            scored[term] = z + bonus - SLIP_COST * slip_cost(low, term)
         for term in self._lexicon_near(low):
             dist = damerau(low, term, 2)
             if dist <= self._max_slips(low):
                 z = max(d.zipf(term), TYPO_MIN_ZIPF)
-                scored[term] = max(scored.get(term, -99.0), z + LEXICON_BONUS - SLIP_COST * dist)
+                scored[term] = max(scored.get(term, -99.0), z + LEXICON_BONUS - SLIP_COST * slip_cost(low, term))
         return scored
 
     def _lexicon_near(self, low: str) -> set[str]:

@@ -1,0 +1,138 @@
+"""Short words decided by their neighbours: a noisy-channel choice with word-pair counts.
+
+Why a stage of its own: a slip in a short word mostly makes another word ("mit" → "mir", "der" → "den",
+"als" → "las", "Wer" → "Wet") or a scrap ("m", "vnd", "dre") close to several words ("die", "der").
+Looked at alone, such a token must stay; its neighbours tell. For a short token the candidates are the
+common words one slip away (`cardscan.normalise.channel`) and the token itself; each is scored by a
+bigram model (`cardscan.normalise.pairs`: P(word | word before) · P(word after | word)) and the
+likelihood of the slip. A word is only replaced when the best reading beats the token as written by
+`MARGIN` (a factor of ten): a correct word stays unless its neighbours speak clearly against it.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from cardscan.dictionary import GermanDictionary
+from cardscan.normalise.channel import slip_cost
+from cardscan.normalise.confusions import one_slip
+from cardscan.normalise.pairs import BOUNDARY, PairCounts
+from cardscan.normalise.tokens import Token
+from cardscan.workshop import Edit
+
+__all__ = ["ContextSpeller", "mend_short_words", "MAX_SHORT", "MARGIN"]
+
+MAX_SHORT = 4  # tokens of up to four letters ("vnd", "mir", "durc"); longer slips are the typo stage's
+CANDIDATE_MIN_ZIPF = 4.5  # a short reading must be a common word (function words, "Ort", "Geld")
+SLIP_LOG10 = 2.5  # log10 of how much less likely one ordinary slip is than the word written as meant
+MARGIN = 1.5  # log10: the reading must be 30 times likelier than the token as written
+NON_WORD_ZIPF = 3.0  # a token rarer than this counts as no word: any clearly best reading replaces it
+SMOOTHING = 200.0  # pseudo-count for an unseen pair: how far a word's followers are trusted
+SHORT_GERMAN = frozenset("ab am an da du eh er es im in ja je na ob oh so um wo zu".split())
+UNSEEN_ZIPF = 1.0  # frequency assumed for a neighbour no list holds (names, compounds)
+
+
+class ContextSpeller:
+    """Chooses short words by their neighbours; pair counts and word frequencies are given."""
+
+    def __init__(self, dictionary: GermanDictionary, counts: PairCounts):
+        self.dictionary = dictionary
+        self.counts = counts
+        self._cache: dict[tuple[str, str, str], str | None] = {}
+        self._candidates: dict[str, list[tuple[str, float]]] = {}
+
+    def choose(self, before: str, tok: str, after: str) -> str | None:
+        """The reading of the lower-case `tok` between `before` and `after` (lower case, or `BOUNDARY`),
+        when it is clearly likelier than `tok` itself; else None."""
+        key = (before, tok, after)
+        if key in self._cache:
+            return self._cache[key]
+        result = None
+        cands = self.candidates(tok)
+        if cands:
+            scored = sorted(((self._score(before, c, after) - SLIP_LOG10 * cost, c) for c, cost in cands),
+                            reverse=True)
+            best, word = scored[0]
+            if self.is_word(tok):  # a word: it stays unless clearly unlikely here, beside a word at least
+                if before == after == BOUNDARY:
+                    self._cache[key] = None
+                    return None
+                rival, margin = self._score(before, tok, after), MARGIN
+            else:  # no word: the best reading, when no other comes close
+                rival, margin = (scored[1][0] if len(scored) > 1 else -math.inf), MARGIN / 2
+            if best - rival >= margin:
+                result = word
+        self._cache[key] = result
+        return result
+
+    def is_word(self, tok: str) -> bool:
+        """Web word lists hold one- and two-letter scraps of every language ("m", "de", "it"); German has
+        few such words (`SHORT_GERMAN`); longer tokens count when common enough."""
+        return tok in SHORT_GERMAN if len(tok) <= 2 else self.dictionary.zipf(tok) >= NON_WORD_ZIPF
+
+    def candidates(self, tok: str) -> list[tuple[str, float]]:
+        """Common words one slip from `tok`, with the slip's cost."""
+        hit = self._candidates.get(tok)
+        if hit is None:
+            d = self.dictionary
+            hit = [(w, slip_cost(tok, w)) for w in one_slip(tok)
+                   if w.isalpha() and d.zipf(w) >= CANDIDATE_MIN_ZIPF and self.counts.word(w) > 0]
+            self._candidates[tok] = hit
+        return hit
+
+    def _score(self, before: str, word: str, after: str) -> float:
+        """log10 P(word | before) + log10 P(after | word) of the smoothed bigram model."""
+        return math.log10(self._p(before, word)) + math.log10(self._p(word, after))
+
+    def _p(self, a: str, b: str) -> float:
+        counts = self.counts
+        n_a = counts.word(a)
+        if b == BOUNDARY:
+            unigram = counts.word(BOUNDARY) / max(1, counts.total)
+        else:
+            unigram = 10 ** ((self.dictionary.zipf(b) or UNSEEN_ZIPF) - 9.0)
+        return (counts.pair(a, b) + SMOOTHING * unigram) / (n_a + SMOOTHING)
+
+
+def mend_short_words(speller: ContextSpeller, tokens: list[Token], out: list[str], offsets: list[int],
+                     edits: list[Edit], is_abbreviation: Callable[[str], bool]) -> None:
+    """The context pass over a card: each short word no stage changed, left to right (a mended word is
+    the next one's context), replaced in `out` when `speller` chooses another reading."""
+    for i, token in enumerate(tokens):
+        tok = token.text
+        if token.kind != "word" or out[i] != tok or len(tok) > MAX_SHORT or not tok.isalpha() \
+                or not tok[1:].islower() or (len(tok) > 1 and tok.isupper()) or is_abbreviation(tok) \
+                or _after_number(tokens, i) or not _stands_alone(tokens, i):
+            continue
+        new = speller.choose(_neighbour_word(tokens, out, i, -1), tok.lower(), _neighbour_word(tokens, out, i, 1))
+        if new is not None:
+            new = new[:1].upper() + new[1:] if tok[:1].isupper() else new
+            edits.append(Edit(tok, new, "spelling", offsets[token.start]))
+            out[i] = new
+
+
+def _stands_alone(tokens: list[Token], i: int) -> bool:
+    """Spaces, brackets, quotes or punctuation around the token, not "R.de", "Stadt-nd", "5a": those are
+    parts of addresses, compounds and numbers."""
+    before = tokens[i - 1].text if i > 0 else " "
+    after = tokens[i + 1].text if i + 1 < len(tokens) else " "
+    return (before.isspace() or before[-1:] in "([\"„'") and (after.isspace() or after[:1] in ",.;:!?)]\"“'")
+
+
+def _after_number(tokens: list[Token], i: int) -> bool:
+    """"5 m", "3 x": a unit or a sign after a number, not a slip."""
+    j = i - 2 if i >= 1 and tokens[i - 1].kind == "ws" else i - 1
+    return j >= 0 and tokens[j].text[-1:].isdigit()
+
+
+def _neighbour_word(tokens: list[Token], out: list[str], i: int, step: int) -> str:
+    """The word beside token i as it now reads (lower case), or `BOUNDARY` when punctuation or the card's
+    edge is in between."""
+    j = i + step
+    if 0 <= j < len(tokens) and tokens[j].kind == "ws":
+        j += step
+    if not (0 <= j < len(tokens)) or tokens[j].kind != "word" or not out[j].strip():
+        return BOUNDARY
+    words = out[j].split()
+    word = (words[-1] if step < 0 else words[0]).lower()
+    return word if word.isalpha() else BOUNDARY

@@ -1,0 +1,86 @@
+"""cardscan.normalise.context and .channel: short words chosen by their neighbours, slips weighed.
+
+The word-pair counts are made here from a few generated sentences (the Debian texts the product counts
+need not be installed for the tests)."""
+import pytest
+
+from cardscan.dictionary import GermanDictionary
+from cardscan.normalise import Normaliser
+from cardscan.normalise.channel import DOUBLED, ORDINARY, UNLIKE, slip_cost
+from cardscan.normalise.context import ContextSpeller
+from cardscan.normalise.pairs import BOUNDARY, PairCounts, sentences_of
+
+TEXT = ("Wer übernimmt was. Wer macht was. Wer hilft mit. Wir sprechen mit dem Quartier. "
+        "Wir arbeiten mit dem Bezirk und mit der Stadt. Sie kommen aus dem Stadtteil. "
+        "Die Arbeit der Träger und der Bewohner. Als Träger und als Verein. Daß es gut ist.") * 300
+
+
+class FakeDictionary(GermanDictionary):
+    has_frequencies = True
+    ZIPF = {"wer": 5.8, "wir": 6.5, "mit": 7.0, "mir": 6.3, "dem": 6.9, "den": 7.0, "der": 7.3, "und": 7.5,
+            "als": 6.7, "las": 4.4, "aus": 6.6, "was": 6.8, "wet": 3.1, "ein": 7.0, "fein": 4.3, "es": 6.9}
+
+    def zipf(self, word):
+        return self.ZIPF.get(word.lower(), 0.0)
+
+
+@pytest.fixture(scope="module")
+def counts():
+    return PairCounts(sentences_of([TEXT]))
+
+
+def test_pairs_are_counted_within_sentences_in_reformed_spelling(counts):
+    assert counts.pair("mit", "dem") == 600 and counts.pair(BOUNDARY, "wer") == 900
+    assert counts.pair("was", "wer") == 0  # a full stop between
+    assert counts.word("dass") == 300 and counts.word("daß") == 0
+
+
+@pytest.mark.parametrize("before, tok, after, expected", [
+    (BOUNDARY, "wet", "übernimmt", "wer"),  # a rare word one slip from a common one, at a sentence start
+    ("sprechen", "mir", "dem", "mit"),  # a real word, but its neighbours speak clearly against it
+    ("sprechen", "nit", "dem", "mit"),  # no word: the best reading by the neighbours
+    ("verein", "las", "träger", "als"),  # "als Träger" is common, "las Träger" unheard of
+    ("kommen", "aus", "dem", None),  # a real word its neighbours agree with stays
+    (BOUNDARY, "fein", BOUNDARY, None),  # no neighbour, no evidence: a word stays
+    ("arbeiten", "mit", "dem", None),
+])
+def test_short_words_are_chosen_by_their_neighbours(counts, before, tok, after, expected):
+    assert ContextSpeller(FakeDictionary(), counts).choose(before, tok, after) == expected
+
+
+@pytest.fixture(scope="module")
+def normaliser(counts):
+    return Normaliser(context=counts)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Wet übernimmt was?", "Wer übernimmt was?"),
+    ("Wir sprechen mir dem Quartier", "Wir sprechen mit dem Quartier"),
+])
+def test_the_normaliser_mends_short_words_in_context(normaliser, raw, expected):
+    result = normaliser.normalise(raw, expand_abbreviations=False)
+    assert result.text == expected
+    assert [e.reason for e in result.edits] == ["spelling"]
+
+
+@pytest.mark.parametrize("kept", [
+    "Wer übernimmt was?",  # right as it is
+    "Fein - Mittel auf Gebiete beziehen",  # no neighbour across the dash: "Ein" is no better
+    "team@R.de",  # part of an address
+    "Abstand 5 m",  # a unit after a number
+    "Qm sollte beteiligt werden",  # an abbreviation written small
+])
+def test_words_context_cannot_judge_are_left_alone(normaliser, kept):
+    assert normaliser.normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_without_context_nothing_is_chosen_by_neighbours():
+    assert Normaliser(context=False).normalise("Wet übernimmt was?").text == "Wet übernimmt was?"
+
+
+def test_slips_are_weighed_by_how_typists_and_readers_err():
+    assert slip_cost("netzwerkk", "netzwerk") == DOUBLED  # a doubled letter
+    assert slip_cost("wet", "wer") == ORDINARY  # neighbouring keys
+    assert slip_cost("wex", "wer") == UNLIKE  # far apart, not alike
+    assert slip_cost("aufgabne", "aufgaben") == ORDINARY  # two letters swapped
+    assert slip_cost("beispiee", "beispiele") < slip_cost("beispiee", "beispiel")  # a dropped l, not l → e
