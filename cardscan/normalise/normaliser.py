@@ -22,6 +22,7 @@ from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.pairs import PairCounts
 from cardscan.normalise.repair import TokenRepair
+from cardscan.normalise.runon import run_on
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import SENTENCE_END, Token, neighbour, symbol_text, token_pattern, tokenize
 from cardscan.normalise.typos import TypoFixer
@@ -215,6 +216,9 @@ class Normaliser:
         recased = stray_capital(tok)
         if recased is not None and vocabulary.known(recased):
             return recased, "case"
+        if self.dictionary is not None and not (in_compound or before_hyphen) \
+                and (two := run_on(tok, vocabulary, self.cases)) is not None:
+            return two, "whitespace"  # "Bürgergremiumentscheidet": a noun and a verb, not a compound
         if vocabulary.in_lexicon(tok):
             return tok, None
         fixed = speller.lexicon_fix(tok, sentence_start)

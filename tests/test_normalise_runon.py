@@ -1,0 +1,27 @@
+"""cardscan.normalise.runon: two words run together are split; compounds, however rare, stay."""
+import pytest
+
+from cardscan.normalise import normalise
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Bürgergremiumentscheidet mit", "Bürgergremium entscheidet mit"),  # a noun, then a verb
+    ("Innovationenübernehmen", "Innovationen übernehmen"),  # the longest verb: not "…über nehmen"
+    ("Lösungsansätze verwirklichtwerden können", "Lösungsansätze verwirklicht werden können"),  # a function word
+    ("mit dem verstetigteneinem Gebiet", "mit dem verstetigten einem Gebiet"),
+])
+def test_words_run_together_are_split(raw, expected):
+    result = normalise(raw, expand_abbreviations=False)
+    assert result.text == expected
+    assert "whitespace" in [e.reason for e in result.edits]
+
+
+@pytest.mark.parametrize("kept", [
+    "Gesamtstädtischer Blick",  # a compound adjective, capitalised in a title
+    "Generationengerechter Wohnraum",  # … and its inflected form
+    "Radfahren im Kiez",  # a listed nominalised verb
+    "Stadtteilleben stärken",  # the tail is a noun as German writes it ("Leben")
+    "Quartiersarbeit vor Ort",  # an ordinary compound
+])
+def test_compounds_are_not_split(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
