@@ -12,7 +12,7 @@ from cardscan.normalise.pairs import BOUNDARY, PairCounts, sentences_of
 
 TEXT = ("Wer übernimmt was. Wer macht was. Wer hilft mit. Wir sprechen mit dem Quartier. "
         "Wir arbeiten mit dem Bezirk und mit der Stadt. Sie kommen aus dem Stadtteil. "
-        "Die Arbeit der Träger und der Bewohner. Als Träger und als Verein. Daß es gut ist.") * 300
+        "Die Arbeit der Träger und der Bewohner. Als Träger und als Verein. Daß es gut ist. Fein gemacht.") * 300
 
 
 class FakeDictionary(GermanDictionary):
@@ -65,10 +65,11 @@ def test_the_normaliser_mends_short_words_in_context(normaliser, raw, expected):
 
 @pytest.mark.parametrize("kept", [
     "Wer übernimmt was?",  # right as it is
-    "Fein - Mittel auf Gebiete beziehen",  # no neighbour across the dash: "Ein" is no better
+    "Fein - Mittel und Gebiete",  # no neighbour across the dash: "Ein" is no better
     "team@R.de",  # part of an address
     "Abstand 5 m",  # a unit after a number
     "Qm sollte beteiligt werden",  # an abbreviation written small
+    "Angebote Fur alle",  # capitalised mid-sentence: a name may be meant, only a noun would do
 ])
 def test_words_context_cannot_judge_are_left_alone(normaliser, kept):
     assert normaliser.normalise(kept, expand_abbreviations=False).text == kept

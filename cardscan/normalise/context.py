@@ -11,7 +11,7 @@ likelihood of the slip. A word is only replaced when the best reading beats the 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from cardscan.dictionary import GermanDictionary
 from cardscan.normalise.channel import slip_cost
@@ -26,17 +26,19 @@ MAX_SHORT = 4  # tokens of up to four letters ("vnd", "mir", "durc"); longer sli
 CANDIDATE_MIN_ZIPF = 4.5  # a short reading must be a common word (function words, "Ort", "Geld")
 SLIP_LOG10 = 2.5  # log10 of how much less likely one ordinary slip is than the word written as meant
 MARGIN = 1.5  # log10: the reading must be 30 times likelier than the token as written
-NON_WORD_ZIPF = 3.0  # a token rarer than this counts as no word: any clearly best reading replaces it
-SMOOTHING = 200.0  # pseudo-count for an unseen pair: how far a word's followers are trusted
-SHORT_GERMAN = frozenset("ab am an da du eh er es im in ja je na ob oh so um wo zu".split())
+NON_WORD_ZIPF = 3.0  # a token rarer than this counts as no word: any clearly best reading replaces it …
+WORD_ZIPF = 4.0  # … one more common is a word; between, it must be found in German text too
+MIN_GERMAN_COUNT = 3  # web lists hold "vnd", "dre", "une"; German text (the pair counts) hardly
+SHORT_GERMAN = frozenset("ab am an da du eh er es im in ja je na ob oh ok so um wo zu ca vs".split())
 UNSEEN_ZIPF = 1.0  # frequency assumed for a neighbour no list holds (names, compounds)
 
 
 class ContextSpeller:
     """Chooses short words by their neighbours; pair counts and word frequencies are given."""
 
-    def __init__(self, dictionary: GermanDictionary, counts: PairCounts):
+    def __init__(self, dictionary: GermanDictionary, counts: PairCounts, lexicon: Collection[str] = ()):
         self.dictionary = dictionary
+        self.lexicon = lexicon  # lower-case domain words ("süd", "höfe"): words, however rare elsewhere
         self.counts = counts
         self._cache: dict[tuple[str, str, str], str | None] = {}
         self._candidates: dict[str, list[tuple[str, float]]] = {}
@@ -67,8 +69,12 @@ class ContextSpeller:
 
     def is_word(self, tok: str) -> bool:
         """Web word lists hold one- and two-letter scraps of every language ("m", "de", "it"); German has
-        few such words (`SHORT_GERMAN`); longer tokens count when common enough."""
-        return tok in SHORT_GERMAN if len(tok) <= 2 else self.dictionary.zipf(tok) >= NON_WORD_ZIPF
+        few such words (`SHORT_GERMAN`); longer tokens count when common enough, on the web and in the
+        German texts of the pair counts ("vnd", "dre", "une" are web words only)."""
+        if len(tok) <= 2:
+            return tok in SHORT_GERMAN
+        z = self.dictionary.zipf(tok)
+        return tok in self.lexicon or z >= WORD_ZIPF or (z >= NON_WORD_ZIPF and self.counts.word(tok) >= MIN_GERMAN_COUNT)
 
     def candidates(self, tok: str) -> list[tuple[str, float]]:
         """Common words one slip from `tok`, with the slip's cost."""
@@ -76,7 +82,8 @@ class ContextSpeller:
         if hit is None:
             d = self.dictionary
             hit = [(w, slip_cost(tok, w)) for w in one_slip(tok)
-                   if w.isalpha() and d.zipf(w) >= CANDIDATE_MIN_ZIPF and self.counts.word(w) > 0]
+                   if w.isalpha() and d.zipf(w) >= CANDIDATE_MIN_ZIPF and self.counts.word(w) >= MIN_GERMAN_COUNT
+                   and (len(w) > 2 or w in SHORT_GERMAN)]
             self._candidates[tok] = hit
         return hit
 
@@ -85,26 +92,33 @@ class ContextSpeller:
         return math.log10(self._p(before, word)) + math.log10(self._p(word, after))
 
     def _p(self, a: str, b: str) -> float:
+        """Witten-Bell: the share of unseen followers of `a` is how many different words follow it."""
         counts = self.counts
-        n_a = counts.word(a)
+        n_a, t_a = counts.word(a), max(1, counts.distinct_followers(a))
         if b == BOUNDARY:
             unigram = counts.word(BOUNDARY) / max(1, counts.total)
         else:
             unigram = 10 ** ((self.dictionary.zipf(b) or UNSEEN_ZIPF) - 9.0)
-        return (counts.pair(a, b) + SMOOTHING * unigram) / (n_a + SMOOTHING)
+        return (counts.pair(a, b) + t_a * unigram) / (n_a + t_a)
 
 
 def mend_short_words(speller: ContextSpeller, tokens: list[Token], out: list[str], offsets: list[int],
-                     edits: list[Edit], is_abbreviation: Callable[[str], bool]) -> None:
+                     edits: list[Edit], is_abbreviation: Callable[[str], bool],
+                     is_noun: Callable[[str], bool] = lambda w: False) -> None:
     """The context pass over a card: each short word no stage changed, left to right (a mended word is
-    the next one's context), replaced in `out` when `speller` chooses another reading."""
+    the next one's context), replaced in `out` when `speller` chooses another reading. A capitalised
+    token inside a sentence only becomes a noun (`is_noun`: German writes it capitalised, "vor Oet" →
+    "Ort")."""
     for i, token in enumerate(tokens):
         tok = token.text
         if token.kind != "word" or out[i] != tok or len(tok) > MAX_SHORT or not tok.isalpha() \
                 or not tok[1:].islower() or (len(tok) > 1 and tok.isupper()) or is_abbreviation(tok) \
                 or _after_number(tokens, i) or not _stands_alone(tokens, i):
             continue
-        new = speller.choose(_neighbour_word(tokens, out, i, -1), tok.lower(), _neighbour_word(tokens, out, i, 1))
+        before = _neighbour_word(tokens, out, i, -1)
+        new = speller.choose(before, tok.lower(), _neighbour_word(tokens, out, i, 1))
+        if new is not None and tok[:1].isupper() and before != BOUNDARY and not is_noun(new):
+            continue  # "Angebote Fur alle": capitalised mid-sentence, a name may be meant, but not "für"
         if new is not None:
             new = new[:1].upper() + new[1:] if tok[:1].isupper() else new
             edits.append(Edit(tok, new, "spelling", offsets[token.start]))

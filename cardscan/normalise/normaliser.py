@@ -150,15 +150,24 @@ class Normaliser:
         if self.use_context and not capitals_card and (context := self.context()) is not None:
             table = self.abbreviation_table
             mend_short_words(context, tokens, out, offsets, edits,
-                             lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w))
+                             lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w),
+                             self._noun)
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
+
+    def _noun(self, low: str) -> bool:
+        """German writes the word capitalised (the case table, else the lexicon)."""
+        cap, small = self.cases.logprob(low[:1].upper() + low[1:]), self.cases.logprob(low)
+        if cap is None and small is None:
+            return any(f[:1].isupper() for f in self.vocabulary.forms.get(low, ()))
+        return cap is not None and (small is None or cap > small)
 
     def context(self) -> ContextSpeller | None:
         """The short-word chooser, built on first use (the pair counts take a moment); None without a
         frequency dictionary or without the Debian texts the pairs are counted in."""
         if self._context is None and self.dictionary is not None and self.dictionary.has_frequencies:
             counts = self._pairs or PairCounts.shared()
-            self._context = ContextSpeller(self.dictionary, counts) if counts.available else False
+            self._context = ContextSpeller(self.dictionary, counts, self.vocabulary.forms) if counts.available \
+                else False
         return self._context or None
 
     __call__ = normalise
@@ -237,6 +246,11 @@ class Normaliser:
             if common:
                 return common, "ocr-confusion"
             z = self.dictionary.zipf(tok.lower())
+            if z == 0.0 and tok[1:].islower() and not (in_compound or before_hyphen) \
+                    and not vocabulary.dict_word(tok, compounds=False) \
+                    and (typo := self.typos.fix(tok.lower(), compounds=False)) is not None \
+                    and (new := recase(typo, tok)) is not None:  # "Projektfands": a mere compound of parts
+                return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"  # a listed word one slip off
             if 0.0 < z < LISTED_TYPO_ZIPF and tok.islower() and not (in_compound or before_hyphen) \
                     and (typo := self.typos.fix(tok.lower(), listed_zipf=z)) is not None \
                     and (new := recase(typo, tok)) is not None:

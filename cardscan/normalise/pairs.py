@@ -25,7 +25,7 @@ from cardscan.wordlists import REFORMED_SPELLING
 __all__ = ["PairCounts", "DEBIAN_TEXTS", "BOUNDARY"]
 
 DEBIAN_TEXTS = (Path("/usr/share/games/fortunes/de"), Path("/usr/share/man/de"))
-CACHE_VERSION = "cardscan-pairs-1"
+CACHE_VERSION = "cardscan-pairs-2"
 MIN_PAIR_COUNT = 2  # pairs seen once are most pairs, and mostly chance
 BOUNDARY = "<s>"  # a sentence's start and end: "Wer übernimmt" starts sentences, "Wet" never
 _SKIP_FORTUNES = frozenset({"asciiart"})
@@ -40,6 +40,7 @@ class PairCounts:
     def __init__(self, sentences: Iterable[list[str]] | None = None):
         self.words: dict[str, int] = {}
         self.pairs: dict[str, int] = {}
+        self.followers: dict[str, int] = {}  # how many different words follow a word (Witten-Bell)
         self.total = 0
         if sentences is not None:
             self.add(sentences)
@@ -90,7 +91,7 @@ class PairCounts:
         """As gzip'd text: "total", then one "word<TAB>count" or "word word<TAB>count" a line (best effort:
         an unwritable cache only costs the next process the build)."""
         lines = [f"{CACHE_VERSION}\t{self.total}"]
-        lines += [f"{w}\t{n}" for w, n in self.words.items()]
+        lines += [f"{w}\t{n}\t{self.followers.get(w, 0)}" for w, n in self.words.items()]
         lines += [f"{k}\t{n}" for k, n in self.pairs.items()]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,13 +113,26 @@ class PairCounts:
         counts = cls()
         counts.total = int(head[1])
         for line in lines[1:]:
-            key, _, n = line.rpartition("\t")
-            (counts.pairs if " " in key else counts.words)[key] = int(n)
+            cols = line.split("\t")
+            if " " in cols[0]:
+                counts.pairs[cols[0]] = int(cols[1])
+            else:
+                counts.words[cols[0]] = int(cols[1])
+                counts.followers[cols[0]] = int(cols[2])
         return counts
 
     def prune(self, min_count: int) -> None:
-        """Drop pairs seen fewer than `min_count` times (memory: most pairs are seen once)."""
+        """Drop pairs seen fewer than `min_count` times (memory: most pairs are seen once); how many
+        different words follow each word is counted before."""
+        followers: dict[str, int] = {}
+        for key in self.pairs:
+            first = key.split(" ", 1)[0]
+            followers[first] = followers.get(first, 0) + 1
+        self.followers = followers
         self.pairs = {k: v for k, v in self.pairs.items() if v >= min_count}
+
+    def distinct_followers(self, w: str) -> int:
+        return self.followers.get(w, 0) if self.followers else len({k for k in self.pairs if k.startswith(w + " ")})
 
 
 def cache_file() -> Path:

@@ -48,15 +48,17 @@ class TypoFixer:
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
         self.dictionary = vocabulary.dictionary
-        self._cache: dict[tuple[str, float], str | None] = {}
+        self._cache: dict[tuple[str, float, bool], str | None] = {}
 
-    def fix(self, low: str, listed_zipf: float = 0.0) -> str | None:
+    def fix(self, low: str, listed_zipf: float = 0.0, compounds: bool = True) -> str | None:
         """The clearly best reading (lower case) of an unknown lower-case word, else None.
 
         `listed_zipf`: the word is itself a rare entry of the web word list (typos are, there: "nud",
         "vnd", "mti"); then its reading must be `LISTED_GAP` more common, and compounds are not mended.
+        `compounds=False`: only listed and lexicon words are readings (for a token that is itself a
+        compound of dictionary parts, "Projekt|fands": a mended part would be no likelier than it).
         """
-        key = (low, listed_zipf)
+        key = (low, listed_zipf, compounds)
         if key in self._cache:
             return self._cache[key]
         result = None
@@ -67,7 +69,7 @@ class TypoFixer:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) >= SHORT_TYPO_MIN_ZIPF}
             if listed_zipf:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) - listed_zipf >= LISTED_GAP}
-            elif len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):  # "Mühlburger": a name
+            elif compounds and len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):  # "Mühlburger": a name
                 for cand, score in self._compound(low).items():
                     bonus = ATTESTED_BONUS if self.dictionary.is_attested(cand) else 0.0  # "Umsetzungs|schritte"
                     scored[cand] = max(score + bonus, scored.get(cand, -99.0))
@@ -163,7 +165,7 @@ class TypoFixer:
         scored: dict[str, float] = {}
 
         def add(cand: str, dist: int) -> None:
-            scored[cand] = max(scored.get(cand, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+            scored[cand] = max(scored.get(cand, -99.0), COMPOUND_BASE - SLIP_COST * slip_cost(low, cand))
 
         for i in range(2, len(low) - MIN_PART + 1):
             head, tail = low[:i], low[i:]
