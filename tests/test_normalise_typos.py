@@ -45,3 +45,23 @@ def test_compound_parts_and_particles_are_mended_and_listed_words_only_one_slip_
     assert normalise("Vrenetzungspotenziale sammeln").text == "Vernetzungspotenziale sammeln"  # the head, with its s
     assert normalise("Ausformvlierung").text == "Ausformulierung"  # after the particle "aus"
     assert normalise("Herkünfte").text == "Herkünfte"  # listed: "Herkunft" is two slips away
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Planunszelle", "Planungszelle"),  # a lost g before the linking s is a slip, not a linking element
+    ("Freiramugestaltungen", "Freiraumgestaltungen"),  # long parts may be rare words ("gestaltungen")
+    ("Scharnirfunktion", "Scharnierfunktion"),
+    ("Projektfands", "Projektfonds"),  # parts of the dictionary ("fands"), but a lexicon word one slip off
+    ("Beispiee: Kinder", "Beispiele: Kinder"),  # an l dropped is likelier than an l typed as e
+])
+def test_slips_in_compounds_and_likelier_slips_win(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Mietfreie Räume",  # "miet|freie": the e is no lost letter of "Miete"
+    "Quartiersarbeit",  # a compound of lexicon words
+    "Stadtteilfeste",
+])
+def test_compounds_of_known_parts_are_left_alone(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

@@ -42,6 +42,9 @@ ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does n
 PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen weiter wieder zusammen".split())
 PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
 PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
+_LINK_LETTERS = frozenset("sne")
+LONG_PART = 7  # … or, this long, a listed word at least
+LONG_PART_MIN_ZIPF = 2.5
 
 
 class TypoFixer:
@@ -76,7 +79,9 @@ class TypoFixer:
             scored = _sharp_s_as_written(low, scored)
             # a letter added or dropped at the end makes another form ("aufsuchende" → "aufsuchen"):
             # the last letter lost at the card's edge is the speller's to judge, with its own restraint
-            scored = {c: v for c, v in scored.items() if not (c.startswith(low) or low.startswith(c))}
+            unlisted_long = len(low) >= TWO_SLIP_LENGTH and not self.dictionary.is_attested(low)
+            scored = {c: v for c, v in scored.items() if not (c.startswith(low) or low.startswith(c))
+                      or (unlisted_long and len(c) == len(low) + 1)}  # "gegebenenfall|s": no word ends so
             ranked = sorted(scored.items(), key=lambda kv: -kv[1])
             if ranked and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= TYPO_MARGIN) \
                     and not self._another_ending(low, ranked[0][0], scored):
@@ -153,10 +158,15 @@ class TypoFixer:
     def _known_part(self, part: str) -> bool:
         compounds = self.vocabulary.compounds
         parts = self.dictionary.parts()
-        return any(compounds.part_ok(s) or (len(s) >= MIN_PART and s in parts) for s in head_stems(part))
+        return any(compounds.part_ok(s) or (len(s) >= MIN_PART and s in parts) or self._long_part(s)
+                   for s in head_stems(part))
 
     def _known_tail(self, part: str) -> bool:
-        return self.vocabulary.compounds.part_ok(part) or part in self.dictionary.parts()
+        return self.vocabulary.compounds.part_ok(part) or part in self.dictionary.parts() or self._long_part(part)
+
+    def _long_part(self, part: str) -> bool:
+        """Long parts may be rarer ("gestaltungen" 2.7, "scharnier" 2.6): a typo seldom makes a long word."""
+        return len(part) >= LONG_PART and self.dictionary.zipf(part) >= LONG_PART_MIN_ZIPF
 
     def _compound(self, low: str) -> dict[str, float]:
         """A slip inside one part of a compound whose other part is known: "stadtteil|fods" → "…fonds",
@@ -192,11 +202,12 @@ class TypoFixer:
         d = self.dictionary
         if d.is_attested(part):
             return []  # … and the part as written no word at all ("Lern|paten" is no "Learn|paten")
-        found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF]
+        found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF or self._long_part(t)]
         found += [(t, 1) for t in self._lexicon_near(part) if damerau(part, t, 1) <= 1]
         found = [(t, k) for t, k in found if len(t) >= MIN_PART + 1]  # "mühl" → "müll": too short to tell
-        if head:
-            return [(t, k) for t, k in found if t[:-1] != part and part[:-1] != t]
+        if head:  # a linking letter added or dropped at the end ("miet|freie"); a lost "g" is a slip ("Planun|s|zelle")
+            return [(t, k) for t, k in found if not (t[:-1] == part and t[-1] in _LINK_LETTERS)
+                    and not (part[:-1] == t and part[-1] in _LINK_LETTERS)]
         return [(t, k) for t, k in found if t[1:] != part and part[1:] != t]
 
 
