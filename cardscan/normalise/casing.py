@@ -97,6 +97,8 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
 
 # --- case slips: a noun written small, a small word written capitalised ------------------------------
 CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
+SMALL_MIN_GAP = 3.0  # a capitalised word mid-sentence written small: "Kann" (3.2), "Mehr" (3.4); capitals at
+# sentence starts inflate every word's capitalised count, so the gap is smaller than for nouns written small
 CASE_MIN_LOGPROB = -15.5  # … and itself a word met often enough to know its case
 UNLISTED_LOGPROB = -19.5  # a form the table lacks (its rarest entries are -17.7)
 CASE_MIN_TAIL = 5  # the last part of a compound that decides its case ("steuerung"; not "wert", "fest")
@@ -155,7 +157,7 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
         return other if p_other - (p_tok if p_tok is not None else UNLISTED_LOGPROB) >= CASE_MIN_GAP else None
     if p_other is None or p_other < CASE_MIN_LOGPROB or p_tok is None:
         return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange")
-    return other if p_other - p_tok >= CASE_MIN_GAP else None
+    return other if p_other - p_tok >= SMALL_MIN_GAP else None
 
 
 def _tail_is_noun(low: str, cases: CaseFrequencies) -> bool:

@@ -192,7 +192,8 @@ class Normaliser:
         if reason is None and (split := self._repair.split_glued(new)) is not None:
             new, reason = split[0], "whitespace"  # "Müllan den" → "Müll an den"
         standalone = neighbour(card.tokens, i, -1)[0] in (None, "ws") and (
-            neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?")
+            neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?") \
+            and neighbour(card.tokens, i, -2)[1] != "-"  # "Kinder- Und Jugendarbeit": a title's capitals
         if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
                 and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases)) is not None:
             new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
