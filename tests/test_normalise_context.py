@@ -85,3 +85,19 @@ def test_slips_are_weighed_by_how_typists_and_readers_err():
     assert slip_cost("wex", "wer") == UNLIKE  # far apart, not alike
     assert slip_cost("aufgabne", "aufgaben") == ORDINARY  # two letters swapped
     assert slip_cost("beispiee", "beispiele") < slip_cost("beispiee", "beispiel")  # a dropped l, not l → e
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Erwartungen an den QR klar macen", "Erwartungen an den QR klar machen"),  # not "magen"
+])
+def test_an_unlisted_word_takes_the_reading_its_neighbours_make_likeliest(raw, expected):
+    assert Normaliser().normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Stadtteilfeste planen",  # a compound of known parts competes as itself
+    "Larrn",  # short: names and rarities are one slip away ("Larry")
+    "Kümmerei",  # the ending makes the word ("Kümmerer", "Kümmere"): not for context to pick
+])
+def test_unlisted_tokens_without_a_clear_reading_stay(kept):
+    assert Normaliser().normalise(kept).text == kept

@@ -22,6 +22,7 @@ from cardscan.workshop import Edit
 
 __all__ = ["ContextSpeller", "mend_short_words", "MAX_SHORT", "MARGIN"]
 
+MIN_READING_LENGTH = 4  # unlisted tokens this long are read in context too ("Keiz", "Aufgabne")
 MAX_SHORT = 4  # tokens of up to four letters ("vnd", "mir", "durc"); longer slips are the typo stage's
 CANDIDATE_MIN_ZIPF = 4.5  # a short reading must be a common word (function words, "Ort", "Geld")
 SLIP_LOG10 = 2.5  # log10 of how much less likely one ordinary slip is than the word written as meant
@@ -30,7 +31,11 @@ NON_WORD_ZIPF = 3.0  # a token rarer than this counts as no word: any clearly be
 WORD_ZIPF = 4.0  # … one more common is a word; between, it must be found in German text too
 MIN_GERMAN_COUNT = 3  # web lists hold "vnd", "dre", "une"; German text (the pair counts) hardly
 SHORT_GERMAN = frozenset("ab am an da du eh er es im in ja je na ob oh ok so um wo zu ca vs".split())
-UNSEEN_ZIPF = 1.0  # frequency assumed for a neighbour no list holds (names, compounds)
+UNSEEN_ZIPF = 1.0
+READING_MIN_ZIPF = 3.0  # an unlisted token's readings: listed words this common, or lexicon words …
+ENDING_MIN_LENGTH = 6
+SHORT_READING = 5  # … but a short token reaches names and rarities one slip away ("Larrn": "Larry") …
+SHORT_READING_MIN_ZIPF = 4.0  # … so its readings must be common words  # frequency assumed for a neighbour no list holds (names, compounds)
 
 
 class ContextSpeller:
@@ -42,6 +47,8 @@ class ContextSpeller:
         self.counts = counts
         self._cache: dict[tuple[str, str, str], str | None] = {}
         self._candidates: dict[str, list[tuple[str, float]]] = {}
+        self._readings: dict[tuple[str, str, str, str, bool], str | None] = {}
+        self._long: dict[str, list[tuple[str, float]]] = {}
 
     def choose(self, before: str, tok: str, after: str) -> str | None:
         """The reading of the lower-case `tok` between `before` and `after` (lower case, or `BOUNDARY`),
@@ -66,6 +73,43 @@ class ContextSpeller:
                 result = word
         self._cache[key] = result
         return result
+
+    def choose_reading(self, before: str, tok: str, after: str, proposed: str | None, compound: bool) -> str | None:
+        """An unlisted token (lower case): the likeliest of the common and lexicon words one slip away and
+        the earlier stages' reading `proposed`; a compound of known parts (`compound`) competes as itself.
+        None when no reading is clearly best, or the token itself is."""
+        key = (before, tok, after, proposed or "", compound)
+        if key in self._readings:
+            return self._readings[key]
+        cands = dict(self.readings(tok))
+        if proposed and proposed != tok:
+            cands.setdefault(proposed, slip_cost(tok, proposed))
+        scored = sorted(((self._score(before, c, after) - SLIP_LOG10 * cost, c) for c, cost in cands.items()),
+                        reverse=True)
+        if compound:
+            scored = sorted([*scored, (self._score(before, tok, after), tok)], reverse=True)
+        result = None
+        if scored and scored[0][1] != tok and (len(scored) == 1 or scored[0][0] - scored[1][0] >= MARGIN / 2):
+            result = scored[0][1]
+        if proposed and result != proposed:  # the earlier stages' reading stands unless clearly unlikely here
+            own = next((v for v, c in scored if c == proposed), -math.inf)
+            result = result if result is not None and scored[0][0] - own >= MARGIN else None
+        self._readings[key] = result
+        return result
+
+    def readings(self, tok: str) -> list[tuple[str, float]]:
+        """Common words (and lexicon words) one slip from an unlisted token, with the slip's cost."""
+        hit = self._long.get(tok)
+        if hit is None:
+            d = self.dictionary
+            floor = READING_MIN_ZIPF if len(tok) > SHORT_READING else SHORT_READING_MIN_ZIPF
+            near = {w for w, _ in d.near(tok, 1) if w.isalpha() and d.zipf(w) >= floor}
+            near |= {w for w in one_slip(tok) if w in self.lexicon} if len(tok) <= 12 else set()
+            hit = [(w, slip_cost(tok, w)) for w in near if (len(w) > 2 or w in SHORT_GERMAN) and not _ending(tok, w)]
+            if len(tok) <= MAX_SHORT:
+                hit = list(dict([*hit, *self.candidates(tok)]).items())
+            self._long[tok] = hit
+        return hit
 
     def is_word(self, tok: str) -> bool:
         """Web word lists hold one- and two-letter scraps of every language ("m", "de", "it"); German has
@@ -104,25 +148,43 @@ class ContextSpeller:
 
 def mend_short_words(speller: ContextSpeller, tokens: list[Token], out: list[str], offsets: list[int],
                      edits: list[Edit], is_abbreviation: Callable[[str], bool],
-                     is_noun: Callable[[str], bool] = lambda w: False) -> None:
-    """The context pass over a card: each short word no stage changed, left to right (a mended word is
-    the next one's context), replaced in `out` when `speller` chooses another reading. A capitalised
-    token inside a sentence only becomes a noun (`is_noun`: German writes it capitalised, "vor Oet" →
-    "Ort")."""
+                     is_noun: Callable[[str], bool] = lambda w: False,
+                     unlisted: Callable[[str], str | None] = lambda w: None) -> None:
+    """The context pass over a card, left to right (a mended word is the next one's context): each short
+    word no stage changed, and each token no list holds (`unlisted`: "compound" for a compound of known
+    parts, "none" for no word at all; its earlier reading, if any, competes), replaced in `out` when
+    `speller` chooses another reading. A capitalised token inside a sentence only becomes a noun
+    (`is_noun`: German writes it capitalised, "vor Oet" → "Ort")."""
     for i, token in enumerate(tokens):
         tok = token.text
-        if token.kind != "word" or out[i] != tok or len(tok) > MAX_SHORT or not tok.isalpha() \
-                or not tok[1:].islower() or (len(tok) > 1 and tok.isupper()) or is_abbreviation(tok) \
-                or _after_number(tokens, i) or not _stands_alone(tokens, i):
+        if token.kind != "word" or not tok.isalpha() or not tok[1:].islower() or (len(tok) > 1 and tok.isupper()) \
+                or is_abbreviation(tok) or _after_number(tokens, i) or not _stands_alone(tokens, i):
             continue
-        before = _neighbour_word(tokens, out, i, -1)
-        new = speller.choose(before, tok.lower(), _neighbour_word(tokens, out, i, 1))
-        if new is not None and tok[:1].isupper() and before != BOUNDARY and not is_noun(new):
+        status = unlisted(tok) if len(tok) >= MIN_READING_LENGTH else None
+        if status is None and (out[i] != tok or len(tok) > MAX_SHORT):
+            continue
+        before, after = _neighbour_word(tokens, out, i, -1), _neighbour_word(tokens, out, i, 1)
+        if status is None:
+            new = speller.choose(before, tok.lower(), after)
+        else:
+            earlier = out[i].lower() if out[i] != tok and " " not in out[i] else None
+            new = speller.choose_reading(before, tok.lower(), after, earlier, status == "compound")
+        if new is None or new == out[i].lower():
+            continue
+        if tok[:1].isupper() and before != BOUNDARY and not is_noun(new):
             continue  # "Angebote Fur alle": capitalised mid-sentence, a name may be meant, but not "für"
-        if new is not None:
-            new = new[:1].upper() + new[1:] if tok[:1].isupper() else new
-            edits.append(Edit(tok, new, "spelling", offsets[token.start]))
-            out[i] = new
+        new = new[:1].upper() + new[1:] if tok[:1].isupper() else new
+        at = offsets[token.start]
+        edits[:] = [e for e in edits if not (e.start == at and e.original == tok)]  # the earlier reading's edit
+        edits.append(Edit(tok, new, "spelling", at))
+        out[i] = new
+
+
+def _ending(tok: str, reading: str) -> bool:
+    """The slip sits in the last two letters of a longer word, where endings make other forms of the same
+    word ("Kümmerei", "Kümmere", "Kümmerer"): not for context to pick."""
+    first = next((k for k, (a, b) in enumerate(zip(tok, reading)) if a != b), min(len(tok), len(reading)))
+    return len(tok) >= ENDING_MIN_LENGTH and first >= len(tok) - 2
 
 
 def _stands_alone(tokens: list[Token], i: int) -> bool:

@@ -151,8 +151,14 @@ class Normaliser:
             table = self.abbreviation_table
             mend_short_words(context, tokens, out, offsets, edits,
                              lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w),
-                             self._noun)
+                             self._noun, self._unlisted)
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
+
+    def _unlisted(self, tok: str) -> str | None:
+        """None for a listed or lexicon word; "compound" for a compound of known parts; else "none"."""
+        if self.dictionary.zipf(tok.lower()) > 0.0 or self.vocabulary.in_lexicon(tok):
+            return None
+        return "compound" if self.vocabulary.known(tok) else "none"
 
     def _noun(self, low: str) -> bool:
         """German writes the word capitalised (the case table, else the lexicon)."""
