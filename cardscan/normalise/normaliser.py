@@ -33,6 +33,7 @@ from cardscan.workshop import Edit
 __all__ = ["Normalised", "Normaliser"]
 
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
+MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
@@ -229,6 +230,9 @@ class Normaliser:
         inner = self._repair.inner_capital_split(tok)
         if inner is not None:
             return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
+        if len(tok) >= MIN_STRAY_REST + 1 and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
+                and self.dictionary is not None and not vocabulary.known(tok) and vocabulary.known(tok[1:]):
+            return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
         recased = stray_capital(tok)
         if recased is not None and vocabulary.known(recased):
             return recased, "case"
@@ -267,6 +271,9 @@ class Normaliser:
                                  for stem in head_stems(tok.lower())):
             return tok, None  # "Ermöglichungs-/": a compound's head with its linking s, not a typo
         general = speller.general_fix(tok, generic=not (in_compound or before_hyphen))
+        if general is not None and general[0].lower().startswith(tok.lower()) \
+                and self._repair.glued_function_word(tok) is not None:
+            general = None  # "Sicherheitam": "Sicherheit am", not a letter lost at the edge ("Sicherheitamt")
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
         split = self._repair.split_glued(tok)
