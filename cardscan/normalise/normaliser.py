@@ -272,8 +272,8 @@ class Normaliser:
             return tok, None  # "Ermöglichungs-/": a compound's head with its linking s, not a typo
         general = speller.general_fix(tok, generic=not (in_compound or before_hyphen))
         if general is not None and general[0].lower().startswith(tok.lower()) \
-                and self._repair.glued_function_word(tok) is not None:
-            general = None  # "Sicherheitam": "Sicherheit am", not a letter lost at the edge ("Sicherheitamt")
+                and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
+            general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
         split = self._repair.split_glued(tok)
