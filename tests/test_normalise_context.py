@@ -90,8 +90,8 @@ def test_slips_are_weighed_by_how_typists_and_readers_err():
 @pytest.mark.parametrize("raw, expected", [
     ("Erwartungen an den QR klar macen", "Erwartungen an den QR klar machen"),  # not "magen"
 ])
-def test_an_unlisted_word_takes_the_reading_its_neighbours_make_likeliest(raw, expected):
-    assert Normaliser().normalise(raw, expand_abbreviations=False).text == expected
+def test_an_unlisted_word_takes_the_reading_its_neighbours_make_likeliest(normaliser, raw, expected):
+    assert normaliser.normalise(raw, expand_abbreviations=False).text == expected
 
 
 @pytest.mark.parametrize("kept", [
@@ -99,5 +99,21 @@ def test_an_unlisted_word_takes_the_reading_its_neighbours_make_likeliest(raw, e
     "Larrn",  # short: names and rarities are one slip away ("Larry")
     "Kümmerei",  # the ending makes the word ("Kümmerer", "Kümmere"): not for context to pick
 ])
-def test_unlisted_tokens_without_a_clear_reading_stay(kept):
-    assert Normaliser().normalise(kept).text == kept
+def test_unlisted_tokens_without_a_clear_reading_stay(normaliser, kept):
+    assert normaliser.normalise(kept).text == kept
+
+
+def test_without_the_debian_texts_there_are_no_pairs_and_no_context(tmp_path):
+    from cardscan.normalise.pairs import debian_texts
+    empty = PairCounts(sentences_of(debian_texts([tmp_path / "missing"])))
+    assert not empty.available
+    assert Normaliser(context=empty).normalise("Wet übernimmt was?").text == "Wet übernimmt was?"
+
+
+def test_counts_survive_the_cache_file(tmp_path):
+    counts = PairCounts(sentences_of([TEXT]))
+    counts.prune(2)
+    counts.write(tmp_path / "pairs.tsv.gz")
+    again = PairCounts.read(tmp_path / "pairs.tsv.gz")
+    assert again.pair("mit", "dem") == counts.pair("mit", "dem") and again.total == counts.total
+    assert again.distinct_followers("mit") == counts.distinct_followers("mit") > 0
