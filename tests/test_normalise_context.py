@@ -41,7 +41,8 @@ def test_pairs_are_counted_within_sentences_in_reformed_spelling(counts):
     ("sprechen", "nit", "dem", "mit"),  # no word: the best reading by the neighbours
     ("verein", "las", "träger", "als"),  # "als Träger" is common, "las Träger" unheard of
     ("kommen", "aus", "dem", None),  # a real word its neighbours agree with stays
-    (BOUNDARY, "fein", BOUNDARY, None),  # no neighbour, no evidence: a word stays
+    (BOUNDARY, "fein", BOUNDARY, None),  # no neighbour, no evidence: a word stays …
+    (BOUNDARY, "ung", BOUNDARY, None),  # … and so does a piece of a word
     ("arbeiten", "mit", "dem", None),
 ])
 def test_short_words_are_chosen_by_their_neighbours(counts, before, tok, after, expected):

@@ -27,6 +27,7 @@ MAX_SHORT = 4  # tokens of up to four letters ("vnd", "mir", "durc"); longer sli
 CANDIDATE_MIN_ZIPF = 4.5  # a short reading must be a common word (function words, "Ort", "Geld")
 SLIP_LOG10 = 2.5  # log10 of how much less likely one ordinary slip is than the word written as meant
 MARGIN = 1.5  # log10: the reading must be 30 times likelier than the token as written
+NON_WORD_MARGIN = 0.05  # no word: the likeliest reading (the maximum a posteriori), barring a near tie
 NON_WORD_ZIPF = 3.0  # a token rarer than this counts as no word: any clearly best reading replaces it …
 WORD_ZIPF = 4.0  # … one more common is a word; between, it must be found in German text too
 MIN_GERMAN_COUNT = 3  # web lists hold "vnd", "dre", "une"; German text (the pair counts) hardly
@@ -62,13 +63,13 @@ class ContextSpeller:
             scored = sorted(((self._score(before, c, after) - SLIP_LOG10 * cost, c) for c, cost in cands),
                             reverse=True)
             best, word = scored[0]
-            if self.is_word(tok):  # a word: it stays unless clearly unlikely here, beside a word at least
-                if before == after == BOUNDARY:
-                    self._cache[key] = None
-                    return None
+            if before == after == BOUNDARY:  # no neighbour, no evidence: "ung" alone is a piece of a word
+                self._cache[key] = None
+                return None
+            if self.is_word(tok):  # a word: it stays unless clearly unlikely here
                 rival, margin = self._score(before, tok, after), MARGIN
             else:  # no word: the best reading, when no other comes close
-                rival, margin = (scored[1][0] if len(scored) > 1 else -math.inf), MARGIN / 2
+                rival, margin = (scored[1][0] if len(scored) > 1 else -math.inf), NON_WORD_MARGIN
             if best - rival >= margin:
                 result = word
         self._cache[key] = result
@@ -89,7 +90,7 @@ class ContextSpeller:
         if compound:
             scored = sorted([*scored, (self._score(before, tok, after), tok)], reverse=True)
         result = None
-        if scored and scored[0][1] != tok and (len(scored) == 1 or scored[0][0] - scored[1][0] >= MARGIN / 2):
+        if scored and scored[0][1] != tok and (len(scored) == 1 or scored[0][0] - scored[1][0] >= NON_WORD_MARGIN):
             result = scored[0][1]
         if proposed and result != proposed:  # the earlier stages' reading stands unless clearly unlikely here
             own = next((v for v, c in scored if c == proposed), -math.inf)
