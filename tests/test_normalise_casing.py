@@ -34,3 +34,8 @@ def test_a_capitalised_verb_mid_sentence_is_written_small_but_titles_keep_their_
     assert normalise("Auch Kann eine Vielzahl helfen").text == "Auch kann eine Vielzahl helfen"
     assert normalise("Kinder- Und Jugendarbeit").text == "Kinder- Und Jugendarbeit"  # after a suspended hyphen
     assert normalise("Räume tagen").text == "Räume tagen"  # a verb that is also a noun's form ("Tagen")
+
+
+def test_a_repaired_word_whose_first_letter_was_lost_takes_the_usual_case():
+    assert normalise("irchengemeinde als Partner").text == "Kirchengemeinde als Partner"  # a noun
+    assert normalise("die Kooperation fördern").text == "die Kooperation fördern"  # nothing repaired, nothing recased

@@ -69,7 +69,8 @@ def block_capital_case(tok: str, first: bool, vocabulary: Vocabulary) -> tuple[s
     return (new, "case") if new != tok else (tok, None)
 
 
-def lexicon_case(tok: str, new: str, sentence_start: bool, vocabulary: Vocabulary) -> str:
+def lexicon_case(tok: str, new: str, sentence_start: bool, vocabulary: Vocabulary,
+                 cases: CaseFrequencies | None = None) -> str:
     """A repaired word written as the lexicon writes it, when the token's own case says nothing.
 
     That is when the fix replaced the first letter ("tdeen" → "Ideen": the t was a misread
@@ -80,12 +81,26 @@ def lexicon_case(tok: str, new: str, sentence_start: bool, vocabulary: Vocabular
     if not (first_replaced or mixed_case(tok)):
         return new
     forms = vocabulary.forms.get(new.lower(), set())
+    if not forms and cases is not None and first_replaced:
+        usual = _usual_case(new, cases)  # "rojektentwicklung" → "Projektentwicklung": the case table's
+        return new if sentence_start and usual[:1].islower() else usual
     capitalised = {f for f in forms if f[:1].isupper()}
     small = {f for f in forms if f[:1].islower()}
     if (capitalised and small) or not forms:
         return new  # listed in both cases ("Leben"/"leben") or not at all: the token's case stays
     form = next(iter(capitalised or small))
     return form[:1].upper() + form[1:] if sentence_start else form
+
+
+def _usual_case(word: str, cases: CaseFrequencies) -> str:
+    """The word capitalised or small, as the case table writes it clearly more often (else as it is)."""
+    cap, small = word[:1].upper() + word[1:], word[:1].lower() + word[1:]
+    p_cap, p_small = cases.logprob(cap), cases.logprob(small)
+    if p_cap is not None and p_cap - (p_small if p_small is not None else UNLISTED_LOGPROB) >= USUAL_CASE_GAP:
+        return cap
+    if p_small is not None and p_small - (p_cap if p_cap is not None else UNLISTED_LOGPROB) >= USUAL_CASE_GAP:
+        return small
+    return word
 
 
 def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
@@ -99,6 +114,7 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
 CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
 SMALL_MIN_GAP = 3.0  # a capitalised word mid-sentence written small: "Kann" (3.2), "Mehr" (3.4); capitals at
 # sentence starts inflate every word's capitalised count, so the gap is smaller than for nouns written small
+USUAL_CASE_GAP = 1.0  # a repaired word whose first letter was lost or replaced: its case says nothing
 CASE_MIN_LOGPROB = -15.5  # … and itself a word met often enough to know its case
 UNLISTED_LOGPROB = -19.5  # a form the table lacks (its rarest entries are -17.7)
 CASE_MIN_TAIL = 5  # the last part of a compound that decides its case ("steuerung"; not "wert", "fest")

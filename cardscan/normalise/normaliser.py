@@ -261,11 +261,11 @@ class Normaliser:
                     and not vocabulary.dict_word(tok, compounds=False) \
                     and (typo := self.typos.fix(tok.lower(), compounds=False)) is not None \
                     and (new := recase(typo, tok)) is not None:  # "Projektfands": a mere compound of parts
-                return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"  # a listed word one slip off
+                return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"  # a listed word one slip off
             if 0.0 < z < LISTED_TYPO_ZIPF and tok.islower() and not (in_compound or before_hyphen) \
                     and (typo := self.typos.fix(tok.lower(), listed_zipf=z)) is not None \
                     and (new := recase(typo, tok)) is not None:
-                return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"  # "nud" → "und"
+                return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"  # "nud" → "und"
             return tok, None
         if before_hyphen and any(len(stem) >= MIN_LINKED_HEAD and vocabulary.known(stem)
                                  for stem in head_stems(tok.lower())):
@@ -275,7 +275,7 @@ class Normaliser:
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
         if general is not None:
-            return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
+            return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
         split = self._repair.split_glued(tok)
         # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
         typo = self.typos.fix(tok.lower()) if not (in_compound or before_hyphen) and tok[1:].islower() else None
@@ -283,7 +283,7 @@ class Normaliser:
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
         if typo is None or (new := recase(typo, tok)) is None or new == tok:
             return tok, None
-        return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"
+        return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
 
 
 def _reformed(low: str, vocabulary: Vocabulary) -> str | None:
