@@ -189,11 +189,11 @@ def _ending(tok: str, reading: str) -> bool:
 
 
 def _stands_alone(tokens: list[Token], i: int) -> bool:
-    """Spaces, brackets, quotes or punctuation around the token, not "R.de", "Stadt-nd", "5a": those are
-    parts of addresses, compounds and numbers."""
+    """Spaces, brackets, quotes, slashes or punctuation around the token ("Kinden/Jugend"), not "R.de",
+    "Stadt-nd", "5a": those are parts of addresses, compounds and numbers."""
     before = tokens[i - 1].text if i > 0 else " "
     after = tokens[i + 1].text if i + 1 < len(tokens) else " "
-    return (before.isspace() or before[-1:] in "([\"„'") and (after.isspace() or after[:1] in ",.;:!?)]\"“'")
+    return (before.isspace() or before[-1:] in "([\"„'/") and (after.isspace() or after[:1] in ",.;:!?)]\"“'/")
 
 
 def _after_number(tokens: list[Token], i: int) -> bool:
