@@ -65,3 +65,16 @@ def test_slips_in_compounds_and_likelier_slips_win(raw, expected):
 ])
 def test_compounds_of_known_parts_are_left_alone(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Tiengarten-Süd gelungen", "Tiergarten-Süd gelungen"),  # a long part of a hyphen compound
+    ("Testaltungs-/ Ermöglichungsraum", "Gestaltungs-/ Ermöglichungsraum"),  # the head keeps its linking s
+    ("Verstetig- und Kinder-", "Verstetig- und Kinder-"),  # short parts are not guessed at
+])
+def test_long_parts_of_hyphen_compounds_are_mended_into_listed_words(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+def test_a_compound_of_a_long_rare_part_and_a_known_one_is_a_word():
+    assert normalise("Ermöglichungsraum").text == "Ermöglichungsraum"  # not "Ermöglichung|traum"

@@ -16,7 +16,7 @@ from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviati
 from cardscan.normalise.abbreviations import AbbreviationTable
 from cardscan.normalise.casing import (MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
                                        capitalised_function_word, case_slip, is_block_caps, lexicon_case)
-from cardscan.normalise.compounds import head_stems
+from cardscan.normalise.compounds import head_stems, takes_link
 from cardscan.normalise.context import ContextSpeller, mend_short_words
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.layout import WORD, layout
@@ -34,7 +34,8 @@ __all__ = ["Normalised", "Normaliser"]
 
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
-MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
+MIN_LINKED_HEAD = 4
+MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)  # "Ermöglichung|s-": the head before a linking element and a hyphen
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -192,7 +193,8 @@ class Normaliser:
         before_hyphen = clean[end:end + 1] == "-"
         if clean[start - 1:start] in (")", "]") and start > 0:
             return tok  # "[Vertrauen]sperson", "(Planungs)verständnis": the rest of a bracketed compound
-        new, reason = self._word(tok, card.expand, in_compound, card.sentence_start, before_hyphen)
+        dangling = before_hyphen and not clean[end + 1:].strip()  # "Aktionsfunds-" at the card's end: cut off
+        new, reason = self._word(tok, card.expand, in_compound, card.sentence_start, before_hyphen, dangling)
         if reason is None and not (card.sentence_start or card.capitals_card) \
                 and capitalised_function_word(new, card.tokens, i):
             new, reason = new.lower(), "case"
@@ -214,7 +216,8 @@ class Normaliser:
         return new
 
     def _word(self, tok: str, expand: bool, in_compound: bool = False,
-              sentence_start: bool = False, before_hyphen: bool = False) -> tuple[str, str | None]:
+              sentence_start: bool = False, before_hyphen: bool = False,
+              dangling: bool = False) -> tuple[str, str | None]:
         """One word token: learned replacement, abbreviation, or OCR fix; (tok, None) when unchanged."""
         if tok in self.replacements:
             return self.replacements[tok], "spelling"
@@ -278,12 +281,26 @@ class Normaliser:
             return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
         split = self._repair.split_glued(tok)
         # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
-        typo = self.typos.fix(tok.lower()) if not (in_compound or before_hyphen) and tok[1:].islower() else None
+        hyphened = in_compound or before_hyphen
+        typo = None if not tok[1:].islower() else self.typos.fix(tok.lower()) if not hyphened else \
+            self._hyphen_part_fix(tok.lower(), before_hyphen) if len(tok) >= MIN_HYPHEN_PART_FIX and not dangling \
+            else None
         if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
         if typo is None or (new := recase(typo, tok)) is None or new == tok:
             return tok, None
         return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
+
+
+    def _hyphen_part_fix(self, low: str, before_hyphen: bool) -> str | None:
+        """A hyphen compound's long part, only into a listed word one slip off ("Tiengarten-Süd"); a head
+        before the hyphen keeps its linking s ("Testaltungs-/" → "Gestaltungs-/", not "Gestaltung-")."""
+        if before_hyphen and low.endswith("s") and len(low) > MIN_HYPHEN_PART_FIX:
+            stem = self.typos.fix(low[:-1], compounds=False)
+            if stem is not None and takes_link(stem, "s"):
+                return stem + "s"
+        fixed = self.typos.fix(low, compounds=False)
+        return fixed if fixed is not None and fixed[-1:] == low[-1:] else None
 
 
 def _reformed(low: str, vocabulary: Vocabulary) -> str | None:

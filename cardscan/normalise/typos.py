@@ -66,7 +66,7 @@ class TypoFixer:
             return self._cache[key]
         result = None
         if len(low) >= TYPO_MIN_LENGTH - 1 and low.isalpha() and self.dictionary is not None \
-                and not self._participle(low):
+                and not self._participle(low) and not (compounds and self._known_split(low)):
             scored = self._whole(low)
             if len(low) < TYPO_MIN_LENGTH:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) >= SHORT_TYPO_MIN_ZIPF}
@@ -88,6 +88,12 @@ class TypoFixer:
                 result = ranked[0][0]
         self._cache[key] = result
         return result
+
+    def _known_split(self, low: str) -> bool:
+        """A compound of two parts this stage counts as known (long rare parts included: "Ermöglichung|s|raum"):
+        a word, not a slip; the stricter `Vocabulary.known` may not have seen it so."""
+        return any(self._known_part(low[:i]) and self._known_tail(low[i:])
+                   for i in range(MIN_PART, len(low) - MIN_PART + 1) if self._long_part(low[:i].rstrip("s")))
 
     def _another_ending(self, low: str, best: str, scored: dict[str, float]) -> bool:
         """A slip in the last two letters, with other readings about, or a letter added or dropped at
