@@ -71,6 +71,8 @@ def test_the_normaliser_mends_short_words_in_context(normaliser, raw, expected):
     "Abstand 5 m",  # a unit after a number
     "Qm sollte beteiligt werden",  # an abbreviation written small
     "Angebote Fur alle",  # capitalised mid-sentence: a name may be meant, only a noun would do
+    "Angebote und Initiativen z.",  # a letter before a full stop abbreviates
+    "Stufe A und Stufe B",  # capital letters are labels
 ])
 def test_words_context_cannot_judge_are_left_alone(normaliser, kept):
     assert normaliser.normalise(kept, expand_abbreviations=False).text == kept

@@ -158,9 +158,10 @@ def mend_short_words(speller: ContextSpeller, tokens: list[Token], out: list[str
     (`is_noun`: German writes it capitalised, "vor Oet" → "Ort")."""
     for i, token in enumerate(tokens):
         tok = token.text
-        if token.kind != "word" or not tok.isalpha() or not tok[1:].islower() or (len(tok) > 1 and tok.isupper()) \
-                or is_abbreviation(tok) or _after_number(tokens, i) or not _stands_alone(tokens, i):
-            continue
+        if token.kind != "word" or not tok.isalpha() or tok.isupper() or (tok[1:] and not tok[1:].islower()) \
+                or is_abbreviation(tok) or _after_number(tokens, i) or not _stands_alone(tokens, i) \
+                or (len(tok) == 1 and tokens[i + 1:i + 2] and tokens[i + 1].text == "."):
+            continue  # a letter before a full stop abbreviates ("z.", "u. a.")
         status = unlisted(tok) if len(tok) >= MIN_READING_LENGTH else None
         if status is None and (out[i] != tok or len(tok) > MAX_SHORT):
             continue
