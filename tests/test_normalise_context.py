@@ -120,3 +120,11 @@ def test_counts_survive_the_cache_file(tmp_path):
     again = PairCounts.read(tmp_path / "pairs.tsv.gz")
     assert again.pair("mit", "dem") == counts.pair("mit", "dem") and again.total == counts.total
     assert again.distinct_followers("mit") == counts.distinct_followers("mit") > 0
+
+
+def test_a_capital_inside_a_sentence_is_read_as_a_noun():
+    counts = PairCounts(sentences_of([TEXT]))
+    nouns = ContextSpeller(FakeDictionary(), counts, lexicon={"kiez", "kein"}, is_noun=lambda w: w == "kiez")
+    assert nouns.choose_reading("im", "keiz", BOUNDARY, None, False, nouns=True) == "kiez"
+    no_nouns = ContextSpeller(FakeDictionary(), counts, lexicon={"kiez", "kein"})
+    assert no_nouns.choose_reading("im", "keiz", BOUNDARY, None, False, nouns=True) is None

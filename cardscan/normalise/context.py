@@ -42,23 +42,25 @@ SHORT_READING_MIN_ZIPF = 4.0  # … so its readings must be common words  # freq
 class ContextSpeller:
     """Chooses short words by their neighbours; pair counts and word frequencies are given."""
 
-    def __init__(self, dictionary: GermanDictionary, counts: PairCounts, lexicon: Collection[str] = ()):
+    def __init__(self, dictionary: GermanDictionary, counts: PairCounts, lexicon: Collection[str] = (),
+                 is_noun: Callable[[str], bool] = lambda w: False):
         self.dictionary = dictionary
         self.lexicon = lexicon  # lower-case domain words ("süd", "höfe"): words, however rare elsewhere
         self.counts = counts
-        self._cache: dict[tuple[str, str, str], str | None] = {}
+        self.is_noun = is_noun  # German writes the word capitalised: the readings of a capital mid-sentence
+        self._cache: dict[tuple[str, str, str, bool], str | None] = {}
         self._candidates: dict[str, list[tuple[str, float]]] = {}
-        self._readings: dict[tuple[str, str, str, str, bool], str | None] = {}
+        self._readings: dict[tuple[str, str, str, str, bool, bool], str | None] = {}
         self._long: dict[str, list[tuple[str, float]]] = {}
 
-    def choose(self, before: str, tok: str, after: str) -> str | None:
+    def choose(self, before: str, tok: str, after: str, nouns: bool = False) -> str | None:
         """The reading of the lower-case `tok` between `before` and `after` (lower case, or `BOUNDARY`),
         when it is clearly likelier than `tok` itself; else None."""
-        key = (before, tok, after)
+        key = (before, tok, after, nouns)
         if key in self._cache:
             return self._cache[key]
         result = None
-        cands = self.candidates(tok)
+        cands = [(c, cost) for c, cost in self.candidates(tok) if not nouns or self.is_noun(c)]
         if cands:
             scored = sorted(((self._score(before, c, after) - SLIP_LOG10 * cost, c) for c, cost in cands),
                             reverse=True)
@@ -75,14 +77,15 @@ class ContextSpeller:
         self._cache[key] = result
         return result
 
-    def choose_reading(self, before: str, tok: str, after: str, proposed: str | None, compound: bool) -> str | None:
+    def choose_reading(self, before: str, tok: str, after: str, proposed: str | None, compound: bool,
+                       nouns: bool = False) -> str | None:
         """An unlisted token (lower case): the likeliest of the common and lexicon words one slip away and
         the earlier stages' reading `proposed`; a compound of known parts (`compound`) competes as itself.
         None when no reading is clearly best, or the token itself is."""
-        key = (before, tok, after, proposed or "", compound)
+        key = (before, tok, after, proposed or "", compound, nouns)
         if key in self._readings:
             return self._readings[key]
-        cands = dict(self.readings(tok))
+        cands = {c: cost for c, cost in self.readings(tok) if not nouns or self.is_noun(c)}
         if proposed and proposed != tok:
             cands.setdefault(proposed, slip_cost(tok, proposed))
         scored = sorted(((self._score(before, c, after) - SLIP_LOG10 * cost, c) for c, cost in cands.items()),
@@ -166,11 +169,12 @@ def mend_short_words(speller: ContextSpeller, tokens: list[Token], out: list[str
         if status is None and (out[i] != tok or len(tok) > MAX_SHORT):
             continue
         before, after = _neighbour_word(tokens, out, i, -1), _neighbour_word(tokens, out, i, 1)
+        nouns = tok[:1].isupper() and before != BOUNDARY  # "im Keiz": a capital mid-sentence, a noun ("Kiez")
         if status is None:
-            new = speller.choose(before, tok.lower(), after)
+            new = speller.choose(before, tok.lower(), after, nouns)
         else:
             earlier = out[i].lower() if out[i] != tok and " " not in out[i] else None
-            new = speller.choose_reading(before, tok.lower(), after, earlier, status == "compound")
+            new = speller.choose_reading(before, tok.lower(), after, earlier, status == "compound", nouns)
         if new is None or new == out[i].lower():
             continue
         if tok[:1].isupper() and before != BOUNDARY and not is_noun(new):

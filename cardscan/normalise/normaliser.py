@@ -174,8 +174,8 @@ class Normaliser:
         frequency dictionary or without the Debian texts the pairs are counted in."""
         if self._context is None and self.dictionary is not None and self.dictionary.has_frequencies:
             counts = self._pairs or PairCounts.shared()
-            self._context = ContextSpeller(self.dictionary, counts, self.vocabulary.forms) if counts.available \
-                else False
+            self._context = ContextSpeller(self.dictionary, counts, self.vocabulary.forms, self._noun) \
+                if counts.available else False
         return self._context or None
 
     __call__ = normalise
