@@ -78,3 +78,13 @@ def test_long_parts_of_hyphen_compounds_are_mended_into_listed_words(raw, expect
 
 def test_a_compound_of_a_long_rare_part_and_a_known_one_is_a_word():
     assert normalise("Ermöglichungsraum").text == "Ermöglichungsraum"  # not "Ermöglichung|traum"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Kontakte / AnsprechpartnerInnden", "Kontakte / AnsprechpartnerInnen"),  # a slip in a gender form …
+    ("Kontakte / AnsprehcpartnerInnen", "Kontakte / AnsprechpartnerInnen"),  # … keeps its capital I
+    ("BürgerInnen beteiligen", "BürgerInnen beteiligen"),  # right as it is
+    ("KiTa und eBay", "KiTa und eBay"),  # other capitals inside are names, not gender forms
+])
+def test_gender_forms_are_mended_and_keep_their_capital_i(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected

@@ -6,6 +6,7 @@ steps live in their own modules: `layout`, `tokens`, `repair`, `abbreviations`, 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from cardscan.workshop import Edit
 __all__ = ["Normalised", "Normaliser"]
 
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
+GENDER = re.compile(r"(?<=[a-zäöüß])I(?=[a-zäöüß]*$)")  # "BürgerInnen", "AnsprechpartnerInnden"
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4
 MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)  # "Ermöglichung|s-": the head before a linking element and a hyphen
@@ -194,7 +196,7 @@ class Normaliser:
         if clean[start - 1:start] in (")", "]") and start > 0:
             return tok  # "[Vertrauen]sperson", "(Planungs)verständnis": the rest of a bracketed compound
         dangling = before_hyphen and not clean[end + 1:].strip()  # "Aktionsfunds-" at the card's end: cut off
-        new, reason = self._word(tok, card.expand, in_compound, card.sentence_start, before_hyphen, dangling)
+        new, reason = self._gendered_word(tok, card.expand, in_compound, card.sentence_start, before_hyphen, dangling)
         if reason is None and not (card.sentence_start or card.capitals_card) \
                 and capitalised_function_word(new, card.tokens, i):
             new, reason = new.lower(), "case"
@@ -281,16 +283,36 @@ class Normaliser:
             return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
         split = self._repair.split_glued(tok)
         # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
-        hyphened = in_compound or before_hyphen
-        typo = None if not tok[1:].islower() else self.typos.fix(tok.lower()) if not hyphened else \
-            self._hyphen_part_fix(tok.lower(), before_hyphen) if len(tok) >= MIN_HYPHEN_PART_FIX and not dangling \
-            else None
+        typo = self._typo(tok, in_compound, before_hyphen, dangling)
         if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
         if typo is None or (new := recase(typo, tok)) is None or new == tok:
             return tok, None
         return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
 
+
+    def _typo(self, tok: str, in_compound: bool, before_hyphen: bool, dangling: bool) -> str | None:
+        """The typo stage's reading of a token (lower case); None for tokens with capitals inside."""
+        if not tok[1:].islower():
+            return None
+        if not (in_compound or before_hyphen):
+            return self.typos.fix(tok.lower())
+        if len(tok) >= MIN_HYPHEN_PART_FIX and not dangling:
+            return self._hyphen_part_fix(tok.lower(), before_hyphen)
+        return None
+
+    def _gendered_word(self, tok: str, *args) -> tuple[str, str | None]:
+        """`_word` for a gender form ("AnsprechpartnerInnden"): read with a small i, the capital I put back
+        ("AnsprechpartnerInnen"); the ending must stay a gender ending, else the token stays."""
+        gender = GENDER.search(tok)
+        if gender is None:
+            return self._word(tok, *args)
+        at = gender.start()
+        new, reason = self._word(tok[:at] + "i" + tok[at + 1:], *args)
+        ending = next((e for e in ("innen", "in") if new.endswith(e)), None)
+        if reason not in ("spelling", "ocr-confusion") or ending is None or " " in new:
+            return tok, None
+        return new[:-len(ending)] + "I" + ending[1:], reason
 
     def _hyphen_part_fix(self, low: str, before_hyphen: bool) -> str | None:
         """A hyphen compound's long part, only into a listed word one slip off ("Tiengarten-Süd"); a head
