@@ -32,11 +32,11 @@ NON_WORD_ZIPF = 3.0  # a token rarer than this counts as no word: any clearly be
 WORD_ZIPF = 4.0  # … one more common is a word; between, it must be found in German text too
 MIN_GERMAN_COUNT = 3  # web lists hold "vnd", "dre", "une"; German text (the pair counts) hardly
 SHORT_GERMAN = frozenset("ab am an da du eh er es im in ja je na ob oh ok so um wo zu ca vs".split())
-UNSEEN_ZIPF = 1.0
+UNSEEN_ZIPF = 1.0  # frequency assumed for a neighbour no list holds (names, compounds)
 READING_MIN_ZIPF = 3.0  # an unlisted token's readings: listed words this common, or lexicon words …
-ENDING_MIN_LENGTH = 6
+ENDING_MIN_LENGTH = 6  # a slip in the last two letters of a word this long: another form, not ours to pick
 SHORT_READING = 5  # … but a short token reaches names and rarities one slip away ("Larrn": "Larry") …
-SHORT_READING_MIN_ZIPF = 4.0  # … so its readings must be common words  # frequency assumed for a neighbour no list holds (names, compounds)
+SHORT_READING_MIN_ZIPF = 4.0  # … so its readings must be common words
 
 
 class ContextSpeller:
@@ -122,7 +122,8 @@ class ContextSpeller:
         if len(tok) <= 2:
             return tok in SHORT_GERMAN
         z = self.dictionary.zipf(tok)
-        return tok in self.lexicon or z >= WORD_ZIPF or (z >= NON_WORD_ZIPF and self.counts.word(tok) >= MIN_GERMAN_COUNT)
+        return tok in self.lexicon or z >= WORD_ZIPF or (
+            z >= NON_WORD_ZIPF and self.counts.word(tok) >= MIN_GERMAN_COUNT)
 
     def candidates(self, tok: str) -> list[tuple[str, float]]:
         """Common words one slip from `tok`, with the slip's cost."""

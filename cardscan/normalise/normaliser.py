@@ -36,8 +36,8 @@ __all__ = ["Normalised", "Normaliser"]
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
 GENDER = re.compile(r"(?<=[a-zäöüß])I(?=[a-zäöüß]*$)")  # "BürgerInnen", "AnsprechpartnerInnden"
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
-MIN_LINKED_HEAD = 4
-MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)  # "Ermöglichung|s-": the head before a linking element and a hyphen
+MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
+MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -266,7 +266,7 @@ class Normaliser:
                     and not vocabulary.dict_word(tok, compounds=False) \
                     and (typo := self.typos.fix(tok.lower(), compounds=False)) is not None \
                     and (new := recase(typo, tok)) is not None:  # "Projektfands": a mere compound of parts
-                return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"  # a listed word one slip off
+                return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"  # one slip off
             if 0.0 < z < LISTED_TYPO_ZIPF and tok.islower() and not (in_compound or before_hyphen) \
                     and (typo := self.typos.fix(tok.lower(), listed_zipf=z)) is not None \
                     and (new := recase(typo, tok)) is not None:

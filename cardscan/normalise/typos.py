@@ -72,7 +72,8 @@ class TypoFixer:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) >= SHORT_TYPO_MIN_ZIPF}
             if listed_zipf:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) - listed_zipf >= LISTED_GAP}
-            elif compounds and len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):  # "Mühlburger": a name
+            elif compounds and len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):
+                # (a listed word is not mended as a compound: "Mühlburger" is a name)
                 for cand, score in self._compound(low).items():
                     bonus = ATTESTED_BONUS if self.dictionary.is_attested(cand) else 0.0  # "Umsetzungs|schritte"
                     scored[cand] = max(score + bonus, scored.get(cand, -99.0))
