@@ -128,3 +128,17 @@ def test_a_capital_inside_a_sentence_is_read_as_a_noun():
     assert nouns.choose_reading("im", "keiz", BOUNDARY, None, False, nouns=True) == "kiez"
     no_nouns = ContextSpeller(FakeDictionary(), counts, lexicon={"kiez", "kein"})
     assert no_nouns.choose_reading("im", "keiz", BOUNDARY, None, False, nouns=True) is None
+
+
+def test_manual_pages_and_fortunes_are_read_as_plain_sentences(tmp_path):
+    import gzip
+
+    from cardscan.normalise.pairs import debian_texts
+    (tmp_path / "man1").mkdir()
+    (tmp_path / "man1" / "ls.1.gz").write_bytes(gzip.compress(b".TH LS 1\n.SH BESCHREIBUNG\nListet \\fBmit\\fR dem Befehl.\n"))
+    (tmp_path / "zitate").write_text("Wer wagt, gewinnt.\n%\nDaß ist gut.\n", encoding="utf-8")
+    (tmp_path / "zitate.dat").write_bytes(b"\x00\x01")  # fortune's index: skipped
+    sentences = list(sentences_of(debian_texts([tmp_path])))
+    assert ["listet", "mit", "dem", "befehl"] in sentences
+    assert ["wer", "wagt", "gewinnt"] in sentences
+    assert ["dass", "ist", "gut"] in sentences  # old spelling counted as reformed
