@@ -28,6 +28,7 @@ CANDIDATE_MIN_ZIPF = 4.5  # a short reading must be a common word (function word
 SLIP_LOG10 = 2.5  # log10 of how much less likely one ordinary slip is than the word written as meant
 MARGIN = 1.5  # log10: the reading must be 30 times likelier than the token as written
 NON_WORD_MARGIN = 0.05  # no word: the likeliest reading (the maximum a posteriori), barring a near tie
+OVERRIDE_MARGIN = 1.5  # an earlier stage's reading gives way to one 30 times likelier here (1.0: dev 84.9 %)
 NON_WORD_ZIPF = 3.0  # a token rarer than this counts as no word: any clearly best reading replaces it …
 WORD_ZIPF = 4.0  # … one more common is a word; between, it must be found in German text too
 MIN_GERMAN_COUNT = 3  # web lists hold "vnd", "dre", "une"; German text (the pair counts) hardly
@@ -97,7 +98,7 @@ class ContextSpeller:
             result = scored[0][1]
         if proposed and result != proposed:  # the earlier stages' reading stands unless clearly unlikely here
             own = next((v for v, c in scored if c == proposed), -math.inf)
-            result = result if result is not None and scored[0][0] - own >= MARGIN else None
+            result = result if result is not None and scored[0][0] - own >= OVERRIDE_MARGIN else None
         self._readings[key] = result
         return result
 
@@ -167,6 +168,8 @@ def mend_short_words(speller: ContextSpeller, tokens: list[Token], out: list[str
                 or (len(tok) == 1 and tokens[i + 1:i + 2] and tokens[i + 1].text == "."):
             continue  # a letter before a full stop abbreviates ("z.", "u. a.")
         status = unlisted(tok) if len(tok) >= MIN_READING_LENGTH else None
+        if status is None and out[i] != tok and len(tok) <= MAX_SHORT and not speller.is_word(tok.lower()):
+            status = "none"  # "imm": an earlier stage's reading ("ihm") competes with the others ("im")
         if status is None and (out[i] != tok or len(tok) > MAX_SHORT):
             continue
         before, after = _neighbour_word(tokens, out, i, -1), _neighbour_word(tokens, out, i, 1)
