@@ -1,12 +1,15 @@
-"""Short words decided by their neighbours: a noisy-channel choice with word-pair counts.
+"""Words decided by their neighbours: a noisy-channel choice with word-pair counts.
 
 Why a stage of its own: a slip in a short word mostly makes another word ("mit" → "mir", "der" → "den",
-"als" → "las", "Wer" → "Wet") or a scrap ("m", "vnd", "dre") close to several words ("die", "der").
-Looked at alone, such a token must stay; its neighbours tell. For a short token the candidates are the
-common words one slip away (`cardscan.normalise.channel`) and the token itself; each is scored by a
-bigram model (`cardscan.normalise.pairs`: P(word | word before) · P(word after | word)) and the
-likelihood of the slip. A word is only replaced when the best reading beats the token as written by
-`MARGIN` (a factor of ten): a correct word stays unless its neighbours speak clearly against it.
+"als" → "las", "Wer" → "Wet") or a scrap ("m", "vnd", "dre") close to several words ("die", "der"), and a
+slip in a longer word often has two readings one slip away ("macen": "machen", "magen"). Looked at
+alone, such a token must stay; its neighbours tell. The candidates are the common words one slip away
+and the token itself; each is scored by a bigram model (`cardscan.normalise.pairs`: P(word | word
+before) · P(word after | word), Witten-Bell smoothed) and the likelihood of the slip
+(`cardscan.normalise.channel`). A word is only replaced when the best reading beats the token as
+written by `MARGIN` (30 times likelier): a correct word stays unless its neighbours speak clearly
+against it. A token that is no word takes its likeliest reading; another stage's reading of it stands
+unless a reading is `OVERRIDE_MARGIN` likelier.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from cardscan.normalise.pairs import BOUNDARY, PairCounts
 from cardscan.normalise.tokens import Token
 from cardscan.workshop import Edit
 
-__all__ = ["ContextSpeller", "mend_short_words", "MAX_SHORT", "MARGIN"]
+__all__ = ["ContextSpeller", "mend_in_context", "MAX_SHORT", "MARGIN"]
 
 MIN_READING_LENGTH = 4  # unlisted tokens this long are read in context too ("Keiz", "Aufgabne")
 MAX_SHORT = 4  # tokens of up to four letters ("vnd", "mir", "durc"); longer slips are the typo stage's
@@ -152,7 +155,7 @@ class ContextSpeller:
         return (counts.pair(a, b) + t_a * unigram) / (n_a + t_a)
 
 
-def mend_short_words(speller: ContextSpeller, tokens: list[Token], out: list[str], offsets: list[int],
+def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str], offsets: list[int],
                      edits: list[Edit], is_abbreviation: Callable[[str], bool],
                      is_noun: Callable[[str], bool] = lambda w: False,
                      unlisted: Callable[[str], str | None] = lambda w: None) -> None:

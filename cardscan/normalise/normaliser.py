@@ -18,7 +18,7 @@ from cardscan.normalise.abbreviations import AbbreviationTable
 from cardscan.normalise.casing import (MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
                                        capitalised_function_word, case_slip, is_block_caps, lexicon_case)
 from cardscan.normalise.compounds import head_stems, takes_link
-from cardscan.normalise.context import ContextSpeller, mend_short_words
+from cardscan.normalise.context import ContextSpeller, mend_in_context
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.pairs import PairCounts
@@ -153,7 +153,7 @@ class Normaliser:
                     card.sentence_start = True  # after a full stop, or a bullet dash (not a compound hyphen)
         if self.use_context and not capitals_card and (context := self.context()) is not None:
             table = self.abbreviation_table
-            mend_short_words(context, tokens, out, offsets, edits,
+            mend_in_context(context, tokens, out, offsets, edits,
                              lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w),
                              self._noun, self._unlisted)
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
