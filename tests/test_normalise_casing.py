@@ -39,3 +39,8 @@ def test_a_capitalised_verb_mid_sentence_is_written_small_but_titles_keep_their_
 def test_a_repaired_word_whose_first_letter_was_lost_takes_the_usual_case():
     assert normalise("irchengemeinde als Partner").text == "Kirchengemeinde als Partner"  # a noun
     assert normalise("die Kooperation fördern").text == "die Kooperation fördern"  # nothing repaired, nothing recased
+
+
+def test_after_an_article_a_noun_written_small_is_capitalised_on_less_evidence():
+    assert normalise("Realisierung der stadtteilkonferenz").text == "Realisierung der Stadtteilkonferenz"
+    assert normalise("die gelungen sind").text == "die gelungen sind"  # not a noun, whatever comes before

@@ -17,7 +17,9 @@ from cardscan.normalise.tokens import Token, neighbour
 from cardscan.normalise.vocabulary import Vocabulary
 from cardscan.wordlists import FUNCTION_WORDS
 
-__all__ = ["MIN_FIX_LENGTH", "is_block_caps", "can_recase", "block_capital_case", "lexicon_case",
+ARTICLES = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine keinen keinem
+    keiner keines zum zur im am vom beim ins""".split())
+__all__ = ["ARTICLES", "MIN_FIX_LENGTH", "is_block_caps", "can_recase", "block_capital_case", "lexicon_case",
            "capitalised_function_word"]
 
 MIN_FIX_LENGTH = 3  # shorter tokens ("ob", "QR", "5a") are too ambiguous to correct
@@ -112,6 +114,7 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
 
 # --- case slips: a noun written small, a small word written capitalised ------------------------------
 CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
+NOUN_SLOT_GAP = 1.5  # after an article ("die realisierung", "einen aufwand") a noun is expected
 SMALL_MIN_GAP = 3.0  # a capitalised word mid-sentence written small: "Kann" (3.2), "Mehr" (3.4); capitals at
 # sentence starts inflate every word's capitalised count, so the gap is smaller than for nouns written small
 USUAL_CASE_GAP = 1.0  # a repaired word whose first letter was lost or replaced: its case says nothing
@@ -150,13 +153,15 @@ class CaseFrequencies:
         return self.table().get(word)
 
 
-def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: CaseFrequencies) -> str | None:
+def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: CaseFrequencies,
+              noun_slot: bool = False) -> str | None:
     """The token in the case German writes it, when its first letter's case is a clear slip.
 
     A small word written as a noun, or a noun written small ("realisierung" → "Realisierung"; mid-line
     "Gelungen" → "gelungen"), only when the other case is `CASE_MIN_GAP` more frequent. A word the
     lexicon writes exactly so stays; words with capitals inside ("BürgerInnen"), in capitals, or at a sentence start
-    written capitalised are left alone; so are words both ways common ("Wichtig"/"wichtig").
+    written capitalised are left alone; so are words both ways common ("Wichtig"/"wichtig"). After an
+    article (`noun_slot`: "der aufwand") a noun is expected, and a smaller gap will do.
     """
     if len(tok) < MIN_FIX_LENGTH or not tok.isalpha() or not tok[1:].islower() or vocabulary.spelled(tok):
         return None
@@ -170,7 +175,8 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
     if tok[0].islower():  # a noun written small: any listed capitalised form against the small one
         if p_other is None:
             return other if p_tok is None and _tail_is_noun(tok, cases) else None  # "prozesssteuerung"
-        return other if p_other - (p_tok if p_tok is not None else UNLISTED_LOGPROB) >= CASE_MIN_GAP else None
+        gap = NOUN_SLOT_GAP if noun_slot else CASE_MIN_GAP
+        return other if p_other - (p_tok if p_tok is not None else UNLISTED_LOGPROB) >= gap else None
     if p_other is None or p_other < CASE_MIN_LOGPROB or p_tok is None:
         return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange")
     return other if p_other - p_tok >= SMALL_MIN_GAP else None

@@ -15,7 +15,7 @@ from cardscan.dictionary import DEFAULT_DICTIONARY, GermanDictionary, get_dictio
 from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviation, load_abbreviations,
                               load_user_lexicon, load_word_list)
 from cardscan.normalise.abbreviations import AbbreviationTable
-from cardscan.normalise.casing import (MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
+from cardscan.normalise.casing import (ARTICLES, MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
                                        capitalised_function_word, case_slip, is_block_caps, lexicon_case)
 from cardscan.normalise.compounds import head_stems, takes_link
 from cardscan.normalise.context import ContextSpeller, mend_in_context
@@ -206,7 +206,8 @@ class Normaliser:
             neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?") \
             and neighbour(card.tokens, i, -2)[1] != "-"  # "Kinder- Und Jugendarbeit": a title's capitals
         if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
-                and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases)) is not None:
+                and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases,
+                                        neighbour(card.tokens, i, -2)[1].lower() in ARTICLES)) is not None:
             new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
         if reason is not None:
             card.edits.append(Edit(tok, new, reason, at))
