@@ -44,3 +44,9 @@ def test_a_repaired_word_whose_first_letter_was_lost_takes_the_usual_case():
 def test_after_an_article_a_noun_written_small_is_capitalised_on_less_evidence():
     assert normalise("Realisierung der stadtteilkonferenz").text == "Realisierung der Stadtteilkonferenz"
     assert normalise("die gelungen sind").text == "die gelungen sind"  # not a noun, whatever comes before
+
+
+def test_after_zu_a_capitalised_verb_is_written_small_but_nouns_stay():
+    assert normalise("Finanzierung zu Erwirken").text == "Finanzierung zu erwirken"
+    assert normalise("Treffen zu Beginn").text == "Treffen zu Beginn"  # a noun after the preposition
+    assert normalise("Kinder zu Hause").text == "Kinder zu Hause"

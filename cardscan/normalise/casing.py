@@ -154,14 +154,15 @@ class CaseFrequencies:
 
 
 def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: CaseFrequencies,
-              noun_slot: bool = False) -> str | None:
+              noun_slot: bool = False, verb_slot: bool = False) -> str | None:
     """The token in the case German writes it, when its first letter's case is a clear slip.
 
     A small word written as a noun, or a noun written small ("realisierung" → "Realisierung"; mid-line
     "Gelungen" → "gelungen"), only when the other case is `CASE_MIN_GAP` more frequent. A word the
     lexicon writes exactly so stays; words with capitals inside ("BürgerInnen"), in capitals, or at a sentence start
     written capitalised are left alone; so are words both ways common ("Wichtig"/"wichtig"). After an
-    article (`noun_slot`: "der aufwand") a noun is expected, and a smaller gap will do.
+    article (`noun_slot`: "der aufwand") a noun is expected, after "zu" (`verb_slot`: "zu Erwirken") a
+    verb, and a smaller gap will do.
     """
     if len(tok) < MIN_FIX_LENGTH or not tok.isalpha() or not tok[1:].islower() or vocabulary.spelled(tok):
         return None
@@ -177,9 +178,10 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
             return other if p_tok is None and _tail_is_noun(tok, cases) else None  # "prozesssteuerung"
         gap = NOUN_SLOT_GAP if noun_slot else CASE_MIN_GAP
         return other if p_other - (p_tok if p_tok is not None else UNLISTED_LOGPROB) >= gap else None
-    if p_other is None or p_other < CASE_MIN_LOGPROB or p_tok is None:
-        return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange")
-    return other if p_other - p_tok >= SMALL_MIN_GAP else None
+    if p_other is None or p_other < CASE_MIN_LOGPROB or (p_tok is None and not verb_slot):
+        return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange") …
+    p_tok = UNLISTED_LOGPROB if p_tok is None else p_tok  # … but not after "zu" ("zu Erwirken")
+    return other if p_other - p_tok >= (NOUN_SLOT_GAP if verb_slot else SMALL_MIN_GAP) else None
 
 
 def _tail_is_noun(low: str, cases: CaseFrequencies) -> bool:

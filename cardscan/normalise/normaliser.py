@@ -207,7 +207,8 @@ class Normaliser:
             and neighbour(card.tokens, i, -2)[1] != "-"  # "Kinder- Und Jugendarbeit": a title's capitals
         if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
                 and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases,
-                                        neighbour(card.tokens, i, -2)[1].lower() in ARTICLES)) is not None:
+                                        (before := neighbour(card.tokens, i, -2)[1].lower()) in ARTICLES,
+                                        before == "zu")) is not None:
             new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
         if reason is not None:
             card.edits.append(Edit(tok, new, reason, at))
