@@ -1,5 +1,5 @@
 """cardscan.normalise.casing: block capitals and function words, through the public Normaliser."""
-from cardscan.normalise import Normaliser
+from cardscan.normalise import Normaliser, normalise
 from cardscan.normalise.casing import is_block_caps
 from cardscan.normalise.tokens import token_pattern, tokenize
 
@@ -28,3 +28,25 @@ def test_capitals_are_kept_where_they_may_be_meant():
     for kept in ("Bürger-Info-Tag planen", "Mehr Bänke und Schatten", "Barrierefreie Zugange schaffen",
                  "jugendliche Besucher", "Wichtig: Termine"):
         assert n.normalise(kept).text == kept, kept
+
+
+def test_a_capitalised_verb_mid_sentence_is_written_small_but_titles_keep_their_capitals():
+    assert normalise("Auch Kann eine Vielzahl helfen").text == "Auch kann eine Vielzahl helfen"
+    assert normalise("Kinder- Und Jugendarbeit").text == "Kinder- Und Jugendarbeit"  # after a suspended hyphen
+    assert normalise("Räume tagen").text == "Räume tagen"  # a verb that is also a noun's form ("Tagen")
+
+
+def test_a_repaired_word_whose_first_letter_was_lost_takes_the_usual_case():
+    assert normalise("irchengemeinde als Partner").text == "Kirchengemeinde als Partner"  # a noun
+    assert normalise("die Kooperation fördern").text == "die Kooperation fördern"  # nothing repaired, nothing recased
+
+
+def test_after_an_article_a_noun_written_small_is_capitalised_on_less_evidence():
+    assert normalise("Realisierung der stadtteilkonferenz").text == "Realisierung der Stadtteilkonferenz"
+    assert normalise("die gelungen sind").text == "die gelungen sind"  # not a noun, whatever comes before
+
+
+def test_after_zu_a_capitalised_verb_is_written_small_but_nouns_stay():
+    assert normalise("Finanzierung zu Erwirken").text == "Finanzierung zu erwirken"
+    assert normalise("Treffen zu Beginn").text == "Treffen zu Beginn"  # a noun after the preposition
+    assert normalise("Kinder zu Hause").text == "Kinder zu Hause"

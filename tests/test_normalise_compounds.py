@@ -22,3 +22,9 @@ def test_split_into_lexicon_parts_and_not_into_function_words():
     assert c.split("stadtteilrat") == ["stadtteil", "rat"]  # short parts as nouns
     assert c.split("stadtteildem") is None  # … but not short function words
     assert c.split("treffpunktfürs") is None
+
+
+def test_no_linking_n_after_an_n():
+    from cardscan.normalise.compounds import takes_link
+    assert takes_link("kinder", "n") and takes_link("stadtteil", "s")
+    assert not takes_link("maßnahmen", "n") and not takes_link("prozess", "s")

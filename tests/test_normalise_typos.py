@@ -45,3 +45,46 @@ def test_compound_parts_and_particles_are_mended_and_listed_words_only_one_slip_
     assert normalise("Vrenetzungspotenziale sammeln").text == "Vernetzungspotenziale sammeln"  # the head, with its s
     assert normalise("Ausformvlierung").text == "Ausformulierung"  # after the particle "aus"
     assert normalise("Herkünfte").text == "Herkünfte"  # listed: "Herkunft" is two slips away
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Planunszelle", "Planungszelle"),  # a lost g before the linking s is a slip, not a linking element
+    ("Freiramugestaltungen", "Freiraumgestaltungen"),  # long parts may be rare words ("gestaltungen")
+    ("Scharnirfunktion", "Scharnierfunktion"),
+    ("Projektfands", "Projektfonds"),  # parts of the dictionary ("fands"), but a lexicon word one slip off
+    ("Beispiee: Kinder", "Beispiele: Kinder"),  # an l dropped is likelier than an l typed as e
+])
+def test_slips_in_compounds_and_likelier_slips_win(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Mietfreie Räume",  # "miet|freie": the e is no lost letter of "Miete"
+    "Quartiersarbeit",  # a compound of lexicon words
+    "Stadtteilfeste",
+])
+def test_compounds_of_known_parts_are_left_alone(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Tiengarten-Süd gelungen", "Tiergarten-Süd gelungen"),  # a long part of a hyphen compound
+    ("Testaltungs-/ Ermöglichungsraum", "Gestaltungs-/ Ermöglichungsraum"),  # the head keeps its linking s
+    ("Verstetig- und Kinder-", "Verstetig- und Kinder-"),  # short parts are not guessed at
+])
+def test_long_parts_of_hyphen_compounds_are_mended_into_listed_words(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+def test_a_compound_of_a_long_rare_part_and_a_known_one_is_a_word():
+    assert normalise("Ermöglichungsraum").text == "Ermöglichungsraum"  # not "Ermöglichung|traum"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Kontakte / AnsprechpartnerInnden", "Kontakte / AnsprechpartnerInnen"),  # a slip in a gender form …
+    ("Kontakte / AnsprehcpartnerInnen", "Kontakte / AnsprechpartnerInnen"),  # … keeps its capital I
+    ("BürgerInnen beteiligen", "BürgerInnen beteiligen"),  # right as it is
+    ("KiTa und eBay", "KiTa und eBay"),  # other capitals inside are names, not gender forms
+])
+def test_gender_forms_are_mended_and_keep_their_capital_i(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected

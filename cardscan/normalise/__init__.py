@@ -16,8 +16,16 @@ alone. The steps, each in its own module of this package:
   neither the lexicon nor the general dictionary knows, candidates ranked by edit cost, lexicon and
   frequency; the word stays unless one candidate is clearly best. The dictionary
   (`cardscan.dictionary`) is "wordfreq" (the default), "hunspell" or None; loaded on first use;
+- `runon`: two words typed without the space ("Bürgergremiumentscheidet"): split only where no compound
+  can end so (a noun and then a verb, or any word and then a function word);
 - `typos`: typing slips and other engines' misreadings of words no other stage could read (Damerau
   distance 1, 2 in long words, also inside a compound's parts), only into clearly best common words;
+  slips are weighed by `channel` (a neighbouring key, a doubled letter or a look-alike is likelier
+  than any other letter);
+- `context`: short words and unlisted tokens chosen by their neighbours ("Wet übernimmt" → "Wer",
+  "mir dem" → "mit"), a noisy channel with word-pair counts (`pairs`, counted in Debian's German
+  texts, fortunes-de and manpages-de, on first use); a word only changes when its neighbours speak
+  clearly against it;
 - reformed spelling ("daß" → "dass", also in compounds: "Prozeßbegleitung") is its own edit reason,
   "reformed-spelling" (`cardscan.wordlists.REFORMED_SPELLING`); the raw text keeps the original;
 - `compounds`: may an unseen word be built of known parts (with linking elements, Fugen); its

@@ -17,7 +17,9 @@ from cardscan.normalise.tokens import Token, neighbour
 from cardscan.normalise.vocabulary import Vocabulary
 from cardscan.wordlists import FUNCTION_WORDS
 
-__all__ = ["MIN_FIX_LENGTH", "is_block_caps", "can_recase", "block_capital_case", "lexicon_case",
+ARTICLES = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine keinen keinem
+    keiner keines zum zur im am vom beim ins""".split())
+__all__ = ["ARTICLES", "MIN_FIX_LENGTH", "is_block_caps", "can_recase", "block_capital_case", "lexicon_case",
            "capitalised_function_word"]
 
 MIN_FIX_LENGTH = 3  # shorter tokens ("ob", "QR", "5a") are too ambiguous to correct
@@ -69,7 +71,8 @@ def block_capital_case(tok: str, first: bool, vocabulary: Vocabulary) -> tuple[s
     return (new, "case") if new != tok else (tok, None)
 
 
-def lexicon_case(tok: str, new: str, sentence_start: bool, vocabulary: Vocabulary) -> str:
+def lexicon_case(tok: str, new: str, sentence_start: bool, vocabulary: Vocabulary,
+                 cases: CaseFrequencies | None = None) -> str:
     """A repaired word written as the lexicon writes it, when the token's own case says nothing.
 
     That is when the fix replaced the first letter ("tdeen" → "Ideen": the t was a misread
@@ -80,12 +83,26 @@ def lexicon_case(tok: str, new: str, sentence_start: bool, vocabulary: Vocabular
     if not (first_replaced or mixed_case(tok)):
         return new
     forms = vocabulary.forms.get(new.lower(), set())
+    if not forms and cases is not None and first_replaced:
+        usual = _usual_case(new, cases)  # "rojektentwicklung" → "Projektentwicklung": the case table's
+        return new if sentence_start and usual[:1].islower() else usual
     capitalised = {f for f in forms if f[:1].isupper()}
     small = {f for f in forms if f[:1].islower()}
     if (capitalised and small) or not forms:
         return new  # listed in both cases ("Leben"/"leben") or not at all: the token's case stays
     form = next(iter(capitalised or small))
     return form[:1].upper() + form[1:] if sentence_start else form
+
+
+def _usual_case(word: str, cases: CaseFrequencies) -> str:
+    """The word capitalised or small, as the case table writes it clearly more often (else as it is)."""
+    cap, small = word[:1].upper() + word[1:], word[:1].lower() + word[1:]
+    p_cap, p_small = cases.logprob(cap), cases.logprob(small)
+    if p_cap is not None and p_cap - (p_small if p_small is not None else UNLISTED_LOGPROB) >= USUAL_CASE_GAP:
+        return cap
+    if p_small is not None and p_small - (p_cap if p_cap is not None else UNLISTED_LOGPROB) >= USUAL_CASE_GAP:
+        return small
+    return word
 
 
 def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
@@ -97,6 +114,10 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
 
 # --- case slips: a noun written small, a small word written capitalised ------------------------------
 CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
+NOUN_SLOT_GAP = 1.5  # after an article ("die realisierung", "einen aufwand") a noun is expected
+SMALL_MIN_GAP = 3.0  # a capitalised word mid-sentence written small: "Kann" (3.2), "Mehr" (3.4); capitals at
+# sentence starts inflate every word's capitalised count, so the gap is smaller than for nouns written small
+USUAL_CASE_GAP = 1.0  # a repaired word whose first letter was lost or replaced: its case says nothing
 CASE_MIN_LOGPROB = -15.5  # … and itself a word met often enough to know its case
 UNLISTED_LOGPROB = -19.5  # a form the table lacks (its rarest entries are -17.7)
 CASE_MIN_TAIL = 5  # the last part of a compound that decides its case ("steuerung"; not "wert", "fest")
@@ -132,13 +153,16 @@ class CaseFrequencies:
         return self.table().get(word)
 
 
-def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: CaseFrequencies) -> str | None:
+def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: CaseFrequencies,
+              noun_slot: bool = False, verb_slot: bool = False) -> str | None:
     """The token in the case German writes it, when its first letter's case is a clear slip.
 
     A small word written as a noun, or a noun written small ("realisierung" → "Realisierung"; mid-line
     "Gelungen" → "gelungen"), only when the other case is `CASE_MIN_GAP` more frequent. A word the
     lexicon writes exactly so stays; words with capitals inside ("BürgerInnen"), in capitals, or at a sentence start
-    written capitalised are left alone; so are words both ways common ("Wichtig"/"wichtig").
+    written capitalised are left alone; so are words both ways common ("Wichtig"/"wichtig"). After an
+    article (`noun_slot`: "der aufwand") a noun is expected, after "zu" (`verb_slot`: "zu Erwirken") a
+    verb, and a smaller gap will do.
     """
     if len(tok) < MIN_FIX_LENGTH or not tok.isalpha() or not tok[1:].islower() or vocabulary.spelled(tok):
         return None
@@ -152,10 +176,12 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
     if tok[0].islower():  # a noun written small: any listed capitalised form against the small one
         if p_other is None:
             return other if p_tok is None and _tail_is_noun(tok, cases) else None  # "prozesssteuerung"
-        return other if p_other - (p_tok if p_tok is not None else UNLISTED_LOGPROB) >= CASE_MIN_GAP else None
-    if p_other is None or p_other < CASE_MIN_LOGPROB or p_tok is None:
-        return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange")
-    return other if p_other - p_tok >= CASE_MIN_GAP else None
+        gap = NOUN_SLOT_GAP if noun_slot else CASE_MIN_GAP
+        return other if p_other - (p_tok if p_tok is not None else UNLISTED_LOGPROB) >= gap else None
+    if p_other is None or p_other < CASE_MIN_LOGPROB or (p_tok is None and not verb_slot):
+        return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange") …
+    p_tok = UNLISTED_LOGPROB if p_tok is None else p_tok  # … but not after "zu" ("zu Erwirken")
+    return other if p_other - p_tok >= (NOUN_SLOT_GAP if verb_slot else SMALL_MIN_GAP) else None
 
 
 def _tail_is_noun(low: str, cases: CaseFrequencies) -> bool:

@@ -37,8 +37,9 @@ def head_stems(head: str, links: tuple[str, ...] = LINKS) -> Iterator[str]:
 
 
 def takes_link(stem: str, link: str) -> bool:
-    """No Fugen-s after s: "Prozesssberatung", "Quartierssentwicklung" are no compounds."""
-    return not (link in ("s", "es") and stem[-1:] in "sßxz")
+    """No Fugen-s after s, no Fugen-n after n: "Prozesssberatung", "Quartierssentwicklung",
+    "Maßnahmennplänen" are no compounds."""
+    return not (link in ("s", "es") and stem[-1:] in "sßxz") and not (link == "n" and stem[-1:] == "n")
 
 
 class Compounds:

@@ -108,8 +108,11 @@ def stray_capital(tok: str) -> str | None:
 
 
 def mixed_case(tok: str) -> bool:
-    """"ERKEUgEN", "MoTIvation": capitals and small letters mixed after the first letter (not "Kita", "QM")."""
+    """"ERKEUgEN", "MoTIvation": capitals and small letters mixed after the first letter (not "Kita", "QM",
+    nor the gender "In" of "BürgerInnen")."""
     rest = tok[1:]
+    if rest.endswith(("In", "Innen")) and rest[:rest.rindex("In")][-1:].islower():
+        rest = rest[:rest.rindex("In")]
     return any(c.isupper() for c in rest) and any(c.islower() for c in rest)
 
 

@@ -6,6 +6,7 @@ steps live in their own modules: `layout`, `tokens`, `repair`, `abbreviations`, 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +15,15 @@ from cardscan.dictionary import DEFAULT_DICTIONARY, GermanDictionary, get_dictio
 from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviation, load_abbreviations,
                               load_user_lexicon, load_word_list)
 from cardscan.normalise.abbreviations import AbbreviationTable
-from cardscan.normalise.casing import (MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
+from cardscan.normalise.casing import (ARTICLES, MIN_FIX_LENGTH, CaseFrequencies, block_capital_case, can_recase,
                                        capitalised_function_word, case_slip, is_block_caps, lexicon_case)
-from cardscan.normalise.compounds import head_stems
+from cardscan.normalise.compounds import head_stems, takes_link
+from cardscan.normalise.context import ContextSpeller, mend_in_context
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.layout import WORD, layout
+from cardscan.normalise.pairs import PairCounts
 from cardscan.normalise.repair import TokenRepair
+from cardscan.normalise.runon import run_on
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import SENTENCE_END, Token, neighbour, symbol_text, token_pattern, tokenize
 from cardscan.normalise.typos import TypoFixer
@@ -30,7 +34,10 @@ from cardscan.workshop import Edit
 __all__ = ["Normalised", "Normaliser"]
 
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
+GENDER = re.compile(r"(?<=[a-zäöüß])I(?=[a-zäöüß]*$)")  # "BürgerInnen", "AnsprechpartnerInnden"
+MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
+MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -69,12 +76,15 @@ class Normaliser:
     `user_lexicon=<data>/lexikon.yaml` to apply what facilitators taught via `learn_correction`.
     `dictionary`: a general German dictionary by name ("wordfreq", "hunspell"; see
     `cardscan.dictionary.DICTIONARIES`), an instance, or None for the domain lexicon alone; it is
-    loaded on first use, not here.
+    loaded on first use, not here. `context`: short words are chosen by their neighbours
+    (`cardscan.normalise.context`, word pairs counted in Debian's German texts, built on first use);
+    False for none, or a `PairCounts` of other text.
     """
 
     def __init__(self, *, abbreviations: str | Path | None = DEFAULT_ABBREVIATIONS,
                  lexicon: str | Path | None = DEFAULT_LEXICON, user_lexicon: str | Path | None = None,
-                 words: Iterable[str] = (), dictionary: str | GermanDictionary | None = DEFAULT_DICTIONARY):
+                 words: Iterable[str] = (), dictionary: str | GermanDictionary | None = DEFAULT_DICTIONARY,
+                 context: bool | PairCounts = True):
         self.dictionary: GermanDictionary | None = (get_dictionary(dictionary) if isinstance(dictionary, str)
                                                     else dictionary)
         self.abbreviations: list[Abbreviation] = load_abbreviations(abbreviations) if abbreviations else []
@@ -97,6 +107,9 @@ class Normaliser:
         self.cases = CaseFrequencies()
         self._repair = TokenRepair(self.vocabulary, self.speller, self.abbreviation_table)
         self._token_re = token_pattern(self.abbreviation_table.dotted_pattern)
+        self.use_context = context is not False
+        self._pairs = context if isinstance(context, PairCounts) else None
+        self._context: ContextSpeller | bool | None = None
 
     def known(self, word: str) -> bool:
         """True when the word is in the lexicon (any case), a learned word, a compound of known words,
@@ -138,7 +151,34 @@ class Normaliser:
                 if token.kind == "other" and token.text in SENTENCE_END and (
                         token.text in ".:!?" or neighbour(tokens, i, -1)[0] in (None, "ws")):
                     card.sentence_start = True  # after a full stop, or a bullet dash (not a compound hyphen)
+        if self.use_context and not capitals_card and (context := self.context()) is not None:
+            table = self.abbreviation_table
+            mend_in_context(context, tokens, out, offsets, edits,
+                             lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w),
+                             self._noun, self._unlisted)
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
+
+    def _unlisted(self, tok: str) -> str | None:
+        """None for a listed or lexicon word; "compound" for a compound of known parts; else "none"."""
+        if self.dictionary.zipf(tok.lower()) > 0.0 or self.vocabulary.in_lexicon(tok):
+            return None
+        return "compound" if self.vocabulary.known(tok) else "none"
+
+    def _noun(self, low: str) -> bool:
+        """German writes the word capitalised (the case table, else the lexicon)."""
+        cap, small = self.cases.logprob(low[:1].upper() + low[1:]), self.cases.logprob(low)
+        if cap is None and small is None:
+            return any(f[:1].isupper() for f in self.vocabulary.forms.get(low, ()))
+        return cap is not None and (small is None or cap > small)
+
+    def context(self) -> ContextSpeller | None:
+        """The short-word chooser, built on first use (the pair counts take a moment); None without a
+        frequency dictionary or without the Debian texts the pairs are counted in."""
+        if self._context is None and self.dictionary is not None and self.dictionary.has_frequencies:
+            counts = self._pairs or PairCounts.shared()
+            self._context = ContextSpeller(self.dictionary, counts, self.vocabulary.forms, self._noun) \
+                if counts.available else False
+        return self._context or None
 
     __call__ = normalise
 
@@ -155,16 +195,20 @@ class Normaliser:
         before_hyphen = clean[end:end + 1] == "-"
         if clean[start - 1:start] in (")", "]") and start > 0:
             return tok  # "[Vertrauen]sperson", "(Planungs)verständnis": the rest of a bracketed compound
-        new, reason = self._word(tok, card.expand, in_compound, card.sentence_start, before_hyphen)
+        dangling = before_hyphen and not clean[end + 1:].strip()  # "Aktionsfunds-" at the card's end: cut off
+        new, reason = self._gendered_word(tok, card.expand, in_compound, card.sentence_start, before_hyphen, dangling)
         if reason is None and not (card.sentence_start or card.capitals_card) \
                 and capitalised_function_word(new, card.tokens, i):
             new, reason = new.lower(), "case"
         if reason is None and (split := self._repair.split_glued(new)) is not None:
             new, reason = split[0], "whitespace"  # "Müllan den" → "Müll an den"
         standalone = neighbour(card.tokens, i, -1)[0] in (None, "ws") and (
-            neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?")
+            neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?") \
+            and neighbour(card.tokens, i, -2)[1] != "-"  # "Kinder- Und Jugendarbeit": a title's capitals
         if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
-                and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases)) is not None:
+                and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases,
+                                        (before := neighbour(card.tokens, i, -2)[1].lower()) in ARTICLES,
+                                        before == "zu")) is not None:
             new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
         if reason is not None:
             card.edits.append(Edit(tok, new, reason, at))
@@ -176,7 +220,8 @@ class Normaliser:
         return new
 
     def _word(self, tok: str, expand: bool, in_compound: bool = False,
-              sentence_start: bool = False, before_hyphen: bool = False) -> tuple[str, str | None]:
+              sentence_start: bool = False, before_hyphen: bool = False,
+              dangling: bool = False) -> tuple[str, str | None]:
         """One word token: learned replacement, abbreviation, or OCR fix; (tok, None) when unchanged."""
         if tok in self.replacements:
             return self.replacements[tok], "spelling"
@@ -192,9 +237,15 @@ class Normaliser:
         inner = self._repair.inner_capital_split(tok)
         if inner is not None:
             return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
+        if len(tok) >= MIN_STRAY_REST + 1 and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
+                and self.dictionary is not None and not vocabulary.known(tok) and vocabulary.known(tok[1:]):
+            return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
         recased = stray_capital(tok)
         if recased is not None and vocabulary.known(recased):
             return recased, "case"
+        if self.dictionary is not None and not (in_compound or before_hyphen) \
+                and (two := run_on(tok, vocabulary, self.cases)) is not None:
+            return two, "whitespace"  # "Bürgergremiumentscheidet": a noun and a verb, not a compound
         if vocabulary.in_lexicon(tok):
             return tok, None
         fixed = speller.lexicon_fix(tok, sentence_start)
@@ -213,25 +264,67 @@ class Normaliser:
             if common:
                 return common, "ocr-confusion"
             z = self.dictionary.zipf(tok.lower())
+            if z == 0.0 and tok[1:].islower() and not (in_compound or before_hyphen) \
+                    and not vocabulary.dict_word(tok, compounds=False) \
+                    and (typo := self.typos.fix(tok.lower(), compounds=False)) is not None \
+                    and (new := recase(typo, tok)) is not None:  # "Projektfands": a mere compound of parts
+                return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"  # one slip off
             if 0.0 < z < LISTED_TYPO_ZIPF and tok.islower() and not (in_compound or before_hyphen) \
                     and (typo := self.typos.fix(tok.lower(), listed_zipf=z)) is not None \
                     and (new := recase(typo, tok)) is not None:
-                return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"  # "nud" → "und"
+                return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"  # "nud" → "und"
             return tok, None
         if before_hyphen and any(len(stem) >= MIN_LINKED_HEAD and vocabulary.known(stem)
                                  for stem in head_stems(tok.lower())):
             return tok, None  # "Ermöglichungs-/": a compound's head with its linking s, not a typo
         general = speller.general_fix(tok, generic=not (in_compound or before_hyphen))
+        if general is not None and general[0].lower().startswith(tok.lower()) \
+                and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
+            general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
         if general is not None:
-            return lexicon_case(tok, general[0], sentence_start, vocabulary), general[1]
+            return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
         split = self._repair.split_glued(tok)
         # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
-        typo = self.typos.fix(tok.lower()) if not (in_compound or before_hyphen) and tok[1:].islower() else None
+        typo = self._typo(tok, in_compound, before_hyphen, dangling)
         if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
         if typo is None or (new := recase(typo, tok)) is None or new == tok:
             return tok, None
-        return lexicon_case(tok, new, sentence_start, vocabulary), "spelling"
+        return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
+
+
+    def _typo(self, tok: str, in_compound: bool, before_hyphen: bool, dangling: bool) -> str | None:
+        """The typo stage's reading of a token (lower case); None for tokens with capitals inside."""
+        if not tok[1:].islower():
+            return None
+        if not (in_compound or before_hyphen):
+            return self.typos.fix(tok.lower())
+        if len(tok) >= MIN_HYPHEN_PART_FIX and not dangling:
+            return self._hyphen_part_fix(tok.lower(), before_hyphen)
+        return None
+
+    def _gendered_word(self, tok: str, *args) -> tuple[str, str | None]:
+        """`_word` for a gender form ("AnsprechpartnerInnden"): read with a small i, the capital I put back
+        ("AnsprechpartnerInnen"); the ending must stay a gender ending, else the token stays."""
+        gender = GENDER.search(tok)
+        if gender is None:
+            return self._word(tok, *args)
+        at = gender.start()
+        new, reason = self._word(tok[:at] + "i" + tok[at + 1:], *args)
+        ending = next((e for e in ("innen", "in") if new.endswith(e)), None)
+        if reason not in ("spelling", "ocr-confusion") or ending is None or " " in new:
+            return tok, None
+        return new[:-len(ending)] + "I" + ending[1:], reason
+
+    def _hyphen_part_fix(self, low: str, before_hyphen: bool) -> str | None:
+        """A hyphen compound's long part, only into a listed word one slip off ("Tiengarten-Süd"); a head
+        before the hyphen keeps its linking s ("Testaltungs-/" → "Gestaltungs-/", not "Gestaltung-")."""
+        if before_hyphen and low.endswith("s") and len(low) > MIN_HYPHEN_PART_FIX:
+            stem = self.typos.fix(low[:-1], compounds=False)
+            if stem is not None and takes_link(stem, "s"):
+                return stem + "s"
+        fixed = self.typos.fix(low, compounds=False)
+        return fixed if fixed is not None and fixed[-1:] == low[-1:] else None
 
 
 def _reformed(low: str, vocabulary: Vocabulary) -> str | None:

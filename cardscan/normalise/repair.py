@@ -128,9 +128,12 @@ class TokenRepair:
         if self.vocabulary.dictionary is None or len(inner) != 1 or not tok.isalpha():
             return None
         left, right = tok[:inner[0]], tok[inner[0]:]
+        if right.isupper() and 2 <= len(right) <= 4 and left.lower() in FUNCTION_WORDS:
+            return f"{left} {right}"  # "überKIZ": a function word and an abbreviation
         if not right[1:].islower() or right in ("In", "Innen") or len(right) < 3 or len(left) < 3:
             return None
-        return f"{left} {right}" if self._word_proper(left) and self._word_proper(right) else None
+        left_ok = self._word_proper(left) or (len(left) >= MIN_GLUED_KNOWN_HEAD and self.vocabulary.known(left))
+        return f"{left} {right}" if left_ok and self._word_proper(right) else None  # "generationengerechter|Quartiere"
 
     def _word_proper(self, word: str) -> bool:
         """A lexicon word or a common one (not just a compound of parts, not a rare web entry: "flie")."""

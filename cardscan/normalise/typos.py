@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from cardscan.dictionary import GermanDictionary
 from cardscan.normalise.compounds import LINKS, head_stems, takes_link
+from cardscan.normalise.channel import slip_cost
 from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.vocabulary import Vocabulary
 
@@ -41,45 +42,59 @@ ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does n
 PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen weiter wieder zusammen".split())
 PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
 PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
+_LINK_LETTERS = frozenset("sne")
+LONG_PART = 7  # … or, this long, a listed word at least
+LONG_PART_MIN_ZIPF = 2.5
 
 
 class TypoFixer:
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
         self.dictionary = vocabulary.dictionary
-        self._cache: dict[tuple[str, float], str | None] = {}
+        self._cache: dict[tuple[str, float, bool], str | None] = {}
 
-    def fix(self, low: str, listed_zipf: float = 0.0) -> str | None:
+    def fix(self, low: str, listed_zipf: float = 0.0, compounds: bool = True) -> str | None:
         """The clearly best reading (lower case) of an unknown lower-case word, else None.
 
         `listed_zipf`: the word is itself a rare entry of the web word list (typos are, there: "nud",
         "vnd", "mti"); then its reading must be `LISTED_GAP` more common, and compounds are not mended.
+        `compounds=False`: only listed and lexicon words are readings (for a token that is itself a
+        compound of dictionary parts, "Projekt|fands": a mended part would be no likelier than it).
         """
-        key = (low, listed_zipf)
+        key = (low, listed_zipf, compounds)
         if key in self._cache:
             return self._cache[key]
         result = None
         if len(low) >= TYPO_MIN_LENGTH - 1 and low.isalpha() and self.dictionary is not None \
-                and not self._participle(low):
+                and not self._participle(low) and not (compounds and self._known_split(low)):
             scored = self._whole(low)
             if len(low) < TYPO_MIN_LENGTH:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) >= SHORT_TYPO_MIN_ZIPF}
             if listed_zipf:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) - listed_zipf >= LISTED_GAP}
-            elif len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):  # "Mühlburger": a name
+            elif compounds and len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):
+                # (a listed word is not mended as a compound: "Mühlburger" is a name)
                 for cand, score in self._compound(low).items():
                     bonus = ATTESTED_BONUS if self.dictionary.is_attested(cand) else 0.0  # "Umsetzungs|schritte"
                     scored[cand] = max(score + bonus, scored.get(cand, -99.0))
             scored = _sharp_s_as_written(low, scored)
             # a letter added or dropped at the end makes another form ("aufsuchende" → "aufsuchen"):
             # the last letter lost at the card's edge is the speller's to judge, with its own restraint
-            scored = {c: v for c, v in scored.items() if not (c.startswith(low) or low.startswith(c))}
+            unlisted_long = len(low) >= TWO_SLIP_LENGTH and not self.dictionary.is_attested(low)
+            scored = {c: v for c, v in scored.items() if not (c.startswith(low) or low.startswith(c))
+                      or (unlisted_long and len(c) == len(low) + 1)}  # "gegebenenfall|s": no word ends so
             ranked = sorted(scored.items(), key=lambda kv: -kv[1])
             if ranked and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= TYPO_MARGIN) \
                     and not self._another_ending(low, ranked[0][0], scored):
                 result = ranked[0][0]
         self._cache[key] = result
         return result
+
+    def _known_split(self, low: str) -> bool:
+        """A compound of two parts this stage counts as known (long rare parts included: "Ermöglichung|s|raum"):
+        a word, not a slip; the stricter `Vocabulary.known` may not have seen it so."""
+        return any(self._known_part(low[:i]) and self._known_tail(low[i:])
+                   for i in range(MIN_PART, len(low) - MIN_PART + 1) if self._long_part(low[:i].rstrip("s")))
 
     def _another_ending(self, low: str, best: str, scored: dict[str, float]) -> bool:
         """A slip in the last two letters, with other readings about, or a letter added or dropped at
@@ -134,12 +149,12 @@ class TypoFixer:
             if z < min_zipf:
                 continue
             bonus = LEXICON_BONUS if self.vocabulary.lexicon_family(term) else 0.0
-            scored[term] = z + bonus - SLIP_COST * dist
+            scored[term] = z + bonus - SLIP_COST * slip_cost(low, term)
         for term in self._lexicon_near(low):
             dist = damerau(low, term, 2)
             if dist <= self._max_slips(low):
                 z = max(d.zipf(term), TYPO_MIN_ZIPF)
-                scored[term] = max(scored.get(term, -99.0), z + LEXICON_BONUS - SLIP_COST * dist)
+                scored[term] = max(scored.get(term, -99.0), z + LEXICON_BONUS - SLIP_COST * slip_cost(low, term))
         return scored
 
     def _lexicon_near(self, low: str) -> set[str]:
@@ -150,10 +165,15 @@ class TypoFixer:
     def _known_part(self, part: str) -> bool:
         compounds = self.vocabulary.compounds
         parts = self.dictionary.parts()
-        return any(compounds.part_ok(s) or (len(s) >= MIN_PART and s in parts) for s in head_stems(part))
+        return any(compounds.part_ok(s) or (len(s) >= MIN_PART and s in parts) or self._long_part(s)
+                   for s in head_stems(part))
 
     def _known_tail(self, part: str) -> bool:
-        return self.vocabulary.compounds.part_ok(part) or part in self.dictionary.parts()
+        return self.vocabulary.compounds.part_ok(part) or part in self.dictionary.parts() or self._long_part(part)
+
+    def _long_part(self, part: str) -> bool:
+        """Long parts may be rarer ("gestaltungen" 2.7, "scharnier" 2.6): a typo seldom makes a long word."""
+        return len(part) >= LONG_PART and self.dictionary.zipf(part) >= LONG_PART_MIN_ZIPF
 
     def _compound(self, low: str) -> dict[str, float]:
         """A slip inside one part of a compound whose other part is known: "stadtteil|fods" → "…fonds",
@@ -162,7 +182,7 @@ class TypoFixer:
         scored: dict[str, float] = {}
 
         def add(cand: str, dist: int) -> None:
-            scored[cand] = max(scored.get(cand, -99.0), COMPOUND_BASE - SLIP_COST * dist)
+            scored[cand] = max(scored.get(cand, -99.0), COMPOUND_BASE - SLIP_COST * slip_cost(low, cand))
 
         for i in range(2, len(low) - MIN_PART + 1):
             head, tail = low[:i], low[i:]
@@ -189,11 +209,12 @@ class TypoFixer:
         d = self.dictionary
         if d.is_attested(part):
             return []  # … and the part as written no word at all ("Lern|paten" is no "Learn|paten")
-        found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF]
+        found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF or self._long_part(t)]
         found += [(t, 1) for t in self._lexicon_near(part) if damerau(part, t, 1) <= 1]
         found = [(t, k) for t, k in found if len(t) >= MIN_PART + 1]  # "mühl" → "müll": too short to tell
-        if head:
-            return [(t, k) for t, k in found if t[:-1] != part and part[:-1] != t]
+        if head:  # a linking letter added or dropped at the end ("miet|freie"); a lost "g" is a slip ("Planun|s|zelle")
+            return [(t, k) for t, k in found if not (t[:-1] == part and t[-1] in _LINK_LETTERS)
+                    and not (part[:-1] == t and part[-1] in _LINK_LETTERS)]
         return [(t, k) for t, k in found if t[1:] != part and part[1:] != t]
 
 
