@@ -12,7 +12,7 @@ Why "Weitere Nennungen": in a big workshop a one-card cluster or theme is a head
 line, and the sample workshop had ten such themes among 19. From FOLD_MIN_CARDS cards on, one-card
 clusters and the themes `cardscan.themes.fold_themes` folds (one-card themes, and those beyond its
 card-count rule: about 40 cards, 8 themes) go together into one list, each card with its cluster or
-theme name; smaller workshops keep every section, since there a single card is a good share of what
+theme name, "Sonstiges" last; smaller workshops keep every section, since there a single card is a good share of what
 was said. ``max_themes`` overrides the rule (``cardscan minutes --max-themes``): a number caps the
 themes at any size of workshop, 0 shows every theme. Folding was measured against merging the
 closest themes by meaning and against moving folded cards to a near kept theme: folding kept the
@@ -223,7 +223,9 @@ def shown_themes(workshop: Workshop, max_themes: int | str | None = None) -> lis
 
     ``max_themes`` None or "auto": the card-count rule (cardscan.themes.max_themes_for) from
     FOLD_MIN_CARDS cards on, every theme below; 0: every theme; a number: at most that many themes of
-    two cards or more. Cards of the other themes are listed under "Weitere Nennungen" with their theme.
+    two cards or more. Cards of the other themes are listed under "Weitere Nennungen" with their theme,
+    and so, when themes are folded, are the "Sonstiges" cards: cards no theme was found for are single
+    mentions too, and a "Sonstiges" section beside "Weitere Nennungen" would be a ninth theme of eight.
     """
     from cardscan.themes import FOLDED, OTHER, fold_themes
     from cardscan.themes.folding import check_max_themes
@@ -235,14 +237,14 @@ def shown_themes(workshop: Workshop, max_themes: int | str | None = None) -> lis
     if limit == 0 or (limit is None and len(workshop.cards) < FOLD_MIN_CARDS):
         kept = set(ranked)
     else:
-        kept = set(fold_themes(labels, limit, exempt=(OTHER,)).kept) | {OTHER}
+        kept = set(fold_themes(labels, limit, exempt=(OTHER,)).kept)
     return [theme for theme in ranked if theme in kept and theme != FOLDED]
 
 
 def _theme_sections(workshop: Workshop, expanded: bool, max_themes: int | str | None) -> list[str]:
     """Themes across groups, largest first (``shown_themes``); the cards of the other themes are listed
     together under "Weitere Nennungen", each with its own theme."""
-    from cardscan.themes import FOLDED
+    from cardscan.themes import FOLDED, OTHER
 
     themed = [c for c in workshop.cards if c.theme]
     if not themed:
@@ -260,7 +262,9 @@ def _theme_sections(workshop: Workshop, expanded: bool, max_themes: int | str | 
         out.append(f"Genannt von: {escape_markdown(', '.join(groups))}\n")
         out.extend(_card_line(card, expanded) for card in members)
         out.append("")
-    singles = [(card, theme) for theme in ranked if theme not in kept for card in themes[theme]]
+    rest = [theme for theme in ranked if theme not in kept]
+    rest.sort(key=lambda theme: theme == OTHER)  # cards no theme was found for come last
+    singles = [(card, theme) for theme in rest for card in themes[theme]]
     if singles:
         out.append(f"### {FOLDED} ({len(singles)})\n")
         out.extend(_card_line(card, expanded, "" if theme == FOLDED else theme) for card, theme in singles)

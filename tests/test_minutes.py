@@ -224,12 +224,15 @@ def test_every_card_is_listed_under_its_csv_theme(max_themes, tmp_path):
     w = board_workshop(extra_cards=40)
     for k, card in enumerate(w.cards):
         card.theme = f"Thema {k % 12:02d}" if k % 7 else f"Einzeln {k}"  # a few single-card themes
+    w.cards[1].theme = w.cards[2].theme = "Sonstiges"  # no theme found for these two
     paths = write_outputs(w, tmp_path, max_themes=max_themes)
     shown = _theme_of_each_line(section(paths["markdown"].read_text(encoding="utf-8"), "## Themen"))
     rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8"))))
     assert shown == {row["id"]: row["theme"] for row in rows}  # CSV keeps each card's own theme, as the minutes name it
     saved = Workshop.from_json(paths["json"].read_text(encoding="utf-8"))
     assert {card.id: card.theme for card in saved.cards} == shown
+    folds = max_themes != 0
+    assert ("### Sonstiges (2)" in paths["markdown"].read_text(encoding="utf-8")) is not folds  # folded: single mentions
 
 
 def test_max_themes_overrides_the_card_count_rule():
