@@ -21,10 +21,12 @@ written now, after seeing which themes fold, could only be scored against labels
 parents: a measurement made to fit.
 
 Choosing: leave one workshop out among verstetigung, kiez-a and verstetigung-2: the setting with the best
-sum of accuracy and ARI over the other two is scored on the one left out. kiez-b is held out: it is
-themed only with --held-out, and then only the old default and the settings chosen without it are shown.
+sum of accuracy and ARI over the other two is scored on the one left out. Every workshop is shown with the
+best setting of each kind (closest pair, smallest first, join, …) as chosen on the three together.
+kiez-b is held out: it is themed only with --held-out. --score CSV themes other labelled workshops (for
+instance ones where people used few themes) with the same settings, without choosing anything on them.
 
-Run:  .venv/bin/python bench/themes_merging.py [--held-out]   (writes bench/results/themes_merging*.json)
+Run:  .venv/bin/python bench/themes_merging.py [--held-out] [--score labels.csv]   (bench/results/themes_merging*.json)
 """
 from __future__ import annotations
 
@@ -206,22 +208,25 @@ def objective(row: dict) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--held-out", action="store_true", help=f"also print {te.HELD_OUT} for the chosen settings")
+    parser.add_argument("--held-out", action="store_true", help=f"also score {te.HELD_OUT} with the settings chosen")
+    parser.add_argument("--score", metavar="CSV", type=Path,
+                        help="labelled cards of other workshops (columns workshop, text, theme): scored with the "
+                             "settings chosen here, never used to choose them")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     workshops = te.load_data()
     te.CATALOGUE = load_catalogue()
     fixed = {t.name for t in te.CATALOGUE}
     threshold = te.choose_threshold(te.QUICK[0], workshops[te.DEV], KEYWORDS, fixed)
-    names = CHOSEN_FROM + ([te.HELD_OUT] if args.held_out else [])
-    themed = {w: theme_workshop(workshops[w], threshold) for w in names}
+    scored_only = [te.HELD_OUT] if args.held_out else []
+    if args.score:
+        te.DATA = args.score
+        extra = te.load_data()
+        workshops.update({f"{w} (scored only)": cards for w, cards in extra.items()})
+        scored_only += [f"{w} (scored only)" for w in extra]
+    names = CHOSEN_FROM + scored_only
     grid = settings()
-    table: dict[str, dict[str, dict]] = {}
-    for w in names:
-        gold = [g for _, g in workshops[w]]
-        labels, vectors = themed[w]
-        table[w] = {"none": figures(gold, labels, fixed)}
-        table[w].update({name(s): figures(gold, apply(s, labels, vectors), fixed) for s in grid})
+    table = {w: score_all(workshops[w], threshold, grid, fixed) for w in names}
     out = {"threshold": threshold, "grid": GRID, "workshops": {}, "leave_one_out": {}}
     for w in names:
         gold = [g for _, g in workshops[w]]
@@ -229,14 +234,23 @@ def main() -> None:
         out["workshops"][w] = {"cards": len(gold), "gold_themes": len(set(gold)), "limit": limit,
                                "ceiling": ceiling(gold, limit), "rows": table[w]}
     for left in CHOSEN_FROM:
-        rest = [w for w in CHOSEN_FROM if w != left]
-        best = max((name(s) for s in grid), key=lambda n: sum(objective(table[w][n]) for w in rest))
+        best = max((name(s) for s in grid), key=lambda n: sum(objective(table[w][n]) for w in CHOSEN_FROM if w != left))
         out["leave_one_out"][left] = {"chosen": best, "figures": table[left][best],
                                       "fold": table[left]["fold (old default)"], "none": table[left]["none"]}
-    pooled = max((name(s) for s in grid), key=lambda n: sum(objective(table[w][n]) for w in CHOSEN_FROM))
-    out["chosen_on_all_three"] = pooled
-    report(out, names, pooled)
-    save("themes_merging" + ("-held-out" if args.held_out else ""), out)
+    summed = {n: {"accuracy": sum(table[w][n]["accuracy"] for w in CHOSEN_FROM),
+                  "ari": sum(table[w][n]["ari"] for w in CHOSEN_FROM)} for n in table[CHOSEN_FROM[0]]}
+    out["chosen_on_all_three"] = best_of_each_family(summed)
+    report(out, names)
+    save("themes_merging" + ("-scored" if scored_only else ""), out)
+
+
+def score_all(cards: list[tuple[str, str]], threshold: float, grid: list[dict], fixed: set[str]) -> dict[str, dict]:
+    """Theme the workshop once, then bring the labels within the limit by every setting of the grid."""
+    gold = [g for _, g in cards]
+    labels, vectors = theme_workshop(cards, threshold)
+    rows = {"none": figures(gold, labels, fixed)}
+    rows.update({name(s): figures(gold, apply(s, labels, vectors), fixed) for s in grid})
+    return rows
 
 
 def family(label: str) -> str:
@@ -254,24 +268,25 @@ def best_of_each_family(rows: dict[str, dict]) -> list[str]:
     return list(best.values())
 
 
-def report(out: dict, names: list[str], pooled: str) -> None:
+def report(out: dict, names: list[str]) -> None:
+    """Per workshop: no limit, folding, and the best setting of each kind as chosen on the three workshops
+    together (so a workshop's own best, which would be tuned on it, is not shown)."""
+    families = out["chosen_on_all_three"]
     for w in names:
         info = out["workshops"][w]
         rows = info["rows"]
         print(f"\n{w}{' (HELD OUT)' if w == te.HELD_OUT else ''}: {info['cards']} cards, person {info['gold_themes']} "
               f"themes, limit {info['limit']}, accuracy ceiling within the limit {info['ceiling']:.3f}")
-        top = [] if w == te.HELD_OUT else best_of_each_family(rows)
-        chosen = [r["chosen"] for r in out["leave_one_out"].values()]
-        for n in dict.fromkeys(["none", "fold (old default)", pooled] + chosen + top):
+        for n in families:
             r = rows[n]
-            print(f"  {n:48} themes {r['themes']:2d} folded {r['folded']:2d}  acc {r['accuracy']:.3f} (listed "
+            print(f"  {n:42} themes {r['themes']:2d} folded {r['folded']:2d}  acc {r['accuracy']:.3f} (listed "
                   f"{r['accuracy_listed']:.3f}, minutes view {r['minutes_view']:.3f})  ARI {r['ari']:.3f}")
     print("\nleave one out (chosen on the other two, scored on the one left out):")
     for left, r in out["leave_one_out"].items():
         f, o = r["figures"], r["fold"]
-        print(f"  {left:15} {r['chosen']:48} acc {f['accuracy']:.3f} ARI {f['ari']:.3f} themes {f['themes']}"
+        print(f"  {left:15} {r['chosen']:42} acc {f['accuracy']:.3f} ARI {f['ari']:.3f} themes {f['themes']}"
               f" | fold: acc {o['accuracy']:.3f} ARI {o['ari']:.3f} themes {o['themes']}")
-    print("chosen on all three:", pooled)
+    print("best of each kind on all three, best first:", ", ".join(families[:3]), "…")
 
 
 if __name__ == "__main__":
