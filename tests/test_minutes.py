@@ -244,7 +244,7 @@ def test_max_themes_overrides_the_card_count_rule():
 
     assert len(sections(to_markdown(w, max_themes=0))) == 12  # 0: every theme, nothing folded
     assert sections(to_markdown(w, max_themes=3))[-1].startswith("### Weitere Nennungen (")
-    assert len(sections(to_markdown(w, max_themes=3))) == 4
+    assert len(sections(to_markdown(w, max_themes=3))) == 4 and w.to_markdown(max_themes=3) == to_markdown(w, max_themes=3)
     small = workshop()  # 5 cards: below FOLD_MIN_CARDS every theme stays, unless a number is given
     assert len(sections(to_markdown(small))) == 5 and "Weitere Nennungen" not in to_markdown(small)
     assert "### Weitere Nennungen (5)" in to_markdown(small, max_themes=2)  # single-card themes only
