@@ -12,8 +12,8 @@ Why "Weitere Nennungen": in a big workshop a one-card cluster or theme is a head
 line, and the sample workshop had ten such themes among 19. From FOLD_MIN_CARDS cards on, one-card
 clusters and the themes `cardscan.themes.fold_themes` folds (one-card themes, and those beyond its
 card-count rule: about 40 cards, 8 themes) go together into one list, each card with its cluster or
-theme name, "Sonstiges" last; smaller workshops keep every section, since there a single card is a good share of what
-was said. ``max_themes`` overrides the rule (``cardscan minutes --max-themes``): a number caps the
+theme name, "Sonstiges" last; smaller workshops keep every section, since there a single card is a
+good share of what was said. ``max_themes`` overrides the rule (``cardscan minutes --max-themes``): a number caps the
 themes at any size of workshop, 0 shows every theme. Folding was measured against merging the
 closest themes by meaning and against moving folded cards to a near kept theme: folding kept the
 person's themes best on every labelled workshop (bench/themes_merging.py).
@@ -219,7 +219,7 @@ def _group_sections(workshop: Workshop, expanded: bool, level: str) -> list[str]
 
 
 def shown_themes(workshop: Workshop, max_themes: int | str | None = None) -> list[str]:
-    """The themes the minutes give a section, largest first ("Sonstiges" included, "Weitere Nennungen" not).
+    """The themes the minutes give a section, largest first ("Weitere Nennungen" never is one).
 
     ``max_themes`` None or "auto": the card-count rule (cardscan.themes.max_themes_for) from
     FOLD_MIN_CARDS cards on, every theme below; 0: every theme; a number: at most that many themes of
@@ -375,6 +375,6 @@ def write_outputs(workshop: Workshop, out_dir: str | Path, expanded: bool = True
     old ones, so a failure leaves the earlier outputs as they were and never a set that disagrees."""
     out = Path(out_dir)
     paths = {"markdown": out / "minutes.md", "csv": out / "cards.csv", "json": out / "cards.json"}
-    write_files_atomic({paths["markdown"]: to_markdown(workshop, expanded=expanded, max_themes=max_themes), paths["csv"]: to_csv(workshop),
-                        paths["json"]: to_json(workshop)})
+    write_files_atomic({paths["markdown"]: to_markdown(workshop, expanded=expanded, max_themes=max_themes),
+                        paths["csv"]: to_csv(workshop), paths["json"]: to_json(workshop)})
     return paths
