@@ -20,7 +20,8 @@ For every embedding/lexical combination (embedder × keyword bonus on/off) and w
                      (a)–(c) are run with max_themes=0 (the default), so they measure the assignment itself
 Metrics: accuracy (catalogue names must match exactly; discovered themes and clusters are matched
 one-to-one to the remaining gold themes, Hungarian), adjusted Rand index, NMI; for (m) also the themes
-shown and the ARI with "Weitere Nennungen" counted as single mentions (bench/themes_folding.py).
+shown, the ARI with "Weitere Nennungen" counted as single mentions (bench/themes_folding.py) and the accuracy
+of the cards listed under a theme (not under "Weitere Nennungen"). Folding against merging: bench/themes_merging.py.
 
 Run:  .venv/bin/python bench/themes_eval.py [--quick] [--without field] [--choose-learning]   (writes bench/results/themes_eval*.json)
 """
@@ -124,8 +125,12 @@ def minutes_scores(gold: list[str], pred: list[str], fixed: set[str]) -> dict:
     from cardscan.themes import FOLDED
 
     singles = [f"{FOLDED} {i}" if p == FOLDED else p for i, p in enumerate(pred)]
+    listed = [k for k, p in enumerate(pred) if p != FOLDED]
     return {**scores(gold, pred, fixed), "themes": len(set(pred) - {FOLDED, OTHER}),
-            "ari_single_mentions": round(float(adjusted_rand_score(gold, singles)), 3)}
+            "ari_single_mentions": round(float(adjusted_rand_score(gold, singles)), 3),
+            # the cards listed under a theme, not under "Weitere Nennungen": are the themes shown right?
+            "accuracy_listed": round(accuracy([gold[k] for k in listed], [pred[k] for k in listed], fixed), 3),
+            "listed": len(listed)}
 
 
 def best_scores(name: str, texts: list[str], keyword_weight: float) -> np.ndarray:
@@ -252,6 +257,8 @@ def main() -> None:
             total = sum(len(cards) for cards in workshops.values())
             row["pooled_accuracy"] = {part: round(sum(w[ws][part]["accuracy"] * len(workshops[ws]) for ws in w) / total, 3)
                                       for part in w[DEV]}
+            row["pooled_accuracy_listed_m"] = round(sum(w[ws]["m_minutes"]["accuracy_listed"] * w[ws]["m_minutes"]["listed"]
+                                                        for ws in w) / sum(w[ws]["m_minutes"]["listed"] for ws in w), 3)
             row["gold_themes"] = {ws: len({g for _, g in workshops[ws]}) for ws in w}
             out["results"].append(row)
             print(f"{name:>18} kw={'on ' if kw else 'off'} th={threshold:6.3f} | "
@@ -262,7 +269,8 @@ def main() -> None:
                                for ws in (HELD_OUT, "verstetigung", DEV, SERIES)), flush=True)
             print(f"{'minutes (m)':>18} {'':13} | "
                   + " | ".join(f"{ws}: {w[ws]['m_minutes']['accuracy']:.2f}/{w[ws]['m_minutes']['ari']:.2f}"
-                               f" ({w[ws]['m_minutes']['ari_single_mentions']:.2f}), {w[ws]['m_minutes']['themes']}"
+                               f" ({w[ws]['m_minutes']['ari_single_mentions']:.2f}; listed "
+                               f"{w[ws]['m_minutes']['accuracy_listed']:.2f}), {w[ws]['m_minutes']['themes']}"
                                f" themes (person: {row['gold_themes'][ws]})"
                                for ws in (HELD_OUT, "verstetigung", DEV, SERIES)), flush=True)
     out["seconds"] = round(time.time() - started, 1)
@@ -273,7 +281,8 @@ def main() -> None:
     for row in out["results"]:
         print(f"pooled accuracy over all {sum(out['data'].values())} cards, {row['embedder']}, "
               f"keywords {'on' if row['keywords'] else 'off'}: "
-              + ", ".join(f"{part} {value:.3f}" for part, value in row["pooled_accuracy"].items()))
+              + ", ".join(f"{part} {value:.3f}" for part, value in row["pooled_accuracy"].items())
+              + f"; m, cards listed under a theme: {row['pooled_accuracy_listed_m']:.3f}")
     out["left_out"] = sorted(left_out)
     save("themes_eval" + ("-without" if left_out else "") + ("-quick" if args.quick else ""), out)
 

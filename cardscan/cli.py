@@ -21,13 +21,20 @@ def _add_embedder_option(p: argparse.ArgumentParser) -> None:
                         "auch minilm, tfidf, oder Pfad zu einem sentence-transformers-Modell)")
 
 
-def _add_theme_options(p: argparse.ArgumentParser) -> None:
-    """--catalogue, --learned and --max-themes: what the themes of `minutes` and `themes` are made from."""
+def _add_theme_options(p: argparse.ArgumentParser, minutes: bool = False) -> None:
+    """--catalogue, --learned and --max-themes: what the themes of `minutes` and `themes` are made from.
+    In `minutes`, --max-themes is how many themes the minutes show (cards.csv/json keep every card's theme)."""
     p.add_argument("--catalogue", help="eigener Themenkatalog (YAML)")
     p.add_argument("--learned", metavar="DATEI_ODER_ORDNER", nargs="?", const="",
                    help="was Korrekturen früherer Workshops gelehrt haben (von 'cardscan learn'; Ordner = neueste Version; "
                         "ohne Angabe: der Ordner learned im Datenordner, siehe 'cardscan learn --data')")
-    _add_max_themes_option(p)
+    if minutes:
+        p.add_argument("--max-themes", default="auto", metavar="ZAHL",
+                       help="höchstens so viele Themen im Protokoll; Karten der übrigen und der Themen mit einer Karte "
+                            "stehen unter „Weitere Nennungen“, jede mit ihrem Thema (auto: nach Kartenzahl, 40 Karten → 8, "
+                            "Standard; 0: alle); cards.csv und cards.json behalten das Thema jeder Karte")
+    else:
+        _add_max_themes_option(p)
 
 
 def _add_max_themes_option(p: argparse.ArgumentParser) -> None:
@@ -83,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--question", default="", help="Leitfrage des Workshops")
     _add_reading_options(p)
     _add_embedder_option(p)
-    _add_theme_options(p)
+    _add_theme_options(p, minutes=True)
     p.add_argument("--no-themes", action="store_true", help="keine Themen bilden")
     p.add_argument("--original-abbreviations", action="store_true", help="Abkürzungen (QR, QM …) im Protokoll nicht ausschreiben")
     p.add_argument("--workers", type=int, default=None, help="parallele Prozesse (Standard: alle Kerne)")
@@ -170,15 +177,17 @@ def _progress_enabled() -> bool:
 def cmd_minutes(args: argparse.Namespace) -> int:
     from cardscan.api import read_workshop
     from cardscan.minutes import write_outputs
+    from cardscan.themes.folding import check_max_themes
 
+    max_themes = check_max_themes(_max_themes(args))  # before reading: a typo must not cost the reading
     workshop = read_workshop(args.inputs, title=args.title, question=args.question, legend=args.legend,
                              progress=_progress_enabled(), themes=not args.no_themes, embedder=args.embedder,
                              catalogue=args.catalogue, mode=args.mode, ocr=args.ocr, workers=args.workers,
-                             learned=_learned(args), max_themes=_max_themes(args), on_problem=say)
+                             learned=_learned(args), on_problem=say)
     if not workshop.scans:
         print("cardscan: kein Foto konnte gelesen werden; nichts geschrieben", file=sys.stderr)
         return ExitCode.some_inputs_failed
-    paths = write_outputs(workshop, args.out, expanded=not args.original_abbreviations)
+    paths = write_outputs(workshop, args.out, expanded=not args.original_abbreviations, max_themes=max_themes)
     n_cards = len(workshop.cards)
     n_photos = len(workshop.scans)
     print(f"{n_cards} {'Karte' if n_cards == 1 else 'Karten'} aus {n_photos} {'Foto' if n_photos == 1 else 'Fotos'}"

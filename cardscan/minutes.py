@@ -12,8 +12,18 @@ Why "Weitere Nennungen": in a big workshop a one-card cluster or theme is a head
 line, and the sample workshop had ten such themes among 19. From FOLD_MIN_CARDS cards on, one-card
 clusters and the themes `cardscan.themes.fold_themes` folds (one-card themes, and those beyond its
 card-count rule: about 40 cards, 8 themes) go together into one list, each card with its cluster or
-theme name; smaller workshops keep every section, since there a single card is a good share of what
-was said.
+theme name, "Sonstiges" last; smaller workshops keep every section, since there a single card is a
+good share of what was said. ``max_themes`` overrides the rule (``cardscan minutes --max-themes``): a number caps the
+themes at any size of workshop, 0 shows every theme. Folding was measured against merging the
+closest themes by meaning and against moving folded cards to a near kept theme: folding kept the
+person's themes best on every labelled workshop (bench/themes_merging.py).
+
+Which theme a card has: CSV, JSON, the DataFrame and the corpus carry each card's own theme
+(``Card.theme``), never "Weitere Nennungen" for a theme that was only folded for reading. The
+minutes show that same name: as the section the card is listed in, or, under "Weitere Nennungen",
+beside the card. So every card is under its own theme's name in both, and a spreadsheet can fold
+or regroup the themes again without losing what the themes stage decided. (A card's theme is
+"Weitere Nennungen" itself only when the themes stage was asked to fold, ``ThemeModel(max_themes=…)``.)
 
 Everything here is user content (card text, photo names, headings, legend): it is escaped for
 Markdown, and every CSV cell is neutralised against spreadsheet formulas and quoted so that a
@@ -25,7 +35,7 @@ import csv
 import io
 import json
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,10 +218,33 @@ def _group_sections(workshop: Workshop, expanded: bool, level: str) -> list[str]
     return out
 
 
-def _theme_sections(workshop: Workshop, expanded: bool, fold: bool) -> list[str]:
-    """Themes across groups, largest first. Folded (cardscan.themes.fold_themes: one-card themes and
-    those beyond the card-count rule) their cards are listed together, each with its own theme."""
+def shown_themes(workshop: Workshop, max_themes: int | str | None = None) -> list[str]:
+    """The themes the minutes give a section, largest first ("Weitere Nennungen" never is one).
+
+    ``max_themes`` None or "auto": the card-count rule (cardscan.themes.max_themes_for) from
+    FOLD_MIN_CARDS cards on, every theme below; 0: every theme; a number: at most that many themes of
+    two cards or more. Cards of the other themes are listed under "Weitere Nennungen" with their theme,
+    and so, when themes are folded, are the "Sonstiges" cards: cards no theme was found for are single
+    mentions too, and a "Sonstiges" section beside "Weitere Nennungen" would be a ninth theme of eight.
+    """
     from cardscan.themes import FOLDED, OTHER, fold_themes
+    from cardscan.themes.folding import check_max_themes
+
+    limit = check_max_themes(max_themes if max_themes is not None else "auto")
+    labels = [c.theme for c in workshop.cards if c.theme]
+    sizes = Counter(labels)
+    ranked = sorted(sizes, key=lambda theme: (-sizes[theme], theme))
+    if limit == 0 or (limit is None and len(workshop.cards) < FOLD_MIN_CARDS):
+        kept = set(ranked)
+    else:
+        kept = set(fold_themes(labels, limit, exempt=(OTHER,)).kept)
+    return [theme for theme in ranked if theme in kept and theme != FOLDED]
+
+
+def _theme_sections(workshop: Workshop, expanded: bool, max_themes: int | str | None) -> list[str]:
+    """Themes across groups, largest first (``shown_themes``); the cards of the other themes are listed
+    together under "Weitere Nennungen", each with its own theme."""
+    from cardscan.themes import FOLDED, OTHER
 
     themed = [c for c in workshop.cards if c.theme]
     if not themed:
@@ -221,11 +254,7 @@ def _theme_sections(workshop: Workshop, expanded: bool, fold: bool) -> list[str]
     for card in sorted(themed, key=lambda c: c.theme or ""):
         themes.setdefault(card.theme, []).append(card)
     ranked = sorted(themes, key=lambda theme: (-len(themes[theme]), theme))
-    kept = ranked
-    if fold:
-        folding = fold_themes([c.theme for c in themed], exempt=(OTHER,))
-        kept = [theme for theme in ranked if theme in set(folding.kept) or theme == OTHER]
-    kept = [theme for theme in kept if theme != FOLDED]
+    kept = shown_themes(workshop, max_themes)
     for theme in kept:
         members = themes[theme]
         groups = list(OrderedDict((group_label(c), None) for c in members))
@@ -233,7 +262,9 @@ def _theme_sections(workshop: Workshop, expanded: bool, fold: bool) -> list[str]
         out.append(f"Genannt von: {escape_markdown(', '.join(groups))}\n")
         out.extend(_card_line(card, expanded) for card in members)
         out.append("")
-    singles = [(card, theme) for theme in ranked if theme not in kept for card in themes[theme]]
+    rest = [theme for theme in ranked if theme not in kept]
+    rest.sort(key=lambda theme: theme == OTHER)  # cards no theme was found for come last
+    singles = [(card, theme) for theme in rest for card in themes[theme]]
     if singles:
         out.append(f"### {FOLDED} ({len(singles)})\n")
         out.extend(_card_line(card, expanded, "" if theme == FOLDED else theme) for card, theme in singles)
@@ -241,7 +272,8 @@ def _theme_sections(workshop: Workshop, expanded: bool, fold: bool) -> list[str]
     return out
 
 
-def to_markdown(workshop: Workshop, expanded: bool = True) -> str:
+def to_markdown(workshop: Workshop, expanded: bool = True, max_themes: int | str | None = None) -> str:
+    """The minutes. ``max_themes``: how many themes get a section (``shown_themes``; None: by card count)."""
     out: list[str] = []
     title = workshop.title or "Workshop"
     out.append(f"# {escape_markdown(title)}\n")
@@ -260,7 +292,7 @@ def to_markdown(workshop: Workshop, expanded: bool = True) -> str:
     else:
         out.extend(_group_sections(workshop, expanded, "##"))
         out.extend(_priority_section(workshop, expanded))
-    out.extend(_theme_sections(workshop, expanded, fold))
+    out.extend(_theme_sections(workshop, expanded, max_themes))
     checks = [(c, why) for c in cards if (why := needs_check(c, workshop.legend))]
     if checks:
         out.append("## Bitte prüfen\n")
@@ -334,13 +366,15 @@ def to_json(workshop: Workshop) -> str:
     return workshop.to_json()
 
 
-def write_outputs(workshop: Workshop, out_dir: str | Path, expanded: bool = True) -> dict[str, Path]:
+def write_outputs(workshop: Workshop, out_dir: str | Path, expanded: bool = True,
+                  max_themes: int | str | None = None) -> dict[str, Path]:
     """Write minutes.md, cards.csv and cards.json as one set (all or nothing); return their paths.
+    ``max_themes``: see ``to_markdown``; the CSV and JSON keep every card's own theme either way.
 
     All three are made in memory first and written to temporary files; only then do they replace the
     old ones, so a failure leaves the earlier outputs as they were and never a set that disagrees."""
     out = Path(out_dir)
     paths = {"markdown": out / "minutes.md", "csv": out / "cards.csv", "json": out / "cards.json"}
-    write_files_atomic({paths["markdown"]: to_markdown(workshop, expanded=expanded), paths["csv"]: to_csv(workshop),
-                        paths["json"]: to_json(workshop)})
+    write_files_atomic({paths["markdown"]: to_markdown(workshop, expanded=expanded, max_themes=max_themes),
+                        paths["csv"]: to_csv(workshop), paths["json"]: to_json(workshop)})
     return paths

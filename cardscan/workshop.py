@@ -216,9 +216,10 @@ class Workshop:
         from cardscan import minutes
         return minutes.cards_frame(self)
 
-    def to_markdown(self, expanded: bool = True) -> str:
+    def to_markdown(self, expanded: bool = True, max_themes: int | str | None = None) -> str:
+        """The minutes; ``max_themes``: how many themes get a section (None: by the number of cards)."""
         from cardscan import minutes
-        return minutes.to_markdown(self, expanded=expanded)
+        return minutes.to_markdown(self, expanded=expanded, max_themes=max_themes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA_VERSION, "title": self.title, "question": self.question, "legend": self.legend,

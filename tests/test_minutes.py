@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from cardscan.exceptions import BadConfig
 from cardscan.minutes import FOLD_MIN_CARDS, code_span, escape_markdown, safe_cell, to_csv, to_markdown, write_outputs
 from cardscan.workshop import Card, Cluster, Edit, Heading, Problem, Scan, Workshop
 
@@ -202,3 +203,64 @@ def test_themes_follow_the_card_count_rule_of_fold_themes():
     themes = to_markdown(w).split("## Themen")[1]
     assert themes.count("\n### ") == 10  # nine kept themes and "Weitere Nennungen"
     assert "### Thema 00 (4)" in themes and "### Weitere Nennungen (" in themes
+
+
+def _theme_of_each_line(themes_part: str) -> dict[str, str]:
+    """Card id → the theme name the minutes list it under (its section, or the name beside it under
+    "Weitere Nennungen")."""
+    out, heading = {}, None
+    for line in themes_part.splitlines():
+        if line.startswith("### "):
+            heading = re.sub(r" \(\d+\)$", "", line[4:])
+        elif line.startswith("- "):
+            card_id = re.search(r"`([^`]+)`$", line).group(1)
+            beside = re.search(r" – (.+) `[^`]+`$", line)
+            out[card_id] = beside.group(1) if heading == "Weitere Nennungen" and beside else heading
+    return out
+
+
+@pytest.mark.parametrize("max_themes", [None, "auto", 0, 3])
+def test_every_card_is_listed_under_its_csv_theme(max_themes, tmp_path):
+    w = board_workshop(extra_cards=40)
+    for k, card in enumerate(w.cards):
+        card.theme = f"Thema {k % 12:02d}" if k % 7 else f"Einzeln {k}"  # a few single-card themes
+    w.cards[1].theme = w.cards[2].theme = "Sonstiges"  # no theme found for these two
+    paths = write_outputs(w, tmp_path, max_themes=max_themes)
+    shown = _theme_of_each_line(section(paths["markdown"].read_text(encoding="utf-8"), "## Themen"))
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8"))))
+    assert shown == {row["id"]: row["theme"] for row in rows}  # CSV keeps each card's own theme, as the minutes name it
+    saved = Workshop.from_json(paths["json"].read_text(encoding="utf-8"))
+    assert {card.id: card.theme for card in saved.cards} == shown
+    folds = max_themes != 0
+    assert ("### Sonstiges (2)" in paths["markdown"].read_text(encoding="utf-8")) is not folds  # folded: single mentions
+
+
+def test_max_themes_overrides_the_card_count_rule():
+    w = board_workshop(extra_cards=40)
+    for k, card in enumerate(w.cards):
+        card.theme = f"Thema {k % 12:02d}"  # 12 themes of 3-4 cards; the rule allows 9
+    def sections(md: str) -> list[str]:
+        return [line for line in section(md, "## Themen").splitlines() if line.startswith("### ")]
+
+    assert len(sections(to_markdown(w, max_themes=0))) == 12  # 0: every theme, nothing folded
+    assert sections(to_markdown(w, max_themes=3))[-1].startswith("### Weitere Nennungen (")
+    assert len(sections(to_markdown(w, max_themes=3))) == 4 and w.to_markdown(max_themes=3) == to_markdown(w, max_themes=3)
+    small = workshop()  # 5 cards: below FOLD_MIN_CARDS every theme stays, unless a number is given
+    assert len(sections(to_markdown(small))) == 5 and "Weitere Nennungen" not in to_markdown(small)
+    assert "### Weitere Nennungen (5)" in to_markdown(small, max_themes=2)  # single-card themes only
+    with pytest.raises(BadConfig, match="Höchstzahl der Themen"):
+        to_markdown(w, max_themes="viele")
+
+
+def test_minutes_command_checks_max_themes_before_reading(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    photo = tmp_path / "wand.jpg"
+    photo.write_bytes(b"not read")
+    env = {**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    run = subprocess.run([sys.executable, "-m", "cardscan", "minutes", str(photo), "-o", str(tmp_path / "out"),
+                          "--max-themes", "viele"], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
+    assert run.returncode == 4 and "Höchstzahl der Themen" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()

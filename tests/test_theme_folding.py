@@ -95,3 +95,16 @@ def test_without_folding_the_themes_are_listed_largest_first():
     labels = model.fit_assign(_cards())
     assert model.folded_ == [] and set(model.kept_) == set(labels) - {OTHER}
     assert [labels.count(t) for t in model.kept_] == sorted((labels.count(t) for t in model.kept_), reverse=True)
+
+
+def test_the_model_keeps_the_card_vectors_it_compared():
+    """vectors_: one unit-length row per non-blank text, what merging or plotting themes can build on."""
+    import numpy as np
+
+    texts = _cards()[:3] + ["  "] + _cards()[3:]
+    model = ThemeModel(embedder="tfidf")
+    model.fit_assign(texts)
+    assert model.vectors_.shape[0] == len(texts) - 1 == model.scores_.shape[0]
+    assert np.allclose(np.linalg.norm(model.vectors_, axis=1), 1.0, atol=1e-5)
+    near = model.vectors_ @ model.vectors_.T
+    assert near[0, 1] > near[0, 3]  # two Finanzierung cards are closer than Finanzierung and the Quartiersrat

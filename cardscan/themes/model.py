@@ -100,7 +100,8 @@ class ThemeModel:
                       Cards a person decided keep their theme; "Sonstiges" is neither counted nor folded.
                       Minutes fold for display instead (cardscan.themes.folding), so a card's theme is kept
       random_state    passed to the classifier; the clustering draws no random numbers
-    After fitting: ``themes_`` (names, score columns), ``scores_`` (cards × themes), ``new_themes_``,
+    After fitting: ``themes_`` (names, score columns), ``scores_`` (cards × themes), ``vectors_`` (the cards'
+    unit-length vectors; like ``scores_``, one row per non-blank text, in order), ``new_themes_``,
     ``kept_`` (the themes shown, largest first) and ``folded_`` (themes whose cards were folded).
     """
 
@@ -256,6 +257,7 @@ class ThemeModel:
                     learners.append((learner, weight))
         if not clean:
             self.themes_, self.scores_, self.new_themes_ = [t.name for t in themes], np.zeros((0, len(themes))), []
+            self.vectors_ = np.zeros((0, 0), dtype=np.float32)
             self.kept_, self.folded_ = [], []
             return result
         if embedder.fitted_on_corpus:
@@ -285,7 +287,7 @@ class ThemeModel:
         if changes:  # renamed and merged themes go by their current names
             assigned = [changes.get(a, a) if a is not None else None for a in assigned]
             names = [changes.get(n, n) for n in names]
-        self.themes_, self.scores_ = names, scores
+        self.themes_, self.scores_, self.vectors_ = names, scores, vectors
         self.new_themes_ = self._discover(clean, vectors, assigned, taken=set(names))
         folding = self._fold(assigned, pinned)
         assigned, self.kept_, self.folded_ = folding.labels, folding.kept, folding.folded
