@@ -1,13 +1,15 @@
 """The board view (issue 17 part 4): the photo with outlines, clusters and headings; moving, renaming, merging."""
 from __future__ import annotations
 
+import io
 import re
 
+import numpy as np
 import pytest
 
 pytest.importorskip("flask")
 
-from cardscan.workshop import Cluster, Heading  # noqa: E402
+from cardscan.workshop import Card, Cluster, Heading, Scan, Workshop  # noqa: E402
 from tests.test_web import add_hand_workshop, env  # noqa: E402,F401  (env: the same fixture as test_web)
 
 
@@ -66,6 +68,50 @@ def add_clustered_workshop(env) -> int:
     Path(env.corpus.photo_dir(wid)).mkdir(parents=True, exist_ok=True)
     (Path(env.corpus.photo_dir(wid)) / "foto01.jpg").write_bytes(board_bytes(texts))
     return wid
+
+
+# A wall as participants leave it: three marker headings, two cards under each, dots on two cards.
+WALL = {"Finanzierung": ("Bürgerhaushalt", "Stadtteilfonds"), "Zeitplan": ("Früher einleiten", "Ein Jahr Vorlauf"),
+        "Netzwerk": ("Netzwerk stabil", "Träger einbinden")}
+WALL_SIZE = (1240, 720)
+
+
+def _wall_boxes():
+    """(heading box, [card boxes]) per column: headings on top, cards below, in the wall's reading order."""
+    for col, name in enumerate(WALL):
+        x0 = 60 + col * 400
+        yield name, (x0, 30, x0 + 320, 90), [(x0, 130 + row * 280, x0 + 320, 350 + row * 280) for row in range(2)]
+
+
+def wall_workshop() -> tuple[Workshop, bytes]:
+    """The clustered wall after the structure stage, and its photo (drawn: cork, marker headings, cards)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.test_web import FONT, PAPERS
+
+    rng = np.random.default_rng(5)
+    w, h = WALL_SIZE
+    base = np.full((h, w, 3), (150, 110, 70), dtype=int) + rng.integers(-15, 15, (h, w, 1))
+    img = Image.fromarray(np.clip(base, 0, 255).astype("uint8"))
+    draw, font = ImageDraw.Draw(img), ImageFont.truetype(FONT, 28)
+    cards, headings, clusters = [], [], []
+    for col, (name, (hx0, hy0, hx1, hy1), boxes) in enumerate(_wall_boxes()):
+        draw.text((hx0 + 10, hy0 + 10), name, font=font, fill=(10, 10, 10))
+        hid = f"foto01-h{col + 1:02d}"
+        headings.append(Heading(hid, [(hx0, hy0), (hx1, hy0), (hx1, hy1), (hx0, hy1)], name, name))
+        clusters.append(Cluster(name, hid))
+        for (x0, y0, x1, y1), text in zip(boxes, WALL[name]):
+            draw.rectangle([x0, y0, x1, y1], fill=PAPERS[col])
+            draw.text((x0 + 16, y0 + 90), text, font=font, fill=(20, 20, 30))
+            cards.append(Card(id=f"foto01-{len(cards) + 1:02d}", photo="foto01.jpg",
+                              polygon=[(x0, y0), (x1, y0), (x1, y1), (x0, y1)], colour="gelb", group="Gruppe 4",
+                              raw_text=text, text=text, confidence=0.95, theme=name, cluster=name))
+    cards[0].votes, cards[3].votes = 3, 1
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90)
+    ws = Workshop(title="Wand", question="Was braucht Verstetigung?", legend={"gelb": "Gruppe 4"},
+                  scans=[Scan(image="foto01.jpg", width=w, height=h, cards=cards, headings=headings, clusters=clusters)])
+    return ws, out.getvalue()
 
 
 def clusters_of(env, wid) -> dict:
