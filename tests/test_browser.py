@@ -345,9 +345,16 @@ def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp
         page.wait_for_selector("svg.overlay")
         assert page.locator("svg.overlay a.card-outline").count() == 6
         assert page.locator("svg.overlay .heading-box").count() == 3
-        assert page.locator("svg.overlay .cluster-box text").all_text_contents() == ["Finanzierung", "Zeitplan", "Netzwerk"]
+        boxes = page.locator("svg.overlay .cluster-box")
+        assert [boxes.nth(i).get_attribute("data-cluster") for i in range(3)] == ["Finanzierung", "Zeitplan", "Netzwerk"]
+        assert boxes.locator("text").count() == 0  # each box holds its heading, which names it already
         assert page.locator(".column-name").all_inner_texts() == ["Finanzierung", "Zeitplan", "Netzwerk"]
         page.screenshot(path=str(ARTIFACTS / "board-clusters.png"), full_page=True)
+
+        # the photo by keyboard: Tab reaches a card's outline, Enter opens its editor
+        page.locator("a.card-outline[data-card-id='foto01-02']").focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.closest('li.chip').id") == "karte-foto01-02"
 
         # drag "Bürgerhaushalt" (3 dots) from Finanzierung into Zeitplan
         zeitplan = column_of(page, "Zeitplan")
@@ -357,6 +364,11 @@ def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp
         assert column_of(page, "Finanzierung").locator(".count").inner_text() == "1"
         colour = [k for k in zeitplan.get_attribute("class").split() if k.startswith("g")][0]
         assert colour in page.locator("a.card-outline[data-card-id='foto01-01']").get_attribute("class").split()
+        # the photo follows: the moved card gets its own Zeitplan box, named; no Finanzierung box covers it
+        # (so Finanzierung's heading and its remaining card, below the moved one, are boxed apart)
+        page.wait_for_function("() => document.querySelectorAll(\"svg.overlay .cluster-box[data-cluster='Zeitplan']\")"
+                               ".length === 2")
+        assert sorted(page.locator("svg.overlay .cluster-box text").all_text_contents()) == ["Finanzierung", "Zeitplan"]
 
         # the keyboard way: Tab to the card's "Verschieben nach" and pick Netzwerk with the arrow keys
         page.locator("#karte-foto01-04 textarea").focus()
@@ -373,14 +385,16 @@ def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp
         assert "Ein Jahr Vorlauf (1 Punkt)" in minutes_section(minutes, "Netzwerk")
         assert minutes.index("## Finanzierung") < minutes.index("## Zeitplan") < minutes.index("## Netzwerk")
 
-        # rename Netzwerk; merge Finanzierung into Zeitplan
-        page.select_option("#rename-cluster-form select[name=old]", "Netzwerk")
-        page.fill("#rename-cluster-form input[name=new]", "Netzwerk und Träger")
-        page.click("#rename-cluster-form button[type=submit]")
+        # rename Netzwerk; merge Finanzierung into Zeitplan (each column has its own forms)
+        netzwerk = column_of(page, "Netzwerk")
+        netzwerk.locator("summary").click()
+        netzwerk.locator("form.rename-cluster input[name=new]").fill("Netzwerk und Träger")
+        netzwerk.locator("form.rename-cluster button").click()
         page.wait_for_selector("text=heißt jetzt")
-        page.select_option("#merge-cluster-form select[name=source]", "Finanzierung")
-        page.select_option("#merge-cluster-form select[name=target]", "Zeitplan")
-        page.click("#merge-cluster-form button[type=submit]")
+        finanzierung = column_of(page, "Finanzierung")
+        finanzierung.locator("summary").click()
+        finanzierung.locator("form.merge-cluster select[name=target]").select_option("Zeitplan")
+        finanzierung.locator("form.merge-cluster button").click()
         page.wait_for_selector("text=ist jetzt Teil von")
         assert page.locator(".column-name").all_inner_texts() == ["Zeitplan", "Netzwerk und Träger"]
         page.screenshot(path=str(ARTIFACTS / "board-clusters-merged.png"), full_page=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -162,3 +163,79 @@ def test_cluster_field_is_stored_by_the_corpus_even_before_the_structure_stage_r
     assert r.status_code == 200 and r.get_json()["changed"] == ["cluster"]
     assert env.corpus.get(wid).card("foto01-01").cluster == "Geld"
     assert env.corpus.corrections("cluster")["new"].tolist() == ["Geld"]
+
+
+def add_wall(env) -> int:
+    ws, photo = wall_workshop()
+    wid = env.corpus.add(ws)
+    folder = Path(env.corpus.photo_dir(wid))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "foto01.jpg").write_bytes(photo)
+    return wid
+
+
+def cluster_boxes(page: str) -> list[tuple[str, tuple[float, float, float, float], str | None]]:
+    """(cluster, box, name written under it or None) for every dashed cluster box on the board page."""
+    out = []
+    for name, pts, rest in re.findall(r'<g class="cluster-box g\d+" data-cluster="([^"]+)">\s*<polygon points="([^"]+)">'
+                                      r'</polygon>\s*(.*?)</g>', page, flags=re.S):
+        xy = [tuple(map(float, p.split(","))) for p in pts.split()]
+        label = re.search(r"<text[^>]*>([^<]*)</text>", rest)
+        out.append((name, (xy[0][0], xy[0][1], xy[2][0], xy[2][1]), label.group(1) if label else None))
+    return out
+
+
+def inside(box, poly) -> bool:
+    cx, cy = sum(x for x, _ in poly) / len(poly), sum(y for _, y in poly) / len(poly)
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def test_each_cluster_box_holds_its_heading_which_names_it(env):
+    wid = add_wall(env)
+    page = env.client.get(f"/w/{wid}/tafel").get_data(as_text=True)
+    boxes = cluster_boxes(page)
+    assert [name for name, _, _ in boxes] == list(WALL)
+    assert all(label is None for _, _, label in boxes)  # the heading inside says the name; no second label
+    colours = re.findall(r'<g class="heading-box (g\d+)"><polygon points="[^"]+"><title>Überschrift: (\w+)</title>', page)
+    boxes_colour = dict(re.findall(r'<g class="cluster-box (g\d+)" data-cluster="(\w+)"', page))
+    assert [name for _, name in colours] == list(WALL)
+    assert {name: g for g, name in colours} == {name: g for g, name in boxes_colour.items()}
+    ws = env.corpus.get(wid)
+    for name, box, _ in boxes:
+        assert {c.text for c in ws.cards if inside(box, c.polygon)} == set(WALL[name])
+
+
+def test_a_card_moved_across_the_wall_gets_its_own_named_box(env):
+    """One rectangle around Netzwerk's cards would now span the whole wall and cover the others."""
+    wid = add_wall(env)
+    r = env.client.post(f"/w/{wid}/karten/foto01-01", json={"cluster": "Netzwerk"}, headers={"X-CSRF-Token": env.token})
+    assert r.status_code == 200
+    page = env.client.get(f"/w/{wid}/tafel").get_data(as_text=True)
+    ws = env.corpus.get(wid)
+    boxes = cluster_boxes(page)
+    for name, box, _ in boxes:  # no box covers another cluster's card
+        assert all(c.cluster == name for c in ws.cards if inside(box, c.polygon)), (name, box)
+    netzwerk = [(box, label) for name, box, label in boxes if name == "Netzwerk"]
+    assert len(netzwerk) == 2 and sorted(str(label) for _, label in netzwerk) == ["Netzwerk", "None"]
+    assert "Bürgerhaushalt (3 Punkte)" in page
+
+
+def test_renamed_cluster_is_named_on_the_photo_and_its_heading_says_where_it_went(env):
+    wid = add_wall(env)
+    env.client.post(f"/w/{wid}/cluster/umbenennen", data={"csrf": env.token, "old": "Zeitplan", "new": "Wann"})
+    page = env.client.get(f"/w/{wid}/tafel").get_data(as_text=True)
+    assert [(name, label) for name, _, label in cluster_boxes(page)] == [
+        ("Finanzierung", None), ("Wann", "Wann"), ("Netzwerk", None)]
+    assert "<title>Überschrift: Zeitplan → Cluster „Wann“</title>" in page
+    assert re.findall(r'<span class="column-name">([^<]+)</span>', page) == ["Finanzierung", "Wann", "Netzwerk"]
+
+
+def test_pieces_join_nearest_boxes_unless_that_covers_someone_else():
+    from cardscan.web.board import pieces
+
+    column = [(0, 0, 10, 10), (0, 20, 10, 30), (0, 40, 10, 50)]
+    assert pieces(column, others=[]) == [(0, 0, 10, 50)]
+    assert sorted(pieces([column[0], column[2]], others=[column[1]])) == [column[0], column[2]]
+    far = [(0, 0, 10, 10), (100, 0, 110, 10)]
+    assert pieces(far, others=[(50, 0, 60, 10)]) == far
+    assert pieces(far, others=[(50, 20, 60, 30)]) == [(0, 0, 110, 10)]

@@ -154,6 +154,29 @@
     if (outline && colour) {
       outline.setAttribute("class", outline.getAttribute("class").replace(/\bg\d+\b/, colour));
     }
+    redrawPhotos();
+  }
+  // The cluster boxes on the photos follow the move: the server draws them, the page swaps them in.
+  function redrawPhotos() {
+    if (!document.querySelector("figure.board svg.overlay")) return;
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("figure.board").forEach(function (fig) {
+          var now = fig.querySelector("svg.overlay");
+          var next = fresh.querySelector("#" + fig.id + " svg.overlay");
+          if (!now || !next) return;
+          var active = now.querySelector("a.card-outline.active");
+          now.replaceWith(document.importNode(next, true));
+          bindOutlines(fig);
+          if (active) {
+            var again = fig.querySelector("a.card-outline[data-card-id='" + active.dataset.cardId + "']");
+            if (again) again.classList.add("active");
+          }
+        });
+      })
+      .catch(function () { /* the boxes stay as they were; the next page load draws them */ });
   }
   function moveTo(chip, name) {
     var form = chip.querySelector("form");
@@ -182,17 +205,20 @@
     });
   });
   // Clicking a card on the photo opens its editor below.
-  document.querySelectorAll("a.card-outline").forEach(function (a) {
-    a.addEventListener("click", function (e) {
-      var chip = document.getElementById("karte-" + a.dataset.cardId);
-      if (!chip) return;
-      e.preventDefault();
-      document.querySelectorAll(".active").forEach(function (x) { x.classList.remove("active"); });
-      chip.classList.add("active"); a.classList.add("active");
-      chip.scrollIntoView({ block: "center" });
-      chip.querySelector("textarea").focus();
+  function bindOutlines(root) {
+    root.querySelectorAll("a.card-outline").forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        var chip = document.getElementById("karte-" + a.dataset.cardId);
+        if (!chip) return;
+        e.preventDefault();
+        document.querySelectorAll(".active").forEach(function (x) { x.classList.remove("active"); });
+        chip.classList.add("active"); a.classList.add("active");
+        chip.scrollIntoView({ block: "center" });
+        chip.querySelector("textarea").focus();
+      });
     });
-  });
+  }
+  bindOutlines(document);
 
   // Closing the tab in the middle of typing still saves what was typed.
   function flush() {
