@@ -387,8 +387,9 @@ def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp
 
         # rename Netzwerk; merge Finanzierung into Zeitplan (each column has its own forms)
         netzwerk = column_of(page, "Netzwerk")
-        netzwerk.locator("summary").click()
-        netzwerk.locator("form.rename-cluster input[name=new]").fill("Netzwerk und Träger")
+        page.locator("svg.overlay a.heading-box[data-cluster='Netzwerk']").click()  # the heading on the photo
+        assert page.evaluate("document.activeElement.closest('section.column').dataset.group") == "Netzwerk"
+        page.keyboard.type("Netzwerk und Träger")  # the old name is selected: typing replaces it
         netzwerk.locator("form.rename-cluster button").click()
         page.wait_for_selector("text=heißt jetzt")
         finanzierung = column_of(page, "Finanzierung")

@@ -129,9 +129,9 @@ def test_board_draws_clusters_headings_and_votes(clustered):
     env, wid = clustered, clustered.wid
     page = env.client.get(f"/w/{wid}/tafel").get_data(as_text=True)
     assert re.findall(r'class="cluster-box g\d+" data-cluster="([^"]+)"', page) == ["Geld", "Zeit"]
-    assert '<polygon points="80,20 400,20 400,70 80,70"><title>Überschrift: Geld</title>' in page
+    assert '<polygon points="80,20 400,20 400,70 80,70"><title>Überschrift: Geld (anklicken: umbenennen)</title>' in page
     assert "3 Punkte" in page and "● 3" in page
-    assert re.findall(r'<span class="column-name">([^<]+)</span>', page) == ["Geld", "Zeit", "(ohne)"]
+    assert re.findall(r'<span class="column-name">([^<]+)</span>', page) == ["Geld", "Zeit", "(ohne Cluster)"]
     assert 'name="cluster" class="move"' in page
     by_theme = env.client.get(f"/w/{wid}/tafel?nach=thema").get_data(as_text=True)
     assert 'name="theme" class="move"' in by_theme
@@ -196,7 +196,8 @@ def test_each_cluster_box_holds_its_heading_which_names_it(env):
     boxes = cluster_boxes(page)
     assert [name for name, _, _ in boxes] == list(WALL)
     assert all(label is None for _, _, label in boxes)  # the heading inside says the name; no second label
-    colours = re.findall(r'<g class="heading-box (g\d+)"><polygon points="[^"]+"><title>Überschrift: (\w+)</title>', page)
+    colours = re.findall(r'<a href="#spalte-\d" class="heading-box (g\d+)" data-cluster="\w+"><polygon points="[^"]+">'
+                         r'<title>Überschrift: (\w+) \(anklicken: umbenennen\)</title>', page)
     boxes_colour = dict(re.findall(r'<g class="cluster-box (g\d+)" data-cluster="(\w+)"', page))
     assert [name for _, name in colours] == list(WALL)
     assert {name: g for g, name in colours} == {name: g for g, name in boxes_colour.items()}
@@ -226,7 +227,7 @@ def test_renamed_cluster_is_named_on_the_photo_and_its_heading_says_where_it_wen
     page = env.client.get(f"/w/{wid}/tafel").get_data(as_text=True)
     assert [(name, label) for name, _, label in cluster_boxes(page)] == [
         ("Finanzierung", None), ("Wann", "Wann"), ("Netzwerk", None)]
-    assert "<title>Überschrift: Zeitplan → Cluster „Wann“</title>" in page
+    assert "<title>Überschrift: Zeitplan → Cluster „Wann“ (anklicken: umbenennen)</title>" in page
     assert re.findall(r'<span class="column-name">([^<]+)</span>', page) == ["Finanzierung", "Wann", "Netzwerk"]
 
 

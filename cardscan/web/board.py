@@ -25,7 +25,8 @@ bp = Blueprint("board", __name__)
 DIMENSIONS = {"cluster": ("cluster", "Cluster"), "thema": ("theme", "Thema")}
 ANOTHER = {"cluster": "einen anderen Cluster", "thema": "ein anderes Thema"}
 N_COLOURS = 12  # outline colours cycle through style.css' .g0 … .g11
-NO_GROUP = "(ohne)"
+NO_GROUP = "(ohne)"  # the column of cards without a cluster (theme); shown as NO_GROUP_LABEL
+NO_GROUP_LABEL = {"cluster": "(ohne Cluster)", "thema": "(ohne Thema)"}
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Outline:
     y: float = 0.0
     shown: bool = True  # a cluster box's name is written on the photo (not when its heading already says it)
     anchor: str = "start"  # SVG text-anchor of that name: "end" near the photo's right edge
+    cluster: str | None = None  # the cluster a heading names: clicking it opens that cluster's rename form
 
 
 @dataclass
@@ -141,7 +143,7 @@ def _heading_view(heading, colour: int | None, cluster: str | None) -> Outline:
     x0, y0, _, _ = _box([heading.polygon])
     text = heading.text or heading.raw_text
     label = f"Überschrift: {text}" + (f" → Cluster „{cluster}“" if cluster and cluster != text else "")
-    return Outline(points(heading.polygon), -1 if colour is None else colour, label, None, x0, y0)
+    return Outline(points(heading.polygon), -1 if colour is None else colour, label, None, x0, y0, cluster=cluster)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -215,7 +217,8 @@ def board(wid: int):
     names = [col.name for col in cols if col.name != NO_GROUP]
     return render_template("board.html", wid=wid, ws=ws, by=by, attribute=attribute, label=label, another=ANOTHER[by],
                            clustered=clustered, columns=cols, names=names, photos=photo_views(ws, attribute, colour_of),
-                           originals=originals, no_group=NO_GROUP)
+                           originals=originals, no_group=NO_GROUP,
+                           no_group_label=NO_GROUP_LABEL[by])
 
 
 def _move_cluster(wid: int, old: str, new: str) -> int:

@@ -217,6 +217,19 @@
         chip.querySelector("textarea").focus();
       });
     });
+    // Clicking a heading on the photo opens its cluster's rename form.
+    root.querySelectorAll("a.heading-box[data-cluster]").forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        var col = column(a.dataset.cluster);
+        var tools = col && col.querySelector("details.column-tools");
+        if (!tools) return;
+        e.preventDefault();
+        tools.open = true;
+        col.scrollIntoView({ block: "start" });
+        var name = tools.querySelector("input[name=new]");
+        name.focus(); name.select();
+      });
+    });
   }
   bindOutlines(document);
 
