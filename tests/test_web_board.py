@@ -240,3 +240,24 @@ def test_pieces_join_nearest_boxes_unless_that_covers_someone_else():
     far = [(0, 0, 10, 10), (100, 0, 110, 10)]
     assert pieces(far, others=[(50, 0, 60, 10)]) == far
     assert pieces(far, others=[(50, 20, 60, 30)]) == [(0, 0, 110, 10)]
+
+
+def test_review_list_shows_and_saves_the_cluster_and_the_dots(env):
+    wid = add_wall(env)
+    page = env.client.get(f"/w/{wid}/durchsicht").get_data(as_text=True)
+    assert re.findall(r'<datalist id="clusters">(.*?)</datalist>', page) == [
+        "".join(f'<option value="{n}">' for n in WALL)]
+    assert '<input name="cluster" list="clusters" maxlength="120" value="Finanzierung">' in page
+    assert "● 3 Punkte" in page and "● 1 Punkt<" in page
+    r = env.client.post(f"/w/{wid}/karten/foto01-02", data={"csrf": env.token, "text": "Stadtteilfonds",
+                                                              "group": "Gruppe 4", "theme": "Finanzierung",
+                                                              "cluster": "Netzwerk"})
+    assert r.status_code == 302 and clusters_of(env, wid)["foto01-02"] == "Netzwerk"
+    md = env.client.get(f"/w/{wid}/download/protokoll.md").get_data(as_text=True)
+    assert "Stadtteilfonds `foto01-02`" in md.split("\n## Netzwerk\n")[1].split("\n## ")[0]
+
+
+def test_review_list_without_clusters_has_no_cluster_field(env):
+    wid = add_hand_workshop(env)
+    page = env.client.get(f"/w/{wid}/durchsicht").get_data(as_text=True)
+    assert 'name="cluster"' not in page and 'class="two"' in page
