@@ -348,7 +348,7 @@ def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp
         boxes = page.locator("svg.overlay .cluster-box")
         assert [boxes.nth(i).get_attribute("data-cluster") for i in range(3)] == ["Finanzierung", "Zeitplan", "Netzwerk"]
         assert boxes.locator("text").count() == 0  # each box holds its heading, which names it already
-        assert page.locator(".column-name").all_inner_texts() == ["Finanzierung", "Zeitplan", "Netzwerk"]
+        assert page.locator(".column-name").all_inner_texts() == ["Finanzierung", "Zeitplan", "Netzwerk", "(ohne Cluster)"]
         page.screenshot(path=str(ARTIFACTS / "board-clusters.png"), full_page=True)
 
         # the photo by keyboard: Tab reaches a card's outline, Enter opens its editor
@@ -374,9 +374,14 @@ def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp
         page.locator("#karte-foto01-04 textarea").focus()
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.name") == "cluster"
-        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowUp")  # Finanzierung: each choice is saved and the card moves along
+        page.wait_for_function("() => document.querySelector(\"section.column[data-group='Finanzierung'] #karte-foto01-04\")")
+        page.keyboard.press("ArrowDown")  # back through Zeitplan ...
+        page.keyboard.press("ArrowDown")  # ... to Netzwerk, the keyboard still in the card's field
         wait_saved(page, "foto01-04")
-        assert column_of(page, "Netzwerk").locator("#karte-foto01-04").count() == 1
+        page.wait_for_function("() => document.querySelector(\"section.column[data-group='Netzwerk'] #karte-foto01-04\")")
+        assert page.evaluate("document.activeElement.closest('li.chip').id") == "karte-foto01-04"
+        assert page.evaluate("document.activeElement.value") == "Netzwerk"
         page.screenshot(path=str(ARTIFACTS / "board-clusters-moved.png"), full_page=True)
 
         minutes = download_minutes(page, "protokoll-cluster.md")
@@ -397,7 +402,7 @@ def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp
         finanzierung.locator("form.merge-cluster select[name=target]").select_option("Zeitplan")
         finanzierung.locator("form.merge-cluster button").click()
         page.wait_for_selector("text=ist jetzt Teil von")
-        assert page.locator(".column-name").all_inner_texts() == ["Zeitplan", "Netzwerk und Träger"]
+        assert page.locator(".column-name").all_inner_texts() == ["Zeitplan", "Netzwerk und Träger", "(ohne Cluster)"]
         page.screenshot(path=str(ARTIFACTS / "board-clusters-merged.png"), full_page=True)
 
         minutes = download_minutes(page, "protokoll-cluster-zusammen.md")

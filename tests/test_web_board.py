@@ -27,7 +27,7 @@ def test_board_draws_every_card_outline_over_the_photo(env):
     colour = {cid: g for cid, g, _ in outlines}
     assert colour["foto01-02"] == colour["foto01-03"] != colour["foto01-01"]  # one colour per theme
     columns = re.findall(r'<span class="column-name">([^<]+)</span> <span class="count">(\d+)</span>', page)
-    assert columns == [("Prozess", "2"), ("Beteiligung", "1")]
+    assert columns == [("Prozess", "2"), ("Beteiligung", "1"), ("(ohne Thema)", "0")]  # the last one to drag out to
     assert 'id="karte-foto01-01"' in page and 'name="theme" class="move"' in page
     assert f'href="/w/{wid}/tafel"' in env.client.get(f"/w/{wid}/durchsicht").get_data(as_text=True)
 
@@ -228,7 +228,8 @@ def test_renamed_cluster_is_named_on_the_photo_and_its_heading_says_where_it_wen
     assert [(name, label) for name, _, label in cluster_boxes(page)] == [
         ("Finanzierung", None), ("Wann", "Wann"), ("Netzwerk", None)]
     assert "<title>Überschrift: Zeitplan → Cluster „Wann“ (anklicken: umbenennen)</title>" in page
-    assert re.findall(r'<span class="column-name">([^<]+)</span>', page) == ["Finanzierung", "Wann", "Netzwerk"]
+    assert re.findall(r'<span class="column-name">([^<]+)</span>', page) == ["Finanzierung", "Wann", "Netzwerk",
+                                                                             "(ohne Cluster)"]
 
 
 def test_pieces_join_nearest_boxes_unless_that_covers_someone_else():

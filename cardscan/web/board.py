@@ -126,6 +126,7 @@ def columns(ws, attribute: str) -> list[Column]:
         if name not in groups:
             groups[name] = Column(name=name, colour=0)
         groups[name].cards.append(card)
+    groups.setdefault(NO_GROUP, Column(name=NO_GROUP, colour=0))  # always there: drag a card out of every group
     ordered = list(groups.values())
     if attribute == "theme":
         ordered.sort(key=lambda col: (col.name == NO_GROUP, -len(col.cards), col.name.lower()))

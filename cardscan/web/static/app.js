@@ -75,7 +75,15 @@
     var s = form.querySelector(".save-state");
     s.className = "save-state " + cls; s.textContent = text;
   }
+  // One card's saves go out one after the other, so the last choice is the one the server keeps
+  // (arrow keys in "Verschieben nach" save on every step).
+  var queues = new Map();
   function save(form, fields) {
+    var next = (queues.get(form) || Promise.resolve()).then(function () { return send(form, fields); });
+    queues.set(form, next);
+    return next;
+  }
+  function send(form, fields) {
     state(form, "busy", "wird gespeichert …");
     var body = Object.assign({ csrf: token }, fields);
     return fetch(form.action, {
@@ -145,9 +153,14 @@
     var select = form.querySelector("select.move");
     var chip = form.closest("li.chip");
     if (!select || !chip || !(select.name in fields)) return;
+    if (fields[select.name] !== select.value) return;  // arrow keys ran on: a later save places the card
     var target = column(fields[select.name]);
     if (!target) { window.location.reload(); return; }  // a name without a column yet: the server draws it
-    target.querySelector("ul.column-cards").appendChild(chip);
+    var focused = chip.contains(document.activeElement) ? document.activeElement : null;
+    if (chip.parentNode !== target.querySelector("ul.column-cards")) {
+      target.querySelector("ul.column-cards").appendChild(chip);
+      if (focused) focused.focus();  // moving the card must not throw the keyboard user out of it
+    }
     recount();
     var outline = document.querySelector("a.card-outline[data-card-id='" + chip.dataset.cardId + "']");
     var colour = Array.prototype.find.call(target.classList, function (k) { return /^g\d+$/.test(k); });
@@ -157,11 +170,14 @@
     redrawPhotos();
   }
   // The cluster boxes on the photos follow the move: the server draws them, the page swaps them in.
+  var redraws = 0;
   function redrawPhotos() {
     if (!document.querySelector("figure.board svg.overlay")) return;
+    var mine = ++redraws;
     fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) {
+        if (mine !== redraws) return;  // a later move's drawing is on its way
         var fresh = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("figure.board").forEach(function (fig) {
           var now = fig.querySelector("svg.overlay");
