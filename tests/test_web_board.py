@@ -262,3 +262,19 @@ def test_review_list_without_clusters_has_no_cluster_field(env):
     wid = add_hand_workshop(env)
     page = env.client.get(f"/w/{wid}/durchsicht").get_data(as_text=True)
     assert 'name="cluster"' not in page and 'class="two"' in page
+
+
+def test_names_on_the_photo_are_cut_and_never_written_over_each_other():
+    from cardscan.web.board import Outline, PhotoView, photo_views
+
+    long = "Kanäle der Verwaltung: Telefon, E-Mail, Post und Bürgeramt"
+    cards = [Card(id=f"f-{i}", photo="f.jpg", polygon=[(x, y), (x + 90, y), (x + 90, y + 90), (x, y + 90)],
+                  text=str(i), cluster=name)
+             for i, (x, y, name) in enumerate([(0, 0, long), (0, 200, "B"), (100, 0, "B"), (100, 200, long)])]
+    ws = Workshop(title="t", scans=[Scan(image="f.jpg", width=1000, height=400, cards=cards)])
+    (view,) = photo_views(ws, "cluster", {long: 0, "B": 1})
+    assert isinstance(view, PhotoView) and len(view.clusters) == 4  # checkerboard: every card its own box
+    shown = [box for box in view.clusters if box.shown]
+    assert sorted(box.label for box in shown) == sorted({long, "B"})  # each name once
+    assert [box.short for box in shown if box.label == long] == ["Kanäle der Verwaltung: Tele…"]
+    assert Outline("", 0, "kurz").short == "kurz"

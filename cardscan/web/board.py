@@ -24,6 +24,7 @@ bp = Blueprint("board", __name__)
 # What the columns below the photos sort by: the card field, and its German name on the page.
 DIMENSIONS = {"cluster": ("cluster", "Cluster"), "thema": ("theme", "Thema")}
 ANOTHER = {"cluster": "einen anderen Cluster", "thema": "ein anderes Thema"}
+LABEL_CHARS = 28  # cluster names on the photo longer than this are cut (the column shows them whole)
 N_COLOURS = 12  # outline colours cycle through style.css' .g0 … .g11
 NO_GROUP = "(ohne)"  # the column of cards without a cluster (theme); shown as NO_GROUP_LABEL
 NO_GROUP_LABEL = {"cluster": "(ohne Cluster)", "thema": "(ohne Thema)"}
@@ -42,6 +43,11 @@ class Outline:
     shown: bool = True  # a cluster box's name is written on the photo (not when its heading already says it)
     anchor: str = "start"  # SVG text-anchor of that name: "end" near the photo's right edge
     cluster: str | None = None  # the cluster a heading names: clicking it opens that cluster's rename form
+
+    @property
+    def short(self) -> str:
+        """The label as written on the photo: long names (a whole sentence read as heading) cut."""
+        return self.label if len(self.label) <= LABEL_CHARS else self.label[:LABEL_CHARS - 1].rstrip() + "…"
 
 
 @dataclass
@@ -152,8 +158,9 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def _cluster_views(scan, members: dict[str, list[Box]], colour_of: dict[str, int], view: PhotoView) -> None:
-    """Dashed boxes around each cluster's cards and its heading, named below the box unless the heading
-    inside already says the name (a renamed cluster, one without a heading, a moved card: named)."""
+    """Dashed boxes around each cluster's cards and its heading. A cluster's name is written once, under
+    its biggest box that does not hold the heading saying it (a renamed cluster, one without a heading,
+    a card moved away from it), unless it would cover another name."""
     margin = 0.01 * max(view.width, view.height)
     headed = {c.heading: c.name for c in getattr(scan, "clusters", None) or [] if c.heading and c.name in members}
     named_by: dict[str, list[Box]] = {}
@@ -165,6 +172,7 @@ def _cluster_views(scan, members: dict[str, list[Box]], colour_of: dict[str, int
                 members[name].append(_box([heading.polygon]))
                 if _same_name(heading.text or heading.raw_text, name):
                     named_by.setdefault(name, []).append(members[name][-1])
+    wanting: list[tuple[float, Outline]] = []
     for name, boxes in members.items():
         if name == NO_GROUP:
             continue
@@ -172,18 +180,36 @@ def _cluster_views(scan, members: dict[str, list[Box]], colour_of: dict[str, int
         for x0, y0, x1, y1 in pieces(boxes, others):
             x0, y0, x1, y1 = x0 - margin, y0 - margin, x1 + margin, y1 + margin
             corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-            said = any(_covers((x0, y0, x1, y1), h) for h in named_by.get(name, []))
             label_y = min(y1 + view.font, view.height - 0.25 * view.font)  # below the box, inside the photo
             right = x0 > 0.6 * view.width  # on the right half the name ends at the box's right edge
-            view.clusters.append(Outline(points(corners), colour_of.get(name, 0), name, None, x1 if right else x0,
-                                         label_y, shown=not said, anchor="end" if right else "start"))
+            box = Outline(points(corners), colour_of.get(name, 0), name, None, x1 if right else x0, label_y,
+                          shown=False, anchor="end" if right else "start")
+            view.clusters.append(box)
+            if not any(_covers((x0, y0, x1, y1), h) for h in named_by.get(name, [])):
+                wanting.append(((x1 - x0) * (y1 - y0), box))
+    biggest = {box.label: box for _, box in sorted(wanting, key=lambda w: w[0])}  # one name per cluster is enough
+    _place_labels(view.font, [box for _, box in sorted(wanting, key=lambda w: -w[0]) if biggest[box.label] is box])
+
+
+def _place_labels(font: int, boxes: list[Outline]) -> None:
+    """Write the names under the boxes, biggest box first, leaving out any that would overlap one
+    already written: on a crowded wall a pile of names helps nobody; the box's colour still says it."""
+    placed: list[Box] = []
+    for box in boxes:
+        width = 0.6 * font * len(box.short)
+        x0 = box.x - width if box.anchor == "end" else box.x
+        rect = (x0, box.y - font, x0 + width, box.y + 0.2 * font)
+        if any(min(rect[2], p[2]) > max(rect[0], p[0]) and min(rect[3], p[3]) > max(rect[1], p[1]) for p in placed):
+            continue
+        placed.append(rect)
+        box.shown = True
 
 
 def photo_views(ws, attribute: str, colour_of: dict[str, int]) -> list[PhotoView]:
     views = []
     for scan in ws.scans:
         view = PhotoView(image=scan.image, width=int(scan.width or 1), height=int(scan.height or 1))
-        view.font = round(0.025 * max(view.width, view.height))
+        view.font = round(0.02 * max(view.width, view.height))
         members: dict[str, list[Box]] = {}
         for card in scan.cards:
             if not card.polygon or is_heading(card):
