@@ -196,7 +196,7 @@ def test_each_cluster_box_holds_its_heading_which_names_it(env):
     boxes = cluster_boxes(page)
     assert [name for name, _, _ in boxes] == list(WALL)
     assert all(label is None for _, _, label in boxes)  # the heading inside says the name; no second label
-    colours = re.findall(r'<a href="#spalte-\d" class="heading-box (g\d+)" data-cluster="\w+"><polygon points="[^"]+">'
+    colours = re.findall(r'<a href="#spalte-\d" class="heading-box (g\d+)" data-cluster="\w+"[^>]*><polygon points="[^"]+">'
                          r'<title>Überschrift: (\w+) \(anklicken: umbenennen\)</title>', page)
     boxes_colour = dict(re.findall(r'<g class="cluster-box (g\d+)" data-cluster="(\w+)"', page))
     assert [name for _, name in colours] == list(WALL)
