@@ -219,6 +219,8 @@ def test_a_card_moved_across_the_wall_gets_its_own_named_box(env):
     netzwerk = [(box, label) for name, box, label in boxes if name == "Netzwerk"]
     assert len(netzwerk) == 2 and sorted(str(label) for _, label in netzwerk) == ["Netzwerk", "None"]
     assert "Bürgerhaushalt (3 Punkte)" in page
+    assert re.findall(r'<text class="dots" x="(\d+)\.0" y="(\d+)\.0"[^>]*>●(\d)</text>', page) == [
+        ("380", "130", "3"), ("780", "410", "1")]  # at the cards' top right corners
 
 
 def test_renamed_cluster_is_named_on_the_photo_and_its_heading_says_where_it_went(env):

@@ -43,6 +43,7 @@ class Outline:
     shown: bool = True  # a cluster box's name is written on the photo (not when its heading already says it)
     anchor: str = "start"  # SVG text-anchor of that name: "end" near the photo's right edge
     cluster: str | None = None  # the cluster a heading names: clicking it opens that cluster's rename form
+    votes: int = 0  # a card's dots as counted, shown at its top right corner so a wrong count is seen
 
     @property
     def short(self) -> str:
@@ -217,7 +218,9 @@ def photo_views(ws, attribute: str, colour_of: dict[str, int]) -> list[PhotoView
             name = getattr(card, attribute, None) or NO_GROUP
             votes = int(getattr(card, "votes", 0) or 0)
             label = card.text + (f" ({votes} {'Punkt' if votes == 1 else 'Punkte'})" if votes else "")
-            view.cards.append(Outline(points(card.polygon), colour_of.get(name, 0), label, card.id))
+            _, y0, x1, _ = _box([card.polygon])
+            view.cards.append(Outline(points(card.polygon), colour_of.get(name, 0), label, card.id, x1, y0,
+                                      votes=votes))
             if attribute == "cluster":  # cards without a cluster too: no cluster's box may cover them
                 members.setdefault(name, []).append(_box([card.polygon]))
         if attribute == "cluster":
