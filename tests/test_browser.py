@@ -298,3 +298,119 @@ def test_board_view_drag_a_card_to_another_group_and_it_is_in_the_minutes(tmp_pa
         assert "Prozess früher einleiten" in minutes.split(f"### {source_name} (1)")[1].split("##")[0]
     finally:
         server.stop()
+
+
+def minutes_section(minutes: str, heading: str) -> str:
+    """The lines under a `## heading` of the minutes, up to the next heading."""
+    assert f"\n## {heading}\n" in minutes, minutes
+    return minutes.split(f"\n## {heading}\n")[1].split("\n#")[0]
+
+
+def download_minutes(page, name: str) -> str:
+    with page.expect_download() as info:
+        page.click("#dl-minutes")
+    minutes = Path(info.value.path()).read_text(encoding="utf-8")
+    ARTIFACTS.joinpath(name).write_text(minutes, encoding="utf-8")
+    return minutes
+
+
+def wait_saved(page, card_id: str) -> None:
+    page.wait_for_function(
+        "id => document.querySelector(`#karte-${id} .save-state`).textContent.includes('gespeichert ✓')", arg=card_id)
+
+
+def column_of(page, name: str):
+    return page.locator(f"section.column[data-group='{name}']")
+
+
+def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp_path, page):
+    """Issue 17: a wall with three headed clusters. A card dragged into another cluster, one moved with
+    the keyboard, a cluster renamed and two merged: each lands in the downloaded minutes."""
+    from cardscan.corpus import Corpus
+    from cardscan.web.app import corpus_path
+    from tests.test_web_board import wall_workshop
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "daten"
+    data.mkdir()
+    ws, photo = wall_workshop()
+    corpus = Corpus(corpus_path(data))
+    wid = corpus.add(ws)
+    Path(corpus.photo_dir(wid)).mkdir(parents=True, exist_ok=True)
+    (Path(corpus.photo_dir(wid)) / "foto01.jpg").write_bytes(photo)
+    del corpus
+    server = Server(data).start()
+    try:
+        page.goto(f"{server.url}/w/{wid}/tafel")
+        page.wait_for_selector("svg.overlay")
+        assert page.locator("svg.overlay a.card-outline").count() == 6
+        assert page.locator("svg.overlay .heading-box").count() == 3
+        boxes = page.locator("svg.overlay .cluster-box")
+        assert [boxes.nth(i).get_attribute("data-cluster") for i in range(3)] == ["Finanzierung", "Zeitplan", "Netzwerk"]
+        assert boxes.locator("text").count() == 0  # each box holds its heading, which names it already
+        assert page.locator(".column-name").all_inner_texts() == ["Finanzierung", "Zeitplan", "Netzwerk", "(ohne Cluster)"]
+        page.screenshot(path=str(ARTIFACTS / "board-clusters.png"), full_page=True)
+
+        # the photo by keyboard: Tab reaches a card's outline, Enter opens its editor
+        page.locator("a.card-outline[data-card-id='foto01-02']").focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.closest('li.chip').id") == "karte-foto01-02"
+
+        # drag "Bürgerhaushalt" (3 dots) from Finanzierung into Zeitplan
+        zeitplan = column_of(page, "Zeitplan")
+        page.locator("#karte-foto01-01").drag_to(zeitplan.locator("ul.column-cards"), source_position={"x": 12, "y": 10})
+        wait_saved(page, "foto01-01")
+        assert zeitplan.locator("#karte-foto01-01").count() == 1 and zeitplan.locator(".count").inner_text() == "3"
+        assert column_of(page, "Finanzierung").locator(".count").inner_text() == "1"
+        colour = [k for k in zeitplan.get_attribute("class").split() if k.startswith("g")][0]
+        assert colour in page.locator("a.card-outline[data-card-id='foto01-01']").get_attribute("class").split()
+        # the photo follows: the moved card gets its own Zeitplan box, named; no Finanzierung box covers it
+        # (so Finanzierung's heading and its remaining card, below the moved one, are boxed apart)
+        page.wait_for_function("() => document.querySelectorAll(\"svg.overlay .cluster-box[data-cluster='Zeitplan']\")"
+                               ".length === 2")
+        assert sorted(page.locator("svg.overlay .cluster-box text").all_text_contents()) == ["Finanzierung", "Zeitplan"]
+
+        # the keyboard way: Tab to the card's "Verschieben nach" and pick Netzwerk with the arrow keys
+        page.locator("#karte-foto01-04 textarea").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == "cluster"
+        page.keyboard.press("ArrowUp")  # Finanzierung: each choice is saved and the card moves along
+        page.wait_for_function("() => document.querySelector(\"section.column[data-group='Finanzierung'] #karte-foto01-04\")")
+        page.keyboard.press("ArrowDown")  # back through Zeitplan ...
+        page.keyboard.press("ArrowDown")  # ... to Netzwerk, the keyboard still in the card's field
+        wait_saved(page, "foto01-04")
+        page.wait_for_function("() => document.querySelector(\"section.column[data-group='Netzwerk'] #karte-foto01-04\")")
+        assert page.evaluate("document.activeElement.closest('li.chip').id") == "karte-foto01-04"
+        assert page.evaluate("document.activeElement.value") == "Netzwerk"
+        page.screenshot(path=str(ARTIFACTS / "board-clusters-moved.png"), full_page=True)
+
+        minutes = download_minutes(page, "protokoll-cluster.md")
+        assert "Bürgerhaushalt (3 Punkte)" in minutes_section(minutes, "Zeitplan")
+        assert "Bürgerhaushalt" not in minutes_section(minutes, "Finanzierung")
+        assert "Ein Jahr Vorlauf (1 Punkt)" in minutes_section(minutes, "Netzwerk")
+        assert minutes.index("## Finanzierung") < minutes.index("## Zeitplan") < minutes.index("## Netzwerk")
+
+        # rename Netzwerk; merge Finanzierung into Zeitplan (each column has its own forms)
+        netzwerk = column_of(page, "Netzwerk")
+        page.locator("svg.overlay a.heading-box[data-cluster='Netzwerk']").click()  # the heading on the photo
+        assert page.evaluate("document.activeElement.closest('section.column').dataset.group") == "Netzwerk"
+        page.keyboard.type("Netzwerk und Träger")  # the old name is selected: typing replaces it
+        netzwerk.locator("form.rename-cluster button").click()
+        page.wait_for_selector("text=heißt jetzt")
+        finanzierung = column_of(page, "Finanzierung")
+        finanzierung.locator("summary").click()
+        finanzierung.locator("form.merge-cluster select[name=target]").select_option("Zeitplan")
+        finanzierung.locator("form.merge-cluster button").click()
+        page.wait_for_selector("text=ist jetzt Teil von")
+        assert page.locator(".column-name").all_inner_texts() == ["Zeitplan", "Netzwerk und Träger", "(ohne Cluster)"]
+        page.screenshot(path=str(ARTIFACTS / "board-clusters-merged.png"), full_page=True)
+
+        minutes = download_minutes(page, "protokoll-cluster-zusammen.md")
+        assert "\n## Finanzierung\n" not in minutes and "\n## Netzwerk\n" not in minutes
+        merged = minutes_section(minutes, "Zeitplan")
+        assert all(text in merged for text in ("Bürgerhaushalt", "Stadtteilfonds", "Früher einleiten"))
+        assert all(text in minutes_section(minutes, "Netzwerk und Träger")
+                   for text in ("Ein Jahr Vorlauf", "Netzwerk stabil", "Träger einbinden"))
+        assert minutes.index("## Zeitplan") < minutes.index("## Netzwerk und Träger")
+    finally:
+        server.stop()

@@ -64,7 +64,8 @@ def hand_workshop(texts, confidences=(0.95, 0.40, 0.90), themes=("Beteiligung", 
 
 
 def stub_scan(path: Path, legend):
-    """Stands in for the pipeline where a test is about the web layer: loads the photo for real."""
+    """Stands in for the pipeline (api.read_photo) where a test is about the web layer: loads the photo for real."""
+    from cardscan.api import PhotoReading
     from cardscan.load import load_photo
 
     photo = load_photo(path)
@@ -72,7 +73,7 @@ def stub_scan(path: Path, legend):
     cards = [Card(id=f"{stem}-{i:02d}", photo=path.name, polygon=[(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
                   colour="gelb", group=legend.get("gelb"), raw_text=f"Karte {i}", text=f"Karte {i}", confidence=0.9)
              for i, (x0, y0, x1, y1) in enumerate(CARD_BOXES, start=1)]
-    return Scan(image=path.name, width=photo.width, height=photo.height, cards=cards)
+    return PhotoReading(path, Scan(image=path.name, width=photo.width, height=photo.height, cards=cards))
 
 
 def stub_assign(workshop: Workshop, workshop_id: int | None = None) -> None:
@@ -381,13 +382,15 @@ def test_new_photos_are_read_and_themed_with_what_facilitators_taught(tmp_path, 
 
     def fake_scan(path, legend=None, lexicon=None, **kw):
         seen["lexicon"] = Path(lexicon)
+        from cardscan.api import PhotoReading
         from cardscan.normalise import normalise
-        return normalise("Burgerhaushalt stärken", lexicon=lexicon).text
+        text = normalise("Burgerhaushalt stärken", lexicon=lexicon).text
+        return PhotoReading(path, Scan(image=path.name, width=1, height=1, cards=[Card(id="x-01", photo=path.name, polygon=[], text=text)]))
 
     monkeypatch.setattr(cardscan.api, "read_photo", fake_scan)
     monkeypatch.setattr(cardscan.api, "assign_themes", lambda ws, corrections=None, workshop_id=None, **kw:
                         seen.update(corrections=Path(corrections), workshop_id=workshop_id))
-    assert jobs.scan(tmp_path / "x.jpg", {}) == "Bürgerhaushalt stärken"
+    assert jobs.scan(tmp_path / "x.jpg", {}).scan.cards[0].text == "Bürgerhaushalt stärken"
     jobs.assign(hand_workshop(("a", "b", "c")), workshop_id=7)
     assert seen == {"lexicon": data / "lexikon.yaml", "corrections": data / "themen-korrekturen.json", "workshop_id": 7}
 
@@ -410,7 +413,7 @@ def test_interrupted_batch_is_resumed_on_start(tmp_path):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "foto01.jpg").write_bytes(board_bytes())
     (folder / "foto02.jpg").write_bytes(board_bytes())
-    corpus.add_scan(wid, stub_scan(folder / "foto01.jpg", {}))  # read and saved just before the crash
+    corpus.add_scan(wid, stub_scan(folder / "foto01.jpg", {}).scan)  # read and saved just before the crash
     job = {"id": "0123456789ab", "workshop_id": wid, "created": time.time(), "status": "running", "themes": "queued",
            "themes_message": "", "photos": [
                {"original": "a.jpg", "stored": "foto01.jpg", "status": "running", "message": "", "n_cards": 0},

@@ -15,12 +15,12 @@ log = logging.getLogger("cardscan.web")
 
 bp = Blueprint("cards", __name__)
 
-FIELD_LIMITS = (("text", 2000), ("group", 120), ("theme", 120))
+FIELD_LIMITS = (("text", 2000), ("group", 120), ("theme", 120), ("cluster", 120))
 
 
 @bp.get("/w/<int:wid>/durchsicht")
 def review(wid: int):
-    from cardscan.minutes import group_label, needs_check
+    from cardscan.minutes import board_clusters, group_label, needs_check
 
     state = current()
     ws = state.workshop(wid)
@@ -36,7 +36,8 @@ def review(wid: int):
     running = [j for j in jobs if j["status"] != "done"]
     return render_template("review.html", wid=wid, ws=ws, rows=rows, n_flagged=sum(r["why"] is not None for r in rows),
                            themes=theme_counts(ws), groups=group_names(ws), originals=originals,
-                           problems=state.jobs.problems_for(wid), running=running)
+                           problems=state.jobs.problems_for(wid), running=running,
+                           clusters=list(dict.fromkeys(c.name for c in board_clusters(ws))))
 
 
 def theme_counts(ws) -> list[tuple[str, int]]:
@@ -63,8 +64,7 @@ def update_card(wid: int, card_id: str):
     body = json_body()
     values = body or request.form
     changes: dict[str, str] = {}
-    limits = FIELD_LIMITS + ((("cluster", 120),) if hasattr(card, "cluster") else ())  # once the structure stage ran
-    for field, limit in limits:
+    for field, limit in FIELD_LIMITS:
         if field in values and values[field] is not None:
             new = " ".join(str(values[field]).split()) if field != "text" else str(values[field]).strip()
             new = new[:limit]
@@ -87,7 +87,8 @@ def update_card(wid: int, card_id: str):
         card = updated if updated is not None else card
     if body or wants_json():
         return jsonify(saved=True, changed=sorted(changes), learned=learned,
-                       card={"id": card.id, "text": card.text, "group": card.group, "theme": card.theme})
+                       card={"id": card.id, "text": card.text, "group": card.group, "theme": card.theme,
+                             "cluster": card.cluster})
     flash("Als geprüft gespeichert." if confirm else "Gespeichert." if changes else "Keine Änderung.")
     if values.get("zurueck") == "tafel":
         return redirect(url_for("board.board", wid=wid, nach=values.get("nach") or None) + f"#karte-{card_id}")

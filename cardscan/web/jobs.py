@@ -97,6 +97,7 @@ NEW, FULL, REBUILD = "new", "full", "rebuild"
 class JobManager:
     """Queue of upload batches; `submit` returns at once, a daemon thread does the reading.
 
+    scan: reads one photo, (path, legend) -> api.PhotoReading (the Scan and its notes, e.g. greyscale);
     assign: themes a whole workshop (full passes); themer: themes only new cards
     (cardscan.web.theming; made from `assign` when only that is given). decided: the card ids whose
     theme a person set, renamed or merged in a workshop (a rebuild keeps those).
@@ -252,8 +253,10 @@ class JobManager:
             photo["status"] = RUNNING
             self._save(job)
             try:
-                read = self.scan(photo_dir / photo["stored"], legend)  # a PhotoReading, or a bare Scan
-                scan, notes = getattr(read, "scan", read), [p.message for p in getattr(read, "problems", [])]
+                read = self.scan(photo_dir / photo["stored"], legend)  # an api.PhotoReading
+                scan, notes = read.scan, [p.message for p in read.problems]
+                if scan is None:  # a reader that reports instead of raising (api.scan_or_problem)
+                    raise CardscanError("; ".join(notes) or "nicht lesbar")
                 with self.lock:
                     self.corpus.add_scan(wid, scan)
                 photo["status"], photo["n_cards"] = DONE, len(scan.cards)

@@ -75,7 +75,15 @@
     var s = form.querySelector(".save-state");
     s.className = "save-state " + cls; s.textContent = text;
   }
+  // One card's saves go out one after the other, so the last choice is the one the server keeps
+  // (arrow keys in "Verschieben nach" save on every step).
+  var queues = new Map();
   function save(form, fields) {
+    var next = (queues.get(form) || Promise.resolve()).then(function () { return send(form, fields); });
+    queues.set(form, next);
+    return next;
+  }
+  function send(form, fields) {
     state(form, "busy", "wird gespeichert …");
     var body = Object.assign({ csrf: token }, fields);
     return fetch(form.action, {
@@ -145,15 +153,46 @@
     var select = form.querySelector("select.move");
     var chip = form.closest("li.chip");
     if (!select || !chip || !(select.name in fields)) return;
+    if (fields[select.name] !== select.value) return;  // arrow keys ran on: a later save places the card
     var target = column(fields[select.name]);
     if (!target) { window.location.reload(); return; }  // a name without a column yet: the server draws it
-    target.querySelector("ul.column-cards").appendChild(chip);
+    var focused = chip.contains(document.activeElement) ? document.activeElement : null;
+    if (chip.parentNode !== target.querySelector("ul.column-cards")) {
+      target.querySelector("ul.column-cards").appendChild(chip);
+      if (focused) focused.focus();  // moving the card must not throw the keyboard user out of it
+    }
     recount();
     var outline = document.querySelector("a.card-outline[data-card-id='" + chip.dataset.cardId + "']");
     var colour = Array.prototype.find.call(target.classList, function (k) { return /^g\d+$/.test(k); });
     if (outline && colour) {
       outline.setAttribute("class", outline.getAttribute("class").replace(/\bg\d+\b/, colour));
     }
+    redrawPhotos();
+  }
+  // The cluster boxes on the photos follow the move: the server draws them, the page swaps them in.
+  var redraws = 0;
+  function redrawPhotos() {
+    if (!document.querySelector("figure.board svg.overlay")) return;
+    var mine = ++redraws;
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        if (mine !== redraws) return;  // a later move's drawing is on its way
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("figure.board").forEach(function (fig) {
+          var now = fig.querySelector("svg.overlay");
+          var next = fresh.querySelector("#" + fig.id + " svg.overlay");
+          if (!now || !next) return;
+          var active = now.querySelector("a.card-outline.active");
+          now.replaceWith(document.importNode(next, true));
+          bindOutlines(fig);
+          if (active) {
+            var again = fig.querySelector("a.card-outline[data-card-id='" + active.dataset.cardId + "']");
+            if (again) again.classList.add("active");
+          }
+        });
+      })
+      .catch(function () { /* the boxes stay as they were; the next page load draws them */ });
   }
   function moveTo(chip, name) {
     var form = chip.querySelector("form");
@@ -182,17 +221,33 @@
     });
   });
   // Clicking a card on the photo opens its editor below.
-  document.querySelectorAll("a.card-outline").forEach(function (a) {
-    a.addEventListener("click", function (e) {
-      var chip = document.getElementById("karte-" + a.dataset.cardId);
-      if (!chip) return;
-      e.preventDefault();
-      document.querySelectorAll(".active").forEach(function (x) { x.classList.remove("active"); });
-      chip.classList.add("active"); a.classList.add("active");
-      chip.scrollIntoView({ block: "center" });
-      chip.querySelector("textarea").focus();
+  function bindOutlines(root) {
+    root.querySelectorAll("a.card-outline").forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        var chip = document.getElementById("karte-" + a.dataset.cardId);
+        if (!chip) return;
+        e.preventDefault();
+        document.querySelectorAll(".active").forEach(function (x) { x.classList.remove("active"); });
+        chip.classList.add("active"); a.classList.add("active");
+        chip.scrollIntoView({ block: "center" });
+        chip.querySelector("textarea").focus();
+      });
     });
-  });
+    // Clicking a heading on the photo opens its cluster's rename form.
+    root.querySelectorAll("a.heading-box[data-cluster]").forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        var col = column(a.dataset.cluster);
+        var tools = col && col.querySelector("details.column-tools");
+        if (!tools) return;
+        e.preventDefault();
+        tools.open = true;
+        col.scrollIntoView({ block: "start" });
+        var name = tools.querySelector("input[name=new]");
+        name.focus(); name.select();
+      });
+    });
+  }
+  bindOutlines(document);
 
   // Closing the tab in the middle of typing still saves what was typed.
   function flush() {
