@@ -545,7 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tier", choices=TIERS, action="append", help="tier(s) to render (default all three)")
     parser.add_argument("--size", default="4000x3000", help="photo size WxH (default 4000x3000, 12 MP)")
     parser.add_argument("--first-seed", type=int, default=1000)
-    parser.add_argument("--structure", choices=("columns", "clusters", "mixed"), help="headings, clusters, dot votes")
+    parser.add_argument("--structure", choices=("columns", "clusters", "mixed", "outlines"), help="headings, clusters, dot votes")
     args = parser.parse_args(argv)
     w, h = (int(v) for v in args.size.lower().split("x"))
     paths = write_sample_set(args.out, args.count, tuple(args.tier or TIERS), args.first_seed, (w, h),
