@@ -9,14 +9,14 @@ from cardscan.ocr.decode import best_words, case_folded, ctc_log_likelihood, kno
 ALPHABET = {ch: i for i, ch in enumerate(["blank"] + list("ABCDEFGHIJKLMNOPQRSTUVWXYZ "))}
 
 
-def frames(*letters: dict[str, float]) -> np.ndarray:
+def frames(*letters: dict[str, float], alphabet: dict[str, int] = ALPHABET) -> np.ndarray:
     """One frame per letter position (each followed by a blank frame), probabilities as given, rest spread thin."""
     rows = []
     for spread in letters:
         for probs in (spread, {"blank": 0.98}):
-            row = np.full(len(ALPHABET), 1e-4)
+            row = np.full(len(alphabet), 1e-4)
             for ch, p in probs.items():
-                row[ALPHABET[ch]] = p
+                row[alphabet[ch]] = p
             rows.append(row / row.sum())
     return np.array(rows)
 
@@ -68,14 +68,7 @@ def test_a_lower_case_letter_in_block_capitals_counts_for_its_capital():
     # "CREOTe": the recogniser hesitated between O and A and preferred a small e at the end
     alphabet = {ch: i for i, ch in enumerate(["blank"] + list("ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz"))}
     letters = [{"C": 0.9}, {"R": 0.9}, {"E": 0.9}, {"O": 0.5, "A": 0.4}, {"T": 0.9}, {"e": 0.6, "E": 0.3}]
-    rows = []
-    for spread in letters:
-        for probs in (spread, {"blank": 0.98}):
-            row = np.full(len(alphabet), 1e-4)
-            for k, p in probs.items():
-                row[alphabet[k]] = p
-            rows.append(row / row.sum())
-    probs = np.array(rows)
+    probs = frames(*letters, alphabet=alphabet)
     folded = case_folded(probs, alphabet)
     assert folded[0, alphabet["C"]] == pytest.approx(folded[0, alphabet["c"]])
     assert folded[0, alphabet["C"]] > probs[0, alphabet["C"]]
