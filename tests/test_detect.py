@@ -508,15 +508,3 @@ def test_a_round_cards_outline_is_upright_so_its_writing_is_not_turned():
         truth = [[80, 80], [321, 80], [321, 321], [80, 321]]
         assert match([quad.tolist()], [truth])[0][2] >= 0.9
 
-
-
-@pytest.mark.parametrize("seed,conditions", [(0, ("closeup", "square")), (3, ("closeup",)), (9, ("closeup",))])
-def test_a_note_filling_most_of_a_small_photo_is_found_not_its_writing(seed, conditions):
-    """A close-up of one note (a ~240x230 photo) gave no note and fragments of its writing as cards:
-    the note was above the largest card size (a quarter of the photo)."""
-    from samples.generate import render_board
-
-    rgb, truth = render_board(seed, "easy", size=(240, 230), conditions=conditions)
-    cards = CardDetector().detect(rgb)
-    pairs = match([c.polygon for c in cards], [t["polygon"] for t in truth["cards"]])
-    assert len(pairs) == len(truth["cards"]) == len(cards)

@@ -40,17 +40,6 @@ def not_oversized(regions: list, max_size: float) -> list:
     return [r for r, a in zip(regions, areas) if a <= max_size * np.median(areas)]
 
 
-def not_undersized(regions: list, min_size: float) -> list:
-    """Regions at least `min_size` times the median one: far smaller ones are a strip of shadow
-    under a note or a bit of its writing (a close-up's smallest card size is only a few pixels)."""
-    import cv2
-
-    if len(regions) < 2:
-        return regions
-    areas = np.array([cv2.contourArea(sound_quad(r[1])) for r in regions])
-    return [r for r, a in zip(regions, areas) if a >= min_size * np.median(areas)]
-
-
 def one_per_place(regions: list, max_covered: float = 0.4) -> list:
     """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
     come first, then larger ones) is a second look at the same card."""

@@ -12,9 +12,6 @@ class DetectorParams:
     min_area_frac: float = 0.0015  # smallest card: 0.15 % of the photo
     min_piece_frac: float = 0.00075  # a piece of a card that writing cut in two, kept to be joined
     max_area_frac: float = 0.25
-    max_whole_frac: float = 0.92  # ... unless it is one note seen from close by: paper that fills its outline
-    min_whole_paper: float = 0.7  # ... to this share (the board around cards has holes; light ink stays)
-    max_whole_found: float = 0.6  # ... and the cards found inside it cover less than this (its writing, halves)
     small_card_frac: float = 0.006  # cards below 0.6 % of the photo are looked at in a finer copy
     min_paper_share: float = 0.35  # paper pixels in the card's outline (the rest is text, pins)
     min_rim_coverage: float = 0.6  # share of the outline's inner rim that is paper; text and a pin may touch it
@@ -26,7 +23,6 @@ class DetectorParams:
     valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
     max_plain_chroma: float = 12.0  # a grey-white region (chroma below this) ...
     min_ink_share: float = 0.004  # ... with less ink than this share of its inside is a plain surface
-    min_card_size: float = 0.12  # a region under this share of the median card is a shadow strip or writing
     max_card_size: float = 3.0  # a region this much larger than the median card is wall, a door panel, the board
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it

@@ -36,27 +36,10 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
     # into the note, and ink touching it would make the rim ragged); where the crest leaves a
     # card's darker cut edge as a second, dashed line inside, the full band still finds it.
     found = drop_nested(finder.regions_between(cv2.dilate(crests, np.ones((3, 3), np.uint8)), thin_lines,
-                                               paper_edges, valleys=valleys))
+                                               paper_edges))
     found += not_overlapping(drop_nested(finder.regions_between(
-        cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines, blocked=taken_masks(found),
-        valleys=valleys)), found)
+        cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines, blocked=taken_masks(found))), found)
     # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
     # the ink; the plain edge map finds them, but also writing-cut pieces of the other cards,
     # so its regions count only where the ink-free passes found nothing.
-    found += not_overlapping(drop_nested(finder.regions_between(plain, plain, blocked=taken_masks(found))), found)
-    return with_whole_notes(found, finder.whole_notes(cv2.dilate(crests, np.ones((3, 3), np.uint8))), params)
-
-
-def with_whole_notes(found: list, wholes: list, params: DetectorParams) -> list:
-    """`found`, with each note seen from close by (`RegionFinder.whole_notes`) in place of what was
-    found inside it, when that is only bits or halves cut by its writing (cards covering less than
-    `max_whole_found` of it); cards of one colour in a grid, edge to edge, are one smooth region
-    too, but their cards cover it."""
-    out = list(found)
-    for mask, quad, shape in wholes:
-        size = np.count_nonzero(mask)
-        inside = [r for r in out if np.count_nonzero(r[0] & mask) > 0.5 * np.count_nonzero(r[0])]
-        covered = sum(np.count_nonzero(r[0] & mask) for r in inside if r[2] != "piece")
-        if covered < params.max_whole_found * size:
-            out = [r for r in out if not any(r is i for i in inside)] + [(mask, quad, shape)]
-    return out
+    return found + not_overlapping(drop_nested(finder.regions_between(plain, plain, blocked=taken_masks(found))), found)

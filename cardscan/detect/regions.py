@@ -14,12 +14,6 @@ from cardscan.detect.params import DetectorParams
 from cardscan.detect.split import cut_along_edge_line, split_at_necks, split_by_size
 
 
-def _hull_area(hull: np.ndarray) -> float:
-    import cv2
-
-    return float(cv2.contourArea(hull))
-
-
 class RegionFinder:
     """Finds card regions in edge maps of one analysis copy; `params` as the detector's."""
 
@@ -27,13 +21,11 @@ class RegionFinder:
         self.params = params
 
     def regions_between(self, edges: np.ndarray, all_edges: np.ndarray, paper_edges: np.ndarray | None = None,
-                         opening: int = 3, blocked: tuple[np.ndarray, np.ndarray] | None = None,
-                         valleys: np.ndarray | None = None) -> list:
+                         opening: int = 3, blocked: tuple[np.ndarray, np.ndarray] | None = None) -> list:
         """Card regions (mask, quad, shape) between `edges`; `all_edges` (with thin lines) guide
         the cuts between touching cards; `paper_edges` (no writing) are where cuts by size must run.
         `blocked` (cards, anything) found before: regions there are dropped before their full-size
-        mask is made (a dense wall's 500 masks of a second pass cost 1.5 GB otherwise). `valleys`: thin
-        dark lines; a region that is no card is cut along them (`cut_along_valleys`)."""
+        mask is made (a dense wall's 500 masks of a second pass cost 1.5 GB otherwise)."""
         import cv2
 
         p = self.params
@@ -46,15 +38,10 @@ class RegionFinder:
         candidates = []
         for i in range(1, n):
             x, y, bw, bh, area = stats[i]
-            if area < piece_min * 0.5 or bw * bh < piece_min:
-                continue
-            if bw * bh > area_max * 1.5:
+            if area < piece_min * 0.5 or bw * bh < piece_min or bw * bh > area_max * 1.5:
                 continue
             region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
             outlines = self.outlines(region, piece_min, area_min, area_max)
-            if valleys is not None and not any(shape != "piece" for _, _, shape in outlines):
-                outlines = self.cut_along_valleys(region, valleys[y:y + bh, x:x + bw], piece_min, area_min,
-                                                  area_max) or outlines
             candidates.append((region, x, y, outlines, all_edges[y:y + bh, x:x + bw]))
         support = paper_edges if paper_edges is not None else edges
         areas = [a for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
@@ -91,70 +78,6 @@ class RegionFinder:
         if card is not None:
             return [card]
         return self._piece_outlines(region, area_min, area_max) or self._half_outline(region, piece_min, area_max)
-
-    def whole_notes(self, edges: np.ndarray, opening: int = 3) -> list:
-        """Regions (mask, quad, "rect"/"oval"/"round") larger than any card of a board photo that are
-        each one note seen from close by (`_whole_outline`); the caller decides whether they are."""
-        import cv2
-
-        p = self.params
-        h, w = edges.shape[:2]
-        smooth = cv2.morphologyEx((1 - edges).astype(np.uint8), cv2.MORPH_OPEN, np.ones((opening, opening), np.uint8))
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
-        found = []
-        for i in range(1, n):
-            x, y, bw, bh, area = stats[i]
-            if area < p.max_area_frac * h * w or bw * bh > p.max_whole_frac * h * w:
-                continue
-            region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
-            whole = self._whole_outline(region, p.max_whole_frac * h * w)
-            if whole is not None:
-                hull, quad, shape = whole
-                found.append((hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad + np.array([x, y], np.float32),
-                              shape))
-        return found
-
-    def _whole_outline(self, region: np.ndarray, area_whole: float):
-        """(hull, quad, shape) of a region larger than any card of a board photo when it is one note
-        seen from close by (its paper fills its outline: the board with cards in it has holes), else None.
-
-        Why: a photo of one to three notes, taken close or cut out of a larger photo, has notes that
-        fill most of the frame; their paper was above the largest card size, so writing fragments
-        between the letters were all that was found (false cards and no note)."""
-        p = self.params
-        hull = outer_hull(region)
-        if region.sum() < p.min_whole_paper * _hull_area(hull) or _hull_area(hull) > area_whole:
-            return None
-        if rim_coverage(region, hull) < p.min_rim_coverage:
-            return None
-        quad, shape = fit_card_quad(hull)
-        return None if quad is None else (hull, grow_quad(quad, 2.0), shape)
-
-    def cut_along_valleys(self, region: np.ndarray, valleys: np.ndarray, piece_min: float, area_min: float,
-                          area_max: float) -> list:
-        """The card outlines in a region that is no card, cut along the thin dark lines inside it, else [].
-
-        Why: cards of one colour hung edge to edge or a little over each other (a column of a
-        working group, a pad's notes in a grid) show only a contact shadow between them, a line
-        thinner than writing; the ink-free edge map closes it over with the ink, and the column's
-        paper comes out as one ragged region that is no card. Cutting the region along the thin
-        dark lines of the photo itself gives the cards back; writing's lines cut off only small
-        bits, which are no cards. At least two cards must come out, or nothing is cut.
-        """
-        import cv2
-
-        parts = region & (1 - valleys)
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(parts, connectivity=4)
-        cards = []
-        for i in range(1, n):
-            if stats[i, cv2.CC_STAT_AREA] < area_min * self.params.min_paper_share:
-                continue
-            x, y, bw, bh = stats[i, :4]
-            part = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
-            for hull, quad, shape in self.outlines(part, piece_min, area_min, area_max):
-                if shape != "piece":
-                    cards.append((hull + np.array([x, y]), quad + np.array([x, y], np.float32), shape))
-        return cards if len(cards) >= 2 else []
 
     def _half_outline(self, region: np.ndarray, area_min: float, area_max: float) -> list:
         """A region too ragged for a card that may be half of one (its other half a card-shaped
