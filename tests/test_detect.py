@@ -1,4 +1,6 @@
 """Card detection on generated boards: found, outlined, coloured, ordered."""
+import json
+
 import numpy as np
 import pytest
 
@@ -508,3 +510,15 @@ def test_a_round_cards_outline_is_upright_so_its_writing_is_not_turned():
         truth = [[80, 80], [321, 80], [321, 321], [80, 321]]
         assert match([quad.tolist()], [truth])[0][2] >= 0.9
 
+
+
+@pytest.mark.parametrize("name", ["pinnwand-1", "pinnwand-2", "pinnwand-3"])
+def test_every_card_of_the_bundled_samples_is_found(name):
+    """The sample workshop's boards (heading strips, cork, a whiteboard): a whole whiteboard taken for one
+    close-up note once dropped 15 of pinnwand-3's 16 cards, seen only by a slow notebook test."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / name
+    truth = json.loads(sample.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    cards, pairs = detect_and_match(sample.with_suffix(".jpg"), truth)
+    assert len(pairs) >= len(truth["cards"]) - 1
