@@ -24,7 +24,10 @@ def order_clockwise(quad: np.ndarray) -> np.ndarray:
     return np.roll(quad, -start, axis=0)
 
 
-def rectify(rgb: np.ndarray, polygon: np.ndarray, inset: float = 0.03) -> np.ndarray:
+CARD_CROP_INSET = 0.03  # share of a card's width and height cut off each side of its crop
+
+
+def rectify(rgb: np.ndarray, polygon: np.ndarray, inset: float = CARD_CROP_INSET) -> np.ndarray:
     """Warp a card to an upright rectangle; a small inset keeps the card's edge and shadow out."""
     import cv2
 

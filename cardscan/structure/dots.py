@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cardscan.geometry import CARD_CROP_INSET
 from cardscan.structure.boxes import sides
 
 DOT_WORK_WIDTH = 240  # px: each card is rectified to this width to look for dots
@@ -26,7 +27,6 @@ DOT_MIN_FILL = 0.6  # share of the disc around the thickest point that is dot-co
 DOT_RING = 2.0  # radii: a dot stands alone; around it (1.4–2 radii) lies paper, where a letter's stroke goes on
 DOT_SAME_HUE = 25.0  # degrees: on coloured paper, a blob of the paper's hue is shading, not a dot
 DOT_MAX_RING = 0.35  # share of that ring that may be dot-coloured (a neighbouring dot in a row)
-CROP_INSET = 0.03  # the inset cardscan.geometry.rectify (and so the detector) cuts card crops with
 MASK_GROW = 1.2  # dot radii painted out: the dot, its darker rim and its shadow
 PIN_ZONE = (0.25, 0.35)  # pins sit within this share of the card's width from its middle, and of its height from the top
 PIN_HIGHLIGHT_SHARE = 0.06  # of a dot's area: a highlight's hole or notch this big makes a blob a pin's head ...
@@ -53,7 +53,7 @@ def count_dots(rgb: np.ndarray, polygon, paper_name: str | None = None) -> list[
     return [dot.colour for dot in find_dots(rgb, polygon, paper_name)]
 
 
-def mask_dots(crop: np.ndarray, dots: list[Dot], inset: float = CROP_INSET) -> np.ndarray:
+def mask_dots(crop: np.ndarray, dots: list[Dot], inset: float = CARD_CROP_INSET) -> np.ndarray:
     """The card's crop with its dots (rim and shadow too) painted in the paper's colour.
 
     Why: the recogniser reads a row of dots as letters ("Q●●OO", "000") and appends them to the card's
