@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from cardscan._files import write_bytes_atomic
 from cardscan.wordlists import REFORMED_SPELLING
 
 __all__ = ["PairCounts", "DEBIAN_TEXTS", "BOUNDARY"]
@@ -95,9 +96,7 @@ class PairCounts:
         lines += [f"{k}\t{n}" for k, n in self.pairs.items()]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=5))
-            tmp.replace(path)
+            write_bytes_atomic(path, gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=5))
         except OSError:
             pass
 
