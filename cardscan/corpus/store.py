@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardscan._files import replace_together
-from cardscan.corpus.schema import (CARD_COLUMNS, CARD_FIELDS, CORRECTION_ACTIONS, CORRECTION_COLUMNS, SCHEMA_VERSION,
-                                    card_structure, check_unique_ids, clean_metadata, define_tables, metadata_keys,
-                                    migrate, now, renamed_clusters, structure_of)
+from cardscan.corpus.schema import (CARD_COLUMNS, CARD_FIELDS, CORRECTION_ACTIONS, CORRECTION_COLUMNS, MAX_VOTES,
+                                    SCHEMA_VERSION, card_structure, check_unique_ids, clean_metadata, define_tables, metadata_keys,
+                                    migrate, now, renamed_clusters, structure_of, vote_count)
 from cardscan.exceptions import BadCorrection, BadInputFile, UnknownCard, UnknownWorkshop
 from cardscan.workshop import Card, Cluster, Edit, Heading, Problem, Scan, Workshop
 
@@ -242,12 +242,15 @@ class Store:
                 log.warning("Foto %s nicht in den Korpus kopiert: %s", scan.path, exc)
 
     def update_card(self, wid: int, card_id: str, **changes: Any) -> Card:
-        """A person's correction: change text, group, theme, colour or cluster, record it, return the new Card.
+        """A person's correction: change text, group, theme, colour, cluster or votes, record it, return the new Card.
 
         Every field passed is recorded in the corrections table (workshop, card, field, old, new,
         the raw OCR text, time), even when unchanged: that is a person confirming it ("Stimmt so").
         ``confirmed=True`` records such a confirmation of the text without passing it. Empty group,
-        theme, colour or cluster mean none.
+        theme, colour or cluster mean none. ``votes`` is the number of dots a person counted on the card
+        (0 to MAX_VOTES): the dot finder misses dots under glare and takes a pin for one now and then, and
+        the "Priorisierung" of the minutes is only as good as these counts. Fewer votes drop the last seen
+        dot colours; more keep the seen ones (the colours of the added dots are unknown).
         """
         wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
@@ -267,16 +270,21 @@ class Store:
             for field, value in changes.items():
                 if field == "text":
                     values[field] = "" if value is None else str(value)
+                elif field == "votes":
+                    values[field] = vote_count(value)
                 else:
                     values[field] = (str(value).strip() or None) if value is not None else None
             if confirmed and "text" not in values:
                 values["text"] = row["text"]
             if values:
-                conn.execute(c.update().where(c.c.pk == row["pk"]).values(**values))
+                stored = dict(values)
+                if "votes" in values:
+                    stored["vote_colours"] = list(row["vote_colours"] or [])[:values["votes"]]
+                conn.execute(c.update().where(c.c.pk == row["pk"]).values(**stored))
                 text_after = values.get("text", row["text"])
                 when = now()
                 conn.execute(self._t["corrections"].insert(), [
-                    {"workshop_id": wid, "card_id": card_id, "field": field, "old": row[field], "new": new,
+                    {"workshop_id": wid, "card_id": card_id, "field": field, "old": as_text(row[field]), "new": as_text(new),
                      "action": "confirm" if new == row[field] else "edit", "raw_text": row["raw_text"],
                      "text": text_after, "time": when} for field, new in values.items()])
                 if "cluster" in values and values["cluster"] != row["cluster"]:
@@ -496,3 +504,8 @@ class Store:
         frame = pd.DataFrame(rows, columns=CORRECTION_COLUMNS)
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
         return frame
+
+
+def as_text(value: Any) -> str | None:
+    """A corrected value as the corrections table keeps it: text, so votes and names sit in one column."""
+    return None if value is None else str(value)
