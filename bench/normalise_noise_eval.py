@@ -32,7 +32,8 @@ lines (every source line as it is) that the normaliser changes into something th
 nor its truth; words per second on one core (CPU time of the process, normalising only, fresh caches,
 dictionary, symspell indexes and case table loaded before).
 
-Usage:  .venv/bin/python bench/normalise_noise_eval.py [--corpus DIR] [--verbose]
+Usage:  .venv/bin/python bench/normalise_noise_eval.py [--corpus DIR] [--verbose] [--heldout]
+(held-out figures are computed and printed only with --heldout: once, at the end of a piece of work)
 Writes bench/results/normalise_noise_eval.json.
 """
 from __future__ import annotations
@@ -281,9 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", help="folder of field texts (default ../shared/corpus)")
     parser.add_argument("--verbose", action="store_true", help="print the dev part's misses and changed clean lines")
+    parser.add_argument("--heldout", action="store_true", help="also evaluate and print the held-out part (once, "
+                        "at the end of a piece of work: it must not guide it)")
     parser.add_argument("--heldout-misses", action="store_true", help="also print held-out misses (look only "
                         "after the work is done: they must not guide it)")
     args = parser.parse_args(argv)
+    args.heldout = args.heldout or args.heldout_misses
 
     layout_only = Normaliser(lexicon=None, dictionary=None)
     fixes = load_truth_fixes()
@@ -294,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     n.cases.table()  # the case table, loaded on first use: not part of the speed figure
     n.context()  # the word-pair counts (built once, then read from the user's cache)
     results = {}
-    for part in ("dev", "heldout"):
+    for part in ("dev", "heldout") if args.heldout else ("dev",):
         part_rows = [r for r in rows if held_out(r[1]) == (part == "heldout")]
         results[part] = evaluate(n, part_rows)
     cols = ("lines", "noisy_lines", "noisy_exact_pct", "clean_lines_changed", "clean_changed_pct", "words_per_second")
