@@ -20,6 +20,7 @@ from cardscan.normalise.casing import (ARTICLES, MIN_FIX_LENGTH, CaseFrequencies
 from cardscan.normalise.compounds import head_stems, takes_link
 from cardscan.normalise.context import ContextSpeller, mend_in_context
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
+from cardscan.normalise.language import GERMAN
 from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.pairs import PairCounts
 from cardscan.normalise.repair import TokenRepair
@@ -120,9 +121,13 @@ class Normaliser:
         """The domain lexicon alone (with learned words and compounds of lexicon words)."""
         return self.vocabulary.in_lexicon(word)
 
-    def normalise(self, text: str, *, expand_abbreviations: bool = True) -> Normalised:
+    def normalise(self, text: str, *, expand_abbreviations: bool = True, language: str = GERMAN) -> Normalised:
+        """`language`: the board's ("de", or "en" from `cardscan.normalise.language.board_language`); a card
+        of a board in another language than German keeps its words: only layout and symbols change."""
         raw = "" if text is None else text if isinstance(text, str) else str(text)
         clean, offsets, edits = layout(raw)
+        if language != GERMAN:
+            return self._layout_only(raw, clean, offsets, edits)
         tokens = self._repair.repair(tokenize(self._token_re, clean), clean, offsets, edits)
         capitals_card = is_block_caps(tokens)
         block_caps = capitals_card and can_recase(tokens, lambda w: self._word(w, True), self.vocabulary,
@@ -156,6 +161,18 @@ class Normaliser:
             mend_in_context(context, tokens, out, offsets, edits,
                              lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w),
                              self._noun, self._unlisted)
+        return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
+
+    def _layout_only(self, raw: str, clean: str, offsets: list[int], edits: list[Edit]) -> Normalised:
+        """A card of a non-German board: its lines joined and its arrows written "→", nothing spelled,
+        cased or expanded (the German tables would turn "phone" into "pläne", "QR" into "Quartiersrat")."""
+        tokens = tokenize(self._token_re, clean)
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            new = symbol_text(tokens, i) if token.kind in ("arrow", "plus", "euro") else token.text
+            if new != token.text:
+                edits.append(Edit(token.text, new, "symbol", offsets[token.start]))
+            out.append(new)
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
 
     def _unlisted(self, tok: str) -> str | None:
