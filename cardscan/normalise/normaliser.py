@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cardscan.dictionary import DEFAULT_DICTIONARY, GermanDictionary, get_dictionary
+from cardscan.dictionary import DEFAULT_DICTIONARY, WORDFREQ_MIN_WORD, GermanDictionary, get_dictionary
 from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviation, load_abbreviations,
                               load_user_lexicon, load_word_list)
 from cardscan.normalise.abbreviations import AbbreviationTable
@@ -25,10 +25,10 @@ from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.pairs import PairCounts
 from cardscan.normalise.repair import TokenRepair
 from cardscan.normalise.runon import run_on
-from cardscan.normalise.speller import Speller
+from cardscan.normalise.speller import Speller, other_ending
 from cardscan.normalise.tokens import SENTENCE_END, Token, neighbour, symbol_text, token_pattern, tokenize
 from cardscan.normalise.typos import TypoFixer
-from cardscan.normalise.vocabulary import Vocabulary
+from cardscan.normalise.vocabulary import INFLECTIONS, Vocabulary
 from cardscan.wordlists import REFORMED_SPELLING
 from cardscan.workshop import Edit
 
@@ -266,6 +266,9 @@ class Normaliser:
         if vocabulary.in_lexicon(tok):
             return tok, None
         fixed = speller.lexicon_fix(tok, sentence_start)
+        if fixed and self.dictionary is not None \
+                and other_ending(tok.lower(), fixed.lower(), self.dictionary.zipf):
+            return tok, None  # "aktivem" is no slip of "aktiven": another case of the same word
         if fixed:
             return fixed, "ocr-confusion"
         if self.dictionary is None:
@@ -298,6 +301,9 @@ class Normaliser:
         if general is not None and general[0].lower().startswith(tok.lower()) \
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
+        if general is not None and (other_ending(tok.lower(), general[0].lower(), self.dictionary.zipf)
+                                    or self._compound_for_compound(tok, general[0])):
+            general = None  # "ungültigem": a case ending, not a slip ("ungültigen"); "Dateiende" ≠ "Dateieende"
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
         split = self._repair.split_glued(tok)
@@ -305,10 +311,18 @@ class Normaliser:
         typo = self._typo(tok, in_compound, before_hyphen, dangling)
         if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
-        if typo is None or (new := recase(typo, tok)) is None or new == tok:
+        if typo is None or (new := recase(typo, tok)) is None or new == tok or self._compound_for_compound(tok, new):
             return tok, None
         return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
 
+
+    def _compound_for_compound(self, tok: str, new: str) -> bool:
+        """The token may be a compound of known parts ("Dateiende", "Einfüge|marke") and the fix is only
+        another compound no list holds ("Dateieende", "Einfügtemarke"): no strong evidence, it stays."""
+        low, forms = new.lower(), self.vocabulary.forms
+        listed = self.dictionary.zipf(low) >= WORDFREQ_MIN_WORD or low in forms or any(
+            low.endswith(e) and low[:-len(e)] in forms for e in INFLECTIONS)  # a lexicon compound is no list's
+        return not listed and self.vocabulary.compounds.built_of_parts(tok.lower())
 
     def _typo(self, tok: str, in_compound: bool, before_hyphen: bool, dangling: bool) -> str | None:
         """The typo stage's reading of a token (lower case); None for tokens with capitals inside."""
