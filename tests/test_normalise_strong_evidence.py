@@ -65,3 +65,34 @@ def test_an_unseen_compound_of_known_parts_is_not_traded_for_another(kept):
 ])
 def test_slips_into_listed_words_are_still_mended(raw, expected):
     assert _text(raw) == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Fehler beim Erzeugen der Vorschau",  # a verb made a noun after an article or "beim"
+    "das Ziehen der Karten",
+    "Histogramm der Dauern",
+])
+def test_a_verb_made_a_noun_keeps_its_capital(kept):
+    assert _text(kept) == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Integration der Verschieden Gruppen", "Integration der verschieden Gruppen"),  # "verschiedene": an adjective
+    ("mit der Gelungen Umsetzung", "mit der gelungen Umsetzung"),
+    ("die realisierung", "die Realisierung"),  # a noun written small after an article
+])
+def test_case_slips_after_an_article_are_still_mended(raw, expected):
+    assert _text(raw) == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Tastenkürzel um Menüleisten zu öffnen",  # "leisten" is also the plural of "Leiste"
+    "in Indexausdrücken nicht erlaubt",  # "ausdrücken": of "Ausdrücke"
+])
+def test_a_compound_ending_in_a_noun_plural_is_not_split(kept):
+    assert _text(kept) == kept
+
+
+def test_a_noun_and_a_verb_run_together_are_still_split():
+    assert _text("Bürgergremiumentscheidet mit") == "Bürgergremium entscheidet mit"
+    assert _text("Innovationenübernehmen") == "Innovationen übernehmen"

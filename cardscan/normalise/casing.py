@@ -120,6 +120,7 @@ SMALL_MIN_GAP = 3.0  # a capitalised word mid-sentence written small: "Kann" (3.
 USUAL_CASE_GAP = 1.0  # a repaired word whose first letter was lost or replaced: its case says nothing
 CASE_MIN_LOGPROB = -15.5  # … and itself a word met often enough to know its case
 UNLISTED_LOGPROB = -19.5  # a form the table lacks (its rarest entries are -17.7)
+NOT_AN_ADJECTIVE_ZIPF = 2.0  # "erzeugene" is no word, "verschiedene" is
 CASE_MIN_TAIL = 5  # the last part of a compound that decides its case ("steuerung"; not "wert", "fest")
 _CASE_TABLE = "de_lexeme_prob.json.gz"
 
@@ -167,7 +168,7 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
     if len(tok) < MIN_FIX_LENGTH or not tok.isalpha() or not tok[1:].islower() or vocabulary.spelled(tok):
         return None
     if tok[0].isupper():
-        if sentence_start:
+        if sentence_start or (noun_slot and _nominal_infinitive(tok.lower(), vocabulary)):
             return None
         other = tok[0].lower() + tok[1:]
     else:
@@ -182,6 +183,13 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
         return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange") …
     p_tok = UNLISTED_LOGPROB if p_tok is None else p_tok  # … but not after "zu" ("zu Erwirken")
     return other if p_other - p_tok >= (NOUN_SLOT_GAP if verb_slot else SMALL_MIN_GAP) else None
+
+
+def _nominal_infinitive(low: str, vocabulary: Vocabulary) -> bool:
+    """A verb made a noun after an article ("beim Erzeugen", "das Ziehen", "der Dauern"): an infinitive's
+    ending and no adjective's forms ("verschiedene", "gelungene" are listed: "der Verschieden" is a slip)."""
+    d = vocabulary.dictionary
+    return d is not None and low.endswith(("en", "ern", "eln")) and d.zipf(low + "e") < NOT_AN_ADJECTIVE_ZIPF
 
 
 def _tail_is_noun(low: str, cases: CaseFrequencies) -> bool:
