@@ -33,7 +33,7 @@ def test_words_run_together_are_still_split(raw, expected):
 @pytest.mark.parametrize("kept", [
     "mit dynamischem Inhalt",  # -em is as right as -en: only grammar could tell
     "bei aktivem Zugang",
-    "Ungültigem Wert",
+    "bei ungültigem Wert",
 ])
 def test_a_case_ending_is_not_swapped_for_a_commoner_one(kept):
     assert _text(kept) == kept
@@ -42,6 +42,7 @@ def test_a_case_ending_is_not_swapped_for_a_commoner_one(kept):
 @pytest.mark.parametrize("raw, expected", [
     ("ein Verfahrem", "ein Verfahren"),  # a noun's slip: "verfahr" is no adjective
     ("Bürgerinnen und Bürgerm", "Bürgerinnen und Bürgern"),
+    ("kann die Aufgabem übernehmen", "kann die Aufgaben übernehmen"),  # a capital: a noun, "aufgab" a word
 ])
 def test_slips_in_the_last_letter_of_nouns_are_still_mended(raw, expected):
     assert _text(raw) == expected

@@ -267,7 +267,7 @@ class Normaliser:
             return tok, None
         fixed = speller.lexicon_fix(tok, sentence_start)
         if fixed and self.dictionary is not None \
-                and other_ending(tok.lower(), fixed.lower(), self.dictionary.zipf):
+                and other_ending(tok, fixed.lower(), self.dictionary.zipf):
             return tok, None  # "aktivem" is no slip of "aktiven": another case of the same word
         if fixed:
             return fixed, "ocr-confusion"
@@ -301,7 +301,7 @@ class Normaliser:
         if general is not None and general[0].lower().startswith(tok.lower()) \
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
-        if general is not None and (other_ending(tok.lower(), general[0].lower(), self.dictionary.zipf)
+        if general is not None and (other_ending(tok, general[0].lower(), self.dictionary.zipf)
                                     or self._compound_for_compound(tok, general[0])):
             general = None  # "ungültigem": a case ending, not a slip ("ungültigen"); "Dateiende" ≠ "Dateieende"
         if general is not None:

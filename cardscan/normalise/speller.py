@@ -130,7 +130,8 @@ class Speller:
         if z >= RARE_WORD_ZIPF:  # (lexicon words never get here: the normaliser keeps them)
             return None
         found = {cand for cand, cost in single_edits(low, generic=False)
-                 if cost <= 1.5 and cand != low and d.zipf(cand) - z >= RARE_WORD_GAP and not other_ending(low, cand, d.zipf)}
+                 if cost <= 1.5 and cand != low and d.zipf(cand) - z >= RARE_WORD_GAP
+                 and not other_ending(tok, cand, d.zipf)}
         if len(found) != 1:
             return None
         return recase(found.pop(), tok)
@@ -272,6 +273,8 @@ class Speller:
 def other_ending(word: str, cand: str, zipf: Callable[[str], float]) -> bool:
     """The two are one adjective with another case ending ("aktivem"/"aktiven", "ungültigem"/"ungültigen":
     "aktiv" is a word): the rarer ending is as right as the commoner one, and only the sentence can tell,
-    not spelling. A noun's slip ("Verfahrem") is still mended: "verfahr" is no word."""
+    not spelling. A noun's slip ("Verfahrem", "Aufgabem": capitalised, or "verfahr" no word) is still mended.
+    `word` as written, `cand` in lower case."""
+    word = word if word[:1].islower() else ""  # a capital: a noun (or a sentence's first word: rare enough)
     return len(word) == len(cand) > 4 and word[:-1] == cand[:-1] and word[-2:] in CASE_ENDINGS \
         and cand[-2:] in CASE_ENDINGS and zipf(word[:-2]) >= STEM_MIN_ZIPF
