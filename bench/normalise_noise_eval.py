@@ -32,7 +32,7 @@ lines (every source line as it is) that the normaliser changes into something th
 nor its truth; words per second on one core (CPU time of the process, normalising only, fresh caches,
 dictionary, symspell indexes and case table loaded before).
 
-Usage:  .venv/bin/python bench/normalise_noise_eval.py [--corpus DIR] [--verbose] [--heldout]
+Usage:  .venv/bin/python bench/normalise_noise_eval.py [--corpus DIR] [--verbose] [--heldout] [--catalogs]
 (held-out figures are computed and printed only with --heldout: once, at the end of a piece of work)
 Writes bench/results/normalise_noise_eval.json.
 """
@@ -128,6 +128,35 @@ def load_lines(corpus: Path) -> list[tuple[str, str]]:
                 seen.add(text)
                 rows.append((f"labelled:{row['workshop']}", text))
     return rows
+
+
+CATALOGS = Path("/usr/share/locale/de/LC_MESSAGES")
+CATALOG_LINES = 2000
+_CATALOG_OK = re.compile(r"^[A-Za-zÄÖÜäöüß ,.;:!?()\-]+$")
+
+
+def catalog_lines(folder: Path = CATALOGS, n: int = CATALOG_LINES) -> list[str]:
+    """Clean German of another kind: translated program messages (the installed .mo catalogs), 3-12 words,
+    letters and punctuation only, a fixed sample. None of it is workshop text and nothing was tuned on
+    one line of it in particular; it tells whether a *known* or well-built word is left alone."""
+    import gettext
+
+    lines: set[str] = set()
+    for f in sorted(folder.glob("*.mo")):
+        try:
+            with f.open("rb") as fh:
+                catalog = gettext.GNUTranslations(fh)._catalog  # noqa: SLF001 (no public listing of messages)
+        except (OSError, ValueError):
+            continue
+        for text in catalog.values():
+            text = text.strip() if isinstance(text, str) else ""
+            words = text.split()
+            if "\n" not in text and _CATALOG_OK.match(text) and 3 <= len(words) <= MAX_WORDS \
+                    and sum(c.isupper() for c in text) <= len(words) + 2:
+                lines.add(text)
+    ordered = sorted(lines)
+    random.Random(7).shuffle(ordered)
+    return ordered[:n]
 
 
 def held_out(line: str) -> bool:
@@ -286,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
                         "at the end of a piece of work: it must not guide it)")
     parser.add_argument("--heldout-misses", action="store_true", help="also print held-out misses (look only "
                         "after the work is done: they must not guide it)")
+    parser.add_argument("--catalogs", action="store_true", help="also count changed clean lines of the installed "
+                        "German program messages (/usr/share/locale/de/LC_MESSAGES/*.mo, 2,000 lines)")
     args = parser.parse_args(argv)
     args.heldout = args.heldout or args.heldout_misses
 
@@ -312,9 +343,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {part} miss: {m[0]!r} -> {m[1]!r} (truth {m[2]!r}) {m[3]}")
         for c in results[part]["clean_changed"]:
             print(f"  {part} clean changed: {c[0]!r} -> {c[1]!r} (truth {c[2]!r})")
+    if args.catalogs:
+        ui = catalog_lines()
+        changed = [(line, out) for line in ui
+                   if (out := n.normalise(line, expand_abbreviations=False).text) != line
+                   and out != layout_only.normalise(line, expand_abbreviations=False).text]
+        results["catalogs"] = {"lines": len(ui), "clean_lines_changed": len(changed),
+                               "clean_changed_pct": round(100 * len(changed) / max(1, len(ui)), 2)}
+        print(f"catalogs | {len(ui)} clean program-message lines | changed {len(changed)} "
+              f"({results['catalogs']['clean_changed_pct']} %)")
+        for line, out in changed if args.verbose else ():
+            print(f"  catalog changed: {line!r} -> {out!r}")
     save("normalise_noise_eval", {"char_rate": CHAR_RATE, "copies": COPIES, "kinds": KINDS,
                                   "results": {p: {k: v for k, v in r.items() if k not in ("misses", "clean_changed")}
-                                              | {"misses_examples": r["misses"][:30]} for p, r in results.items()}})
+                                              | {"misses_examples": r.get("misses", [])[:30]}
+                                              for p, r in results.items()}})
     return 0
 
 
