@@ -23,7 +23,7 @@ from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.language import GERMAN
 from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.pairs import PairCounts
-from cardscan.normalise.repair import TokenRepair
+from cardscan.normalise.repair import ADJECTIVE_ENDINGS, TokenRepair
 from cardscan.normalise.runon import run_on
 from cardscan.normalise.speller import Speller, other_ending
 from cardscan.normalise.tokens import SENTENCE_END, Token, neighbour, symbol_text, token_pattern, tokenize
@@ -39,6 +39,8 @@ GENDER = re.compile(r"(?<=[a-zäöüß])I(?=[a-zäöüß]*$)")  # "BürgerInnen"
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
+MIN_ADJECTIVE_STEM = 6  # "finanziell|er", "sozial|e"; not "weit|er" (an adverb: "weiter tagen"), "letzt|en"
+ADJECTIVE_STEM_ZIPF = 3.0
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -224,8 +226,8 @@ class Normaliser:
             and neighbour(card.tokens, i, -2)[1] != "-"  # "Kinder- Und Jugendarbeit": a title's capitals
         if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
                 and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases,
-                                        (before := neighbour(card.tokens, i, -2)[1].lower()) in ARTICLES,
-                                        before == "zu")) is not None:
+                                        self._noun_slot(before := neighbour(card.tokens, i, -2)[1]),
+                                        self._verb_slot(new, before, card.tokens, i))) is not None:
             new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
         if reason is not None:
             card.edits.append(Edit(tok, new, reason, at))
@@ -235,6 +237,27 @@ class Normaliser:
                 card.edits.append(Edit(new, cased, why, at))
                 new = cased
         return new
+
+    def _noun_slot(self, before: str) -> bool:
+        """A noun is expected after an article or an inflected adjective ("Finanzieller aufwand":
+        "finanziell" is a word German writes small)."""
+        low = before.lower()
+        if low in ARTICLES:
+            return True
+        ending = next((e for e in ADJECTIVE_ENDINGS if low.endswith(e)), None)
+        if ending is None or len(low) - len(ending) < MIN_ADJECTIVE_STEM or self.dictionary is None:
+            return False
+        stem = low[:-len(ending)]
+        return self.dictionary.zipf(stem) >= ADJECTIVE_STEM_ZIPF and not self._noun(stem)
+
+    def _verb_slot(self, tok: str, before: str, tokens: list[Token], i: int) -> bool:
+        """A verb is expected after "zu", and as a card's last word after a noun: cards are jobs written
+        noun first ("Fördermittel bündeln", "Moscheegemeinde einbeziehen")."""
+        if before.lower() == "zu":
+            return True
+        last = all(t.kind != "word" for t in tokens[i + 1:])
+        return last and tok[:1].isupper() and tok.endswith(("en", "ern", "eln")) and before[:1].isupper() \
+            and before[1:].islower() and self._noun(before.lower())
 
     def _word(self, tok: str, expand: bool, in_compound: bool = False,
               sentence_start: bool = False, before_hyphen: bool = False,
