@@ -20,6 +20,7 @@ from cardscan.wordlists import CONTRACTIONS, LEMMA_STOP_WORDS
 __all__ = ["LINKS", "MIN_COMPOUND_PART", "head_stems", "takes_link", "Compounds"]
 
 MIN_COMPOUND_PART = 3
+INFLECTED_TAIL = ("s", "n", "es", "en")  # a last part's genitive or plural ending
 VERB_HEAD_MIN_ZIPF = 3.5  # "wohnen", "gruppieren": a common infinitive's stem may head a compound
 LINKS = ("", "s", "n", "en", "es", "e")  # linking elements (Fugen), in the order they are tried
 
@@ -152,7 +153,9 @@ class Compounds:
                 if verb_heads and (tail in LEMMA_STOP_WORDS or low[:i] in LEMMA_STOP_WORDS):
                     continue  # "Plan|uns|zelle" is a slip of "Planungszelle": function words are no parts
                 if not self._loose_part(tail) and (len(tail) < 2 * MIN_COMPOUND_PART
-                                                   or not self._loose_split(tail, verb_heads)):
+                                                   or not self._loose_split(tail, verb_heads)) \
+                        and not (verb_heads and any(tail.endswith(e) and self._loose_part(tail[:-len(e)])
+                                                    for e in INFLECTED_TAIL)):  # "Einfüge|zeiger|s"
                     continue
                 if self._loose_head(low[:i]) or (verb_heads and self._verb_head(low[:i])):
                     hit = True

@@ -277,6 +277,10 @@ class Normaliser:
         inner = self._repair.inner_capital_split(tok)
         if inner is not None:
             return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
+        if len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
+                and self.dictionary is not None and not vocabulary.known(tok) \
+                and vocabulary.known(swapped := tok[1] + tok[0] + tok[2:]):
+            return swapped, "spelling"  # "oSzialwesen", "iFlter": the first two keys swapped, the capital with them
         if len(tok) >= MIN_STRAY_REST + 1 and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
                 and self.dictionary is not None and not vocabulary.known(tok) and vocabulary.known(tok[1:]):
             return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
