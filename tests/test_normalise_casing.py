@@ -71,3 +71,9 @@ def test_case_slips_in_a_noun_or_verb_slot_are_mended(raw, expected):
 ])
 def test_nouns_at_the_end_of_a_card_keep_their_capital(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_a_long_compound_ending_in_a_noun_is_capitalised_anywhere():
+    assert normalise("aktionsfonds erhalten", expand_abbreviations=False).text == "Aktionsfonds erhalten"
+    for kept in ("zukunftsorientierte Planung", "bürgernahe Verwaltung", "stadtteilbezogene Arbeit"):
+        assert normalise(kept, expand_abbreviations=False).text == kept  # compound adjectives stay small
