@@ -35,7 +35,7 @@ from cardscan.workshop import Edit
 __all__ = ["Normalised", "Normaliser"]
 
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
-GENDER = re.compile(r"(?<=[a-zäöüß])I(?=[a-zäöüß]*$)")  # "BürgerInnen", "AnsprechpartnerInnden"
+GENDER = re.compile(r"(?<=[a-zäöüß])I(?=n[a-zäöüß]{0,4}$)")  # "BürgerInnen", "AnsprechpartnerInnden"; not "…nInfrastruktur"
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
