@@ -63,3 +63,11 @@ def test_german_board_is_still_mended():
 def test_language_can_be_given():
     assert normalise_board(["hire more staff"], language=GERMAN)[0].text != "hire more staff"
     assert normalise_board(["Finanzeirung sichern"], language=ENGLISH)[0].text == "Finanzeirung sichern"
+
+
+def test_one_text_can_be_normalised_in_the_board_language():
+    """For a board's other texts (headings) once its language is known."""
+    from cardscan.normalise import normalise
+
+    assert normalise("hire more staff", language=ENGLISH).text == "hire more staff"
+    assert normalise("Finanzeirung", language=GERMAN).text == "Finanzierung"

@@ -82,9 +82,10 @@ def _resolve(lexicon: Normaliser | str | Path | None) -> Normaliser:
 
 
 def normalise(text: str, *, expand_abbreviations: bool = True,
-              lexicon: Normaliser | str | Path | None = None) -> Normalised:
-    """Normalise one card's text. `lexicon`: a learned user lexicon (YAML path) or a ready Normaliser."""
-    return _resolve(lexicon).normalise(text, expand_abbreviations=expand_abbreviations)
+              lexicon: Normaliser | str | Path | None = None, language: str = "de") -> Normalised:
+    """Normalise one card's text. `lexicon`: a learned user lexicon (YAML path) or a ready Normaliser.
+    `language`: the board's (`board_language` of all its cards); "en" keeps the words as written."""
+    return _resolve(lexicon).normalise(text, expand_abbreviations=expand_abbreviations, language=language)
 
 
 def normalise_lines(lines: Iterable[str], *, expand_abbreviations: bool = True,
