@@ -238,6 +238,22 @@ class Normaliser:
                 new = cased
         return new
 
+    def _capital_slip(self, tok: str) -> tuple[str, str] | None:
+        """A capital where it does not belong, as (reading, reason): inside ("dieVernetzung": two words), in
+        second place ("oSzialwesen" swapped, "rGeld" a stray letter), or a stray one ("SponSoren")."""
+        vocabulary = self.vocabulary
+        inner = self._repair.inner_capital_split(tok)
+        if inner is not None:
+            return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
+        second = len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
+            and self.dictionary is not None and not vocabulary.known(tok)
+        if second and vocabulary.known(swapped := tok[1] + tok[0] + tok[2:]):
+            return swapped, "spelling"  # "oSzialwesen", "iFlter": the first two keys swapped, the capital with them
+        if second and len(tok) >= MIN_STRAY_REST + 1 and vocabulary.known(tok[1:]):
+            return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
+        recased = stray_capital(tok)
+        return (recased, "case") if recased is not None and vocabulary.known(recased) else None
+
     def _noun_slot(self, before: str) -> bool:
         """A noun is expected after an article or an inflected adjective ("Finanzieller aufwand":
         "finanziell" is a word German writes small)."""
@@ -274,19 +290,9 @@ class Normaliser:
         if reformed is not None and not tok.isupper():  # "daß" → "dass"; the raw text keeps "daß"
             return (reformed[:1].upper() + reformed[1:] if tok[:1].isupper() else reformed), "reformed-spelling"
         vocabulary, speller = self.vocabulary, self.speller
-        inner = self._repair.inner_capital_split(tok)
-        if inner is not None:
-            return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
-        if len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
-                and self.dictionary is not None and not vocabulary.known(tok) \
-                and vocabulary.known(swapped := tok[1] + tok[0] + tok[2:]):
-            return swapped, "spelling"  # "oSzialwesen", "iFlter": the first two keys swapped, the capital with them
-        if len(tok) >= MIN_STRAY_REST + 1 and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
-                and self.dictionary is not None and not vocabulary.known(tok) and vocabulary.known(tok[1:]):
-            return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
-        recased = stray_capital(tok)
-        if recased is not None and vocabulary.known(recased):
-            return recased, "case"
+        capital = self._capital_slip(tok)
+        if capital is not None:
+            return capital
         if self.dictionary is not None and not (in_compound or before_hyphen) \
                 and (two := run_on(tok, vocabulary, self.cases)) is not None:
             return two, "whitespace"  # "Bürgergremiumentscheidet": a noun and a verb, not a compound

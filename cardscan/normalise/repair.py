@@ -25,6 +25,7 @@ GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
 SPLIT_MIN_ZIPF = 3.5  # both words of a run-together pair are common words ("miet|freie": "miet" 3.2) …
 SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "werden", "zusammen")
 MIN_GLUED_KNOWN_HEAD = 6  # a known word this long with a function word glued on ("aufgearbeitetund")
+PIECE_MIN_ZIPF = 3.0  # "disch" (web scrap) is no word; "grad", "Auge" are
 JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
 ADJECTIVE_ENDINGS = frozenset(("e", "es", "er", "em", "en"))  # "ungültig|es", "eingefügt|er"
 PARTICIPLE_ENDINGS = frozenset(("de", "den", "der", "des", "dem"))  # "anzuzeigen|den", "kollidieren|der"
@@ -122,7 +123,14 @@ class TokenRepair:
             return joined  # "lau fen", "ein beziehen": the joined word is common, the pieces say little
         if not head_known and not scrap_known and vocabulary.known(joined):
             return joined  # "Mitg estaltungsraum"; never "Zielerreichung prüfen" (two words, however rare)
+        if not (self._piece_word(head) and self._piece_word(scrap)) and vocabulary.dictionary.is_attested(joined) \
+                and (vocabulary.known(joined) or not (head_known or scrap_known)):
+            return joined  # "Scharn ierfunktion", "metho disch": rare web entries ("disch") are no words here
         return None
+
+    def _piece_word(self, piece: str) -> bool:
+        """A piece of a broken word that is a word in its own right: a lexicon word or a common one."""
+        return self.vocabulary.in_lexicon(piece) or self.vocabulary.dictionary.zipf(piece.lower()) >= PIECE_MIN_ZIPF
 
     def inner_capital_split(self, tok: str) -> str | None:
         """"dieVernetzung", "WeitereModule": one capital inside, two known words around it (not the
