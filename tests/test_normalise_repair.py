@@ -47,3 +47,11 @@ def test_a_word_a_space_broke_is_joined_when_the_pieces_are_no_words(raw, expect
 @pytest.mark.parametrize("kept", ["Zielerreichung prüfen", "Ansprechpartner in", "Kinder- und Jugendarbeit"])
 def test_two_words_are_not_joined(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_a_compound_head_with_its_linking_s_is_joined_to_the_rest():
+    """A feminine noun takes no -s: "Beteiligungs" alone is the head of a compound a space broke."""
+    assert normalise("hat einen hohen Beteiligungs grad", expand_abbreviations=False).text == \
+        "hat einen hohen Beteiligungsgrad"
+    assert normalise("Gestaltungs-/ Ermöglichungs-/ Ermächtigungsraum", expand_abbreviations=False).text == \
+        "Gestaltungs-/ Ermöglichungs-/ Ermächtigungsraum"

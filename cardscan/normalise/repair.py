@@ -25,6 +25,7 @@ GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
 SPLIT_MIN_ZIPF = 3.5  # both words of a run-together pair are common words ("miet|freie": "miet" 3.2) …
 SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "werden", "zusammen")
 MIN_GLUED_KNOWN_HEAD = 6  # a known word this long with a function word glued on ("aufgearbeitetund")
+LINKED_HEADS = ("ungs", "heits", "keits", "schafts", "ions", "täts")  # a linking s after a feminine suffix
 PIECE_MIN_ZIPF = 3.0  # "disch" (web scrap) is no word; "grad", "Auge" are
 JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
 ADJECTIVE_ENDINGS = frozenset(("e", "es", "er", "em", "en"))  # "ungültig|es", "eingefügt|er"
@@ -123,6 +124,9 @@ class TokenRepair:
             return joined  # "lau fen", "ein beziehen": the joined word is common, the pieces say little
         if not head_known and not scrap_known and vocabulary.known(joined):
             return joined  # "Mitg estaltungsraum"; never "Zielerreichung prüfen" (two words, however rare)
+        if head.lower().endswith(LINKED_HEADS) and (vocabulary.known(joined)
+                                                    or vocabulary.compounds.built_of_parts(joined.lower())):
+            return joined  # "Beteiligungs grad": a feminine noun takes no -s, so "Beteiligungs" is a compound's head
         if not (self._piece_word(head) and self._piece_word(scrap)) and vocabulary.dictionary.is_attested(joined) \
                 and (vocabulary.known(joined) or not (head_known or scrap_known)):
             return joined  # "Scharn ierfunktion", "metho disch": rare web entries ("disch") are no words here
