@@ -259,3 +259,45 @@ def test_a_heading_is_read_again_from_a_crop_where_the_page_reader_missed_a_word
     scan = find_structure(img, Scan("b.jpg", 1600, 1000, cards), reader=CropReader(page, crop), votes=False)
     assert [h.raw_text for h in scan.headings] == ["Individual characteristics"]
     assert {c.cluster for c in scan.cards} == {"Individual characteristics"}
+
+
+def coded_board(w=1600, h=1000):
+    """A photo whose every pixel's colour encodes its place (CropReader tells a crop's offset from it)."""
+    yy, xx = np.mgrid[:h, :w]
+    return np.dstack([xx % 256, yy % 256, (xx // 256) * 16 + yy // 256]).astype(np.uint8)
+
+
+def test_row_labels_missed_on_the_page_are_read_in_the_margin_and_head_their_whole_rows():
+    # A plan: rows "1." "2." "3." written left of the cards; the page reader sees only "2." on the whole
+    # board, a word over the right end of row 2 is no column heading for row 3's cards under it.
+    cards = [Card(f"p-{r}{k}", "p.jpg", rect(250 + 250 * k, 100 + 300 * r), "blau", raw_text="x", text="x")
+             for r in range(3) for k in range(5)]
+    labels = [FakeWord(f"{r + 1}.", 120, 120 + 300 * r, 50, 55) for r in range(3)]
+    page = [labels[1], FakeWord("Praxis", 1280, 320, 120, 50)]
+    scan = find_structure(coded_board(), Scan("p.jpg", 1600, 1000, cards), reader=CropReader(page, labels),
+                          votes=False)
+    assert [c.name for c in scan.clusters] == ["1.", "2.", "3."]
+    assert [c.cluster for c in scan.cards] == ["1."] * 5 + ["2."] * 5 + ["3."] * 5
+
+
+def test_cards_far_below_a_heading_whose_own_heading_was_missed_are_a_cluster_of_their_own():
+    near = [(100, 200), (340, 200), (100, 330), (340, 330), (100, 460), (340, 460)]
+    far = [(100, 820), (340, 820), (100, 950), (340, 950)]
+    cards = [Card(f"f-{i}", "f.jpg", rect(x, y), "gelb", raw_text="x", text="x") for i, (x, y) in enumerate(near + far)]
+    words = [FakeWord("Ideen", 200, 110, 150, 60)]
+    scan = find_structure(blank(1600, 1200), Scan("f.jpg", 1600, 1200, cards), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards] == ["Ideen"] * 6 + ["Cluster 2"] * 4
+    # A column with one card missing (a gap of a card's height) stays one cluster.
+    column = [Card(f"g-{i}", "g.jpg", rect(100, y), "gelb", raw_text="x", text="x") for i, y in
+              enumerate([200, 330, 590, 720])] + [Card("g-9", "g.jpg", rect(340, 200), "gelb", raw_text="x", text="x")]
+    scan = find_structure(blank(1600, 1200), Scan("g.jpg", 1600, 1200, column), reader=FakeReader(words), votes=False)
+    assert {c.cluster for c in scan.cards} == {"Ideen"}
+
+
+def test_cards_are_painted_out_in_the_colour_of_the_board_around_them():
+    img = blank()
+    img[:, 500:] = 90  # most of the photo is a dark wall; the board with the cards is on the left
+    cards = [Card(f"w-{i}", "w.jpg", rect(100, y), "gelb", raw_text="x", text="x") for i, y in enumerate((200, 340))]
+    reader = FakeReader([FakeWord("LATER", 110, 60, 170, 60)])
+    find_structure(img, Scan("w.jpg", 1600, 1000, cards), reader=reader, votes=False)
+    assert (reader.pages[0][250, 200] == 235).all() and (reader.pages[0][250, 1000] == 90).all()

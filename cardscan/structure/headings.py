@@ -9,6 +9,8 @@ missed (writing on coloured paper, or no wider than a card between two cards of 
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from cardscan.structure.boxes import Box, aspect, sides
@@ -35,6 +37,8 @@ CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (s
 PAGE_MAX_SIDE = 2400  # px; the board's writing is large
 SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
 SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
+MARGIN_WIDTH = 1.5  # card widths: the board left of the cards is read again on its own (row labels)
+ROW_LABEL = re.compile(r"^\(?(\d{1,2}|[A-Za-z])[.):]$")  # "1.", "2)", "A." number the rows of a plan
 
 
 def heading_card_ids(cards: list[Card]) -> set[str]:
@@ -160,6 +164,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
     h, w = rgb.shape[:2]
     board = rgb.copy()
     mask = np.zeros((h, w), np.uint8)
+    painted = []
     for card in cards:
         box = Box.of(card.polygon)
         grow = CARD_MASK_GROW * max(box.w, box.h)
@@ -167,9 +172,12 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
         centre = pts.mean(axis=0)
         grown = centre + (pts - centre) * (1 + 2 * grow / max(box.w, box.h, 1.0))
         cv2.fillPoly(mask, [np.round(grown).astype(np.int32)], 255)
+        painted.append(np.round(grown).astype(np.int32))
     board_rgb = np.median(rgb[mask == 0] if (mask == 0).any() else rgb.reshape(-1, 3), axis=0)
     board_lab = srgb_to_lab(board_rgb.astype(np.float64))
     board[mask > 0] = board_rgb.astype(rgb.dtype)
+    for poly in painted:  # each card in the colour of the board around it: grey patches hide labels
+        board = _paint_locally(board, rgb, mask, poly)
     scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
     small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
     card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
@@ -185,6 +193,8 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
     card_boxes = [Box.of(c.polygon) for c in cards]
     card_h = float(np.median([b.h for b in card_boxes]))
     card_w = float(np.median([b.w for b in card_boxes]))
+    margin = _margin_words(reader, board, card_boxes, accept)  # read closer: it wins over the page's reading
+    words = [word for word in words if not any(_box_share(word[0], other[0]) > 0.3 for other in margin)] + margin
     lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
     for group in _stack(lines):
         group = _second_look(reader, small, scale, group, accept, card_boxes)
@@ -195,7 +205,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
                 or (_on_coloured_paper(rgb, box, board_lab) and _card_above(box, card_boxes, card_h))):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
-        if sum(ch.isalnum() for ch in raw) < 2:
+        if sum(ch.isalnum() for ch in raw) < 2 and not ROW_LABEL.match(raw.strip()):
             continue
         weights = [len(t) for line in group for _, t, _ in line]
         conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
@@ -215,6 +225,47 @@ def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int]
         if accept(word, box):
             words.append((box, word.text, word.confidence))
     return words
+
+
+def _paint_locally(board: np.ndarray, rgb: np.ndarray, mask: np.ndarray, poly: np.ndarray) -> np.ndarray:
+    """Paint one card out in the median colour of the board around it (not the whole photo's, which a
+    ceiling or a wall makes grey): the text detector reads a short label beside a grey patch as part of
+    it and drops it ("1.", "4." beside painted cards; all six read once the patches match the board)."""
+    import cv2
+
+    x0, y0 = poly.min(axis=0)
+    x1, y1 = poly.max(axis=0)
+    pad = int(0.3 * max(x1 - x0, y1 - y0))
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    x1, y1 = min(rgb.shape[1], x1 + pad + 1), min(rgb.shape[0], y1 + pad + 1)
+    around = rgb[y0:y1, x0:x1][mask[y0:y1, x0:x1] == 0].astype(np.int32)
+    if len(around) < 50:
+        return board
+    ground = np.median(around, axis=0)
+    cv2.fillPoly(board, [poly], tuple(int(v) for v in ground))
+    return board
+
+
+def _margin_words(reader, board: np.ndarray, cards: list[Box], accept) -> list[tuple[Box, str, float]]:
+    """The board left of the cards, read on its own: on a whole large board the page reader misses short
+    labels standing alone ("1.", "4." numbering the rows of a plan, found in 2 of 6), which it reads in a
+    strip of the margin. Nothing when the rows start at the photo's edge."""
+    import cv2
+
+    card_w = float(np.median([c.w for c in cards]))
+    card_h = float(np.median([c.h for c in cards]))
+    starts = [c.x0 for c in cards if not any(min(o.y1, c.y1) - max(o.y0, c.y0) > 0.5 * min(o.h, c.h)
+                                             and o.x1 <= c.x0 + 0.5 * c.w and o is not c for o in cards)]
+    left = float(np.median(starts))  # where the rows start (a stray box off the board does not move it)
+    x0, x1 = max(0, int(left - MARGIN_WIDTH * card_w)), min(board.shape[1], int(left + 0.25 * card_w))
+    y0, y1 = max(0, int(min(c.y0 for c in cards) - card_h)), min(board.shape[0], int(max(c.y1 for c in cards)))
+    if left - x0 < 0.3 * card_w or y1 - y0 < 8:
+        return []
+    crop = board[y0:y1, x0:x1]
+    scale = min(1.0, PAGE_MAX_SIDE / max(crop.shape[:2]))
+    if scale < 1:
+        crop = cv2.resize(crop, (round(crop.shape[1] * scale), round(crop.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+    return _page_words(reader, crop, scale, (x0 * scale, y0 * scale), accept)
 
 
 def _second_look(reader, small: np.ndarray, scale: float, group: list, accept, cards: list[Box]) -> list:
@@ -296,9 +347,12 @@ def _sandwiched(box: Box, cards: list[Box], card_w: float, card_h: float) -> boo
 
 def _heads_cards(box: Box, cards: list[Box], card_h: float) -> bool:
     """A heading has cards below it or beside it, not far away (else it is a note on the board, or a
-    card's writing the detector did not see as a card, at the bottom of a column)."""
-    return any(c.y1 > box.y1 and c.y0 - box.y1 <= HEADING_REACH * card_h
-               and min(c.x1, box.x1 + box.h) - max(c.x0, box.x0 - box.h) > 0 for c in cards)
+    card's writing the detector did not see as a card, at the bottom of a column). Beside: a row's label
+    stands left of the row's first card, up to a card's height away."""
+    return any((c.y1 > box.y1 and c.y0 - box.y1 <= HEADING_REACH * card_h
+                and min(c.x1, box.x1 + box.h) - max(c.x0, box.x0 - box.h) > 0)
+               or (min(c.y1, box.y1) - max(c.y0, box.y0) >= 0.5 * box.h and 0 <= c.x0 - box.x1 <= card_h)
+               for c in cards)
 
 
 def _split_at_columns(line: list, cards: list[Box]) -> list[list]:
