@@ -301,3 +301,13 @@ def test_cards_are_painted_out_in_the_colour_of_the_board_around_them():
     reader = FakeReader([FakeWord("LATER", 110, 60, 170, 60)])
     find_structure(img, Scan("w.jpg", 1600, 1000, cards), reader=reader, votes=False)
     assert (reader.pages[0][250, 200] == 235).all() and (reader.pages[0][250, 1000] == 90).all()
+
+
+def test_a_sloping_marker_heading_whose_box_is_taller_than_a_card_is_still_a_heading():
+    # Written at a slant, "Nächste Schritte" has a box 130 px high over cards 100 px high: its letters
+    # are half that; the box's height is the slope over its width.
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Nächste", 560, 20, 200, 130),
+             FakeWord("Schritte", 770, 20, 200, 130)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    assert [h.text for h in scan.headings] == ["LATER", "Nächste Schritte"]
+    assert [c.cluster for c in scan.cards][3:5] == ["Nächste Schritte"] * 2

@@ -26,6 +26,7 @@ HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
 MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
 MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
+MARKER_MAX_SLOPE = 0.2  # a line of writing may slope this much (11°): its box is taller by this share of its width
 MARKER_LINE_GAP = 0.75  # words further apart than this many letter heights are separate headings
 MARKER_STACK_GAP = 0.7  # lines closer than this many heights, overlapping in x, are one heading
 MARKER_PAPER_CHROMA = 25.0  # Lab chroma of the ground between strokes above which writing is on coloured paper
@@ -181,12 +182,12 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
     scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
     small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
     card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
-
-    def accept(word, box: Box) -> bool:
+    def accept(word, box: Box, line_width: float) -> bool:
         cy, cx = min(h - 1, int(box.cy)), min(w - 1, int(box.cx))
+        letters = box.h - MARKER_MAX_SLOPE * line_width  # a sloping line's box is taller than its letters
         return bool(word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
                     and not mask[max(0, cy), max(0, cx)]
-                    and MARKER_MIN_HEIGHT * card_side <= box.h <= MARKER_MAX_HEIGHT * card_side)
+                    and MARKER_MIN_HEIGHT * card_side <= box.h and letters <= MARKER_MAX_HEIGHT * card_side)
 
     words = _page_words(reader, small, scale, (0, 0), accept)
     headings = []
@@ -218,11 +219,16 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
 
 def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept) -> list[tuple[Box, str, float]]:
     """The page reader's words on (part of) the painted board, as (box in photo pixels, text, confidence)."""
-    words = []
-    for word in reader.read_page(image):
+    words, found = [], reader.read_page(image)
+    spans: dict[tuple, list[float]] = {}  # the words of one text box share its line, top and height
+    for word in found:
+        span = spans.setdefault((getattr(word, "line", None), word.top, word.height), [word.left, word.left + word.width])
+        span[0], span[1] = min(span[0], word.left), max(span[1], word.left + word.width)
+    for word in found:
         box = Box((word.left + offset[0]) / scale, (word.top + offset[1]) / scale,
                   (word.left + word.width + offset[0]) / scale, (word.top + word.height + offset[1]) / scale)
-        if accept(word, box):
+        x0, x1 = spans[(getattr(word, "line", None), word.top, word.height)]
+        if accept(word, box, (x1 - x0) / scale):
             words.append((box, word.text, word.confidence))
     return words
 
