@@ -311,3 +311,47 @@ def test_a_sloping_marker_heading_whose_box_is_taller_than_a_card_is_still_a_hea
     scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
     assert [h.text for h in scan.headings] == ["LATER", "Nächste Schritte"]
     assert [c.cluster for c in scan.cards][3:5] == ["Nächste Schritte"] * 2
+
+
+def test_a_strip_whose_middle_the_detector_lost_is_one_heading_but_two_strips_apart_are_two():
+    class StripReader:
+        def read(self, crops):
+            from cardscan.ocr.base import Reading
+
+            return [Reading("Ehrenamt", 0.9, []) for _ in crops]
+
+    import cv2
+
+    img = blank()
+    cv2.rectangle(img, (90, 60), (385, 120), (250, 220, 90), -1)  # one yellow strip, its middle lost
+    cards = kanban_cards()
+    cards.append(Card("b-20", "b.jpg", rect(90, 60, 120, 60), "gelb", "Überschrift", "E", "E"))
+    cards.append(Card("b-21", "b.jpg", rect(265, 60, 120, 60), "gelb", "Überschrift", "", ""))  # 55 px further
+    cards.append(Card("b-22", "b.jpg", rect(600, 60, 120, 60), "weiß", "Überschrift", "C", "C"))  # two notes,
+    cards.append(Card("b-23", "b.jpg", rect(775, 60, 120, 60), "weiß", "Überschrift", "Te", "Te"))  # board between
+    scan = find_structure(img, Scan("b.jpg", 1600, 1000, cards), reader=StripReader(), votes=False)
+    assert [h.text for h in scan.headings] == ["Ehrenamt", "C", "Te"]
+
+
+def test_writing_on_a_card_sized_coloured_paper_at_the_top_of_a_column_is_a_missed_card_not_a_heading():
+    import cv2
+
+    img = blank(1800)
+    cv2.rectangle(img, (850, 200), (1050, 300), (240, 140, 40), -1)  # an orange card the detector missed
+    cv2.rectangle(img, (1250, 60), (1750, 160), (240, 140, 40), -1)  # an orange heading strip it missed
+    cards = kanban_cards()[:5] + [Card("b-30", "b.jpg", rect(850, 340), "gelb", raw_text="x", text="x"),
+                                  Card("b-31", "b.jpg", rect(1300, 200), "gelb", raw_text="x", text="x")]
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Ende", 890, 230, 120, 40),
+             FakeWord("Zeitplan", 1400, 85, 200, 50)]
+    scan = find_structure(img, Scan("b.jpg", 1800, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [h.text for h in scan.headings] == ["LATER", "Zeitplan"]
+
+
+def test_a_column_without_heading_above_a_headed_cluster_lower_down_is_a_cluster_of_its_own():
+    # Two bands of clusters; "Nächste Schritte" over the top right column was not found, "Ideen" heads the
+    # cluster far below it: the top right column is no part of "LATER" (nor of "Ideen").
+    cards = [Card(f"t-{i}", "t.jpg", rect(x, y), "gelb", raw_text="x", text="x") for i, (x, y) in enumerate(
+        [(100, 150), (100, 280), (100, 410), (420, 150), (420, 280), (420, 800), (420, 930)])]
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Ideen", 440, 710, 150, 60)]
+    scan = find_structure(blank(1600, 1200), Scan("t.jpg", 1600, 1200, cards), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards] == ["LATER"] * 3 + ["Cluster 2"] * 2 + ["Ideen"] * 2

@@ -51,7 +51,7 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     heading_cards = heading_card_ids(scan.cards)
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
-    joined = join_pieces(headings)
+    joined = join_pieces(headings, rgb)
     if reader is not None and hasattr(reader, "read") and len(joined) < len(headings):
         kept = {h.id: h.polygon for h in headings}
         joined = reread_joined(rgb, joined, {h.id for h in joined if h.polygon != kept[h.id]}, reader)

@@ -19,6 +19,7 @@ APART_MIN_GAP = 0.75  # ... if it is also this share of a card's width (an even 
 MIN_CLUSTERS_APART = 2
 COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster
 MIN_HEADLESS = 2  # cards in a column without a heading that make a cluster of their own
+BAND_REACH = 2.0  # card heights: a heading this far above a band of cards may head its columns
 SPLIT_GAP = 1.8  # card heights: a heading's cards further apart than this (and than APART_FACTOR gaps) are two clusters
 
 
@@ -187,23 +188,42 @@ def _loop_groups(cards: list[Card], headings: list[Heading], outlines: list,
 def _headless_columns(cards: list[Card], boxes: dict[str, Box], headings: list[Box], card_w: float) -> list[list[Card]]:
     """Columns of cards (a cluster's own columns stand closer than COLUMN_JOIN card widths) with no
     heading over them, nor one beside them (rows headed on the left): a column whose heading was not found
-    is a cluster of its own, not part of the neighbour's (kanban boards, a heading card the detector missed)."""
-    spans: list[list] = []
-    for card in sorted(cards, key=lambda c: boxes[c.id].x0):
-        box = boxes[card.id]
-        if spans and box.x0 <= spans[-1][1] + COLUMN_JOIN * card_w:
-            spans[-1][1] = max(spans[-1][1], box.x1)
-            spans[-1][2].append(card)
-        else:
-            spans.append([box.x0, box.x1, [card]])
+    is a cluster of its own, not part of the neighbour's (kanban boards, a heading card the detector missed).
+    Columns are taken in each band of the board (rows of clusters far apart, `_bands`), so a
+    cluster's heading further down the wall does not head the columns of the band above it."""
+    card_h = float(np.median([boxes[c.id].h for c in cards])) if cards else 1.0
     out = []
-    for x0, x1, members in spans:
-        bottom = max(boxes[c.id].y1 for c in members)
-        over = any(h.x1 > x0 and h.x0 < x1 and h.y0 < bottom for h in headings)
-        beside = any(min(h.y1, boxes[c.id].y1) > max(h.y0, boxes[c.id].y0) for h in headings for c in members)
-        if len(members) >= MIN_HEADLESS and not over and not beside:  # (row headings stand beside their cards)
-            out.append(members)
+    for band in _bands(cards, boxes, card_h):
+        top = min(boxes[c.id].y0 for c in band)
+        spans: list[list] = []
+        for card in sorted(band, key=lambda c: boxes[c.id].x0):
+            box = boxes[card.id]
+            if spans and box.x0 <= spans[-1][1] + COLUMN_JOIN * card_w:
+                spans[-1][1] = max(spans[-1][1], box.x1)
+                spans[-1][2].append(card)
+            else:
+                spans.append([box.x0, box.x1, [card]])
+        for x0, x1, members in spans:
+            bottom = max(boxes[c.id].y1 for c in members)
+            over = any(h.x1 > x0 and h.x0 < x1 and h.y0 < bottom and h.y1 > top - BAND_REACH * card_h for h in headings)
+            beside = any(min(h.y1, boxes[c.id].y1) > max(h.y0, boxes[c.id].y0) for h in headings for c in members)
+            if len(members) >= MIN_HEADLESS and not over and not beside:  # (row headings stand beside their cards)
+                out.append(members)
     return out
+
+
+def _bands(cards: list[Card], boxes: dict[str, Box], card_h: float) -> list[list[Card]]:
+    """The cards in horizontal bands: a gap of SPLIT_GAP card heights with no card in it separates them
+    (one missing card in a column leaves less)."""
+    bands: list[list] = []
+    for card in sorted(cards, key=lambda c: boxes[c.id].y0):
+        box = boxes[card.id]
+        if bands and box.y0 <= bands[-1][0] + SPLIT_GAP * card_h:
+            bands[-1][0] = max(bands[-1][0], box.y1)
+            bands[-1][1].append(card)
+        else:
+            bands.append([box.y1, [card]])
+    return [members for _, members in bands]
 
 
 def _apart_groups(cards: list[Card], boxes: dict[str, Box]) -> list[list[Card]]:

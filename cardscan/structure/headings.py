@@ -22,6 +22,7 @@ STRIP_OVER_MEDIAN = 1.4  # ... when the board's cards are this much squarer
 SHORT_HEAD_HEIGHT = 0.55  # a card at most this share of the height of the card under it may head its column
 HEADING_COLOUR_SHARE = 0.7  # the cards after a heading colour's cards: this share of them one colour, and in their rows
 PIECE_GAP = 0.3  # heading heights: heading cards this close side by side are one strip cut in two
+LOST_MIDDLE_GAP = 1.2  # ... and this close when one piece reads as at most one letter
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
 MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
@@ -29,6 +30,8 @@ MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector misse
 MARKER_MAX_SLOPE = 0.2  # a line of writing may slope this much (11°): its box is taller by this share of its width
 MARKER_LINE_GAP = 0.75  # words further apart than this many letter heights are separate headings
 MARKER_STACK_GAP = 0.7  # lines closer than this many heights, overlapping in x, are one heading
+PAPER_TOLERANCE = 18.0  # Lab distance: pixels this close to the paper's colour are the same paper
+CARD_SIZE_SLACK = 0.35  # paper within this share of the median card's width and height is a card
 MARKER_PAPER_CHROMA = 25.0  # Lab chroma of the ground between strokes above which writing is on coloured paper
 COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster (one heading over both)
 HEADING_REACH = 3.0  # card heights: a heading's first card is at most this far below it
@@ -203,7 +206,8 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
         if any(_box_share(box, Box.of(other.polygon)) > 0.6 for other in headings):
             continue  # a second look already read this heading with another
         if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
-                or (_on_coloured_paper(rgb, box, board_lab) and _card_above(box, card_boxes, card_h))):
+                or (_on_coloured_paper(rgb, box, board_lab)
+                    and (_card_above(box, card_boxes, card_h) or _on_a_card_sized_paper(rgb, box, card_w, card_h)))):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
         if sum(ch.isalnum() for ch in raw) < 2 and not ROW_LABEL.match(raw.strip()):
@@ -330,6 +334,29 @@ def _on_coloured_paper(rgb: np.ndarray, box: Box, board_lab: np.ndarray) -> bool
                 and np.hypot(*(ground[1:] - board_lab[1:])) > MARKER_PAPER_CHROMA)
 
 
+def _on_a_card_sized_paper(rgb: np.ndarray, box: Box, card_w: float, card_h: float) -> bool:
+    """Whether the coloured paper under the writing is as large as the board's cards (not a long heading
+    strip): the paper's colour is taken from the light ground between the strokes and followed outwards
+    from the writing; a card the detector missed at the top of a column has a card's width and height."""
+    import cv2
+
+    from cardscan.colour import srgb_to_lab
+
+    x0, y0 = max(0, int(box.x0 - card_w)), max(0, int(box.y0 - card_h))
+    x1, y1 = min(rgb.shape[1], int(box.x1 + card_w) + 1), min(rgb.shape[0], int(box.y1 + card_h) + 1)
+    window = srgb_to_lab(rgb[y0:y1, x0:x1].astype(np.float64))
+    inner = window[int(box.y0) - y0:int(box.y1) - y0 + 1, int(box.x0) - x0:int(box.x1) - x0 + 1].reshape(-1, 3)
+    if len(inner) == 0:
+        return False
+    ground = np.median(inner[inner[:, 0] >= np.median(inner[:, 0])], axis=0)
+    paper = (np.linalg.norm(window - ground, axis=2) < PAPER_TOLERANCE).astype(np.uint8)
+    paper[int(box.y0) - y0:int(box.y1) - y0 + 1, int(box.x0) - x0:int(box.x1) - x0 + 1] = 1  # the writing is on it
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4)
+    label = labels[int(box.cy) - y0, int(box.cx) - x0]
+    w, h = stats[label, cv2.CC_STAT_WIDTH], stats[label, cv2.CC_STAT_HEIGHT]
+    return bool(abs(w / card_w - 1) <= CARD_SIZE_SLACK and abs(h / card_h - 1) <= CARD_SIZE_SLACK)
+
+
 def _card_above(box: Box, cards: list[Box], card_h: float) -> bool:
     """A card right above the writing, in its column: writing on coloured paper there is a card the
     detector missed inside a cluster; at the top of a column it is a heading card it missed."""
@@ -429,9 +456,11 @@ def _stack(lines: list[list]) -> list[list[list]]:
     return groups
 
 
-def join_pieces(headings: list[Heading]) -> list[Heading]:
+def join_pieces(headings: list[Heading], rgb: np.ndarray | None = None) -> list[Heading]:
     """Heading cards side by side on one line with hardly a gap are pieces of one strip the detector cut
-    in two ("Zeit" + "plan"): one heading, spanning both."""
+    in two ("Zeit" + "plan"): one heading, spanning both. A piece that reads as almost nothing ("E", "")
+    is joined across a wider gap when the gap has the pieces' paper colour (given the photo): the detector
+    lost the strip's middle; with the board showing between them they are notes of their own."""
     out: list[Heading] = []
     for heading in sorted(headings, key=lambda h: Box.of(h.polygon).x0):
         box = Box.of(heading.polygon)
@@ -439,7 +468,10 @@ def join_pieces(headings: list[Heading]) -> list[Heading]:
             pbox = Box.of(prev.polygon)
             overlap = min(pbox.y1, box.y1) - max(pbox.y0, box.y0)
             if (prev.source == heading.source == "card" and overlap >= 0.7 * min(pbox.h, box.h)
-                    and -0.5 * box.h <= box.x0 - pbox.x1 <= PIECE_GAP * min(pbox.h, box.h)):
+                    and (-0.5 * box.h <= box.x0 - pbox.x1 <= PIECE_GAP * min(pbox.h, box.h)
+                         or (rgb is not None and min(_letters(prev.text), _letters(heading.text)) <= 1
+                             and 0 < box.x0 - pbox.x1 <= LOST_MIDDLE_GAP * min(pbox.h, box.h)
+                             and _same_paper_between(rgb, pbox, box)))):
                 glue = "" if prev.text[-1:].islower() and heading.text[:1].islower() else " "
                 out[k] = Heading(prev.id, _joined_quad(prev.polygon, heading.polygon),
                                  prev.text + glue + heading.text, prev.raw_text + glue + heading.raw_text, "card",
@@ -448,6 +480,35 @@ def join_pieces(headings: list[Heading]) -> list[Heading]:
         else:
             out.append(heading)
     return out
+
+
+def _same_paper_between(rgb: np.ndarray, left: Box, right: Box) -> bool:
+    """Whether the gap between two pieces on one line shows the pieces' paper (the light ground of each),
+    and not the board (as over the gap): on a whiteboard, white notes side by side do not pass."""
+    from cardscan.colour import srgb_to_lab
+
+    top, bottom = max(left.y0, right.y0), min(left.y1, right.y1)
+    h = bottom - top
+
+    def ground(x0: float, x1: float, y0: float, y1: float):
+        pixels = rgb[max(0, int(y0)):max(0, int(y1) + 1), max(0, int(x0)):max(0, int(x1) + 1)].reshape(-1, 3)
+        if len(pixels) == 0:
+            return None
+        pixels = pixels.astype(np.float64)
+        light = pixels.sum(axis=1)
+        return srgb_to_lab(np.median(pixels[light >= np.median(light)], axis=0))
+
+    inner = (top + 0.2 * h, bottom - 0.2 * h)
+    gap, a, b = ground(left.x1, right.x0, *inner), ground(left.x0, left.x1, *inner), ground(right.x0, right.x1, *inner)
+    above = ground(left.x1, right.x0, top - 0.6 * h, top - 0.15 * h)  # the board over the gap
+    if gap is None or a is None or b is None:
+        return False
+    return bool(np.linalg.norm(gap - a) < PAPER_TOLERANCE and np.linalg.norm(gap - b) < PAPER_TOLERANCE
+                and (above is None or np.linalg.norm(gap - above) >= PAPER_TOLERANCE))
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
 
 
 def _joined_quad(left, right) -> list[tuple[int, int]]:
