@@ -1,7 +1,9 @@
 """Clusters: every card to the cluster it sits in, the clusters in the order the wall reads.
 
 With headings, each card goes to the heading above it (the same column first, then the nearest: a
-horizontal gap costs more than a vertical one, since clusters grow downwards); without headings, cards
+horizontal gap costs more than a vertical one, since clusters grow downwards; a row label left of the
+cards heads its whole row); cards far apart from the rest of their heading's, and columns with no heading
+over them in their band of the board, are clusters of their own (their heading was missed); without headings, cards
 that stand clearly apart from the others form their own clusters (an even grid is one block: no
 clusters). Clusters are named after their heading, else "Cluster <n>", and listed in reading order:
 rows of clusters top to bottom, each left to right.
