@@ -35,8 +35,8 @@ import numpy as np
 
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
-from cardscan.structure.headings import (heading_card_ids, heading_colour_ids, join_pieces, marker_headings,
-                                         reread_joined)
+from cardscan.structure.heading_cards import heading_card_ids, heading_colour_ids, join_pieces, reread_joined
+from cardscan.structure.headings import marker_headings
 from cardscan.structure.outlines import find_outlines
 from cardscan.workshop import Heading, Scan
 
