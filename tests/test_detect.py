@@ -472,6 +472,18 @@ def test_sticky_note_conditions_are_found_with_sound_outlines(conditions):
     assert all(quad_faults(c.polygon) == [] for c in cards)
 
 
+@pytest.mark.parametrize("seed", [1000, 1005])
+def test_reflections_in_a_glass_board_are_no_cards(seed):
+    """On a glass board the room behind it shows as smooth grey patches, card-shaped and bounded by
+    edges (scolem-taskboard: 19 false cards); the old detector took two of them for cards here."""
+    from samples.generate import render_board
+
+    rgb, truth = render_board(seed, "easy", size=(1600, 1200), conditions=("glass", "square"), n_cards=10)
+    cards = CardDetector().detect(rgb)
+    pairs = match([c.polygon for c in cards], [t["polygon"] for t in truth["cards"]])
+    assert len(pairs) == len(truth["cards"]) == len(cards)
+
+
 def test_big_marker_writing_does_not_cut_a_note_into_triangles():
     """Block capitals crossing a note from edge to edge cut its paper apart in the plain edge map."""
     import cv2

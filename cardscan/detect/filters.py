@@ -29,6 +29,20 @@ def plain_surface(paper_lab: np.ndarray, crop: np.ndarray, params: DetectorParam
     return float(np.mean(inner < 0.75 * np.median(inner))) < params.min_ink_share
 
 
+def dark_grey(paper_lab: np.ndarray, bright_l: float, params: DetectorParams) -> bool:
+    """Whether a region's paper is dark grey: far darker than the photo's bright parts, and without colour.
+
+    Why: on a glass board (a kanban wall in front of a window) the smooth patches of what lies
+    behind or is mirrored in the glass (a dark corridor, a window frame, a shadowed wall) are
+    card-shaped and bounded by edges, so they pass every shape test (scolem-taskboard: 19 false
+    cards). Notes are coloured or white paper, lit like the rest of the board; a grey region at
+    well under the brightness of the photo's bright paper is a shadow, a reflection or a hole.
+    Relative to the photo (`bright_l`, CIE L of its bright parts), so a white card in a dim photo stays.
+    """
+    chroma = float(np.hypot(paper_lab[1], paper_lab[2]))
+    return chroma < params.max_plain_chroma and float(paper_lab[0]) < params.max_grey_lightness * bright_l
+
+
 def not_oversized(regions: list, max_size: float) -> list:
     """Regions no larger than `max_size` times the median one: what is left that large after
     touching cards were cut apart is a plain surface (a wall beside the board, a door panel)."""

@@ -23,6 +23,7 @@ class DetectorParams:
     valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
     max_plain_chroma: float = 12.0  # a grey-white region (chroma below this) ...
     min_ink_share: float = 0.004  # ... with less ink than this share of its inside is a plain surface
+    max_grey_lightness: float = 0.6  # a grey region darker than this share of the photo's bright parts is no card
     max_card_size: float = 3.0  # a region this much larger than the median card is wall, a door panel, the board
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
