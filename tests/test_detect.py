@@ -484,6 +484,22 @@ def test_reflections_in_a_glass_board_are_no_cards(seed):
     assert len(pairs) == len(truth["cards"]) == len(cards)
 
 
+def test_notes_are_not_oversized_beside_many_small_false_regions():
+    """Four big notes and six small strips of floor or reflection: the median region is a strip,
+    and the plain median rule took the notes for plain surfaces (seblexis-review-6: 4 of 7 dropped)."""
+    from cardscan.detect.filters import not_oversized, typical_size
+
+    def region(x, y, w, h):
+        return (None, np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32), "rect")
+
+    notes = [region(100 + 400 * i, 100, 300 + 10 * i, 300) for i in range(4)]
+    strips = [region(50 + 150 * i, 900, 60 + 25 * i, 40 + 10 * i) for i in range(6)]
+    wall = region(0, 1200, 1900, 700)  # a plain wall beside the board stays oversized
+    kept = not_oversized(notes + strips + [wall], 3.0)
+    assert all(any(r is n for r in kept) for n in notes) and all(r is not wall for r in kept)
+    assert 85000 < typical_size(np.array([300.0 * 300] * 4 + [2000.0, 4000.0, 7000.0])) < 95000
+
+
 def test_big_marker_writing_does_not_cut_a_note_into_triangles():
     """Block capitals crossing a note from edge to edge cut its paper apart in the plain edge map."""
     import cv2
