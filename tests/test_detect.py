@@ -500,6 +500,39 @@ def test_notes_are_not_oversized_beside_many_small_false_regions():
     assert 85000 < typical_size(np.array([300.0 * 300] * 4 + [2000.0, 4000.0, 7000.0])) < 95000
 
 
+@pytest.mark.parametrize("seed", [1001, 1013, 1020])
+def test_a_note_seen_from_close_by_is_one_card(seed):
+    """A note filling most of a small frame was above the largest card size: only bits of paper
+    between its letters were found (thkoeln-zettel-6: 5 false cards, neither note)."""
+    from samples.generate import render_board
+
+    rgb, truth = render_board(seed, "easy", size=(240, 230), conditions=("closeup", "square"))
+    cards = CardDetector().detect(rgb)
+    pairs = match([c.polygon for c in cards], [t["polygon"] for t in truth["cards"]])
+    assert len(pairs) == len(truth["cards"]) == len(cards)
+
+
+def test_a_coloured_board_holding_cards_is_no_close_up_note():
+    """A board's smooth region fills its outline as a close-up note does; what tells them apart is that
+    a board holds cards (blobs of another colour), a note only writing."""
+    import cv2
+
+    rgb = np.full((600, 800, 3), (200, 205, 210), np.uint8)
+    cv2.rectangle(rgb, (60, 50), (740, 550), (120, 160, 200), -1)  # a blue felt board filling the frame
+    boxes = [(120 + 160 * i, 120 + 200 * j, 230 + 160 * i, 200 + 200 * j, (250, 228, 80)) for i in range(4) for j in range(2)]
+    for x0, y0, x1, y1, colour in boxes:
+        cv2.rectangle(rgb, (x0, y0), (x1, y1), colour, -1)
+        cv2.putText(rgb, "Idee", (x0 + 10, y0 + 50), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (20, 20, 24), 3)
+    cards = CardDetector().detect(cv2.GaussianBlur(rgb, (0, 0), 1.0))
+    truth = [[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]] for b in boxes]
+    assert len(match([c.polygon for c in cards], truth)) == len(boxes) == len(cards)
+    note = np.full((600, 800, 3), (200, 205, 210), np.uint8)
+    cv2.rectangle(note, (60, 50), (740, 550), (245, 120, 170), -1)  # one pink note filling the frame
+    cv2.putText(note, "Vielfalt", (120, 330), cv2.FONT_HERSHEY_SIMPLEX, 4.0, (20, 20, 24), 14)
+    cards = CardDetector().detect(cv2.GaussianBlur(note, (0, 0), 1.0))
+    assert len(match([c.polygon for c in cards], [[[60, 50], [740, 50], [740, 550], [60, 550]]])) == 1 == len(cards)
+
+
 def test_big_marker_writing_does_not_cut_a_note_into_triangles():
     """Block capitals crossing a note from edge to edge cut its paper apart in the plain edge map."""
     import cv2

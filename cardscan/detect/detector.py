@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardscan import colour as colour_stage
-from cardscan.detect.filters import dark_grey, not_oversized, one_per_place, plain_surface
+from cardscan.detect.filters import dark_grey, not_oversized, one_per_place, plain_surface, white_board
 from cardscan.detect.join import join_split_cards
 from cardscan.detect.outline import grow_quad, outer_hull, region_area
 from cardscan.detect.paper import (blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e, paper_colour,
@@ -106,7 +106,8 @@ class CardDetector:
             box = (slice(max(0, y - 10), y + bh + 10), slice(max(0, x - 10), x + bw + 10))  # room for the ring
             card_lab, paper = paper_colour(lab[box], small[box], mask[box])
             card_lab = cv_lab_to_cie(card_lab)
-            if dark_grey(card_lab, bright_l, self.params):
+            if dark_grey(card_lab, bright_l, self.params) or white_board(
+                    card_lab, np.count_nonzero(mask) / mask.size, self.params):
                 continue
             ring = ring_around(mask[box])
             board_lab = np.median(lab[box][ring], axis=0) if ring.any() else None

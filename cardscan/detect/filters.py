@@ -43,6 +43,12 @@ def dark_grey(paper_lab: np.ndarray, bright_l: float, params: DetectorParams) ->
     return chroma < params.max_plain_chroma and float(paper_lab[0]) < params.max_grey_lightness * bright_l
 
 
+def white_board(paper_lab: np.ndarray, size_frac: float, params: DetectorParams) -> bool:
+    """Whether a region larger than any card of a board photo (`size_frac` of the photo) is grey-white:
+    a whiteboard or a wall with writing on it, not a note seen from close by (those are coloured)."""
+    return size_frac > params.max_area_frac and float(np.hypot(paper_lab[1], paper_lab[2])) < params.max_plain_chroma
+
+
 def typical_size(areas: np.ndarray, spread: float = 1.35) -> float:
     """The size most regions share: the median of the largest group of areas within `spread` of one another.
 

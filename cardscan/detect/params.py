@@ -12,6 +12,12 @@ class DetectorParams:
     min_area_frac: float = 0.0015  # smallest card: 0.15 % of the photo
     min_piece_frac: float = 0.00075  # a piece of a card that writing cut in two, kept to be joined
     max_area_frac: float = 0.25
+    max_whole_frac: float = 0.92  # ... unless it is one note seen from close by (RegionFinder.close_note), up to this
+    min_whole_paper: float = 0.7  # ... whose paper fills its outline to this share
+    max_ink_width: float = 0.15  # ... and whose ink strokes are thinner than this share of its short side
+    min_ink_darkening: float = 20.0  # ... ink: at least this much darker (CIE L) than the paper
+    max_foreign_share: float = 0.03  # ... and neither wide blobs nor light ones of another colour (cards) cover this
+    max_whole_found: float = 0.6  # ... and the cards found inside it cover less than this (its writing, halves)
     small_card_frac: float = 0.006  # cards below 0.6 % of the photo are looked at in a finer copy
     min_paper_share: float = 0.35  # paper pixels in the card's outline (the rest is text, pins)
     min_rim_coverage: float = 0.6  # share of the outline's inner rim that is paper; text and a pin may touch it

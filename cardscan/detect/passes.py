@@ -20,7 +20,7 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
     import cv2
 
     p = params
-    finder = RegionFinder(params)
+    finder = RegionFinder(params, lab)
     h, w = lab.shape[:2]
     valleys = valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
     raw_edges = colour_edges(lab, p.edge_sigma)
@@ -42,4 +42,20 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
     # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
     # the ink; the plain edge map finds them, but also writing-cut pieces of the other cards,
     # so its regions count only where the ink-free passes found nothing.
-    return found + not_overlapping(drop_nested(finder.regions_between(plain, plain, blocked=taken_masks(found))), found)
+    found += not_overlapping(drop_nested(finder.regions_between(plain, plain, blocked=taken_masks(found))), found)
+    return with_close_notes(found, finder.close_notes, params)
+
+
+def with_close_notes(found: list, notes: list, params: DetectorParams) -> list:
+    """`found`, with each note seen from close by (`RegionFinder.close_note`) in place of what was
+    found inside it, when that is only bits or halves cut by its writing (cards covering less than
+    `max_whole_found` of it); notes of one colour in a grid, edge to edge, are one smooth region
+    too, but there the cards found cover it."""
+    out = list(found)
+    for mask, quad, shape in notes:
+        size = np.count_nonzero(mask)
+        inside = [r for r in out if np.count_nonzero(r[0] & mask) > 0.5 * np.count_nonzero(r[0])]
+        covered = sum(np.count_nonzero(r[0] & mask) for r in inside if r[2] != "piece")
+        if covered < params.max_whole_found * size:
+            out = [r for r in out if not any(r is i for i in inside)] + [(mask, quad, shape)]
+    return out
