@@ -533,6 +533,22 @@ def test_a_coloured_board_holding_cards_is_no_close_up_note():
     assert len(match([c.polygon for c in cards], [[[60, 50], [740, 50], [740, 550], [60, 550]]])) == 1 == len(cards)
 
 
+def test_strips_cut_off_by_the_photos_border_are_no_cards():
+    """Below a whiteboard the photo's edge cuts off smooth four-cornered strips of floor and frame
+    (seblexis-review-6: four false cards along the bottom edge); the notes above stay."""
+    import cv2
+
+    yellow, blue = (250, 228, 80), (90, 170, 220)
+    boxes = [(150 + 300 * i, 150, 400 + 300 * i, 400, yellow if i % 2 else blue) for i in range(4)]
+    rgb = _pinboard(boxes, board=(236, 236, 232))
+    for x0, x1, colour in ((0, 300, (150, 110, 70)), (320, 700, (120, 90, 60)), (720, 1400, (160, 120, 80))):
+        rgb[880:, x0:x1] = colour  # floor boards below the board's edge
+    rgb[860:880] = (200, 200, 205)  # the board's aluminium frame
+    cards = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
+    truth = [[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]] for b in boxes]
+    assert len(match([c.polygon for c in cards], truth)) == len(boxes) == len(cards)
+
+
 def test_big_marker_writing_does_not_cut_a_note_into_triangles():
     """Block capitals crossing a note from edge to edge cut its paper apart in the plain edge map."""
     import cv2

@@ -76,6 +76,19 @@ def not_oversized(regions: list, max_size: float) -> list:
     return [r for r, a in zip(regions, areas) if a <= max_size * typical_size(areas)]
 
 
+def cut_by_frame(quad: np.ndarray, shape: tuple[int, ...], margin: float = 0.006) -> bool:
+    """Whether an outline has a side along the photo's border (two corners within `margin` of it).
+
+    Why: below or beside a board the photo's edge cuts off strips of floor, wall and frame that are
+    smooth and four-cornered (seblexis-review-6: four false cards along the bottom edge). A note the
+    border cuts is only part of one (its text too), which the minutes cannot use either.
+    """
+    h, w = shape[:2]
+    m = margin * max(h, w)
+    q = np.asarray(quad, np.float64)
+    return any(np.count_nonzero(side) >= 2 for side in (q[:, 0] < m, q[:, 0] > w - 1 - m, q[:, 1] < m, q[:, 1] > h - 1 - m))
+
+
 def one_per_place(regions: list, max_covered: float = 0.4) -> list:
     """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
     come first, then larger ones) is a second look at the same card."""
