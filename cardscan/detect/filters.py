@@ -2,7 +2,8 @@
 
 What real photos taught (issue 15): a door's panels, a strip of wall or the white board between notes
 are smooth, card-shaped and blank: grey-white regions without ink are no cards, nor is a region three
-times the median card.
+times the typical card. Reflections in a glass board are dark grey, strips of floor below a board run
+along the photo's border: neither is a card.
 """
 from __future__ import annotations
 
