@@ -28,7 +28,8 @@ a small frame, above the largest card size; a region that large whose paper fill
 note when what lies inside its outline is only the paper's own colour or thin dark strokes (a board
 holds cards: blobs of another colour, light or wide), it is coloured (white: a whiteboard), and the
 cards found inside it cover little of it (a grid of touching notes of one colour); it takes the place
-of the bits of its writing found inside it. A dark grey region (reflections in a glass board, shadows)
+of the bits of its writing found inside it. Pale notes on a white board are looked for in a last
+pass that takes faint steps too, where nothing else was found. A dark grey region (reflections in a glass board, shadows)
 is no card, nor is an outline with a side along the photo's border (floor and frame strips below a
 board; a note the border cuts is only part of one). A region counts as oversized against the size
 most regions share, not the median one (many small false regions pulled the median below the notes).
@@ -42,7 +43,7 @@ is not one colour as views through a window (white cards with a pin and bold wri
 generated boards), adding the coarse copy's cards where the finer copy found none (one more note, two
 more false cards on dev).
 
-Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the three
+Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the four
 passes over the edge maps), regions (smooth regions judged as cards, pieces, touching cards), split
 (cutting touching cards apart), join (joining a card's halves), outline (hull, rim, four corners),
 filters (plain surfaces, oversized regions, second looks), paper (paper and board colour),

@@ -34,5 +34,6 @@ class DetectorParams:
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
     ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
+    pale_edge_floor: float = 10.0  # last pass: faint steps from this size up (pale notes on white); 0: off
     edge_crest: float = 0.5  # ink-free pass: an edge pixel has at least this share of the strongest step near it
     min_cut_share: float = 0.35  # a card-sized region cut along a line: both pieces at least this share of a card

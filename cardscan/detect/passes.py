@@ -1,8 +1,10 @@
-"""The three passes that find card regions on the analysis copy, most trusted first.
+"""The four passes that find card regions on the analysis copy, most trusted first.
 
 What real photos taught (issue 15): block capitals cut notes into triangles, so the first passes look
 at edges of a copy with the ink closed over; the plain edge map runs last and counts only where the
-ink-free passes found nothing (a white card whose only edge is its thin shadow).
+ink-free passes found nothing (a white card whose only edge is its thin shadow). A last pass takes
+faint steps too (pale pink notes on a warm-lit white board differ from it by a few ΔE), only where
+nothing was found: a lower threshold everywhere had brought writing fragments back.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from cardscan.detect.regions import RegionFinder
 
 def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """Card regions (mask, quad, shape) in Lab `lab` of the analysis copy `balanced`, from the
-    ink-free passes first, then the plain edge map's where those found nothing."""
+    ink-free passes first, then the plain edge map's where those found nothing, then faint steps' where still nothing was."""
     import cv2
 
     p = params
@@ -43,6 +45,11 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
     # the ink; the plain edge map finds them, but also writing-cut pieces of the other cards,
     # so its regions count only where the ink-free passes found nothing.
     found += not_overlapping(drop_nested(finder.regions_between(plain, plain, blocked=taken_masks(found))), found)
+    if p.pale_edge_floor:
+        faint = colour_edges(inkless, p.edge_sigma, p.edge_crest, p.pale_edge_floor)
+        found += not_overlapping(drop_nested(finder.regions_between(cv2.dilate(faint, np.ones((3, 3), np.uint8)),
+                                                                    thin_lines | faint, paper_edges,
+                                                                    blocked=taken_masks(found))), found)
     return with_close_notes(found, finder.close_notes, params)
 
 
