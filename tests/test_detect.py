@@ -569,6 +569,22 @@ def test_pale_pink_notes_on_a_white_board_in_warm_light_are_found():
     assert len(match([c.polygon for c in cards], truth)) == len(boxes) == len(cards)
 
 
+def test_a_box_drawn_on_a_note_is_no_card_but_a_note_stuck_on_a_card_is():
+    """A framed letter on a pink note encloses a smooth bit of the note's paper, found as a card beside
+    the note itself (seblexis-review-6); a yellow note stuck on a blue card is a card of its own."""
+    from cardscan.detect.filters import not_drawn_on
+
+    def region(x, y, w, h, lab):
+        return (None, np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32), "rect", None,
+                np.array(lab, np.float64))
+
+    pink, yellow, blue = (85.0, 12.0, 2.0), (88.0, -2.0, 60.0), (60.0, -10.0, -35.0)
+    note, box = region(100, 100, 300, 300, pink), region(300, 200, 60, 60, (84.0, 13.0, 3.0))
+    card, stuck = region(600, 100, 400, 200, blue), region(650, 150, 150, 120, yellow)
+    kept = not_drawn_on([box, note, card, stuck])
+    assert [r is box for r in kept] == [False, False, False] and len(kept) == 3
+
+
 def test_big_marker_writing_does_not_cut_a_note_into_triangles():
     """Block capitals crossing a note from edge to edge cut its paper apart in the plain edge map."""
     import cv2

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardscan import colour as colour_stage
-from cardscan.detect.filters import cut_by_frame, dark_grey, not_oversized, one_per_place, plain_surface, white_board
+from cardscan.detect.filters import (cut_by_frame, dark_grey, not_drawn_on, not_oversized, one_per_place, plain_surface,
+                                     white_board)
 from cardscan.detect.join import join_split_cards
 from cardscan.detect.outline import grow_quad, outer_hull, region_area
 from cardscan.detect.paper import (blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e, paper_colour,
@@ -44,9 +45,9 @@ class CardDetector:
             kept, scale = self._papers(rgb, work_size)
         # An outline that is still unsound as its min-area rectangle is a sliver (a strip of frame
         # or a shadow), never a card.
-        kept = one_per_place(not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))
+        kept = not_drawn_on(one_per_place(not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))
                                             and not cut_by_frame(sound_quad(r[1] / scale), rgb.shape)],
-                                           self.params.max_card_size))
+                                           self.params.max_card_size)))
         outlines = []
         rects = [order_clockwise(sound_quad(quad / scale)) for _, quad, shape, *_ in kept if shape == "rect"]
         for mask, quad, shape, paper, _ in kept:

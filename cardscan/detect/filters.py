@@ -106,6 +106,29 @@ def one_per_place(regions: list, max_covered: float = 0.4) -> list:
     return [regions[i] for i in keep]
 
 
+def not_drawn_on(regions: list, max_inside: float = 0.85, max_delta: float = 10.0) -> list:
+    """Regions that do not lie inside a larger one of the same paper colour.
+
+    Why: a box drawn on a note (a circled letter, a framed word) encloses a smooth card-shaped bit of
+    the note's own paper; when the note itself is found by a later pass, both came out as cards
+    (seblexis-review-6). A note stuck on a larger card is of another colour, and stays.
+    """
+    import cv2
+
+    from cardscan.detect.paper import delta_e
+
+    quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
+    areas = [max(cv2.contourArea(q), 1.0) for q in quads]
+    keep = []
+    for i, r in enumerate(regions):
+        inside = any(areas[k] > 2 * areas[i] and delta_e(r[4], regions[k][4]) < max_delta
+                     and cv2.intersectConvexConvex(quads[i], quads[k])[0] > max_inside * areas[i]
+                     for k in range(len(regions)) if k != i)
+        if not inside:
+            keep.append(r)
+    return keep
+
+
 def taken_masks(found: list) -> tuple[np.ndarray, np.ndarray] | None:
     """Where `found` has cards, and where it has anything (cards or pieces), as two masks."""
     cards = np.zeros_like(found[0][0]) if found else None

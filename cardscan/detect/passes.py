@@ -18,7 +18,7 @@ from cardscan.detect.regions import RegionFinder
 
 def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """Card regions (mask, quad, shape) in Lab `lab` of the analysis copy `balanced`, from the
-    ink-free passes first, then the plain edge map's where those found nothing, then faint steps' where still nothing was."""
+    ink-free passes first, then the plain edge map's where those found nothing, then faint steps where still nothing was."""
     import cv2
 
     p = params
