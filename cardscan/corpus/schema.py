@@ -115,6 +115,21 @@ def board_columns(sa, table: str) -> list:
             sa.Column("vote_colours", sa.JSON, nullable=False, default=list)]
 
 
+def as_text(value: Any) -> str | None:
+    """A corrected value as the corrections table keeps it: text, so votes and names sit in one column."""
+    return None if value is None else str(value)
+
+
+def corrected_value(field: str, value: Any) -> Any:
+    """A corrected field as the cards table stores it: text as given, a count for votes, else trimmed text
+    with empty meaning none."""
+    if field == "text":
+        return "" if value is None else str(value)
+    if field == "votes":
+        return vote_count(value)
+    return (str(value).strip() or None) if value is not None else None
+
+
 def vote_count(value: Any) -> int:
     """A person's dot count as the cards table stores it; a web form sends it as text ("3", " 3 ", "")."""
     text = str(value).strip() if value is not None else ""

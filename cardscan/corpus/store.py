@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardscan._files import replace_together
-from cardscan.corpus.schema import (CARD_COLUMNS, CARD_FIELDS, CORRECTION_ACTIONS, CORRECTION_COLUMNS, MAX_VOTES,
-                                    SCHEMA_VERSION, card_structure, check_unique_ids, clean_metadata, define_tables, metadata_keys,
-                                    migrate, now, renamed_clusters, structure_of, vote_count)
+from cardscan.corpus.schema import (CARD_COLUMNS, CARD_FIELDS, CORRECTION_ACTIONS, CORRECTION_COLUMNS, SCHEMA_VERSION,
+                                    as_text, card_structure, check_unique_ids, clean_metadata, corrected_value,
+                                    define_tables, metadata_keys, migrate, now, renamed_clusters, structure_of)
 from cardscan.exceptions import BadCorrection, BadInputFile, UnknownCard, UnknownWorkshop
 from cardscan.workshop import Card, Cluster, Edit, Heading, Problem, Scan, Workshop
 
@@ -247,10 +247,8 @@ class Store:
         Every field passed is recorded in the corrections table (workshop, card, field, old, new,
         the raw OCR text, time), even when unchanged: that is a person confirming it ("Stimmt so").
         ``confirmed=True`` records such a confirmation of the text without passing it. Empty group,
-        theme, colour or cluster mean none. ``votes`` is the number of dots a person counted on the card
-        (0 to MAX_VOTES): the dot finder misses dots under glare and takes a pin for one now and then, and
-        the "Priorisierung" of the minutes is only as good as these counts. Fewer votes drop the last seen
-        dot colours; more keep the seen ones (the colours of the added dots are unknown).
+        theme, colour or cluster mean none. ``votes``: the dots a person counted (the dot finder misses some
+        under glare, and "Priorisierung" ranks by them); the seen dot colours are kept up to that count.
         """
         wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
@@ -266,14 +264,7 @@ class Store:
             if row is None:
                 self._check_workshop(conn, wid)
                 raise UnknownCard(card_id, wid)
-            values: dict[str, Any] = {}
-            for field, value in changes.items():
-                if field == "text":
-                    values[field] = "" if value is None else str(value)
-                elif field == "votes":
-                    values[field] = vote_count(value)
-                else:
-                    values[field] = (str(value).strip() or None) if value is not None else None
+            values = {field: corrected_value(field, value) for field, value in changes.items()}
             if confirmed and "text" not in values:
                 values["text"] = row["text"]
             if values:
@@ -504,8 +495,3 @@ class Store:
         frame = pd.DataFrame(rows, columns=CORRECTION_COLUMNS)
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
         return frame
-
-
-def as_text(value: Any) -> str | None:
-    """A corrected value as the corrections table keeps it: text, so votes and names sit in one column."""
-    return None if value is None else str(value)
