@@ -349,14 +349,14 @@ def test_a_small_card_cut_in_two_by_its_writing_is_found():
 
 def test_small_notes_of_a_dense_wall_are_found_under_the_photo_relative_minimum():
     """On a wall of many small notes (legaard-affinity-1) a note's smooth paper can fall under
-    min_area_frac of the photo; from half the typical note's size it is still a card."""
+    min_area_frac of the photo; from min_typical_share of the typical note it is still a card."""
     import cv2
 
     colours = [(250, 228, 80), (130, 196, 236), (245, 160, 190)]
     boxes = [(150 + 140 * (i % 8), 200 + 160 * (i // 8), 206 + 140 * (i % 8), 256 + 160 * (i // 8), colours[i % 3])
              for i in range(16)]
     x0, y0, *_ = boxes[5]
-    boxes[5] = (x0, y0, x0 + 40, y0 + 40, colours[2])  # 0.11 % of the photo, under min_area_frac
+    boxes[5] = (x0, y0, x0 + 44, y0 + 44, colours[2])  # 0.13 % of the photo, under min_area_frac
     rgb = _pinboard(boxes)
     cards = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
     assert _found(cards, boxes[5])
