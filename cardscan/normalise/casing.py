@@ -114,8 +114,8 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
 
 # --- case slips: a noun written small, a small word written capitalised ------------------------------
 CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
-NOUN_SLOT_GAP = 1.5
-COMPOUND_NOUN_LENGTH = 9  # a word this long ending in a noun is a compound noun, wherever it stands  # after an article ("die realisierung", "einen aufwand") a noun is expected
+NOUN_SLOT_GAP = 1.5  # after an article ("die realisierung", "einen aufwand") a noun is expected
+COMPOUND_NOUN_LENGTH = 9  # a word this long ending in a noun is a compound noun, wherever it stands
 SMALL_MIN_GAP = 3.0  # a capitalised word mid-sentence written small: "Kann" (3.2), "Mehr" (3.4); capitals at
 # sentence starts inflate every word's capitalised count, so the gap is smaller than for nouns written small
 USUAL_CASE_GAP = 1.0  # a repaired word whose first letter was lost or replaced: its case says nothing

@@ -21,6 +21,9 @@ __all__ = ["LINKS", "MIN_COMPOUND_PART", "head_stems", "takes_link", "Compounds"
 
 MIN_COMPOUND_PART = 3
 INFLECTED_TAIL = ("s", "n", "es", "en")  # a last part's genitive or plural ending
+LINK_S_SUFFIXES = ("ung", "heit", "keit", "schaft", "tion", "tät")  # always a linking s before the next part
+MIN_LINK_TAIL = 4
+NO_LINK_HEADS = ("sprung", "schwung", "dung")  # "Sprung|brett": -ung words that are no derivations
 VERB_HEAD_MIN_ZIPF = 3.5  # "wohnen", "gruppieren": a common infinitive's stem may head a compound
 LINKS = ("", "s", "n", "en", "es", "e")  # linking elements (Fugen), in the order they are tried
 
@@ -141,6 +144,30 @@ class Compounds:
         it)? Not proof of a word, but a typo fixer must not trade it for another mere compound."""
         return self.dictionary is not None and len(low) >= 2 * MIN_COMPOUND_PART + 1 and low.isalpha() \
             and self._loose_split(low, verb_heads=True)
+
+    def missing_link(self, low: str) -> tuple[str, str] | None:
+        """The compound with the linking s it lacks after a feminine suffix: German always writes one there
+        ("Bürgerbeteiligung|s|prozesse", "Gesundheit|s|amt"), so "Bürgerbeteiligungprozesse" is a slip. Only
+        when the tail is a known part of four letters or more and the token no list holds; as (head, tail),
+        the caller to say whether the tail is a noun ("Beteiligung|digital" is two words run together)."""
+        d = self.dictionary
+        if d is None or not low.isalpha() or d.zipf(low) > 0.0:
+            return None
+        for suffix in LINK_S_SUFFIXES:
+            at = low.find(suffix, MIN_COMPOUND_PART)
+            while at > 0:
+                end = at + len(suffix)
+                head, tail = low[:end], low[end:]
+                if len(tail) >= MIN_LINK_TAIL and tail[0] not in "se" and not head.endswith(NO_LINK_HEADS) \
+                        and self._link_tail(tail) \
+                        and (self._loose_part(head) or self._loose_split(head) or head in self.forms):
+                    return head, tail
+                at = low.find(suffix, at + 1)
+        return None
+
+    def _link_tail(self, tail: str) -> bool:
+        return self._loose_part(tail) or self.split(tail) is not None or any(
+            tail.endswith(e) and self._loose_part(tail[:-len(e)]) for e in INFLECTED_TAIL + ("e",))
 
     def _loose_split(self, low: str, verb_heads: bool = False) -> bool:
         cache = self._verb_head_cache if verb_heads else self._loose_cache

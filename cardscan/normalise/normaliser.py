@@ -35,12 +35,14 @@ from cardscan.workshop import Edit
 __all__ = ["Normalised", "Normaliser"]
 
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
-GENDER = re.compile(r"(?<=[a-zäöüß])I(?=n[a-zäöüß]{0,4}$)")  # "BürgerInnen", "AnsprechpartnerInnden"; not "…nInfrastruktur"
+# the gender I: "BürgerInnen", "AnsprechpartnerInnden"; not "kulturellenInfrastruktur" (two words run together)
+GENDER = re.compile(r"(?<=[a-zäöüß])I(?=n[a-zäöüß]{0,4}$)")
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
 MIN_ADJECTIVE_STEM = 6  # "finanziell|er", "sozial|e"; not "weit|er" (an adverb: "weiter tagen"), "letzt|en"
 ADJECTIVE_STEM_ZIPF = 3.0
+CLEAR_NOUN_GAP = 1.0  # natural log: capitalised 2.7 × more often than small
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -183,6 +185,11 @@ class Normaliser:
             return None
         return "compound" if self.vocabulary.known(tok) else "none"
 
+    def _clear_noun(self, low: str) -> bool:
+        """German writes the word capitalised far more often than small ("Prozesse", not "digital")."""
+        cap, small = self.cases.logprob(low[:1].upper() + low[1:]), self.cases.logprob(low)
+        return cap is not None and (small is None or cap - small >= CLEAR_NOUN_GAP)
+
     def _noun(self, low: str) -> bool:
         """German writes the word capitalised (the case table, else the lexicon)."""
         cap, small = self.cases.logprob(low[:1].upper() + low[1:]), self.cases.logprob(low)
@@ -293,6 +300,10 @@ class Normaliser:
         capital = self._capital_slip(tok)
         if capital is not None:
             return capital
+        if self.dictionary is not None and tok[1:].islower() \
+                and (linked := vocabulary.compounds.missing_link(tok.lower())) is not None \
+                and self._clear_noun(linked[1]):
+            return f"{tok[:len(linked[0])]}s{linked[1]}", "spelling"  # "Bürgerbeteiligungprozesse": the linking s lost
         if self.dictionary is not None and not (in_compound or before_hyphen) \
                 and (two := run_on(tok, vocabulary, self.cases)) is not None:
             return two, "whitespace"  # "Bürgergremiumentscheidet": a noun and a verb, not a compound
