@@ -69,7 +69,43 @@ def real(truth_dir: Path, photo_dir: Path) -> list[tuple[Path, dict]]:
     return out
 
 
-def score(items: list[tuple[Path, dict]], keys: tuple[str, ...], legend: str | None = None) -> dict:
+def card_errors(scan, truth: dict) -> list[str]:
+    """Why a photo scores what it does: each matched card whose predicted cluster is not the one its
+    true cluster maps to (the same one-to-one mapping the score uses), and every true heading not found."""
+    from cardscan.evaluate import HEADING_MIN_OVERLAP, heading_overlap, match
+
+    lines = []
+    true_cards = truth["cards"]
+    pairs = match([c.polygon for c in scan.cards], [t["polygon"] for t in true_cards])
+    votes: dict[tuple[str, str], int] = {}
+    for i, j, _ in pairs:
+        key = (true_cards[j].get("cluster") or "", scan.cards[i].cluster or "")
+        votes[key] = votes.get(key, 0) + 1
+    mapped: dict[str, str] = {}
+    used: set[str] = set()
+    for (t, p), _n in sorted(votes.items(), key=lambda kv: -kv[1]):
+        if t not in mapped and p not in used:
+            mapped[t] = p
+            used.add(p)
+    for i, j, _ in pairs if any(t.get("cluster") for t in true_cards) else []:
+        t, p = true_cards[j].get("cluster") or "", scan.cards[i].cluster or ""
+        if mapped.get(t) != p:
+            text = (scan.cards[i].text or scan.cards[i].raw_text).replace("\n", " ")[:24]
+            lines.append(f"    card {scan.cards[i].id} {text!r}: true {t!r} (as {mapped.get(t)!r}), got {p!r}")
+    for t in truth.get("headings") or []:
+        found = [h for h in scan.headings if heading_overlap(h.polygon, t["polygon"]) >= HEADING_MIN_OVERLAP]
+        if not found:
+            lines.append(f"    heading missed {t.get('text')!r}")
+        elif t.get("text") is not None and found[0].raw_text.strip() != t["text"].strip():
+            lines.append(f"    heading read {found[0].raw_text!r} for {t['text']!r}")
+    lines += [f"    heading extra {h.raw_text!r} ({h.source})" for h in scan.headings
+              if not any(heading_overlap(h.polygon, t["polygon"]) >= HEADING_MIN_OVERLAP
+                         for t in truth.get("headings") or [])]
+    return lines
+
+
+def score(items: list[tuple[Path, dict]], keys: tuple[str, ...], legend: str | None = None,
+          errors: bool = False, scans_dir: Path | None = None) -> dict:
     from cardscan.api import scan_photo
     from cardscan.evaluate import StructureEvaluation, format_structure_table
 
@@ -85,11 +121,17 @@ def score(items: list[tuple[Path, dict]], keys: tuple[str, ...], legend: str | N
             print(f"{photo.name}: {exc}", file=sys.stderr)
             scan = Scan(photo.name, 0, 0, [])
         seconds += time.perf_counter() - start
+        if scans_dir is not None:
+            scans_dir.mkdir(parents=True, exist_ok=True)
+            (scans_dir / f"{photo.stem}.scan.json").write_text(json.dumps(scan.to_dict(), ensure_ascii=False),
+                                                               encoding="utf-8")
         one = evaluation.add_photo(scan, truth, {key: str(truth.get(key, "?")) for key in keys}).rates()
         print(f"  {photo.name:36s} cards {one['matched_cards']:3d}/{one['cards']:3d}  cluster acc "
               f"{one['cluster_accuracy']:.3f}  ARI {one['cluster_ari']:.3f}  headings {one['headings_found']}/"
               f"{one['headings']} (+{one['headings_predicted'] - one['headings_found']} extra)  CER "
               f"{one['heading_cer']:.3f}  votes exact {one['votes_exact']:.3f}", flush=True)
+        for line in card_errors(scan, truth) if errors else []:
+            print(line, flush=True)
     report = evaluation.report()
     report["seconds_per_photo"] = seconds / max(1, len(items))
     print(format_structure_table(report, keys=keys))
@@ -107,22 +149,29 @@ def main(argv: list[str] | None = None) -> int:
                         help="generated structures taking turns (also: outlines, marker loops around clusters)")
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--generated-only", action="store_true")
+    parser.add_argument("--split", choices=("dev", "heldout", "both"), default="both",
+                        help="which real photos (tune on dev only; held-out once, at the end)")
+    parser.add_argument("--errors", action="store_true",
+                        help="print each card put in the wrong cluster and each heading missed or misread")
+    parser.add_argument("--scans", default=None, help="also write each photo's scan JSON to this folder")
     args = parser.parse_args(argv)
     w, h = (int(v) for v in args.size.lower().split("x"))
+    scans = Path(args.scans) if args.scans else None
     result: dict = {"settings": {"count": args.count, "first_seed": args.first_seed, "size": args.size,
                                  "structures": args.structures}}
     if not args.real_only:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"Generated boards ({args.count} per tier, seeds {args.first_seed}+):")
             items = generated(args.count, args.first_seed, (w, h), Path(tmp), tuple(args.structures.split(",")))
-            result["generated"] = score(items, ("tier", "layout"))
+            result["generated"] = score(items, ("tier", "layout"), errors=args.errors, scans_dir=scans)
     if not args.generated_only:
         items = real(Path(args.truth), Path(args.photos))
-        for split in ("dev", "heldout"):
+        for split in ("dev", "heldout") if args.split == "both" else (args.split,):
             chosen = [(p, t) for p, t in items if t.get("split") == split]
             if chosen:
                 print(f"\nReal photos, {split}{' (held out: never tuned on)' if split == 'heldout' else ''}:")
-                result[f"real_{split}"] = score(chosen, ("split",))
+                result[f"real_{split}"] = score(chosen, ("split",), errors=args.errors and split == "dev",
+                                                 scans_dir=scans)
     save("structure_eval", result)
     return 0
 

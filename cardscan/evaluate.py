@@ -176,7 +176,7 @@ def load_truths(directory: str | Path) -> dict[str, dict]:
 HEADING_MIN_OVERLAP = 0.3  # of the smaller box: marker heading boxes are drawn tighter or looser than truth
 
 
-def _box_overlap(a, b) -> float:
+def heading_overlap(a, b) -> float:
     """Intersection of two polygons' bounding boxes over the smaller box (headings' boxes vary in tightness)."""
     pa, pb = np.asarray(a, dtype=float).reshape(-1, 2), np.asarray(b, dtype=float).reshape(-1, 2)
     (ax0, ay0), (ax1, ay1) = pa.min(0), pa.max(0)
@@ -279,7 +279,7 @@ class StructureEvaluation:
         true_headings = truth.get("headings") or []
         one.true_headings = len(true_headings)
         one.predicted_headings = len(scan.headings)
-        candidates = sorted(((_box_overlap(h.polygon, t["polygon"]), i, j) for i, h in enumerate(scan.headings)
+        candidates = sorted(((heading_overlap(h.polygon, t["polygon"]), i, j) for i, h in enumerate(scan.headings)
                              for j, t in enumerate(true_headings)), reverse=True)
         used_p, used_t = set(), set()
         for overlap, i, j in candidates:

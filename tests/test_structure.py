@@ -259,3 +259,99 @@ def test_a_heading_is_read_again_from_a_crop_where_the_page_reader_missed_a_word
     scan = find_structure(img, Scan("b.jpg", 1600, 1000, cards), reader=CropReader(page, crop), votes=False)
     assert [h.raw_text for h in scan.headings] == ["Individual characteristics"]
     assert {c.cluster for c in scan.cards} == {"Individual characteristics"}
+
+
+def coded_board(w=1600, h=1000):
+    """A photo whose every pixel's colour encodes its place (CropReader tells a crop's offset from it)."""
+    yy, xx = np.mgrid[:h, :w]
+    return np.dstack([xx % 256, yy % 256, (xx // 256) * 16 + yy // 256]).astype(np.uint8)
+
+
+def test_row_labels_missed_on_the_page_are_read_in_the_margin_and_head_their_whole_rows():
+    # A plan: rows "1." "2." "3." written left of the cards; the page reader sees only "2." on the whole
+    # board, a word over the right end of row 2 is no column heading for row 3's cards under it.
+    cards = [Card(f"p-{r}{k}", "p.jpg", rect(250 + 250 * k, 100 + 300 * r), "blau", raw_text="x", text="x")
+             for r in range(3) for k in range(5)]
+    labels = [FakeWord(f"{r + 1}.", 120, 120 + 300 * r, 50, 55) for r in range(3)]
+    page = [labels[1], FakeWord("Praxis", 1280, 320, 120, 50)]
+    scan = find_structure(coded_board(), Scan("p.jpg", 1600, 1000, cards), reader=CropReader(page, labels),
+                          votes=False)
+    assert [c.name for c in scan.clusters] == ["1.", "2.", "3."]
+    assert [c.cluster for c in scan.cards] == ["1."] * 5 + ["2."] * 5 + ["3."] * 5
+
+
+def test_cards_far_below_a_heading_whose_own_heading_was_missed_are_a_cluster_of_their_own():
+    near = [(100, 200), (340, 200), (100, 330), (340, 330), (100, 460), (340, 460)]
+    far = [(100, 820), (340, 820), (100, 950), (340, 950)]
+    cards = [Card(f"f-{i}", "f.jpg", rect(x, y), "gelb", raw_text="x", text="x") for i, (x, y) in enumerate(near + far)]
+    words = [FakeWord("Ideen", 200, 110, 150, 60)]
+    scan = find_structure(blank(1600, 1200), Scan("f.jpg", 1600, 1200, cards), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards] == ["Ideen"] * 6 + ["Cluster 2"] * 4
+    # A column with one card missing (a gap of a card's height) stays one cluster.
+    column = [Card(f"g-{i}", "g.jpg", rect(100, y), "gelb", raw_text="x", text="x") for i, y in
+              enumerate([200, 330, 590, 720])] + [Card("g-9", "g.jpg", rect(340, 200), "gelb", raw_text="x", text="x")]
+    scan = find_structure(blank(1600, 1200), Scan("g.jpg", 1600, 1200, column), reader=FakeReader(words), votes=False)
+    assert {c.cluster for c in scan.cards} == {"Ideen"}
+
+
+def test_cards_are_painted_out_in_the_colour_of_the_board_around_them():
+    img = blank()
+    img[:, 500:] = 90  # most of the photo is a dark wall; the board with the cards is on the left
+    cards = [Card(f"w-{i}", "w.jpg", rect(100, y), "gelb", raw_text="x", text="x") for i, y in enumerate((200, 340))]
+    reader = FakeReader([FakeWord("LATER", 110, 60, 170, 60)])
+    find_structure(img, Scan("w.jpg", 1600, 1000, cards), reader=reader, votes=False)
+    assert (reader.pages[0][250, 200] == 235).all() and (reader.pages[0][250, 1000] == 90).all()
+
+
+def test_a_sloping_marker_heading_whose_box_is_taller_than_a_card_is_still_a_heading():
+    # Written at a slant, "Nächste Schritte" has a box 130 px high over cards 100 px high: its letters
+    # are half that; the box's height is the slope over its width.
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Nächste", 560, 20, 200, 130),
+             FakeWord("Schritte", 770, 20, 200, 130)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    assert [h.text for h in scan.headings] == ["LATER", "Nächste Schritte"]
+    assert [c.cluster for c in scan.cards][3:5] == ["Nächste Schritte"] * 2
+
+
+def test_a_strip_whose_middle_the_detector_lost_is_one_heading_but_two_strips_apart_are_two():
+    class StripReader:
+        def read(self, crops):
+            from cardscan.ocr.base import Reading
+
+            return [Reading("Ehrenamt", 0.9, []) for _ in crops]
+
+    import cv2
+
+    img = blank()
+    cv2.rectangle(img, (90, 60), (385, 120), (250, 220, 90), -1)  # one yellow strip, its middle lost
+    cards = kanban_cards()
+    cards.append(Card("b-20", "b.jpg", rect(90, 60, 120, 60), "gelb", "Überschrift", "E", "E"))
+    cards.append(Card("b-21", "b.jpg", rect(265, 60, 120, 60), "gelb", "Überschrift", "", ""))  # 55 px further
+    cards.append(Card("b-22", "b.jpg", rect(600, 60, 120, 60), "weiß", "Überschrift", "C", "C"))  # two notes,
+    cards.append(Card("b-23", "b.jpg", rect(775, 60, 120, 60), "weiß", "Überschrift", "Te", "Te"))  # board between
+    scan = find_structure(img, Scan("b.jpg", 1600, 1000, cards), reader=StripReader(), votes=False)
+    assert [h.text for h in scan.headings] == ["Ehrenamt", "C", "Te"]
+
+
+def test_writing_on_a_card_sized_coloured_paper_at_the_top_of_a_column_is_a_missed_card_not_a_heading():
+    import cv2
+
+    img = blank(1800)
+    cv2.rectangle(img, (850, 200), (1050, 300), (240, 140, 40), -1)  # an orange card the detector missed
+    cv2.rectangle(img, (1250, 60), (1750, 160), (240, 140, 40), -1)  # an orange heading strip it missed
+    cards = kanban_cards()[:5] + [Card("b-30", "b.jpg", rect(850, 340), "gelb", raw_text="x", text="x"),
+                                  Card("b-31", "b.jpg", rect(1300, 200), "gelb", raw_text="x", text="x")]
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Ende", 890, 230, 120, 40),
+             FakeWord("Zeitplan", 1400, 85, 200, 50)]
+    scan = find_structure(img, Scan("b.jpg", 1800, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [h.text for h in scan.headings] == ["LATER", "Zeitplan"]
+
+
+def test_a_column_without_heading_above_a_headed_cluster_lower_down_is_a_cluster_of_its_own():
+    # Two bands of clusters; "Nächste Schritte" over the top right column was not found, "Ideen" heads the
+    # cluster far below it: the top right column is no part of "LATER" (nor of "Ideen").
+    cards = [Card(f"t-{i}", "t.jpg", rect(x, y), "gelb", raw_text="x", text="x") for i, (x, y) in enumerate(
+        [(100, 150), (100, 280), (100, 410), (420, 150), (420, 280), (420, 800), (420, 930)])]
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Ideen", 440, 710, 150, 60)]
+    scan = find_structure(blank(1600, 1200), Scan("t.jpg", 1600, 1200, cards), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards] == ["LATER"] * 3 + ["Cluster 2"] * 2 + ["Ideen"] * 2

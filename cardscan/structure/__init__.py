@@ -8,14 +8,18 @@ columns, and a dot vote (Punktabfrage) has left small round stickers on the card
 * **heading cards** leave `scan.cards` for `scan.headings`: cards whose colour the legend calls a
   heading (``weiß=Überschrift``) or long strips (aspect ≥ STRIP_ASPECT where the other cards are
   far squarer), which is how Metaplan heading strips look;
-* **marker headings**: the board with every card painted out is read by the OCR engine's page
-  reader; lines of large writing become `Heading(source="marker")`;
+* **marker headings**: the board with every card painted out (each in the colour of the board around
+  it) is read by the OCR engine's page reader, the margin left of the rows once more on its own (row
+  labels "1." … "6."); lines of large writing become `Heading(source="marker")`; writing on coloured
+  paper of a card's size is a card the detector missed, not a heading;
 * **dots**: inside each card, round blobs of a saturated colour that is not the paper's, thick
   where writing is thin, become `votes` (with `vote_colours`); a pin's white highlight and black
   shadow tell it from a dot;
 * **clusters**: with headings, each card goes to the heading above it (the same column first, then
   the nearest: a horizontal gap costs more than a vertical one, since clusters grow downwards);
-  without headings, cards that stand clearly apart from the others form their own clusters. The
+  a row label heads its whole row; cards far apart from the ones under their nearest heading, or a
+  column with no heading over it in its band of the board, are a cluster of their own (their heading
+  was missed); without headings, cards that stand clearly apart from the others form their own clusters. The
   clusters are listed in the order the wall reads (rows of clusters top to bottom, each left to
   right) and named after their heading, else "Cluster <n>";
 * **outlines**: a marker loop drawn around cards makes them one cluster (`find_outlines`).
@@ -31,8 +35,8 @@ import numpy as np
 
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
-from cardscan.structure.headings import (heading_card_ids, heading_colour_ids, join_pieces, marker_headings,
-                                         reread_joined)
+from cardscan.structure.heading_cards import heading_card_ids, heading_colour_ids, join_pieces, reread_joined
+from cardscan.structure.headings import marker_headings
 from cardscan.structure.outlines import find_outlines
 from cardscan.workshop import Heading, Scan
 
@@ -51,7 +55,7 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     heading_cards = heading_card_ids(scan.cards)
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
-    joined = join_pieces(headings)
+    joined = join_pieces(headings, rgb)
     if reader is not None and hasattr(reader, "read") and len(joined) < len(headings):
         kept = {h.id: h.polygon for h in headings}
         joined = reread_joined(rgb, joined, {h.id for h in joined if h.polygon != kept[h.id]}, reader)

@@ -1,7 +1,9 @@
 """Clusters: every card to the cluster it sits in, the clusters in the order the wall reads.
 
 With headings, each card goes to the heading above it (the same column first, then the nearest: a
-horizontal gap costs more than a vertical one, since clusters grow downwards); without headings, cards
+horizontal gap costs more than a vertical one, since clusters grow downwards; a row label left of the
+cards heads its whole row); cards far apart from the rest of their heading's, and columns with no heading
+over them in their band of the board, are clusters of their own (their heading was missed); without headings, cards
 that stand clearly apart from the others form their own clusters (an even grid is one block: no
 clusters). Clusters are named after their heading, else "Cluster <n>", and listed in reading order:
 rows of clusters top to bottom, each left to right.
@@ -19,6 +21,8 @@ APART_MIN_GAP = 0.75  # ... if it is also this share of a card's width (an even 
 MIN_CLUSTERS_APART = 2
 COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster
 MIN_HEADLESS = 2  # cards in a column without a heading that make a cluster of their own
+BAND_REACH = 2.0  # card heights: a heading this far above a band of cards may head its columns
+SPLIT_GAP = 1.8  # card heights: a heading's cards further apart than this (and than APART_FACTOR gaps) are two clusters
 
 
 def assign_clusters(cards: list[Card], headings: list[Heading],
@@ -35,9 +39,14 @@ def assign_clusters(cards: list[Card], headings: list[Heading],
         hboxes = [Box.of(h.polygon) for h in headings_left]
         headless = _headless_columns(cards_left, boxes, hboxes, card_w)
         lone = {c.id for block in headless for c in block}
+        rows = _row_labels(hboxes, [boxes[c.id] for c in cards_left])
+        nearest = {c.id: _nearest_heading(boxes[c.id], hboxes, card_w, rows) for c in cards_left if c.id not in lone}
+        orphans = _unheaded_groups([c for c in cards_left if c.id in nearest], boxes, hboxes, nearest)
+        headless += orphans
+        lone |= {c.id for block in orphans for c in block}
         for card in cards_left:
             if card.id not in lone:
-                members.setdefault(headings_left[_nearest_heading(boxes[card.id], hboxes, card_w)].id, []).append(card)
+                members.setdefault(headings_left[nearest[card.id]].id, []).append(card)
         groups += [(h, members.get(h.id, [])) for h in headings_left] + [(None, block) for block in headless]
     elif cards_left:
         apart = [(None, g) for g in _apart_groups(cards_left, boxes)]
@@ -73,18 +82,81 @@ def assign_clusters(cards: list[Card], headings: list[Heading],
     return sorted(headings, key=lambda h: order.get(id(h), len(order))), clusters
 
 
-def _nearest_heading(card: Box, headings: list[Box], card_w: float) -> int:
-    """The heading the card stands under: above it (or beside it), close in x first, then in y."""
+def _nearest_heading(card: Box, headings: list[Box], card_w: float, rows: set[int] = frozenset()) -> int:
+    """The heading the card stands under: above it (or beside it), close in x first, then in y.
+    A row label (`rows`) heads its whole row: however far right a card stands, only the height counts."""
     best, best_cost = 0, float("inf")
     for k, h in enumerate(headings):
         dx = max(0.0, h.x0 - card.x1, card.x0 - h.x1)
         dy = max(0.0, card.y0 - h.y1)
-        cost = dx + COLUMN_GAP * dy + 0.05 * abs(card.cx - h.cx)
+        cost = COLUMN_GAP * dy if k in rows else dx + COLUMN_GAP * dy + 0.05 * abs(card.cx - h.cx)
         if h.y0 > card.cy:  # a heading below the card heads another cluster
             cost += 10 * card_w + (h.y0 - card.cy)
         if cost < best_cost:
             best, best_cost = k, cost
     return best
+
+
+def _unheaded_groups(cards: list[Card], boxes: dict[str, Box], headings: list[Box],
+                     nearest: dict[str, int]) -> list[list[Card]]:
+    """The cards a heading would get that stand far apart from the ones right under it: their own
+    heading was not found (a pale marker heading, a strip the detector missed), so they are a cluster
+    of their own rather than part of the cluster above them or beside them. A heading's cards are linked
+    by ordinary gaps; each block not holding the card nearest to the heading (of two cards or more) is cut off."""
+    if len(cards) < 4:
+        return []
+    card_h = float(np.median([boxes[c.id].h for c in cards]))
+    gaps = [min(_gap(boxes[c.id], boxes[o.id]) for o in cards if o is not c) for c in cards]
+    limit = max(APART_FACTOR * float(np.median(gaps)), SPLIT_GAP * card_h)
+    out = []
+    for k, heading in enumerate(headings):
+        members = [c for c in cards if nearest[c.id] == k]
+        if len(members) < 2 * MIN_HEADLESS:
+            continue
+        blocks = _linked(members, boxes, limit)
+        first = min(members, key=lambda c: _gap(boxes[c.id], heading))
+        out += [block for block in blocks if first not in block and len(block) >= MIN_HEADLESS]
+    return out
+
+
+def _gap(a: Box, b: Box) -> float:
+    return max(0.0, b.x0 - a.x1, a.x0 - b.x1, b.y0 - a.y1, a.y0 - b.y1)
+
+
+def _linked(cards: list[Card], boxes: dict[str, Box], limit: float) -> list[list[Card]]:
+    """Cards joined (through each other) by gaps of at most `limit`."""
+    parent = list(range(len(cards)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(cards)):
+        for j in range(i + 1, len(cards)):
+            if _gap(boxes[cards[i].id], boxes[cards[j].id]) <= limit:
+                parent[find(i)] = find(j)
+    blocks: dict[int, list[Card]] = {}
+    for i, card in enumerate(cards):
+        blocks.setdefault(find(i), []).append(card)
+    return list(blocks.values())
+
+
+def _row_labels(headings: list[Box], cards: list[Box]) -> set[int]:
+    """Headings that label rows: at least two, one above the other in a column of their own left of the
+    cards, each with cards right of it in its row and none left of it (a plan's "1." … "6.", rows of a
+    matrix named on the left)."""
+    def labels_row(h: Box) -> bool:
+        in_row = [c for c in cards if min(c.y1, h.y1) - max(c.y0, h.y0) >= 0.5 * min(c.h, h.h)]
+        return bool(in_row) and all(c.x0 >= h.x1 - 0.1 * h.w for c in in_row)
+
+    found = [k for k, h in enumerate(headings) if labels_row(h)]
+    if len(found) < 2:
+        return set()
+    left = min(c.x0 for c in cards)
+    column = [k for k in found if headings[k].x1 <= left + 0.5 * float(np.median([c.w for c in cards]))]
+    return set(column) if len(column) >= 2 else set()
 
 
 def _loop_groups(cards: list[Card], headings: list[Heading], outlines: list,
@@ -118,23 +190,42 @@ def _loop_groups(cards: list[Card], headings: list[Heading], outlines: list,
 def _headless_columns(cards: list[Card], boxes: dict[str, Box], headings: list[Box], card_w: float) -> list[list[Card]]:
     """Columns of cards (a cluster's own columns stand closer than COLUMN_JOIN card widths) with no
     heading over them, nor one beside them (rows headed on the left): a column whose heading was not found
-    is a cluster of its own, not part of the neighbour's (kanban boards, a heading card the detector missed)."""
-    spans: list[list] = []
-    for card in sorted(cards, key=lambda c: boxes[c.id].x0):
-        box = boxes[card.id]
-        if spans and box.x0 <= spans[-1][1] + COLUMN_JOIN * card_w:
-            spans[-1][1] = max(spans[-1][1], box.x1)
-            spans[-1][2].append(card)
-        else:
-            spans.append([box.x0, box.x1, [card]])
+    is a cluster of its own, not part of the neighbour's (kanban boards, a heading card the detector missed).
+    Columns are taken in each band of the board (rows of clusters far apart, `_bands`), so a
+    cluster's heading further down the wall does not head the columns of the band above it."""
+    card_h = float(np.median([boxes[c.id].h for c in cards])) if cards else 1.0
     out = []
-    for x0, x1, members in spans:
-        bottom = max(boxes[c.id].y1 for c in members)
-        over = any(h.x1 > x0 and h.x0 < x1 and h.y0 < bottom for h in headings)
-        beside = any(min(h.y1, boxes[c.id].y1) > max(h.y0, boxes[c.id].y0) for h in headings for c in members)
-        if len(members) >= MIN_HEADLESS and not over and not beside:  # (row headings stand beside their cards)
-            out.append(members)
+    for band in _bands(cards, boxes, card_h):
+        top = min(boxes[c.id].y0 for c in band)
+        spans: list[list] = []
+        for card in sorted(band, key=lambda c: boxes[c.id].x0):
+            box = boxes[card.id]
+            if spans and box.x0 <= spans[-1][1] + COLUMN_JOIN * card_w:
+                spans[-1][1] = max(spans[-1][1], box.x1)
+                spans[-1][2].append(card)
+            else:
+                spans.append([box.x0, box.x1, [card]])
+        for x0, x1, members in spans:
+            bottom = max(boxes[c.id].y1 for c in members)
+            over = any(h.x1 > x0 and h.x0 < x1 and h.y0 < bottom and h.y1 > top - BAND_REACH * card_h for h in headings)
+            beside = any(min(h.y1, boxes[c.id].y1) > max(h.y0, boxes[c.id].y0) for h in headings for c in members)
+            if len(members) >= MIN_HEADLESS and not over and not beside:  # (row headings stand beside their cards)
+                out.append(members)
     return out
+
+
+def _bands(cards: list[Card], boxes: dict[str, Box], card_h: float) -> list[list[Card]]:
+    """The cards in horizontal bands: a gap of SPLIT_GAP card heights with no card in it separates them
+    (one missing card in a column leaves less)."""
+    bands: list[list] = []
+    for card in sorted(cards, key=lambda c: boxes[c.id].y0):
+        box = boxes[card.id]
+        if bands and box.y0 <= bands[-1][0] + SPLIT_GAP * card_h:
+            bands[-1][0] = max(bands[-1][0], box.y1)
+            bands[-1][1].append(card)
+        else:
+            bands.append([box.y1, [card]])
+    return [members for _, members in bands]
 
 
 def _apart_groups(cards: list[Card], boxes: dict[str, Box]) -> list[list[Card]]:
