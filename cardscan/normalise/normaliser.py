@@ -43,6 +43,7 @@ MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a l
 MIN_ADJECTIVE_STEM = 6  # "finanziell|er", "sozial|e"; not "weit|er" (an adverb: "weiter tagen"), "letzt|en"
 ADJECTIVE_STEM_ZIPF = 3.0
 CLEAR_NOUN_GAP = 1.0  # natural log: capitalised 2.7 × more often than small
+RARE_FOR_RARE_GAP = 1.5  # zipf: a listed word is only read as one 30 × more common (as speller.RARE_WORD_GAP)
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -346,7 +347,8 @@ class Normaliser:
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
         if general is not None and (other_ending(tok, general[0].lower(), self.dictionary.zipf)
-                                    or self._compound_for_compound(tok, general[0])):
+                                    or self._compound_for_compound(tok, general[0])
+                                    or self._rare_for_rare(tok, general[0])):
             general = None  # "ungültigem": a case ending, not a slip ("ungültigen"); "Dateiende" ≠ "Dateieende"
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
@@ -359,6 +361,13 @@ class Normaliser:
             return tok, None
         return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
 
+
+    def _rare_for_rare(self, tok: str, new: str) -> bool:
+        """A word the web list holds, however rarely, traded for one hardly more common ("Dises" 1.9 →
+        "Discs" 2.5): no strong evidence; the context stage may still read it ("Dieses")."""
+        z = self.dictionary.zipf(tok.lower())
+        return z > 0.0 and self.dictionary.zipf(new.lower()) - z < RARE_FOR_RARE_GAP \
+            and not self.vocabulary.in_lexicon(new)
 
     def _compound_for_compound(self, tok: str, new: str) -> bool:
         """The token may be a compound of known parts ("Dateiende", "Einfüge|marke") and the fix is only
