@@ -355,6 +355,8 @@ class Normaliser:
         split = self._repair.split_glued(tok)
         # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
         typo = self._typo(tok, in_compound, before_hyphen, dangling)
+        if typo is None and split is None and not (in_compound or before_hyphen):
+            typo = vocabulary.compounds.one_slip_compound(tok.lower())  # "Wohnumfelvderbesserungen"
         if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
         if typo is None or (new := recase(typo, tok)) is None or new == tok or self._compound_for_compound(tok, new):
