@@ -91,7 +91,10 @@ def lexicon_case(tok: str, new: str, sentence_start: bool, vocabulary: Vocabular
     if (capitalised and small) or not forms:
         return new  # listed in both cases ("Leben"/"leben") or not at all: the token's case stays
     form = next(iter(capitalised or small))
-    return form[:1].upper() + form[1:] if sentence_start else form
+    # at a sentence start as the token began: cards often start small ("nehr Transparenz" → "mehr"); an l
+    # or 1 there is a misread capital I ("lch" → "Ich")
+    capital = sentence_start and (tok[:1].isupper() or tok[:1] in "l1|")
+    return form[:1].upper() + form[1:] if capital else form
 
 
 def _usual_case(word: str, cases: CaseFrequencies) -> str:
