@@ -54,7 +54,7 @@ def read_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     """`scan_photo` with its notes: a greyscale photo of cards is read, but says that its colours
     (and so groups) cannot be known, instead of calling every card "weiß". Raises like scan_photo."""
     from cardscan.detect import CardDetector
-    from cardscan.normalise import normalise
+    from cardscan.normalise import normalise_board
     from cardscan.ocr import get_reader
     from cardscan.structure import find_dots, find_structure, mask_dots
 
@@ -89,8 +89,8 @@ def read_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
             card.colour = card.group = None
         problems.append(Problem(readable_path(photo.path), GREYSCALE_PROBLEM))
     lexicon = lexicon if lexicon and Path(lexicon).is_file() else None  # nothing learnt yet: the plain tables
-    for card in cards:
-        result = normalise(card.raw_text, expand_abbreviations=expand_abbreviations, lexicon=lexicon)
+    board = normalise_board([c.raw_text for c in cards], expand_abbreviations=expand_abbreviations, lexicon=lexicon)
+    for card, result in zip(cards, board):  # one language for the photo's cards (English boards keep theirs)
         card.text, card.edits = result.text, list(result.edits)
     scan = Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
     scan = find_structure(photo.rgb, scan, reader=reader, votes=False)  # headings, clusters (cardscan.structure)

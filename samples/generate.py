@@ -25,7 +25,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 TIERS = ("easy", "medium", "hard")
-CONDITIONS = ("square", "touching", "pale", "panels", "warm", "curl", "marker", "jpeg", "closeup")
+CONDITIONS = ("square", "touching", "pale", "panels", "warm", "curl", "marker", "jpeg", "closeup", "glass")
 SHAPES = ("rect", "oval", "round")
 HELD_OUT_SHAPES = ("round",)
 BOARDS = ("cork", "felt", "grey", "white")
@@ -284,7 +284,8 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     written on the board above the notes), "jpeg" (a phone's strong compression and sensor noise),
     "closeup" (1-3 notes, unless n_cards says otherwise, photographed from so near that together
     they fill 50-90 % of the frame; meant for a small frame such as 240x230, as when one note was
-    photographed or cut out of a larger photo).
+    photographed or cut out of a larger photo), "glass" (a glass board in front of a room: what
+    lies behind or is mirrored in it shows as smooth grey patches, card-sized, dark and some bright).
     A dense wall is ``n_cards=170, conditions=("square", "touching")``.
     The same arguments always give the same photo.
     """
@@ -309,6 +310,8 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
     board = board or str(rng.choice(BOARDS, p=[0.4, 0.2, 0.2, 0.2]))
     if "pale" in conditions or "panels" in conditions:
         board = "white"
+    if "glass" in conditions:
+        board = "grey"
     n = int(n_cards or rng.integers(cfg["n_cards"][0], cfg["n_cards"][1] + 1))
     if "closeup" in conditions:
         n = int(n_cards or rng.integers(1, 4))
@@ -354,6 +357,12 @@ def render_board(seed: int = 0, tier: str = "easy", *, n_cards: int | None = Non
             for k in range(bevel):
                 shade = 200 + int(40 * k / bevel)
                 fdraw.rectangle([box[0] + k, box[1] + k, box[2] - k, box[3] - k], outline=(shade, shade, shade - 2, 255))
+    if "glass" in conditions:  # the room behind the glass: dark corridors, door frames, a bright window
+        for k in range(int(rng.integers(10, 16))):
+            rw, rh = rng.uniform(0.04, 0.14) * plane_w, rng.uniform(0.04, 0.14) * plane_w
+            rx, ry = rng.uniform(0, plane_w - rw), rng.uniform(0, plane_h - rh)
+            shade = int(rng.integers(235, 252)) if k % 5 == 0 else int(rng.integers(45, 105))
+            fdraw.rectangle([rx, ry, rx + rw, ry + rh], fill=(shade, shade + 1, shade + 3, 255))
     region = (margin_x, margin_y, plane_w - margin_x, plane_h - margin_y)
     if "closeup" in conditions:  # the few notes close together in the middle: cards one above the other,
         square = "square" in conditions  # square notes two side by side

@@ -382,12 +382,20 @@ def test_board_clusters_drag_keyboard_rename_and_merge_end_up_in_the_minutes(tmp
         page.wait_for_function("() => document.querySelector(\"section.column[data-group='Netzwerk'] #karte-foto01-04\")")
         assert page.evaluate("document.activeElement.closest('li.chip').id") == "karte-foto01-04"
         assert page.evaluate("document.activeElement.value") == "Netzwerk"
+        # the dot finder saw one dot on "Ein Jahr Vorlauf"; the facilitator counts four on the wall
+        votes = page.locator("#karte-foto01-04 input[name=votes]")
+        assert votes.input_value() == "1"
+        votes.fill("4")
+        page.keyboard.press("Tab")  # leaving the field saves it; the badge follows once the server has it
+        page.wait_for_function("() => document.querySelector('#karte-foto01-04 .card-head .votes')"
+                               ".textContent === '● 4'")
         page.screenshot(path=str(ARTIFACTS / "board-clusters-moved.png"), full_page=True)
 
         minutes = download_minutes(page, "protokoll-cluster.md")
         assert "Bürgerhaushalt (3 Punkte)" in minutes_section(minutes, "Zeitplan")
         assert "Bürgerhaushalt" not in minutes_section(minutes, "Finanzierung")
-        assert "Ein Jahr Vorlauf (1 Punkt)" in minutes_section(minutes, "Netzwerk")
+        assert "Ein Jahr Vorlauf (4 Punkte)" in minutes_section(minutes, "Netzwerk")
+        assert minutes_section(minutes, "Priorisierung").strip().startswith("1. Ein Jahr Vorlauf (4 Punkte)")
         assert minutes.index("## Finanzierung") < minutes.index("## Zeitplan") < minutes.index("## Netzwerk")
 
         # rename Netzwerk; merge Finanzierung into Zeitplan (each column has its own forms)

@@ -146,6 +146,29 @@ def test_clearing_theme_and_group_stores_none(corpus):
     assert c.theme is None and c.group is None
 
 
+def test_a_person_corrects_the_dot_count_and_it_is_recorded(corpus):
+    ws = sample_workshop()
+    ws.scans[0].cards[1].votes, ws.scans[0].cards[1].vote_colours = 3, ["rot", "rot", "grün"]
+    wid = corpus.add(ws)
+    corpus.update_card(wid, "board1-02", votes="2")  # a web form sends text
+    corpus.update_card(wid, "board1-01", votes=4)  # dots the finder missed: colours unknown
+    cards = {c.id: c for c in corpus.get(wid).cards}
+    assert (cards["board1-02"].votes, cards["board1-02"].vote_colours) == (2, ["rot", "rot"])
+    assert (cards["board1-01"].votes, cards["board1-01"].vote_colours) == (4, [])
+    frame = corpus.corrections("votes")
+    assert list(zip(frame["card_id"], frame["old"], frame["new"])) == [("board1-02", "3", "2"), ("board1-01", "0", "4")]
+    assert corpus.cards().set_index("id").loc["board1-02", "votes"] == 2
+
+
+@pytest.mark.parametrize("bad", ["drei", "-1", "100", "2.5"])
+def test_a_dot_count_that_is_no_count_is_refused_in_german_and_changes_nothing(corpus, bad):
+    wid = corpus.add(sample_workshop())
+    with pytest.raises(ValueError, match="Punkte: .*erlaubt 0 bis 99"):
+        corpus.update_card(wid, "board1-01", text="neu", votes=bad)
+    assert corpus.get(wid).card("board1-01").text == "Quartiersrat einbeziehen"
+    assert len(corpus.corrections()) == 0
+
+
 def test_update_card_refuses_unknown_fields_and_changes_nothing(corpus):
     wid = corpus.add(sample_workshop())
     with pytest.raises(ValueError, match="confidence"):

@@ -1,4 +1,6 @@
 """cardscan.normalise.casing: block capitals and function words, through the public Normaliser."""
+import pytest
+
 from cardscan.normalise import Normaliser, normalise
 from cardscan.normalise.casing import is_block_caps
 from cardscan.normalise.tokens import token_pattern, tokenize
@@ -50,3 +52,28 @@ def test_after_zu_a_capitalised_verb_is_written_small_but_nouns_stay():
     assert normalise("Finanzierung zu Erwirken").text == "Finanzierung zu erwirken"
     assert normalise("Treffen zu Beginn").text == "Treffen zu Beginn"  # a noun after the preposition
     assert normalise("Kinder zu Hause").text == "Kinder zu Hause"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Finanzieller aufwand:", "Finanzieller Aufwand:"),  # after an inflected adjective a noun is expected
+    ("Fördermittel Bündeln", "Fördermittel bündeln"),  # a card's last word after a noun: a verb (a job)
+    ("Moscheegemeinde Einbeziehen", "Moscheegemeinde einbeziehen"),
+])
+def test_case_slips_in_a_noun_or_verb_slot_are_mended(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Quartiersrat Treffen",  # "Treffen" is as often a noun: both cases common
+    "Regelmäßige Treffen",  # after an adjective: a noun
+    "Mehr Raum für Familien",
+    "Fehler beim Holen",  # after "beim": a verb made a noun
+])
+def test_nouns_at_the_end_of_a_card_keep_their_capital(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_a_long_compound_ending_in_a_noun_is_capitalised_anywhere():
+    assert normalise("aktionsfonds erhalten", expand_abbreviations=False).text == "Aktionsfonds erhalten"
+    for kept in ("zukunftsorientierte Planung", "bürgernahe Verwaltung", "stadtteilbezogene Arbeit"):
+        assert normalise(kept, expand_abbreviations=False).text == kept  # compound adjectives stay small

@@ -5,7 +5,7 @@ need not be installed for the tests)."""
 import pytest
 
 from cardscan.dictionary import GermanDictionary
-from cardscan.normalise import Normaliser
+from cardscan.normalise import Normaliser, normalise
 from cardscan.normalise.channel import DOUBLED, ORDINARY, UNLIKE, slip_cost
 from cardscan.normalise.context import ContextSpeller
 from cardscan.normalise.pairs import BOUNDARY, PairCounts, sentences_of
@@ -142,3 +142,19 @@ def test_manual_pages_and_fortunes_are_read_as_plain_sentences(tmp_path):
     assert ["listet", "mit", "dem", "befehl"] in sentences
     assert ["wer", "wagt", "gewinnt"] in sentences
     assert ["dass", "ist", "gut"] in sentences  # old spelling counted as reformed
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Professionalisierung den Akteure", "Professionalisierung der Akteure"),  # a plural in -e: not after "den"
+    ("längere Phase den Degression einplanen?", "längere Phase der Degression einplanen?"),  # a feminine noun
+])
+def test_den_before_a_noun_it_cannot_stand_before_is_read_as_der_or_die(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "für den Bereich", "mit den Bewohnern", "den Käse essen", "Kann den Service nicht registrieren",
+    "für den Referenz-Namensraum", "über den Namen",
+])
+def test_den_before_a_masculine_noun_or_a_dative_plural_stays(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

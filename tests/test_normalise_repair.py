@@ -32,3 +32,26 @@ def test_words_are_neither_joined_nor_split_without_cause(kept):
 def test_a_function_word_after_a_noun_is_never_joined_to_it():
     assert normalise("Ansprechpartner in der Verwaltung").text == "Ansprechpartner in der Verwaltung"
     assert normalise("Bewohner in Moabit").text == "Bewohner in Moabit"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Scharn ierfunktion zwischen", "Scharnierfunktion zwischen"),  # a rare listed word, neither piece a word
+    ("Prozesse metho disch begleitet", "Prozesse methodisch begleitet"),  # "disch": a web scrap, no word
+    ("mietf reie Räume", "mietfreie Räume"),
+    ("die Auße nsicht des Stadtteils", "die Außensicht des Stadtteils"),
+])
+def test_a_word_a_space_broke_is_joined_when_the_pieces_are_no_words(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", ["Zielerreichung prüfen", "Ansprechpartner in", "Kinder- und Jugendarbeit"])
+def test_two_words_are_not_joined(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_a_compound_head_with_its_linking_s_is_joined_to_the_rest():
+    """A feminine noun takes no -s: "Beteiligungs" alone is the head of a compound a space broke."""
+    assert normalise("hat einen hohen Beteiligungs grad", expand_abbreviations=False).text == \
+        "hat einen hohen Beteiligungsgrad"
+    assert normalise("Gestaltungs-/ Ermöglichungs-/ Ermächtigungsraum", expand_abbreviations=False).text == \
+        "Gestaltungs-/ Ermöglichungs-/ Ermächtigungsraum"

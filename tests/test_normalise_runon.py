@@ -36,3 +36,10 @@ def test_a_stray_small_letter_before_a_capitalised_word_is_dropped():
     result = normalise("Transparenz über rGeld", expand_abbreviations=False)
     assert result.text == "Transparenz über Geld"
     assert [e.reason for e in result.edits] == ["spelling"]
+
+
+def test_a_word_run_into_a_capital_i_word_is_split_not_read_as_a_gender_form():
+    assert normalise("kulturellenInfrastruktur", expand_abbreviations=False).text == "kulturellen Infrastruktur"
+    for kept in ("BürgerInnen", "PartnerIn"):  # the gender I stays
+        assert normalise(kept, expand_abbreviations=False).text == kept
+    assert normalise("AnsprechpartnerInnden", expand_abbreviations=False).text == "AnsprechpartnerInnen"

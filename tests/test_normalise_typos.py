@@ -88,3 +88,27 @@ def test_a_compound_of_a_long_rare_part_and_a_known_one_is_a_word():
 ])
 def test_gender_forms_are_mended_and_keep_their_capital_i(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Wert des Fortshrittsbalkens", "Wert des Fortschrittsbalkens"),  # the last part with its genitive s
+    ("als Dateuname ungültig", "als Dateiname ungültig"),  # a short common last part ("Name")
+])
+def test_slips_in_a_compound_whose_last_part_is_short_or_inflected_are_mended(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+def test_an_unseen_compound_with_an_inflected_last_part_stays():
+    assert normalise("Position des Einfügezeigers", expand_abbreviations=False).text == "Position des Einfügezeigers"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("oSzialwesen", "Sozialwesen"), ("iFlter setzen", "Filter setzen"), ("bOjektnamen", "Objektnamen"),
+])
+def test_the_first_two_letters_swapped_with_the_capital_are_put_back(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", ["eBay", "iPhone", "rGeld"])
+def test_names_with_a_small_first_letter_are_no_swap(kept):
+    assert normalise(kept, expand_abbreviations=False).text == ("Geld" if kept == "rGeld" else kept)

@@ -189,3 +189,24 @@ def test_a_lone_character_above_the_writing_read_surely_is_kept_an_unsure_one_is
     assert reading(0.9999).text == "4\nEZ"
     assert reading(0.6).text == "EZ"
     assert words_to_reading([Word("4", 0.9999, 40, 0, 10, 20, 1, 1, 1), Word("EZ", 0.99, 10, 30, 40, 20, 1, 1, 2)]).text == "EZ"
+
+
+def test_a_page_is_read_by_a_lean_detector_with_the_same_words_as_the_card_detector(reader):
+    """The page detector skips the layout rewrite that copies its largest maps, and reads what the card detector reads."""
+    import cv2
+
+    from cardscan.ocr.ppocr import PAGE_MAX_SIDE, _load_system
+
+    page = np.full((900, 1400, 3), 235, np.uint8)
+    page[100:300, 100:620] = handwritten_card("Verstetigung")
+    page[500:700, 700:1220] = handwritten_card("Quartiersrat")
+    words = reader.read_page(page)
+    lean = _load_system(reader.model, PAGE_MAX_SIDE, reader.min_score, reader.threads, lean=True)
+    fast = _load_system(reader.model, PAGE_MAX_SIDE, reader.min_score, reader.threads)
+    lean_options = lean.text_detector.det_onnx_session.get_session_options()
+    fast_options = fast.text_detector.det_onnx_session.get_session_options()
+    assert not lean_options.enable_cpu_mem_arena and not fast_options.enable_cpu_mem_arena
+    assert lean_options.graph_optimization_level != fast_options.graph_optimization_level
+    boxes, results = fast(cv2.cvtColor(page, cv2.COLOR_RGB2BGR), cls=False)
+    assert [(w.text, w.left, w.top) for w in words] == [(w.text, w.left, w.top) for w in lines_to_words(boxes, results)]
+    assert len(words) == 2 and words[1].text == "Quartiersrat"

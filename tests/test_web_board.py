@@ -260,6 +260,21 @@ def test_review_list_shows_and_saves_the_cluster_and_the_dots(env):
     assert "Stadtteilfonds `foto01-02`" in md.split("\n## Netzwerk\n")[1].split("\n## ")[0]
 
 
+def test_a_corrected_dot_count_reorders_the_priorisierung_of_the_minutes(env):
+    wid = add_wall(env)
+    board = env.client.get(f"/w/{wid}/tafel").get_data(as_text=True)
+    assert board.count('name="votes" type="number"') == len(env.corpus.get(wid).cards)
+    r = env.client.post(f"/w/{wid}/karten/foto01-02", json={"votes": "5"}, headers={"X-CSRF-Token": env.token})
+    assert r.status_code == 200 and r.get_json()["changed"] == ["votes"] and r.get_json()["card"]["votes"] == 5
+    md = env.client.get(f"/w/{wid}/download/protokoll.md").get_data(as_text=True)
+    ranking = md.split("\n## Priorisierung\n")[1].split("\n## ")[0]
+    assert ranking.strip().splitlines()[0].startswith("1. ") and "`foto01-02`" in ranking.strip().splitlines()[0]
+    assert "(5 Punkte)" in ranking
+    r = env.client.post(f"/w/{wid}/karten/foto01-02", json={"votes": "viele"}, headers={"X-CSRF-Token": env.token})
+    assert r.status_code == 400 and "Punkte" in r.get_json()["error"]
+    assert {c.id: c.votes for c in env.corpus.get(wid).cards}["foto01-02"] == 5
+
+
 def test_review_list_without_clusters_has_no_cluster_field(env):
     wid = add_hand_workshop(env)
     page = env.client.get(f"/w/{wid}/durchsicht").get_data(as_text=True)

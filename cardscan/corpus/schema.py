@@ -9,14 +9,15 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from cardscan.exceptions import DuplicateCardId, DuplicatePhoto
+from cardscan.exceptions import BadCorrection, DuplicateCardId, DuplicatePhoto
 from cardscan.workshop import Card, Scan
 
 SCHEMA_VERSION = 2  # 2: board structure (cards: cluster, votes, vote_colours; scans: headings, clusters)
 # Metadata every workshop frame shows as columns, even when no workshop has them yet, so that
 # `theme_shares(by="city")` and friends work on a young corpus too. Other keys follow as they come.
 STANDARD_METADATA = ("city", "date", "venue", "topic")
-CARD_FIELDS = ("text", "group", "theme", "colour", "cluster")  # what a person may correct with update_card
+CARD_FIELDS = ("text", "group", "theme", "colour", "cluster", "votes")  # what a person may correct with update_card
+MAX_VOTES = 99  # dots one card can carry as a person counts them; more is a typing slip
 CORRECTION_ACTIONS = ("edit", "confirm", "rename", "merge")
 CARD_COLUMNS = ["id", "photo", "colour", "group", "raw_text", "text", "confidence", "theme", "polygon", "kind",
                 "cluster", "votes", "vote_colours"]
@@ -94,7 +95,7 @@ def define_tables():
                                 sa.Column("workshop_id", sa.ForeignKey("workshops.id", **fk), nullable=False,
                                           index=True),
                                 sa.Column("card_id", sa.String, nullable=False),
-                                sa.Column("field", sa.String, nullable=False),  # text, group, theme, colour, cluster
+                                sa.Column("field", sa.String, nullable=False),  # text, group, theme, colour, cluster, votes
                                 sa.Column("action", sa.String, nullable=False),  # edit, confirm, rename, merge
                                 sa.Column("old", sa.Text),
                                 sa.Column("new", sa.Text),
@@ -112,6 +113,33 @@ def board_columns(sa, table: str) -> list:
                 sa.Column("clusters", sa.JSON, nullable=False, default=list)]  # Cluster dicts, wall order
     return [sa.Column("cluster", sa.String), sa.Column("votes", sa.Integer, nullable=False, default=0),
             sa.Column("vote_colours", sa.JSON, nullable=False, default=list)]
+
+
+def as_text(value: Any) -> str | None:
+    """A corrected value as the corrections table keeps it: text, so votes and names sit in one column."""
+    return None if value is None else str(value)
+
+
+def corrected_value(field: str, value: Any) -> Any:
+    """A corrected field as the cards table stores it: text as given, a count for votes, else trimmed text
+    with empty meaning none."""
+    if field == "text":
+        return "" if value is None else str(value)
+    if field == "votes":
+        return vote_count(value)
+    return (str(value).strip() or None) if value is not None else None
+
+
+def vote_count(value: Any) -> int:
+    """A person's dot count as the cards table stores it; a web form sends it as text ("3", " 3 ", "")."""
+    text = str(value).strip() if value is not None else ""
+    try:
+        votes = int(text) if text else 0
+    except ValueError:
+        raise BadCorrection(f"Punkte: „{text}“ ist keine ganze Zahl (erlaubt 0 bis {MAX_VOTES})") from None
+    if not 0 <= votes <= MAX_VOTES:
+        raise BadCorrection(f"Punkte: {votes} geht nicht (erlaubt 0 bis {MAX_VOTES})")
+    return votes
 
 
 def now() -> datetime:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from cardscan._files import replace_together
 from cardscan.corpus.schema import (CARD_COLUMNS, CARD_FIELDS, CORRECTION_ACTIONS, CORRECTION_COLUMNS, SCHEMA_VERSION,
-                                    card_structure, check_unique_ids, clean_metadata, define_tables, metadata_keys,
-                                    migrate, now, renamed_clusters, structure_of)
+                                    as_text, card_structure, check_unique_ids, clean_metadata, corrected_value,
+                                    define_tables, metadata_keys, migrate, now, renamed_clusters, structure_of)
 from cardscan.exceptions import BadCorrection, BadInputFile, UnknownCard, UnknownWorkshop
 from cardscan.workshop import Card, Cluster, Edit, Heading, Problem, Scan, Workshop
 
@@ -242,12 +242,13 @@ class Store:
                 log.warning("Foto %s nicht in den Korpus kopiert: %s", scan.path, exc)
 
     def update_card(self, wid: int, card_id: str, **changes: Any) -> Card:
-        """A person's correction: change text, group, theme, colour or cluster, record it, return the new Card.
+        """A person's correction: change text, group, theme, colour, cluster or votes, record it, return the new Card.
 
         Every field passed is recorded in the corrections table (workshop, card, field, old, new,
         the raw OCR text, time), even when unchanged: that is a person confirming it ("Stimmt so").
         ``confirmed=True`` records such a confirmation of the text without passing it. Empty group,
-        theme, colour or cluster mean none.
+        theme, colour or cluster mean none. ``votes``: the dots a person counted (the dot finder misses some
+        under glare, and "Priorisierung" ranks by them); the seen dot colours are kept up to that count.
         """
         wid = int(wid)  # numpy integers from a DataFrame would not match in SQL
         import sqlalchemy as sa
@@ -263,20 +264,18 @@ class Store:
             if row is None:
                 self._check_workshop(conn, wid)
                 raise UnknownCard(card_id, wid)
-            values: dict[str, Any] = {}
-            for field, value in changes.items():
-                if field == "text":
-                    values[field] = "" if value is None else str(value)
-                else:
-                    values[field] = (str(value).strip() or None) if value is not None else None
+            values = {field: corrected_value(field, value) for field, value in changes.items()}
             if confirmed and "text" not in values:
                 values["text"] = row["text"]
             if values:
-                conn.execute(c.update().where(c.c.pk == row["pk"]).values(**values))
+                stored = dict(values)
+                if "votes" in values:
+                    stored["vote_colours"] = list(row["vote_colours"] or [])[:values["votes"]]
+                conn.execute(c.update().where(c.c.pk == row["pk"]).values(**stored))
                 text_after = values.get("text", row["text"])
                 when = now()
                 conn.execute(self._t["corrections"].insert(), [
-                    {"workshop_id": wid, "card_id": card_id, "field": field, "old": row[field], "new": new,
+                    {"workshop_id": wid, "card_id": card_id, "field": field, "old": as_text(row[field]), "new": as_text(new),
                      "action": "confirm" if new == row[field] else "edit", "raw_text": row["raw_text"],
                      "text": text_after, "time": when} for field, new in values.items()])
                 if "cluster" in values and values["cluster"] != row["cluster"]:

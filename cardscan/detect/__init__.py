@@ -23,19 +23,27 @@ Tried and dropped: a soft or thresholded ink mask instead of the plain closing (
 the mask changes: notes on a black board vanished), a lower or hysteresis edge threshold for pale
 notes (writing fragments returned), a larger closing (13, 17 px: no better on the dev photos).
 
-Close-ups and columns (issue 15, second round): a note photographed from close by fills most of a
-small frame, above the largest card size; a region that large whose paper fills its outline is one
-note, put in place of the bits of its writing found inside it (not when cards cover most of it: a
-grid of touching notes). Regions far below the median card (shadow strips) are dropped. A region that
-is no card is cut along the photo's thin dark lines (a column of touching cards of one colour). A
-round card on a board seen at an angle is boxed along the sides of the rectangular cards near it.
+Close-ups, glass and floors (issue 15, third round): a note photographed from close by fills most of
+a small frame, above the largest card size; a region that large whose paper fills its outline is one
+note when what lies inside its outline is only the paper's own colour or thin dark strokes (a board
+holds cards: blobs of another colour, light or wide), it is coloured (white: a whiteboard), and the
+cards found inside it cover little of it (a grid of touching notes of one colour); it takes the place
+of the bits of its writing found inside it. Pale notes on a white board are looked for in a last
+pass that takes faint steps too, where nothing else was found. A dark grey region (reflections in a glass board, shadows)
+is no card, nor is an outline with a side along the photo's border (floor and frame strips below a
+board; a note the border cuts is only part of one). A region counts as oversized against the size
+most regions share, not the median one (many small false regions pulled the median below the notes).
 Tried and dropped: blanking an oval's crop outside its region's own outline (a region is often only
 the paper below the writing: the writing was blanked), a box along a fitted ellipse's axes for nearly
 round ovals (round cards seen at an angle lost IoU, 0.90 -> 0.82), cutting over-large regions along
 thin dark lines and adding long straight thin dark lines to the ink-free pass (edge-to-edge walls: no
-better, or worse), thin dark lines as support for cuts by size (no change).
+better, or worse), thin dark lines as support for cuts by size (no change), a close-up rule on paper
+filling alone (a whiteboard with 16 cards became one note), grey-white regions whose ink-closed inside
+is not one colour as views through a window (white cards with a pin and bold writing were lost on
+generated boards), adding the coarse copy's cards where the finer copy found none (one more note, two
+more false cards on dev).
 
-Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the three
+Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the four
 passes over the edge maps), regions (smooth regions judged as cards, pieces, touching cards), split
 (cutting touching cards apart), join (joining a card's halves), outline (hull, rim, four corners),
 filters (plain surfaces, oversized regions, second looks), paper (paper and board colour),

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cardscan import colour as colour_stage
-from cardscan.detect.filters import not_oversized, one_per_place, plain_surface
+from cardscan.detect.filters import (cut_by_frame, dark_grey, not_drawn_on, not_oversized, one_per_place, plain_surface,
+                                     white_board)
 from cardscan.detect.join import join_split_cards
 from cardscan.detect.outline import grow_quad, outer_hull, region_area
 from cardscan.detect.paper import (blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e, paper_colour,
@@ -44,8 +45,9 @@ class CardDetector:
             kept, scale = self._papers(rgb, work_size)
         # An outline that is still unsound as its min-area rectangle is a sliver (a strip of frame
         # or a shadow), never a card.
-        kept = one_per_place(not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))],
-                                           self.params.max_card_size))
+        kept = not_drawn_on(one_per_place(not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))
+                                            and not cut_by_frame(sound_quad(r[1] / scale), rgb.shape)],
+                                           self.params.max_card_size)))
         outlines = []
         rects = [order_clockwise(sound_quad(quad / scale)) for _, quad, shape, *_ in kept if shape == "rect"]
         for mask, quad, shape, paper, _ in kept:
@@ -99,12 +101,16 @@ class CardDetector:
         small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
         balanced = white_balance(small)
         lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
+        bright_l = float(np.percentile(lab[::4, ::4, 0], 95)) * 100 / 255  # CIE L of the photo's bright parts
         kept = []
         for mask, quad, shape in smooth_regions(lab, balanced, self.params):
             x, y, bw, bh = cv2.boundingRect(mask.view(np.uint8))
             box = (slice(max(0, y - 10), y + bh + 10), slice(max(0, x - 10), x + bw + 10))  # room for the ring
             card_lab, paper = paper_colour(lab[box], small[box], mask[box])
             card_lab = cv_lab_to_cie(card_lab)
+            if dark_grey(card_lab, bright_l, self.params) or white_board(
+                    card_lab, np.count_nonzero(mask) / mask.size, self.params):
+                continue
             ring = ring_around(mask[box])
             board_lab = np.median(lab[box][ring], axis=0) if ring.any() else None
             if board_lab is not None and delta_e(card_lab, cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:

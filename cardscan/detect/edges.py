@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def colour_edges(lab: np.ndarray, sigma: float, thin: float = 0.0) -> np.ndarray:
-    """Strong lightness or colour steps (0/1 uint8): card against board, ink against paper."""
+def colour_edges(lab: np.ndarray, sigma: float, thin: float = 0.0, floor: float = 20.0) -> np.ndarray:
+    """Strong lightness or colour steps (0/1 uint8): card against board, ink against paper; `floor`:
+    the least step that counts, whatever the photo's own grain."""
     import cv2
 
     blurred = cv2.GaussianBlur(lab, (0, 0), sigma)
@@ -22,7 +23,7 @@ def colour_edges(lab: np.ndarray, sigma: float, thin: float = 0.0) -> np.ndarray
         gx = cv2.Sobel(blurred[..., c], cv2.CV_32F, 1, 0, ksize=3)
         gy = cv2.Sobel(blurred[..., c], cv2.CV_32F, 0, 1, ksize=3)
         grad = np.maximum(grad, weight * np.hypot(gx, gy))
-    threshold = max(20.0, float(np.percentile(grad[::2, ::2], 60)) * 1.5)  # every 4th pixel is plenty
+    threshold = max(floor, float(np.percentile(grad[::2, ::2], 60)) * 1.5)  # every 4th pixel is plenty
     edges = grad > threshold
     if thin:  # a strong step's band is cut down to its crest, so that it does not eat into the paper
         edges &= grad >= thin * cv2.dilate(grad, np.ones((9, 9), np.uint8))

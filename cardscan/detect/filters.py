@@ -2,7 +2,8 @@
 
 What real photos taught (issue 15): a door's panels, a strip of wall or the white board between notes
 are smooth, card-shaped and blank: grey-white regions without ink are no cards, nor is a region three
-times the median card.
+times the typical card. Reflections in a glass board are dark grey, strips of floor below a board run
+along the photo's border: neither is a card.
 """
 from __future__ import annotations
 
@@ -29,15 +30,64 @@ def plain_surface(paper_lab: np.ndarray, crop: np.ndarray, params: DetectorParam
     return float(np.mean(inner < 0.75 * np.median(inner))) < params.min_ink_share
 
 
+def dark_grey(paper_lab: np.ndarray, bright_l: float, params: DetectorParams) -> bool:
+    """Whether a region's paper is dark grey: far darker than the photo's bright parts, and without colour.
+
+    Why: on a glass board (a kanban wall in front of a window) the smooth patches of what lies
+    behind or is mirrored in the glass (a dark corridor, a window frame, a shadowed wall) are
+    card-shaped and bounded by edges, so they pass every shape test (scolem-taskboard: 19 false
+    cards). Notes are coloured or white paper, lit like the rest of the board; a grey region at
+    well under the brightness of the photo's bright paper is a shadow, a reflection or a hole.
+    Relative to the photo (`bright_l`, CIE L of its bright parts), so a white card in a dim photo stays.
+    """
+    chroma = float(np.hypot(paper_lab[1], paper_lab[2]))
+    return chroma < params.max_plain_chroma and float(paper_lab[0]) < params.max_grey_lightness * bright_l
+
+
+def white_board(paper_lab: np.ndarray, size_frac: float, params: DetectorParams) -> bool:
+    """Whether a region larger than any card of a board photo (`size_frac` of the photo) is grey-white:
+    a whiteboard or a wall with writing on it, not a note seen from close by (those are coloured)."""
+    return size_frac > params.max_area_frac and float(np.hypot(paper_lab[1], paper_lab[2])) < params.max_plain_chroma
+
+
+def typical_size(areas: np.ndarray, spread: float = 1.35) -> float:
+    """The size most regions share: the median of the largest group of areas within `spread` of one another.
+
+    Why not the plain median: notes of one pad are all one size, while what else passes for a card
+    (reflections in a glass board, strips of floor below a whiteboard, bits of writing) is of any
+    size; when those are many and small, the median falls below the notes and the notes themselves
+    look oversized (seblexis-review-6: 4 of 7 notes dropped). Sizes are compared as ratios, so the
+    group is the same at any photo scale.
+    """
+    logs = np.log(np.maximum(np.asarray(areas, np.float64), 1.0))
+    near = np.abs(logs[:, None] - logs[None, :]) <= np.log(spread)
+    counts = near.sum(axis=1)
+    best = int(np.argmax(counts))  # a tie goes to the first such region
+    return float(np.exp(np.median(logs[near[best]])))
+
+
 def not_oversized(regions: list, max_size: float) -> list:
-    """Regions no larger than `max_size` times the median one: what is left that large after
-    touching cards were cut apart is a plain surface (a wall beside the board, a door panel)."""
+    """Regions no larger than `max_size` times the typical one (`typical_size`): what is left that
+    large after touching cards were cut apart is a plain surface (a wall beside the board, a door panel)."""
     import cv2
 
     if len(regions) < 3:
         return regions
     areas = np.array([cv2.contourArea(sound_quad(r[1])) for r in regions])
-    return [r for r, a in zip(regions, areas) if a <= max_size * np.median(areas)]
+    return [r for r, a in zip(regions, areas) if a <= max_size * typical_size(areas)]
+
+
+def cut_by_frame(quad: np.ndarray, shape: tuple[int, ...], margin: float = 0.006) -> bool:
+    """Whether an outline has a side along the photo's border (two corners within `margin` of it).
+
+    Why: below or beside a board the photo's edge cuts off strips of floor, wall and frame that are
+    smooth and four-cornered (seblexis-review-6: four false cards along the bottom edge). A note the
+    border cuts is only part of one (its text too), which the minutes cannot use either.
+    """
+    h, w = shape[:2]
+    m = margin * max(h, w)
+    q = np.asarray(quad, np.float64)
+    return any(np.count_nonzero(side) >= 2 for side in (q[:, 0] < m, q[:, 0] > w - 1 - m, q[:, 1] < m, q[:, 1] > h - 1 - m))
 
 
 def one_per_place(regions: list, max_covered: float = 0.4) -> list:
@@ -54,6 +104,29 @@ def one_per_place(regions: list, max_covered: float = 0.4) -> list:
         if covered <= max_covered * areas[i]:
             keep.append(i)
     return [regions[i] for i in keep]
+
+
+def not_drawn_on(regions: list, max_inside: float = 0.85, max_delta: float = 10.0) -> list:
+    """Regions that do not lie inside a larger one of the same paper colour.
+
+    Why: a box drawn on a note (a circled letter, a framed word) encloses a smooth card-shaped bit of
+    the note's own paper; when the note itself is found by a later pass, both came out as cards
+    (seblexis-review-6). A note stuck on a larger card is of another colour, and stays.
+    """
+    import cv2
+
+    from cardscan.detect.paper import delta_e
+
+    quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
+    areas = [max(cv2.contourArea(q), 1.0) for q in quads]
+    keep = []
+    for i, r in enumerate(regions):
+        inside = any(areas[k] > 2 * areas[i] and delta_e(r[4], regions[k][4]) < max_delta
+                     and cv2.intersectConvexConvex(quads[i], quads[k])[0] > max_inside * areas[i]
+                     for k in range(len(regions)) if k != i)
+        if not inside:
+            keep.append(r)
+    return keep
 
 
 def taken_masks(found: list) -> tuple[np.ndarray, np.ndarray] | None:

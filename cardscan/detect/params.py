@@ -12,6 +12,12 @@ class DetectorParams:
     min_area_frac: float = 0.0015  # smallest card: 0.15 % of the photo
     min_piece_frac: float = 0.00075  # a piece of a card that writing cut in two, kept to be joined
     max_area_frac: float = 0.25
+    max_whole_frac: float = 0.92  # ... unless it is one note seen from close by (RegionFinder.close_note), up to this
+    min_whole_paper: float = 0.7  # ... whose paper fills its outline to this share
+    max_ink_width: float = 0.15  # ... and whose ink strokes are thinner than this share of its short side
+    min_ink_darkening: float = 20.0  # ... ink: at least this much darker (CIE L) than the paper
+    max_foreign_share: float = 0.03  # ... and neither wide blobs nor light ones of another colour (cards) cover this
+    max_whole_found: float = 0.6  # ... and the cards found inside it cover less than this (its writing, halves)
     small_card_frac: float = 0.006  # cards below 0.6 % of the photo are looked at in a finer copy
     min_paper_share: float = 0.35  # paper pixels in the card's outline (the rest is text, pins)
     min_rim_coverage: float = 0.6  # share of the outline's inner rim that is paper; text and a pin may touch it
@@ -23,9 +29,11 @@ class DetectorParams:
     valley_threshold: float = 0.1  # Hessian of log lightness; board grain stays below about 0.06
     max_plain_chroma: float = 12.0  # a grey-white region (chroma below this) ...
     min_ink_share: float = 0.004  # ... with less ink than this share of its inside is a plain surface
+    max_grey_lightness: float = 0.6  # a grey region darker than this share of the photo's bright parts is no card
     max_card_size: float = 3.0  # a region this much larger than the median card is wall, a door panel, the board
     max_card_growth: float = 2.0  # a card this much larger than the median one may be touching cards
     min_line_cut_growth: float = 1.4  # ... and from this size on we look for a straight edge across it
     ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
+    pale_edge_floor: float = 10.0  # last pass: faint steps from this size up (pale notes on white); 0: off
     edge_crest: float = 0.5  # ink-free pass: an edge pixel has at least this share of the strongest step near it
     min_cut_share: float = 0.35  # a card-sized region cut along a line: both pieces at least this share of a card

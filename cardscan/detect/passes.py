@@ -1,8 +1,10 @@
-"""The three passes that find card regions on the analysis copy, most trusted first.
+"""The four passes that find card regions on the analysis copy, most trusted first.
 
 What real photos taught (issue 15): block capitals cut notes into triangles, so the first passes look
 at edges of a copy with the ink closed over; the plain edge map runs last and counts only where the
-ink-free passes found nothing (a white card whose only edge is its thin shadow).
+ink-free passes found nothing (a white card whose only edge is its thin shadow). A last pass takes
+faint steps too (pale pink notes on a warm-lit white board differ from it by a few ΔE), only where
+nothing was found: a lower threshold everywhere had brought writing fragments back.
 """
 from __future__ import annotations
 
@@ -16,11 +18,11 @@ from cardscan.detect.regions import RegionFinder
 
 def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """Card regions (mask, quad, shape) in Lab `lab` of the analysis copy `balanced`, from the
-    ink-free passes first, then the plain edge map's where those found nothing."""
+    ink-free passes first, then the plain edge map's where those found nothing, then faint steps where still nothing was."""
     import cv2
 
     p = params
-    finder = RegionFinder(params)
+    finder = RegionFinder(params, lab)
     h, w = lab.shape[:2]
     valleys = valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
     raw_edges = colour_edges(lab, p.edge_sigma)
@@ -42,4 +44,25 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
     # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
     # the ink; the plain edge map finds them, but also writing-cut pieces of the other cards,
     # so its regions count only where the ink-free passes found nothing.
-    return found + not_overlapping(drop_nested(finder.regions_between(plain, plain, blocked=taken_masks(found))), found)
+    found += not_overlapping(drop_nested(finder.regions_between(plain, plain, blocked=taken_masks(found))), found)
+    if p.pale_edge_floor:
+        faint = colour_edges(inkless, p.edge_sigma, p.edge_crest, p.pale_edge_floor)
+        found += not_overlapping(drop_nested(finder.regions_between(cv2.dilate(faint, np.ones((3, 3), np.uint8)),
+                                                                    thin_lines | faint, paper_edges,
+                                                                    blocked=taken_masks(found))), found)
+    return with_close_notes(found, finder.close_notes, params)
+
+
+def with_close_notes(found: list, notes: list, params: DetectorParams) -> list:
+    """`found`, with each note seen from close by (`RegionFinder.close_note`) in place of what was
+    found inside it, when that is only bits or halves cut by its writing (cards covering less than
+    `max_whole_found` of it); notes of one colour in a grid, edge to edge, are one smooth region
+    too, but there the cards found cover it."""
+    out = list(found)
+    for mask, quad, shape in notes:
+        size = np.count_nonzero(mask)
+        inside = [r for r in out if np.count_nonzero(r[0] & mask) > 0.5 * np.count_nonzero(r[0])]
+        covered = sum(np.count_nonzero(r[0] & mask) for r in inside if r[2] != "piece")
+        if covered < params.max_whole_found * size:
+            out = [r for r in out if not any(r is i for i in inside)] + [(mask, quad, shape)]
+    return out

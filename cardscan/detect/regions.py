@@ -17,8 +17,10 @@ from cardscan.detect.split import cut_along_edge_line, split_at_necks, split_by_
 class RegionFinder:
     """Finds card regions in edge maps of one analysis copy; `params` as the detector's."""
 
-    def __init__(self, params: DetectorParams):
+    def __init__(self, params: DetectorParams, lab: np.ndarray | None = None):
         self.params = params
+        self.lab = lab  # the analysis copy (OpenCV Lab): a close-up note is told from a board by colour
+        self.close_notes: list = []  # (mask, quad, shape) of the regions `close_note` took for one note
 
     def regions_between(self, edges: np.ndarray, all_edges: np.ndarray, paper_edges: np.ndarray | None = None,
                          opening: int = 3, blocked: tuple[np.ndarray, np.ndarray] | None = None) -> list:
@@ -38,9 +40,17 @@ class RegionFinder:
         candidates = []
         for i in range(1, n):
             x, y, bw, bh, area = stats[i]
-            if area < piece_min * 0.5 or bw * bh < piece_min or bw * bh > area_max * 1.5:
+            if area < piece_min * 0.5 or bw * bh < piece_min or bw * bh > p.max_whole_frac * h * w:
                 continue
             region = (labels[y:y + bh, x:x + bw] == i).astype(np.uint8)
+            if bw * bh > area_max:  # a note seen from close by, or a board, or touching notes of one colour
+                note = self.close_note(region, p.max_whole_frac * h * w, (x, y))
+                if note is not None:
+                    hull, quad, shape = note
+                    self.close_notes.append((hull_mask(hull + np.array([x, y]), (h, w)).view(bool),
+                                             quad + np.array([x, y], np.float32), shape))
+                if bw * bh > area_max * 1.5:
+                    continue
             outlines = self.outlines(region, piece_min, area_min, area_max)
             candidates.append((region, x, y, outlines, all_edges[y:y + bh, x:x + bw]))
         support = paper_edges if paper_edges is not None else edges
@@ -69,6 +79,51 @@ class RegionFinder:
                         continue
                 found.append((hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad, shape))
         return found
+
+    def close_note(self, region: np.ndarray, area_whole: float, at: tuple[int, int] = (0, 0)):
+        """(hull, quad, shape) of a region larger than any card of a board photo when it may be one note
+        seen from close by, else None; `at` is the region's top-left corner in the analysis copy.
+        (Touching notes of one colour in a grid are such a region too: `with_close_notes` decides.)
+
+        Why: a photo of one to three notes, taken close or cut out of a larger photo, has notes that
+        fill most of the frame; their paper was above the largest card size, so only bits of paper
+        inside the letters were found (thkoeln-zettel-6: 5 false cards, no note). A board is such a
+        region too (a whiteboard holding 16 cards was once taken for one note, samples/pinnwand-3),
+        but a board holds cards and a note only writing. So what lies inside its outline but is not
+        its paper must be the paper's own colour (the insides of letters), or dark ink (strokes, thinner
+        than `max_ink_width` of its short side): a blob of another colour, light or wide, is a card
+        in a board. The paper's colour is judged later (a white region that large is a whiteboard).
+        """
+        import cv2
+
+        p = self.params
+        hull = outer_hull(region)
+        hull_area = cv2.contourArea(hull)
+        if self.lab is None or hull_area > area_whole or region.sum() < p.min_whole_paper * hull_area:
+            return None
+        if rim_coverage(region, hull) < p.min_rim_coverage:
+            return None
+        x, y = at
+        lab = self.lab[y:y + region.shape[0], x:x + region.shape[1]]
+        paper = np.median(lab[region.astype(bool)], axis=0)
+        holes = hull_mask(hull, region.shape).astype(bool) & ~region.astype(bool)
+        step = np.linalg.norm((lab - paper) * np.array([100 / 255, 1, 1], np.float32), axis=-1)
+        darker = (paper[0] - lab[..., 0]) * 100 / 255
+        other = holes & (step > p.min_board_contrast * 2)  # not the paper's own colour
+        light = other & (darker < p.min_ink_darkening)  # ... nor ink (a stroke's soft rim is thin: opened away)
+        light = cv2.morphologyEx(light.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+        size = max(3, int(p.max_ink_width * min(cv2.minAreaRect(hull)[1])))
+        solid = cv2.morphologyEx(other.astype(np.uint8), cv2.MORPH_OPEN,
+                                 cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+        if cv2.countNonZero(solid) + cv2.countNonZero(light) > p.max_foreign_share * hull_area:
+            return None
+        quad, shape = fit_card_quad(hull)
+        if quad is None:
+            return None
+        (_, (rw, rh), _) = cv2.minAreaRect(quad)
+        if max(rw, rh) > p.max_aspect * max(min(rw, rh), 1):
+            return None
+        return hull, grow_quad(quad, 2.0), shape
 
     def outlines(self, region: np.ndarray, piece_min: float, area_min: float, area_max: float) -> list:
         """The card outline of a region, or, when it is no card, those of its pieces cut at necks,

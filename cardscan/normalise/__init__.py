@@ -35,8 +35,11 @@ alone. The steps, each in its own module of this package:
 - `learning`: a facilitator's corrections are learned (`learn_correction`) into a YAML user lexicon
   that `Normaliser(user_lexicon=...)` applies.
 
-Public entry: `Normaliser` (tables loaded once) and `normalise` / `normalise_lines`, which reuse a
-cached instance. Pure Python; nothing is loaded at import.
+- `language`: the board's language from all its cards (`board_language`); the cards of an English board
+  keep their words (`normalise_board`), since the German tables turn "phone" into "pläne".
+
+Public entry: `Normaliser` (tables loaded once) and `normalise` / `normalise_lines` / `normalise_board`,
+which reuse a cached instance. Pure Python; nothing is loaded at import.
 """
 from __future__ import annotations
 
@@ -45,11 +48,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from cardscan.lexicon import load_user_lexicon
+from cardscan.normalise.language import board_language
 from cardscan.normalise.learning import learn_correction
 from cardscan.normalise.normaliser import Normalised, Normaliser
 
-__all__ = ["Normalised", "Normaliser", "normalise", "normalise_lines", "default_normaliser",
-           "learn_correction", "load_user_lexicon"]
+__all__ = ["Normalised", "Normaliser", "normalise", "normalise_lines", "normalise_board", "default_normaliser",
+           "learn_correction", "load_user_lexicon", "board_language"]
 
 
 @lru_cache(maxsize=1)
@@ -78,9 +82,10 @@ def _resolve(lexicon: Normaliser | str | Path | None) -> Normaliser:
 
 
 def normalise(text: str, *, expand_abbreviations: bool = True,
-              lexicon: Normaliser | str | Path | None = None) -> Normalised:
-    """Normalise one card's text. `lexicon`: a learned user lexicon (YAML path) or a ready Normaliser."""
-    return _resolve(lexicon).normalise(text, expand_abbreviations=expand_abbreviations)
+              lexicon: Normaliser | str | Path | None = None, language: str = "de") -> Normalised:
+    """Normalise one card's text. `lexicon`: a learned user lexicon (YAML path) or a ready Normaliser.
+    `language`: the board's (`board_language` of all its cards); "en" keeps the words as written."""
+    return _resolve(lexicon).normalise(text, expand_abbreviations=expand_abbreviations, language=language)
 
 
 def normalise_lines(lines: Iterable[str], *, expand_abbreviations: bool = True,
@@ -89,3 +94,13 @@ def normalise_lines(lines: Iterable[str], *, expand_abbreviations: bool = True,
     normaliser = _resolve(lexicon)
     for line in lines:
         yield normaliser.normalise(line, expand_abbreviations=expand_abbreviations)
+
+
+def normalise_board(texts: Iterable[str], *, expand_abbreviations: bool = True,
+                    lexicon: Normaliser | str | Path | None = None, language: str | None = None) -> list[Normalised]:
+    """All cards of one board (or photo): the language is decided once from all of them (`board_language`,
+    unless given), then each card is normalised in it; an English board's cards keep their words."""
+    texts = ["" if t is None else t for t in texts]
+    language = language or board_language(texts)
+    normaliser = _resolve(lexicon)
+    return [normaliser.normalise(t, expand_abbreviations=expand_abbreviations, language=language) for t in texts]

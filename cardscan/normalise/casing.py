@@ -114,12 +114,14 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
 
 # --- case slips: a noun written small, a small word written capitalised ------------------------------
 CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
-NOUN_SLOT_GAP = 1.5  # after an article ("die realisierung", "einen aufwand") a noun is expected
+NOUN_SLOT_GAP = 1.5
+COMPOUND_NOUN_LENGTH = 9  # a word this long ending in a noun is a compound noun, wherever it stands  # after an article ("die realisierung", "einen aufwand") a noun is expected
 SMALL_MIN_GAP = 3.0  # a capitalised word mid-sentence written small: "Kann" (3.2), "Mehr" (3.4); capitals at
 # sentence starts inflate every word's capitalised count, so the gap is smaller than for nouns written small
 USUAL_CASE_GAP = 1.0  # a repaired word whose first letter was lost or replaced: its case says nothing
 CASE_MIN_LOGPROB = -15.5  # … and itself a word met often enough to know its case
 UNLISTED_LOGPROB = -19.5  # a form the table lacks (its rarest entries are -17.7)
+NOT_AN_ADJECTIVE_ZIPF = 2.0  # "erzeugene" is no word, "verschiedene" is
 CASE_MIN_TAIL = 5  # the last part of a compound that decides its case ("steuerung"; not "wert", "fest")
 _CASE_TABLE = "de_lexeme_prob.json.gz"
 
@@ -167,7 +169,7 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
     if len(tok) < MIN_FIX_LENGTH or not tok.isalpha() or not tok[1:].islower() or vocabulary.spelled(tok):
         return None
     if tok[0].isupper():
-        if sentence_start:
+        if sentence_start or (noun_slot and _nominal_infinitive(tok.lower(), vocabulary)):
             return None
         other = tok[0].lower() + tok[1:]
     else:
@@ -176,12 +178,20 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
     if tok[0].islower():  # a noun written small: any listed capitalised form against the small one
         if p_other is None:
             return other if p_tok is None and _tail_is_noun(tok, cases) else None  # "prozesssteuerung"
-        gap = NOUN_SLOT_GAP if noun_slot else CASE_MIN_GAP
+        gap = NOUN_SLOT_GAP if noun_slot or (len(tok) >= COMPOUND_NOUN_LENGTH and _tail_is_noun(tok, cases)) \
+            else CASE_MIN_GAP  # a compound whose last part is a noun is one ("ergebnis|menge", "aktions|fonds")
         return other if p_other - (p_tok if p_tok is not None else UNLISTED_LOGPROB) >= gap else None
     if p_other is None or p_other < CASE_MIN_LOGPROB or (p_tok is None and not verb_slot):
         return None  # an unlisted capitalised word is more likely a noun we do not know ("Zugange") …
     p_tok = UNLISTED_LOGPROB if p_tok is None else p_tok  # … but not after "zu" ("zu Erwirken")
     return other if p_other - p_tok >= (NOUN_SLOT_GAP if verb_slot else SMALL_MIN_GAP) else None
+
+
+def _nominal_infinitive(low: str, vocabulary: Vocabulary) -> bool:
+    """A verb made a noun after an article ("beim Erzeugen", "das Ziehen", "der Dauern"): an infinitive's
+    ending and no adjective's forms ("verschiedene", "gelungene" are listed: "der Verschieden" is a slip)."""
+    d = vocabulary.dictionary
+    return d is not None and low.endswith(("en", "ern", "eln")) and d.zipf(low + "e") < NOT_AN_ADJECTIVE_ZIPF
 
 
 def _tail_is_noun(low: str, cases: CaseFrequencies) -> bool:

@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardscan.dictionary import DICT_MIN_PART, WORDFREQ_MIN_SHORT_PART, GermanDictionary
-from cardscan.wordlists import CONTRACTIONS
+from cardscan.wordlists import CONTRACTIONS, LEMMA_STOP_WORDS
 
 __all__ = ["LINKS", "MIN_COMPOUND_PART", "head_stems", "takes_link", "Compounds"]
 
 MIN_COMPOUND_PART = 3
+INFLECTED_TAIL = ("s", "n", "es", "en")  # a last part's genitive or plural ending
+VERB_HEAD_MIN_ZIPF = 3.5  # "wohnen", "gruppieren": a common infinitive's stem may head a compound
 LINKS = ("", "s", "n", "en", "es", "e")  # linking elements (Fugen), in the order they are tried
 
 
@@ -51,6 +53,7 @@ class Compounds:
         self._split_cache: dict[str, list[str] | None] = {}
         self._part_compound_cache: dict[str, bool] = {}
         self._loose_cache: dict[str, bool] = {}
+        self._verb_head_cache: dict[str, bool] = {}
         self._head_table: dict[str, str] | None = None
 
     def part_ok(self, low: str) -> bool:
@@ -132,20 +135,38 @@ class Compounds:
             return False
         return self._loose_split(low)
 
-    def _loose_split(self, low: str) -> bool:
-        hit = self._loose_cache.get(low)
+    def built_of_parts(self, low: str) -> bool:
+        """`attested`'s loose split without the web list's word: may this unseen word be a compound of
+        known parts ("Datei|ende", "Hilfs|informationen", "Gruppier|operationen": a verb's stem heads
+        it)? Not proof of a word, but a typo fixer must not trade it for another mere compound."""
+        return self.dictionary is not None and len(low) >= 2 * MIN_COMPOUND_PART + 1 and low.isalpha() \
+            and self._loose_split(low, verb_heads=True)
+
+    def _loose_split(self, low: str, verb_heads: bool = False) -> bool:
+        cache = self._verb_head_cache if verb_heads else self._loose_cache
+        hit = cache.get(low)
         if hit is None:
-            self._loose_cache[low] = False  # guards against re-entry
+            cache[low] = False  # guards against re-entry
             hit = False
             for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
                 tail = low[i:]
-                if not self._loose_part(tail) and (len(tail) < 2 * MIN_COMPOUND_PART or not self._loose_split(tail)):
+                if verb_heads and (tail in LEMMA_STOP_WORDS or low[:i] in LEMMA_STOP_WORDS):
+                    continue  # "Plan|uns|zelle" is a slip of "Planungszelle": function words are no parts
+                if not self._loose_part(tail) and (len(tail) < 2 * MIN_COMPOUND_PART
+                                                   or not self._loose_split(tail, verb_heads)) \
+                        and not (verb_heads and any(tail.endswith(e) and self._loose_part(tail[:-len(e)])
+                                                    for e in INFLECTED_TAIL)):  # "Einfüge|zeiger|s"
                     continue
-                if self._loose_head(low[:i]):
+                if self._loose_head(low[:i]) or (verb_heads and self._verb_head(low[:i])):
                     hit = True
                     break
-            self._loose_cache[low] = hit
+            cache[low] = hit
         return hit
+
+    def _verb_head(self, head: str) -> bool:
+        """A verb's stem heading a compound: "Wohn|raum", "Gruppier|operationen", "Einfüge|marke"."""
+        return len(head) >= MIN_COMPOUND_PART + 1 and any(
+            self.dictionary.zipf(head + ending) >= VERB_HEAD_MIN_ZIPF for ending in ("en", "n"))
 
     def _loose_head(self, head: str) -> bool:
         """A part with its linking element, or a common word that drops its -e: "Schul(e)|wege"."""

@@ -41,6 +41,12 @@ READING_MIN_ZIPF = 3.0  # an unlisted token's readings: listed words this common
 ENDING_MIN_LENGTH = 6  # a slip in the last two letters of a word this long: another form, not ours to pick
 SHORT_READING = 5  # … but a short token reaches names and rarities one slip away ("Larrn": "Larry") …
 SHORT_READING_MIN_ZIPF = 4.0  # … so its readings must be common words
+FEMININE_SUFFIXES = ("ung", "heit", "keit", "schaft", "ion", "tät", "ität", "ik", "enz", "anz")
+# singulars in -e that are no feminine: masculine ("den Käse" is right) and neuter ("Ende": "das", "dem")
+NOT_PLURAL_E = ("käse", "friede", "name", "gedanke", "glaube", "wille", "funke", "buchstabe", "same", "haufe",
+                "ende", "auge", "erbe", "interesse", "image", "finale")
+FEMININE_MIN_LENGTH = 4
+SINGULAR_MIN_ZIPF = 3.0  # "akteur": the plural's singular is a listed word
 
 
 class ContextSpeller:
@@ -119,6 +125,11 @@ class ContextSpeller:
             self._long[tok] = hit
         return hit
 
+    def article(self, before: str, after: str) -> str:
+        """"der" or "die", whichever the neighbours make likelier: the reading of a "den" that cannot stand
+        before its noun (an r read as n: "der" → "den" is a common slip)."""
+        return max(("der", "die"), key=lambda a: self._score(before, a, after))
+
     def is_word(self, tok: str) -> bool:
         """Web word lists hold one- and two-letter scraps of every language ("m", "de", "it"); German has
         few such words (`SHORT_GERMAN`); longer tokens count when common enough, on the web and in the
@@ -179,6 +190,9 @@ def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str]
         nouns = tok[:1].isupper() and before != BOUNDARY  # "im Keiz": a capital mid-sentence, a noun ("Kiez")
         if status is None:
             new = speller.choose(before, tok.lower(), after, nouns)
+            if new is None and tok.lower() == "den" \
+                    and _feminine_or_plural(_next_word(tokens, out, i), speller.dictionary.zipf):
+                new = speller.article(before, after)  # "Phase den Degression", "den Akteure": never so
         else:
             earlier = out[i].lower() if out[i] != tok and " " not in out[i] else None
             new = speller.choose_reading(before, tok.lower(), after, earlier, status == "compound", nouns)
@@ -191,6 +205,26 @@ def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str]
         edits[:] = [e for e in edits if not (e.start == at and e.original == tok)]  # the earlier reading's edit
         edits.append(Edit(tok, new, "spelling", at))
         out[i] = new
+
+
+def _next_word(tokens: list[Token], out: list[str], i: int) -> str:
+    """The next word, when only a space stands between, no stage changed it, and it is a whole word (not
+    the first part of a hyphen compound: "den Referenz-Namensraum" is masculine); "" otherwise."""
+    if i + 2 < len(tokens) and tokens[i + 1].kind == "ws" and tokens[i + 2].kind == "word" \
+            and out[i + 2] == tokens[i + 2].text and not (i + 3 < len(tokens) and tokens[i + 3].text[:1] in "-/"):
+        return out[i + 2]  # as written: an abbreviation written out ("den BVV") keeps the card's gender
+    return ""
+
+
+def _feminine_or_plural(noun: str, zipf: Callable[[str], float]) -> bool:
+    """A capitalised noun "den" cannot stand before: a feminine one by its suffix ("Degression",
+    "Beteiligung"; "den" is masculine or a dative plural, which ends in -n), or the plural in -e of a
+    listed noun ("Akteur|e"; not "Service", "Käse", nor the neuter "Gebäude")."""
+    low = noun.lower()
+    if not (noun[:1].isupper() and noun[1:].islower() and len(noun) >= FEMININE_MIN_LENGTH):
+        return False
+    return low.endswith(FEMININE_SUFFIXES) or (low.endswith("e") and not low.endswith(NOT_PLURAL_E)
+                                               and not low.startswith("ge") and zipf(low[:-1]) >= SINGULAR_MIN_ZIPF)
 
 
 def _ending(tok: str, reading: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cardscan.dictionary import DEFAULT_DICTIONARY, GermanDictionary, get_dictionary
+from cardscan.dictionary import DEFAULT_DICTIONARY, WORDFREQ_MIN_WORD, GermanDictionary, get_dictionary
 from cardscan.lexicon import (DEFAULT_ABBREVIATIONS, DEFAULT_LEXICON, Abbreviation, load_abbreviations,
                               load_user_lexicon, load_word_list)
 from cardscan.normalise.abbreviations import AbbreviationTable
@@ -20,24 +20,27 @@ from cardscan.normalise.casing import (ARTICLES, MIN_FIX_LENGTH, CaseFrequencies
 from cardscan.normalise.compounds import head_stems, takes_link
 from cardscan.normalise.context import ContextSpeller, mend_in_context
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
+from cardscan.normalise.language import GERMAN
 from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.pairs import PairCounts
-from cardscan.normalise.repair import TokenRepair
+from cardscan.normalise.repair import ADJECTIVE_ENDINGS, TokenRepair
 from cardscan.normalise.runon import run_on
-from cardscan.normalise.speller import Speller
+from cardscan.normalise.speller import Speller, other_ending
 from cardscan.normalise.tokens import SENTENCE_END, Token, neighbour, symbol_text, token_pattern, tokenize
 from cardscan.normalise.typos import TypoFixer
-from cardscan.normalise.vocabulary import Vocabulary
+from cardscan.normalise.vocabulary import INFLECTIONS, Vocabulary
 from cardscan.wordlists import REFORMED_SPELLING
 from cardscan.workshop import Edit
 
 __all__ = ["Normalised", "Normaliser"]
 
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
-GENDER = re.compile(r"(?<=[a-zäöüß])I(?=[a-zäöüß]*$)")  # "BürgerInnen", "AnsprechpartnerInnden"
+GENDER = re.compile(r"(?<=[a-zäöüß])I(?=n[a-zäöüß]{0,4}$)")  # "BürgerInnen", "AnsprechpartnerInnden"; not "…nInfrastruktur"
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
+MIN_ADJECTIVE_STEM = 6  # "finanziell|er", "sozial|e"; not "weit|er" (an adverb: "weiter tagen"), "letzt|en"
+ADJECTIVE_STEM_ZIPF = 3.0
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -120,9 +123,13 @@ class Normaliser:
         """The domain lexicon alone (with learned words and compounds of lexicon words)."""
         return self.vocabulary.in_lexicon(word)
 
-    def normalise(self, text: str, *, expand_abbreviations: bool = True) -> Normalised:
+    def normalise(self, text: str, *, expand_abbreviations: bool = True, language: str = GERMAN) -> Normalised:
+        """`language`: the board's ("de", or "en" from `cardscan.normalise.language.board_language`); a card
+        of a board in another language than German keeps its words: only layout and symbols change."""
         raw = "" if text is None else text if isinstance(text, str) else str(text)
         clean, offsets, edits = layout(raw)
+        if language != GERMAN:
+            return self._layout_only(raw, clean, offsets, edits)
         tokens = self._repair.repair(tokenize(self._token_re, clean), clean, offsets, edits)
         capitals_card = is_block_caps(tokens)
         block_caps = capitals_card and can_recase(tokens, lambda w: self._word(w, True), self.vocabulary,
@@ -156,6 +163,18 @@ class Normaliser:
             mend_in_context(context, tokens, out, offsets, edits,
                              lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w),
                              self._noun, self._unlisted)
+        return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
+
+    def _layout_only(self, raw: str, clean: str, offsets: list[int], edits: list[Edit]) -> Normalised:
+        """A card of a non-German board: its lines joined and its arrows written "→", nothing spelled,
+        cased or expanded (the German tables would turn "phone" into "pläne", "QR" into "Quartiersrat")."""
+        tokens = tokenize(self._token_re, clean)
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            new = symbol_text(tokens, i) if token.kind in ("arrow", "plus", "euro") else token.text
+            if new != token.text:
+                edits.append(Edit(token.text, new, "symbol", offsets[token.start]))
+            out.append(new)
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
 
     def _unlisted(self, tok: str) -> str | None:
@@ -207,8 +226,8 @@ class Normaliser:
             and neighbour(card.tokens, i, -2)[1] != "-"  # "Kinder- Und Jugendarbeit": a title's capitals
         if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
                 and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases,
-                                        (before := neighbour(card.tokens, i, -2)[1].lower()) in ARTICLES,
-                                        before == "zu")) is not None:
+                                        self._noun_slot(before := neighbour(card.tokens, i, -2)[1]),
+                                        self._verb_slot(new, before, card.tokens, i))) is not None:
             new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
         if reason is not None:
             card.edits.append(Edit(tok, new, reason, at))
@@ -218,6 +237,43 @@ class Normaliser:
                 card.edits.append(Edit(new, cased, why, at))
                 new = cased
         return new
+
+    def _capital_slip(self, tok: str) -> tuple[str, str] | None:
+        """A capital where it does not belong, as (reading, reason): inside ("dieVernetzung": two words), in
+        second place ("oSzialwesen" swapped, "rGeld" a stray letter), or a stray one ("SponSoren")."""
+        vocabulary = self.vocabulary
+        inner = self._repair.inner_capital_split(tok)
+        if inner is not None:
+            return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
+        second = len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
+            and self.dictionary is not None and not vocabulary.known(tok)
+        if second and vocabulary.known(swapped := tok[1] + tok[0] + tok[2:]):
+            return swapped, "spelling"  # "oSzialwesen", "iFlter": the first two keys swapped, the capital with them
+        if second and len(tok) >= MIN_STRAY_REST + 1 and vocabulary.known(tok[1:]):
+            return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
+        recased = stray_capital(tok)
+        return (recased, "case") if recased is not None and vocabulary.known(recased) else None
+
+    def _noun_slot(self, before: str) -> bool:
+        """A noun is expected after an article or an inflected adjective ("Finanzieller aufwand":
+        "finanziell" is a word German writes small)."""
+        low = before.lower()
+        if low in ARTICLES:
+            return True
+        ending = next((e for e in ADJECTIVE_ENDINGS if low.endswith(e)), None)
+        if ending is None or len(low) - len(ending) < MIN_ADJECTIVE_STEM or self.dictionary is None:
+            return False
+        stem = low[:-len(ending)]
+        return self.dictionary.zipf(stem) >= ADJECTIVE_STEM_ZIPF and not self._noun(stem)
+
+    def _verb_slot(self, tok: str, before: str, tokens: list[Token], i: int) -> bool:
+        """A verb is expected after "zu", and as a card's last word after a noun: cards are jobs written
+        noun first ("Fördermittel bündeln", "Moscheegemeinde einbeziehen")."""
+        if before.lower() == "zu":
+            return True
+        last = all(t.kind != "word" for t in tokens[i + 1:])
+        return last and tok[:1].isupper() and tok.endswith(("en", "ern", "eln")) and before[:1].isupper() \
+            and before[1:].islower() and self._noun(before.lower())
 
     def _word(self, tok: str, expand: bool, in_compound: bool = False,
               sentence_start: bool = False, before_hyphen: bool = False,
@@ -234,21 +290,18 @@ class Normaliser:
         if reformed is not None and not tok.isupper():  # "daß" → "dass"; the raw text keeps "daß"
             return (reformed[:1].upper() + reformed[1:] if tok[:1].isupper() else reformed), "reformed-spelling"
         vocabulary, speller = self.vocabulary, self.speller
-        inner = self._repair.inner_capital_split(tok)
-        if inner is not None:
-            return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
-        if len(tok) >= MIN_STRAY_REST + 1 and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
-                and self.dictionary is not None and not vocabulary.known(tok) and vocabulary.known(tok[1:]):
-            return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
-        recased = stray_capital(tok)
-        if recased is not None and vocabulary.known(recased):
-            return recased, "case"
+        capital = self._capital_slip(tok)
+        if capital is not None:
+            return capital
         if self.dictionary is not None and not (in_compound or before_hyphen) \
                 and (two := run_on(tok, vocabulary, self.cases)) is not None:
             return two, "whitespace"  # "Bürgergremiumentscheidet": a noun and a verb, not a compound
         if vocabulary.in_lexicon(tok):
             return tok, None
         fixed = speller.lexicon_fix(tok, sentence_start)
+        if fixed and self.dictionary is not None \
+                and other_ending(tok, fixed.lower(), self.dictionary.zipf):
+            return tok, None  # "aktivem" is no slip of "aktiven": another case of the same word
         if fixed:
             return fixed, "ocr-confusion"
         if self.dictionary is None:
@@ -281,6 +334,9 @@ class Normaliser:
         if general is not None and general[0].lower().startswith(tok.lower()) \
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
+        if general is not None and (other_ending(tok, general[0].lower(), self.dictionary.zipf)
+                                    or self._compound_for_compound(tok, general[0])):
+            general = None  # "ungültigem": a case ending, not a slip ("ungültigen"); "Dateiende" ≠ "Dateieende"
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
         split = self._repair.split_glued(tok)
@@ -288,10 +344,18 @@ class Normaliser:
         typo = self._typo(tok, in_compound, before_hyphen, dangling)
         if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
-        if typo is None or (new := recase(typo, tok)) is None or new == tok:
+        if typo is None or (new := recase(typo, tok)) is None or new == tok or self._compound_for_compound(tok, new):
             return tok, None
         return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
 
+
+    def _compound_for_compound(self, tok: str, new: str) -> bool:
+        """The token may be a compound of known parts ("Dateiende", "Einfüge|marke") and the fix is only
+        another compound no list holds ("Dateieende", "Einfügtemarke"): no strong evidence, it stays."""
+        low, forms = new.lower(), self.vocabulary.forms
+        listed = self.dictionary.zipf(low) >= WORDFREQ_MIN_WORD or low in forms or any(
+            low.endswith(e) and low[:-len(e)] in forms for e in INFLECTIONS)  # a lexicon compound is no list's
+        return not listed and self.vocabulary.compounds.built_of_parts(tok.lower())
 
     def _typo(self, tok: str, in_compound: bool, before_hyphen: bool, dangling: bool) -> str | None:
         """The typo stage's reading of a token (lower case); None for tokens with capitals inside."""

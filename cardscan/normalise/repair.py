@@ -25,7 +25,12 @@ GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
 SPLIT_MIN_ZIPF = 3.5  # both words of a run-together pair are common words ("miet|freie": "miet" 3.2) …
 SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "werden", "zusammen")
 MIN_GLUED_KNOWN_HEAD = 6  # a known word this long with a function word glued on ("aufgearbeitetund")
+LINKED_HEADS = ("ungs", "heits", "keits", "schafts", "ions", "täts")  # a linking s after a feminine suffix
+PIECE_MIN_ZIPF = 3.0  # "disch" (web scrap) is no word; "grad", "Auge" are
 JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
+ADJECTIVE_ENDINGS = frozenset(("e", "es", "er", "em", "en"))  # "ungültig|es", "eingefügt|er"
+PARTICIPLE_ENDINGS = frozenset(("de", "den", "der", "des", "dem"))  # "anzuzeigen|den", "kollidieren|der"
+MIN_INFLECTED_HEAD = 6  # "gibt|es", "ist|es" are short verbs and a pronoun run together
 
 
 class TokenRepair:
@@ -119,7 +124,17 @@ class TokenRepair:
             return joined  # "lau fen", "ein beziehen": the joined word is common, the pieces say little
         if not head_known and not scrap_known and vocabulary.known(joined):
             return joined  # "Mitg estaltungsraum"; never "Zielerreichung prüfen" (two words, however rare)
+        if head.lower().endswith(LINKED_HEADS) and (vocabulary.known(joined)
+                                                    or vocabulary.compounds.built_of_parts(joined.lower())):
+            return joined  # "Beteiligungs grad": a feminine noun takes no -s, so "Beteiligungs" is a compound's head
+        if not (self._piece_word(head) and self._piece_word(scrap)) and vocabulary.dictionary.is_attested(joined) \
+                and (vocabulary.known(joined) or not (head_known or scrap_known)):
+            return joined  # "Scharn ierfunktion", "metho disch": rare web entries ("disch") are no words here
         return None
+
+    def _piece_word(self, piece: str) -> bool:
+        """A piece of a broken word that is a word in its own right: a lexicon word or a common one."""
+        return self.vocabulary.in_lexicon(piece) or self.vocabulary.dictionary.zipf(piece.lower()) >= PIECE_MIN_ZIPF
 
     def inner_capital_split(self, tok: str) -> str | None:
         """"dieVernetzung", "WeitereModule": one capital inside, two known words around it (not the
@@ -154,11 +169,14 @@ class TokenRepair:
         d = self.vocabulary.dictionary
         for word in LEMMA_STOP_WORDS_BY_LENGTH:  # "aufgearbeitetund": a known word and a function word
             head = tok[:-len(word)]
-            if tok.endswith(word) and len(head) >= MIN_GLUED_KNOWN_HEAD and self.vocabulary.known(head):
+            if tok.endswith(word) and len(head) >= MIN_GLUED_KNOWN_HEAD and self.vocabulary.known(head) \
+                    and not self.inflected(tok, len(head)):
                 return f"{head} {word}", d.zipf(word)
         best, best_score = None, 0.0
         for i in range(2, len(tok) - 1):
             left, right = tok[:i], tok[i:]
+            if self.inflected(tok, i):
+                continue
             zl, zr = d.zipf(left.lower()), d.zipf(right.lower())
             if min(zl, zr) < SPLIT_MIN_ZIPF or max(zl, zr) < SPLIT_ONE_COMMON_ZIPF:
                 continue
@@ -167,6 +185,19 @@ class TokenRepair:
             if min(zl, zr) > best_score:
                 best, best_score = f"{left} {right}", min(zl, zr)
         return (best, best_score) if best else None
+
+    def inflected(self, tok: str, at: int) -> bool:
+        """Splitting `tok` at `at` would cut an ending off its own word: an adjective or participle with
+        its case ending ("ungültig|es", "eingefügt|er", "bereitgestellt|es": the pronouns "es", "er" are
+        also endings), or a present participle ("anzuzeigen|den", "kollidieren|der", written small and
+        listed). A typist's run-together pair is rarely so; a real word changed is worse than one kept."""
+        head, tail = tok[:at], tok[at:].lower()
+        if len(head) < MIN_INFLECTED_HEAD or not head[1:].islower():
+            return False
+        if tail in ADJECTIVE_ENDINGS:
+            return True
+        return tail in PARTICIPLE_ENDINGS and tok.islower() and head.endswith("n") \
+            and self.vocabulary.dictionary.zipf(tok) > 0.0
 
     def glued_function_word(self, tok: str) -> str | None:
         """"Müllan" → "Müll an": an unknown word that is a known word with a short function word glued on.

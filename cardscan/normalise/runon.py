@@ -23,6 +23,7 @@ MIN_FUNCTION_HEAD = 5  # "Bene|ich" is no head and a pronoun
 MIN_TAIL = 4
 HEAD_MIN_ZIPF = 2.5  # "Bedarfe" (2.5) is a word proper; rarer heads must be lexicon words
 TAIL_MIN_ZIPF = 3.0
+NOUN_PLURAL_MIN_LOGPROB = -15.5  # the singular must be a noun met often enough ("Leiste", "Ausdrücke")
 SMALL_CASE_GAP = 1.5  # natural log: the tail is written small 4.5 × more often than capitalised
 _FUNCTION_TAILS = tuple(sorted((w for w in LEMMA_STOP_WORDS if len(w) >= 3 and w.isalpha()), key=len, reverse=True))
 
@@ -43,7 +44,7 @@ def run_on(tok: str, vocabulary: Vocabulary, cases: CaseFrequencies) -> str | No
     for i in range(MIN_HEAD, len(tok) - MIN_TAIL + 1):  # the longest tail first: "über|nehmen", not "nehmen"
         head, tail = tok[:i], low[i:]
         if d.zipf(tail) >= TAIL_MIN_ZIPF and _verb_form(tail, vocabulary) and _written_small(tail, cases) \
-                and _word_proper(head, vocabulary) and _noun(head, vocabulary, cases):
+                and not _noun_plural(tail, cases) and _word_proper(head, vocabulary) and _noun(head, vocabulary, cases):
             return f"{head} {tail}"
     return None
 
@@ -57,6 +58,16 @@ def _verb_form(tail: str, vocabulary: Vocabulary) -> bool:
     if tail.endswith("t"):
         return any(d.zipf(stem + "en") >= TAIL_MIN_ZIPF for stem in (tail[:-1], tail[:-2]))
     return False
+
+
+def _noun_plural(tail: str, cases: CaseFrequencies) -> bool:
+    """The tail is also a noun's plural ("leisten": Leiste|n, "ausdrücken": Ausdrücke|n): "Menüleisten",
+    "Indexausdrücken" are compounds, not a noun and a verb."""
+    if not tail.endswith("n"):
+        return False
+    stem = tail[:-1]
+    cap, small = cases.logprob(stem[:1].upper() + stem[1:]), cases.logprob(stem)
+    return cap is not None and cap >= NOUN_PLURAL_MIN_LOGPROB and (small is None or cap > small)
 
 
 def _noun(head: str, vocabulary: Vocabulary, cases: CaseFrequencies) -> bool:

@@ -14,7 +14,7 @@ because the reader cannot see it. So:
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from cardscan.dictionary import DICT_MIN_PART, WORDFREQ_MIN_WORD
 from cardscan.normalise.compounds import MIN_COMPOUND_PART
@@ -22,7 +22,7 @@ from cardscan.normalise.confusions import (CONFUSIONS, DIGIT_LOOKALIKES, EDGE_MA
                                            is_confusion_only, one_edit_inside, recase, single_edits)
 from cardscan.normalise.vocabulary import SHORT_WORD_LENGTH, Vocabulary
 
-__all__ = ["Speller", "MAX_FIX_COST", "CLEAR_MARGIN"]
+__all__ = ["Speller", "MAX_FIX_COST", "CLEAR_MARGIN", "other_ending"]
 
 MAX_FIX_COST = 2.5  # two OCR-typical edits, or one letter added or dropped anywhere
 MIN_TWO_EDIT_LENGTH = 8  # two edits in a short word reach too many words ("Larrn" is not "Lärm")
@@ -35,6 +35,8 @@ CLEAR_MARGIN = 0.6  # the best candidate must beat the second by this much, else
 STAGE1_MIN_ZIPF_GAP = 1.5  # a common word is only "corrected" into a 30 × more common one
 RARE_WORD_ZIPF = 3.3  # web word lists keep typos: "offnen" (2.4), "jungere" (2.0), "tragt" (3.2)
 RARE_WORD_GAP = 1.5  # … which only lose to a word one OCR confusion away that is 30 × more common
+CASE_ENDINGS = frozenset(("em", "en", "er", "es"))  # "dynamischem"/"dynamischen": grammar, not spelling
+STEM_MIN_ZIPF = 3.0  # … when the stem is a word ("dynamisch", "aktiv")
 
 
 class Speller:
@@ -128,7 +130,8 @@ class Speller:
         if z >= RARE_WORD_ZIPF:  # (lexicon words never get here: the normaliser keeps them)
             return None
         found = {cand for cand, cost in single_edits(low, generic=False)
-                 if cost <= 1.5 and cand != low and d.zipf(cand) - z >= RARE_WORD_GAP}
+                 if cost <= 1.5 and cand != low and d.zipf(cand) - z >= RARE_WORD_GAP
+                 and not other_ending(tok, cand, d.zipf)}
         if len(found) != 1:
             return None
         return recase(found.pop(), tok)
@@ -265,3 +268,13 @@ class Speller:
                     bonus = PART_COMPOUND_BONUS
         self._valid_cache[key] = bonus
         return bonus
+
+
+def other_ending(word: str, cand: str, zipf: Callable[[str], float]) -> bool:
+    """The two are one adjective with another case ending ("aktivem"/"aktiven", "ungültigem"/"ungültigen":
+    "aktiv" is a word): the rarer ending is as right as the commoner one, and only the sentence can tell,
+    not spelling. A noun's slip ("Verfahrem", "Aufgabem": capitalised, or "verfahr" no word) is still mended.
+    `word` as written, `cand` in lower case."""
+    word = word if word[:1].islower() else ""  # a capital: a noun (or a sentence's first word: rare enough)
+    return len(word) == len(cand) > 4 and word[:-1] == cand[:-1] and word[-2:] in CASE_ENDINGS \
+        and cand[-2:] in CASE_ENDINGS and zipf(word[:-2]) >= STEM_MIN_ZIPF

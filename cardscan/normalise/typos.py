@@ -37,6 +37,7 @@ LEXICON_BONUS = 1.0
 COMPOUND_BASE = 3.0  # a repaired compound scores like a word of zipf 3
 TYPO_MARGIN = 1.0
 MIN_PART = 4
+TAIL_ENDINGS = ("s", "n", "en", "es", "e")  # a compound's last part with its case or plural ending
 ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does not
 # verb particles and prefixes that start many words: a slip after one is mended like one inside a compound
 PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen weiter wieder zusammen".split())
@@ -169,7 +170,14 @@ class TypoFixer:
                    for s in head_stems(part))
 
     def _known_tail(self, part: str) -> bool:
-        return self.vocabulary.compounds.part_ok(part) or part in self.dictionary.parts() or self._long_part(part)
+        return self._tail_word(part) or any(
+            part.endswith(e) and len(part) - len(e) >= MIN_PART and self._tail_word(part[:-len(e)])
+            for e in TAIL_ENDINGS)  # "Fortschritts|balken|s", "Objekt|name|n": a part's case or plural ending
+
+    def _tail_word(self, part: str) -> bool:
+        d = self.dictionary
+        return self.vocabulary.compounds.part_ok(part) or part in d.parts() or self._long_part(part) \
+            or (len(part) >= MIN_PART and part in d.short_parts())  # "Netz|maske", "Datei|name"
 
     def _long_part(self, part: str) -> bool:
         """Long parts may be rarer ("gestaltungen" 2.7, "scharnier" 2.6): a typo seldom makes a long word."""

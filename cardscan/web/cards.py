@@ -70,6 +70,8 @@ def update_card(wid: int, card_id: str):
             new = new[:limit]
             if new != (getattr(card, field) or ""):
                 changes[field] = new
+    if "votes" in values and str(values["votes"] or "").strip() != str(card.votes):
+        changes["votes"] = str(values["votes"] or "").strip()  # the corpus checks it is a count
     confirm = str(values.get("confirm", "")) in ("1", "true", "True")
     if confirm and "text" not in changes:
         changes["text"] = card.text  # "Stimmt so": recorded like a correction, so the card is checked
@@ -88,7 +90,7 @@ def update_card(wid: int, card_id: str):
     if body or wants_json():
         return jsonify(saved=True, changed=sorted(changes), learned=learned,
                        card={"id": card.id, "text": card.text, "group": card.group, "theme": card.theme,
-                             "cluster": card.cluster})
+                             "cluster": card.cluster, "votes": card.votes})
     flash("Als geprüft gespeichert." if confirm else "Gespeichert." if changes else "Keine Änderung.")
     if values.get("zurueck") == "tafel":
         return redirect(url_for("board.board", wid=wid, nach=values.get("nach") or None) + f"#karte-{card_id}")

@@ -98,11 +98,23 @@
         if (fields.theme) addTheme(fields.theme);
         state(form, "ok", data.changed.length ? "gespeichert ✓" : "unverändert");
         moved(form, fields);
+        if (data.changed.indexOf("votes") >= 0) showVotes(form, data.card.votes);
         if (data.changed.indexOf("text") >= 0) markChecked(form);
       });
     }).catch(function (err) {
       state(form, "err", "NICHT gespeichert: " + err.message + " – bitte noch einmal versuchen");
     });
+  }
+  // The dot count beside the card id follows a corrected count ("● 3"; none for 0).
+  function showVotes(form, votes) {
+    var head = form.querySelector(".card-head");
+    var badge = head.querySelector(".votes");
+    if (!votes) { if (badge) badge.remove(); return; }
+    if (!badge) {
+      badge = document.createElement("span"); badge.className = "votes"; badge.title = "Klebepunkte";
+      head.querySelector("code").after(badge);
+    }
+    badge.textContent = "● " + votes;
   }
   function markChecked(form) {
     var card = form.closest("article.card");
