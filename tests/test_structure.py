@@ -386,3 +386,14 @@ def test_a_heading_strip_outlined_only_in_part_grows_along_its_paper_and_is_read
     scan = find_structure(white, Scan("b.jpg", 1600, 1000, [Card(c.id, c.photo, c.polygon, c.colour, c.group, c.raw_text,
                                                                    c.text) for c in cards]), reader=WidthReader(), votes=False)
     assert [h.raw_text for h in scan.headings] == ["EEN"]
+
+
+def test_tight_kanban_columns_whose_heading_strips_were_missed_are_clusters_of_their_own():
+    # Five columns 60 px apart (less than a cluster's own columns may stand apart on other boards); the
+    # headings of the last two were not found. The gaps between the headed columns say how far apart
+    # this board's columns stand, so columns 4 and 5 are no part of "Gamma".
+    cards = [Card(f"k-{x}-{y}", "k.jpg", rect(x, y), "gelb", raw_text="x", text="x")
+             for x in (100, 360, 620, 880, 1140) for y in (200, 330)]
+    words = [FakeWord(name, x + 20, 80, 160, 60) for name, x in (("Alpha", 100), ("Beta", 360), ("Gamma", 620))]
+    scan = find_structure(blank(), Scan("k.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards] == [n for n in ("Alpha", "Beta", "Gamma", "Cluster 4", "Cluster 5") for _ in (0, 1)]
