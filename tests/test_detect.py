@@ -347,6 +347,31 @@ def test_a_small_card_cut_in_two_by_its_writing_is_found():
     assert len(cards) == 10
 
 
+def test_small_notes_of_a_dense_wall_are_found_under_the_photo_relative_minimum():
+    """On a wall of many small notes (legaard-affinity-1) a note's smooth paper can fall under
+    min_area_frac of the photo; from half the typical note's size it is still a card."""
+    import cv2
+
+    colours = [(250, 228, 80), (130, 196, 236), (245, 160, 190)]
+    boxes = [(150 + 140 * (i % 8), 200 + 160 * (i // 8), 206 + 140 * (i % 8), 256 + 160 * (i // 8), colours[i % 3])
+             for i in range(16)]
+    x0, y0, *_ = boxes[5]
+    boxes[5] = (x0, y0, x0 + 40, y0 + 40, colours[2])  # 0.11 % of the photo, under min_area_frac
+    rgb = _pinboard(boxes)
+    cards = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
+    assert _found(cards, boxes[5])
+    assert sum(_found(cards, b) for b in boxes) == 16 and len(cards) == 16
+
+
+def test_card_floor_follows_the_typical_card_but_not_below_a_piece():
+    from cardscan.detect.detector import card_floor
+
+    assert card_floor([5000.0, 5100.0, 4900.0, 800.0], 3000.0, 1500.0, 0.5) == pytest.approx(2500.0)
+    assert card_floor([3100.0, 3050.0, 3200.0], 3000.0, 1800.0, 0.5) == 1800.0  # never below a piece
+    assert card_floor([50000.0, 52000.0, 51000.0], 3000.0, 1500.0, 0.5) == 3000.0  # big cards: area_min
+    assert card_floor([5000.0, 5100.0], 3000.0, 1500.0, 0.5) == 3000.0  # too few cards to say
+
+
 def test_a_card_overlapping_one_of_its_colour_is_cut_off_along_its_edge():
     """The upper card's edge is the only line between two overlapping cards of one colour; where it
     fades out, their paper runs together and the two pass for one big card."""

@@ -11,6 +11,7 @@ MAX_WORK_SIZE = 2000  # a finer copy for photos whose cards are small (a whole b
 class DetectorParams:
     min_area_frac: float = 0.0015  # smallest card: 0.15 % of the photo
     min_piece_frac: float = 0.00075  # a piece of a card that writing cut in two, kept to be joined
+    min_typical_share: float = 0.5  # ... a card region from this share of the typical card is kept (dense walls)
     max_area_frac: float = 0.25
     max_whole_frac: float = 0.92  # ... unless it is one note seen from close by (RegionFinder.close_note), up to this
     min_whole_paper: float = 0.7  # ... whose paper fills its outline to this share
