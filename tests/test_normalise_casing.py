@@ -77,3 +77,11 @@ def test_a_long_compound_ending_in_a_noun_is_capitalised_anywhere():
     assert normalise("aktionsfonds erhalten", expand_abbreviations=False).text == "Aktionsfonds erhalten"
     for kept in ("zukunftsorientierte Planung", "bürgernahe Verwaltung", "stadtteilbezogene Arbeit"):
         assert normalise(kept, expand_abbreviations=False).text == kept  # compound adjectives stay small
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("nehr Transparenz bei Gutachten", "mehr Transparenz bei Gutachten"),  # a card starting small stays small
+    ("Nehr Transparenz", "Mehr Transparenz"),
+])
+def test_a_repaired_first_word_keeps_the_case_it_was_written_in(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected

@@ -1,4 +1,7 @@
 """cardscan.normalise.compounds: linking elements and splitting against the lexicon."""
+import pytest
+
+from cardscan.normalise import normalise
 from cardscan.normalise.compounds import LINKS, Compounds, head_stems, takes_link
 
 
@@ -28,3 +31,17 @@ def test_no_linking_n_after_an_n():
     from cardscan.normalise.compounds import takes_link
     assert takes_link("kinder", "n") and takes_link("stadtteil", "s")
     assert not takes_link("maßnahmen", "n") and not takes_link("prozess", "s")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Bürgerbeteiligungprozesse", "Bürgerbeteiligungsprozesse"),  # -ung always links with s
+    ("Stadtteilentwicklungkonzept", "Stadtteilentwicklungskonzept"),
+    ("Hoffnungträger", "Hoffnungsträger"),
+])
+def test_a_lost_linking_s_after_a_feminine_suffix_is_put_back(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", ["Sprungbrett", "Beteiligungen", "Entwicklungsland", "Junge", "Zeitungen"])
+def test_words_without_a_lost_link_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

@@ -97,3 +97,12 @@ def test_a_compound_ending_in_a_noun_plural_is_not_split(kept):
 def test_a_noun_and_a_verb_run_together_are_still_split():
     assert _text("Bürgergremiumentscheidet mit") == "Bürgergremium entscheidet mit"
     assert _text("Innovationenübernehmen") == "Innovationen übernehmen"
+
+
+@pytest.mark.parametrize("kept", [
+    "Von welcher Referenz ausgecheckt werden soll",  # listed (1.9): not "ausgeheckt"
+    "teilweise gelesener Kopfteil",  # not "gelegener"
+    "Tiefe des Klons",  # not "Klong"
+])
+def test_a_listed_word_is_not_traded_for_one_hardly_more_common(kept):
+    assert _text(kept) == kept

@@ -112,3 +112,20 @@ def test_the_first_two_letters_swapped_with_the_capital_are_put_back(raw, expect
 @pytest.mark.parametrize("kept", ["eBay", "iPhone", "rGeld"])
 def test_names_with_a_small_first_letter_are_no_swap(kept):
     assert normalise(kept, expand_abbreviations=False).text == ("Geld" if kept == "rGeld" else kept)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Programmenwde nicht", "Programmende nicht"),  # a letter dropped in inside a long word
+    ("mietfrweie Räume", "mietfreie Räume"),
+    ("Zeigt die Srotierreihenfolge", "Zeigt die Sortierreihenfolge"),  # two letters swapped
+])
+def test_one_slip_inside_a_long_unlisted_word_is_mended_into_the_one_listed_word(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "einem ausgecheckten Repository",  # an inflected form of a listed word ("ausgecheckt")
+    "Stadtteilzeitungsredaktion",  # built of known parts
+])
+def test_long_words_that_are_words_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

@@ -355,3 +355,45 @@ def test_a_column_without_heading_above_a_headed_cluster_lower_down_is_a_cluster
     words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Ideen", 440, 710, 150, 60)]
     scan = find_structure(blank(1600, 1200), Scan("t.jpg", 1600, 1200, cards), reader=FakeReader(words), votes=False)
     assert [c.cluster for c in scan.cards] == ["LATER"] * 3 + ["Cluster 2"] * 2 + ["Ideen"] * 2
+
+
+class WidthReader:
+    """Reads a heading strip's crop: the whole word only when the crop is as wide as the strip."""
+
+    def __init__(self):
+        self.widths = []
+
+    def read(self, crops):
+        from cardscan.ocr.base import Reading
+
+        self.widths += [crop.shape[1] for crop in crops]
+        return [Reading("IDEEN" if crop.shape[1] >= 380 else "EEN", 0.9, []) for crop in crops]
+
+
+def test_a_heading_strip_outlined_only_in_part_grows_along_its_paper_and_is_read_again():
+    import cv2
+
+    cork = np.zeros((1000, 1600, 3), np.uint8)
+    cork[:] = (150, 105, 60)
+    cv2.rectangle(cork, (90, 60), (490, 130), (245, 245, 240), -1)  # the white strip, 400 px
+    cards = kanban_cards()[:3] + [Card("b-20", "b.jpg", rect(260, 60, 230, 70), "weiß", "Überschrift", "EEN", "EEN")]
+    reader = WidthReader()
+    scan = find_structure(cork, Scan("b.jpg", 1600, 1000, cards), reader=reader, votes=False)
+    assert [h.raw_text for h in scan.headings] == ["IDEEN"] and scan.headings[0].polygon[0][0] <= 95
+    # The same strip on a whiteboard: its paper runs into the board, the outline stays as found.
+    white = blank()
+    cv2.rectangle(white, (90, 60), (490, 130), (245, 245, 240), -1)
+    scan = find_structure(white, Scan("b.jpg", 1600, 1000, [Card(c.id, c.photo, c.polygon, c.colour, c.group, c.raw_text,
+                                                                   c.text) for c in cards]), reader=WidthReader(), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["EEN"]
+
+
+def test_tight_kanban_columns_whose_heading_strips_were_missed_are_clusters_of_their_own():
+    # Five columns 60 px apart (less than a cluster's own columns may stand apart on other boards); the
+    # headings of the last two were not found. The gaps between the headed columns say how far apart
+    # this board's columns stand, so columns 4 and 5 are no part of "Gamma".
+    cards = [Card(f"k-{x}-{y}", "k.jpg", rect(x, y), "gelb", raw_text="x", text="x")
+             for x in (100, 360, 620, 880, 1140) for y in (200, 330)]
+    words = [FakeWord(name, x + 20, 80, 160, 60) for name, x in (("Alpha", 100), ("Beta", 360), ("Gamma", 620))]
+    scan = find_structure(blank(), Scan("k.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [c.cluster for c in scan.cards] == [n for n in ("Alpha", "Beta", "Gamma", "Cluster 4", "Cluster 5") for _ in (0, 1)]

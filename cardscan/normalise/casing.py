@@ -91,7 +91,10 @@ def lexicon_case(tok: str, new: str, sentence_start: bool, vocabulary: Vocabular
     if (capitalised and small) or not forms:
         return new  # listed in both cases ("Leben"/"leben") or not at all: the token's case stays
     form = next(iter(capitalised or small))
-    return form[:1].upper() + form[1:] if sentence_start else form
+    # at a sentence start as the token began: cards often start small ("nehr Transparenz" → "mehr"); an l
+    # or 1 there is a misread capital I ("lch" → "Ich")
+    capital = sentence_start and (tok[:1].isupper() or tok[:1] in "l1|")
+    return form[:1].upper() + form[1:] if capital else form
 
 
 def _usual_case(word: str, cases: CaseFrequencies) -> str:
@@ -114,8 +117,8 @@ def capitalised_function_word(word: str, tokens: list[Token], i: int) -> bool:
 
 # --- case slips: a noun written small, a small word written capitalised ------------------------------
 CASE_MIN_GAP = 3.5  # natural log: the other case must be 30 × more frequent ("ideen" 3.6, not "jugendliche" 2.8)
-NOUN_SLOT_GAP = 1.5
-COMPOUND_NOUN_LENGTH = 9  # a word this long ending in a noun is a compound noun, wherever it stands  # after an article ("die realisierung", "einen aufwand") a noun is expected
+NOUN_SLOT_GAP = 1.5  # after an article ("die realisierung", "einen aufwand") a noun is expected
+COMPOUND_NOUN_LENGTH = 9  # a word this long ending in a noun is a compound noun, wherever it stands
 SMALL_MIN_GAP = 3.0  # a capitalised word mid-sentence written small: "Kann" (3.2), "Mehr" (3.4); capitals at
 # sentence starts inflate every word's capitalised count, so the gap is smaller than for nouns written small
 USUAL_CASE_GAP = 1.0  # a repaired word whose first letter was lost or replaced: its case says nothing

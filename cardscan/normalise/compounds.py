@@ -21,6 +21,10 @@ __all__ = ["LINKS", "MIN_COMPOUND_PART", "head_stems", "takes_link", "Compounds"
 
 MIN_COMPOUND_PART = 3
 INFLECTED_TAIL = ("s", "n", "es", "en")  # a last part's genitive or plural ending
+LINK_S_SUFFIXES = ("ung", "heit", "keit", "schaft", "tion", "tät")  # always a linking s before the next part
+MIN_LINK_TAIL = 4
+MIN_SLIP_COMPOUND = 10  # words this long: compounds, where a slip hides from the word lists
+NO_LINK_HEADS = ("sprung", "schwung", "dung")  # "Sprung|brett": -ung words that are no derivations
 VERB_HEAD_MIN_ZIPF = 3.5  # "wohnen", "gruppieren": a common infinitive's stem may head a compound
 LINKS = ("", "s", "n", "en", "es", "e")  # linking elements (Fugen), in the order they are tried
 
@@ -142,6 +146,42 @@ class Compounds:
         return self.dictionary is not None and len(low) >= 2 * MIN_COMPOUND_PART + 1 and low.isalpha() \
             and self._loose_split(low, verb_heads=True)
 
+    def one_slip_compound(self, low: str) -> str | None:
+        """A long unseen word one dropped-in letter or one swap from a compound of known parts
+        ("Wohnumfelvderbesserungen", "Programmenwde"), when exactly one such compound exists and the
+        word itself is none (not even loosely, nor listed); the compound must be listed somewhere. Only drops and swaps: 2 × n look-ups, where a letter
+        changed or added anywhere would be 60 × n, too slow for every long unknown word."""
+        d = self.dictionary
+        if len(low) < MIN_SLIP_COMPOUND or not low.isalpha() or d.zipf(low) > 0.0 or self.built_of_parts(low) \
+                or any(low.endswith(e) and d.zipf(low[:-len(e)]) > 0.0 for e in ("e", "en", "er", "es", "em")):
+            return None  # a listed word ("ausgecheckt", 1.9) is a word, however rare, and so are its forms
+        found = {c for c in _drops_and_swaps(low) if d.zipf(c) > 0.0 or c in self.forms}
+        return found.pop() if len(found) == 1 else None
+
+    def missing_link(self, low: str) -> tuple[str, str] | None:
+        """The compound with the linking s it lacks after a feminine suffix: German always writes one there
+        ("Bürgerbeteiligung|s|prozesse", "Gesundheit|s|amt"), so "Bürgerbeteiligungprozesse" is a slip. Only
+        when the tail is a known part of four letters or more and the token no list holds; as (head, tail),
+        the caller to say whether the tail is a noun ("Beteiligung|digital" is two words run together)."""
+        d = self.dictionary
+        if d is None or not low.isalpha() or d.zipf(low) > 0.0:
+            return None
+        for suffix in LINK_S_SUFFIXES:
+            at = low.find(suffix, MIN_COMPOUND_PART)
+            while at > 0:
+                end = at + len(suffix)
+                head, tail = low[:end], low[end:]
+                if len(tail) >= MIN_LINK_TAIL and tail[0] not in "se" and not head.endswith(NO_LINK_HEADS) \
+                        and self._link_tail(tail) \
+                        and (self._loose_part(head) or self._loose_split(head) or head in self.forms):
+                    return head, tail
+                at = low.find(suffix, at + 1)
+        return None
+
+    def _link_tail(self, tail: str) -> bool:
+        return self._loose_part(tail) or self.split(tail) is not None or any(
+            tail.endswith(e) and self._loose_part(tail[:-len(e)]) for e in INFLECTED_TAIL + ("e",))
+
     def _loose_split(self, low: str, verb_heads: bool = False) -> bool:
         cache = self._verb_head_cache if verb_heads else self._loose_cache
         hit = cache.get(low)
@@ -177,3 +217,12 @@ class Compounds:
     def _loose_part(self, low: str) -> bool:
         d = self.dictionary
         return len(low) >= MIN_COMPOUND_PART and (self.part_ok(low) or low in d.parts() or low in d.short_parts())
+
+
+def _drops_and_swaps(word: str) -> set[str]:
+    """The word with one letter dropped or two neighbours swapped (a typist's commonest slips in long words),
+    inside it: not the first letter ("Bnutzer" is no "Nutzer") nor the last two (endings make other forms)."""
+    out = {word[:i] + word[i + 1:] for i in range(1, len(word) - 2)}
+    out |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 3)}
+    out.discard(word)
+    return out

@@ -35,12 +35,15 @@ from cardscan.workshop import Edit
 __all__ = ["Normalised", "Normaliser"]
 
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
-GENDER = re.compile(r"(?<=[a-zäöüß])I(?=n[a-zäöüß]{0,4}$)")  # "BürgerInnen", "AnsprechpartnerInnden"; not "…nInfrastruktur"
+# the gender I: "BürgerInnen", "AnsprechpartnerInnden"; not "kulturellenInfrastruktur" (two words run together)
+GENDER = re.compile(r"(?<=[a-zäöüß])I(?=n[a-zäöüß]{0,4}$)")
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
 MIN_ADJECTIVE_STEM = 6  # "finanziell|er", "sozial|e"; not "weit|er" (an adverb: "weiter tagen"), "letzt|en"
 ADJECTIVE_STEM_ZIPF = 3.0
+CLEAR_NOUN_GAP = 1.0  # natural log: capitalised 2.7 × more often than small
+RARE_FOR_RARE_GAP = 1.5  # zipf: a listed word is only read as one 30 × more common (as speller.RARE_WORD_GAP)
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -183,6 +186,11 @@ class Normaliser:
             return None
         return "compound" if self.vocabulary.known(tok) else "none"
 
+    def _clear_noun(self, low: str) -> bool:
+        """German writes the word capitalised far more often than small ("Prozesse", not "digital")."""
+        cap, small = self.cases.logprob(low[:1].upper() + low[1:]), self.cases.logprob(low)
+        return cap is not None and (small is None or cap - small >= CLEAR_NOUN_GAP)
+
     def _noun(self, low: str) -> bool:
         """German writes the word capitalised (the case table, else the lexicon)."""
         cap, small = self.cases.logprob(low[:1].upper() + low[1:]), self.cases.logprob(low)
@@ -293,6 +301,10 @@ class Normaliser:
         capital = self._capital_slip(tok)
         if capital is not None:
             return capital
+        if self.dictionary is not None and tok[1:].islower() \
+                and (linked := vocabulary.compounds.missing_link(tok.lower())) is not None \
+                and self._clear_noun(linked[1]):
+            return f"{tok[:len(linked[0])]}s{linked[1]}", "spelling"  # "Bürgerbeteiligungprozesse": the linking s lost
         if self.dictionary is not None and not (in_compound or before_hyphen) \
                 and (two := run_on(tok, vocabulary, self.cases)) is not None:
             return two, "whitespace"  # "Bürgergremiumentscheidet": a noun and a verb, not a compound
@@ -335,19 +347,29 @@ class Normaliser:
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
         if general is not None and (other_ending(tok, general[0].lower(), self.dictionary.zipf)
-                                    or self._compound_for_compound(tok, general[0])):
+                                    or self._compound_for_compound(tok, general[0])
+                                    or self._rare_for_rare(tok, general[0])):
             general = None  # "ungültigem": a case ending, not a slip ("ungültigen"); "Dateiende" ≠ "Dateieende"
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
         split = self._repair.split_glued(tok)
         # not "Verstetig-" (a hyphen compound's part), nor "QRSitzung" (capitals inside: names, abbreviations)
         typo = self._typo(tok, in_compound, before_hyphen, dangling)
+        if typo is None and split is None and not (in_compound or before_hyphen):
+            typo = vocabulary.compounds.one_slip_compound(tok.lower())  # "Wohnumfelvderbesserungen"
         if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
         if typo is None or (new := recase(typo, tok)) is None or new == tok or self._compound_for_compound(tok, new):
             return tok, None
         return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
 
+
+    def _rare_for_rare(self, tok: str, new: str) -> bool:
+        """A word the web list holds, however rarely, traded for one hardly more common ("Dises" 1.9 →
+        "Discs" 2.5): no strong evidence; the context stage may still read it ("Dieses")."""
+        z = self.dictionary.zipf(tok.lower())
+        return z > 0.0 and self.dictionary.zipf(new.lower()) - z < RARE_FOR_RARE_GAP \
+            and not self.vocabulary.in_lexicon(new)
 
     def _compound_for_compound(self, tok: str, new: str) -> bool:
         """The token may be a compound of known parts ("Dateiende", "Einfüge|marke") and the fix is only

