@@ -9,7 +9,8 @@ Prints a table and writes bench/results/pipeline_speed.json:
   user would call it), and the whole pipeline vs bare; loading the OCR models once is timed apart;
 - batch throughput with one worker vs both cores;
 - peak memory (max RSS) of scanning that photo in a fresh process, and of tesseract; also the peak before the
-  structure stage and the memory held when it starts (its page read is the peak).
+  structure stage's page read (the memory peak; `api.read_photo` does it before the normaliser loads its
+  tables) and the memory held when it starts.
 
     .venv/bin/python bench/pipeline_speed.py [--photos 6] [--cards 60] [--ocr tesseract]
 """
@@ -70,11 +71,11 @@ import cardscan.structure as structure
 def hwm_kb(): return int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))
 def rss_kb(): return int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1))
 before = {}
-find_structure = structure.find_structure
-def watched_structure(*args, **kwargs):
+read_board_page = structure.read_board_page
+def watched_page_read(*args, **kwargs):
     before.update(hwm=hwm_kb(), rss=rss_kb())
-    return find_structure(*args, **kwargs)
-structure.find_structure = watched_structure
+    return read_board_page(*args, **kwargs)
+structure.read_board_page = watched_page_read
 from cardscan.api import scan_photo
 s = scan_photo(sys.argv[1], ocr=sys.argv[2])
 print(len(s.cards), hwm_kb(), before.get('hwm', 0), before.get('rss', 0),
@@ -83,15 +84,15 @@ print(len(s.cards), hwm_kb(), before.get('hwm', 0), before.get('rss', 0),
 
 
 def peak_memory(photo: Path, ocr: str | None) -> dict:
-    """Peak memory of scanning the photo in a fresh process, and what it was before the structure stage
-    (whose page read is the peak): the high-water mark until then and the memory held when it starts."""
+    """Peak memory of scanning the photo in a fresh process, and what it was before the board's page read
+    (the peak): the high-water mark until then and the memory held when it starts."""
     # VmHWM, not ru_maxrss: a process started from this (big) benchmark inherits its ru_maxrss
     # across fork and exec, while VmHWM belongs to the new program alone.
     out = subprocess.run([sys.executable, "-c", PEAK_CODE, str(photo), ocr or ""], capture_output=True, text=True,
                          check=True)
     cards, self_kb, before_kb, held_kb, child_kb = map(int, out.stdout.split())
-    return {"cards": cards, "python_peak_mb": self_kb / 1024, "peak_before_structure_mb": before_kb / 1024,
-            "held_when_structure_starts_mb": held_kb / 1024, "tesseract_peak_mb": child_kb / 1024}
+    return {"cards": cards, "python_peak_mb": self_kb / 1024, "peak_before_page_read_mb": before_kb / 1024,
+            "held_when_page_read_starts_mb": held_kb / 1024, "tesseract_peak_mb": child_kb / 1024}
 
 
 def main() -> None:

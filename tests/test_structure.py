@@ -57,6 +57,27 @@ def test_marker_headings_name_the_columns_below_them_in_reading_order():
     assert (painted[250, 200] == painted[900, 50]).all()
 
 
+def test_the_board_read_before_is_used_once_and_a_board_painted_for_other_cards_is_read_again():
+    """api.read_photo reads the board before the normaliser loads its tables (the page read is the memory
+    peak); find_structure must give the same headings from that page and not read the whole board again."""
+    from cardscan.structure import read_board_page, reads_marker_headings
+
+    words = [FakeWord("DONE", 1250, 60, 160, 60), FakeWord("LATER", 110, 60, 170, 60)]
+    plain = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    reader = FakeReader(words)
+    cards = kanban_cards()
+    assert reads_marker_headings(cards, reader) and not reads_marker_headings(cards, None)
+    page = read_board_page(blank(), cards, reader)
+    early = find_structure(blank(), Scan("b.jpg", 1600, 1000, cards), reader=reader, votes=False, page=page)
+    assert [h.text for h in early.headings] == [h.text for h in plain.headings] == ["LATER", "DONE"]
+    assert [c.cluster for c in early.cards] == [c.cluster for c in plain.cards]
+    assert sum(p.shape == blank().shape for p in reader.pages) == 1  # the whole board was read once
+    other = kanban_cards()[:-1]  # a page painted for other cards would let a card's writing through
+    again = FakeReader(words)
+    find_structure(blank(), Scan("b.jpg", 1600, 1000, other), reader=again, votes=False, page=page)
+    assert sum(p.shape == blank().shape for p in again.pages) == 1
+
+
 def test_writing_between_two_cards_of_a_column_is_a_missed_card_not_a_heading():
     words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Lärm", 110, 635, 120, 40)]
     cards = kanban_cards()[:3] + [Card("b-09", "b.jpg", rect(100, 700), "gelb", raw_text="y", text="y")]

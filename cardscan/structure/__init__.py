@@ -37,17 +37,30 @@ from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
 from cardscan.structure.heading_cards import (heading_card_ids, heading_colour_ids, join_pieces, reread_joined,
                                               widen_strips)
-from cardscan.structure.headings import marker_headings
+from cardscan.structure.headings import BoardPage, marker_headings, read_board_page
 from cardscan.structure.outlines import find_outlines
-from cardscan.workshop import Heading, Scan
+from cardscan.workshop import Card, Heading, Scan
 
 
-def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = True) -> Scan:
+def reads_marker_headings(cards: list[Card], reader) -> bool:
+    """Whether `find_structure` reads the board around these cards for marker headings: with a page
+    reader, unless the board's rows or columns start with cards of a heading colour (then its headings
+    are on cards, and writing elsewhere on it is a caption or a card the detector saw only in part)."""
+    if reader is None or not hasattr(reader, "read_page") or not cards:
+        return False
+    colour_ids = heading_colour_ids(cards)
+    return not (colour_ids and colour_ids <= heading_card_ids(cards))
+
+
+def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = True,
+                   page: BoardPage | None = None) -> Scan:
     """Add headings, clusters and votes to a scan in cards mode (in place; the scan is returned).
 
     rgb: the photo as read (the scan's polygons are in its pixels). reader: an OCR engine with a
     ``read_page`` (``cardscan.ocr.get_reader``) to read marker headings; None reads none. votes: count
-    the dots now (False: the cards' votes were counted before they were read, `find_dots`).
+    the dots now (False: the cards' votes were counted before they were read, `find_dots`). page: the
+    board around these cards read before (`read_board_page`; `api.read_photo` reads it before the
+    normaliser's tables take their memory), else read here when needed.
     A scan of whiteboard lines, or one without cards, is returned unchanged.
     """
     if scan.mode != "cards" or not scan.cards:
@@ -63,12 +76,8 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
         joined = reread_joined(rgb, joined, changed, reader)
     headings = joined
     cards = [c for c in scan.cards if c.id not in heading_cards]
-    # A board whose rows or columns start with cards of a heading colour has its headings on cards;
-    # writing elsewhere on it is a caption or a card the detector saw only in part.
-    colour_ids = heading_colour_ids(scan.cards)
-    by_colour = bool(colour_ids) and colour_ids <= heading_cards
-    if reader is not None and hasattr(reader, "read_page") and not by_colour:
-        headings += marker_headings(rgb, scan.cards, reader, stem)
+    if reads_marker_headings(scan.cards, reader):
+        headings += marker_headings(rgb, scan.cards, reader, stem, page)
     if votes:
         for card in cards:
             card.vote_colours = count_dots(rgb, card.polygon, card.colour)
@@ -79,4 +88,5 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     return scan
 
 
-__all__ = ["Dot", "count_dots", "find_dots", "find_outlines", "find_structure", "mask_dots"]
+__all__ = ["BoardPage", "Dot", "count_dots", "find_dots", "find_outlines", "find_structure", "mask_dots",
+           "read_board_page", "reads_marker_headings"]

@@ -10,6 +10,7 @@ heading. Heading cards are `heading_cards`' job.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,12 +38,29 @@ MARGIN_WIDTH = 1.5  # card widths: the board left of the cards is read again on 
 ROW_LABEL = re.compile(r"^\(?(\d{1,2}|[A-Za-z])[.):]$")  # "1.", "2)", "A." number the rows of a plan
 
 
-def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> list[Heading]:
-    """Large writing on the board outside the cards, line by line, stacked lines joined."""
+@dataclass
+class BoardPage:
+    """The board with its cards painted out, and what the page reader read on it.
+
+    A value of its own because the whole-page read is the scan's memory peak (the detector's map of a
+    2,400 px page): `cardscan.api.read_photo` reads it before the normaliser loads its tables (some
+    450 MB), so the two never sit in memory together, and hands it to `find_structure`.
+    """
+
+    board: np.ndarray  # the photo, every card painted out in the colour of the board around it
+    small: np.ndarray  # the board as the page reader saw it (at most PAGE_MAX_SIDE)
+    scale: float  # small / board
+    mask: np.ndarray  # where cards were painted
+    board_lab: np.ndarray  # the board's colour (Lab)
+    words: list = field(default_factory=list)  # the page reader's words on `small`
+    outlines: tuple = ()  # the card outlines it was painted for (a page of other cards is read again)
+
+
+def read_board_page(rgb: np.ndarray, cards: list[Card], reader) -> BoardPage:
+    """Paint the cards out of the photo and read what is left with the reader's page reader."""
     import cv2
 
     from cardscan.colour import srgb_to_lab
-    from cardscan.normalise import normalise
 
     h, w = rgb.shape[:2]
     board = rgb.copy()
@@ -63,6 +81,24 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
         board = _paint_locally(board, rgb, mask, poly)
     scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
     small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
+    return BoardPage(board, small, scale, mask, board_lab, list(reader.read_page(small)), _outlines_of(cards))
+
+
+def _outlines_of(cards: list[Card]) -> tuple:
+    """The cards' outlines as a hashable value: which cards a BoardPage was painted for."""
+    return tuple(tuple(map(tuple, c.polygon)) for c in cards)
+
+
+def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
+                    page: BoardPage | None = None) -> list[Heading]:
+    """Large writing on the board outside the cards, line by line, stacked lines joined. `page`: the board
+    read before (`read_board_page`) for these cards; read here when missing or painted for other cards."""
+    from cardscan.normalise import normalise
+
+    if page is None or page.outlines != _outlines_of(cards):
+        page = read_board_page(rgb, cards, reader)
+    h, w = rgb.shape[:2]
+    board, small, scale, mask, board_lab = page.board, page.small, page.scale, page.mask, page.board_lab
     card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
 
     def accept(word, box: Box, line_width: float) -> bool:
@@ -72,7 +108,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
                     and not mask[max(0, cy), max(0, cx)]
                     and MARKER_MIN_HEIGHT * card_side <= box.h and letters <= MARKER_MAX_HEIGHT * card_side)
 
-    words = _page_words(reader, small, scale, (0, 0), accept)
+    words = _page_words(reader, small, scale, (0, 0), accept, page.words)
     headings = []
     card_boxes = [Box.of(c.polygon) for c in cards]
     card_h = float(np.median([b.h for b in card_boxes]))
@@ -101,9 +137,11 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str) -> li
     return headings
 
 
-def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept) -> list[tuple[Box, str, float]]:
-    """The page reader's words on (part of) the painted board, as (box in photo pixels, text, confidence)."""
-    words, found = [], reader.read_page(image)
+def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept,
+                found: list | None = None) -> list[tuple[Box, str, float]]:
+    """The page reader's words on (part of) the painted board, as (box in photo pixels, text, confidence);
+    `found`: the reader's words on `image` when they were read before."""
+    words, found = [], reader.read_page(image) if found is None else found
     spans: dict[tuple, list[float]] = {}  # the words of one text box share its line, top and height
     for word in found:
         span = spans.setdefault((getattr(word, "line", None), word.top, word.height), [word.left, word.left + word.width])
