@@ -251,13 +251,19 @@ def _camera(rng, plane_w, plane_h, frame_w, frame_h, max_angle, region, fill_fra
     return cv2.getPerspectiveTransform(src, dst.astype(np.float32))
 
 
+def _parallelogram_area(corners) -> float:
+    """|a x b| of the two sides from the first corner (a 2-D cross product, written out: NumPy 2
+    deprecates np.cross on 2-D vectors)."""
+    (x0, y0), (x1, y1), (x3, y3) = corners[0], corners[1], corners[3]
+    return abs(float((x1 - x0) * (y3 - y0) - (y1 - y0) * (x3 - x0)))
+
+
 def _closeup_fit(rng, cards: list[dict], aspect: float) -> tuple[float, float, float, float]:
     """The part of the board a close-up shows: the notes' bounding box grown (to the frame's aspect)
     until the notes cover a random 50-90 % of it, or just the box when that is already less."""
     pts = np.array([p for card in cards for p in card["plane"]], np.float64)
     (x0, y0), (x1, y1) = pts.min(0), pts.max(0)
-    paper = sum(abs(float(np.cross(np.subtract(c["plane"][1], c["plane"][0]), np.subtract(c["plane"][3], c["plane"][0]))))
-                * (1.0 if c["shape"] == "rect" else math.pi / 4) for c in cards)
+    paper = sum(_parallelogram_area(c["plane"]) * (1.0 if c["shape"] == "rect" else math.pi / 4) for c in cards)
     target = rng.uniform(0.5, 0.9)
     height = max(math.sqrt(paper / (target * aspect)), (y1 - y0) * 1.04, (x1 - x0) * 1.04 / aspect)
     width = height * aspect
