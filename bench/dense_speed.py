@@ -44,11 +44,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _results import save  # noqa: E402
 
-CHILD = r"""
+PRELUDE = r"""
 import json, re, sys, time
 def hwm():  # this process's own peak (VmHWM); ru_maxrss would carry the parent's peak across fork+exec
     return round(int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(1)) / 1024)
 sys.path.insert(0, {root!r})
+"""
+
+CHILD = PRELUDE + r"""
 from cardscan.detect import CardDetector
 from cardscan.load import load_photo
 photo = load_photo({path!r})
@@ -71,36 +74,33 @@ print(json.dumps(dict(width=photo.width, height=photo.height, cards=len(cards), 
 """
 
 
-WHOLE_SCAN = r"""
-import json, re, sys, time
-sys.path.insert(0, {root!r})
+WHOLE_SCAN = PRELUDE + r"""
 t0 = time.perf_counter()
 from cardscan.api import scan_photo
 scan = scan_photo({path!r})
 print(json.dumps(dict(cards=len(scan.cards), headings=len(scan.headings), seconds=round(time.perf_counter() - t0, 2),
-                      peak_mb=round(int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(1)) / 1024))))
+                      peak_mb=hwm())))
 """
 
 
-def measure_whole_scan(path: Path) -> dict:
-    """What a user waits for: `scan_photo` (detect, OCR, normalise, structure, models loaded) in a fresh
-    process; seconds and peak memory. The structure stage's page read is the memory peak."""
-    env = dict(os.environ, OMP_NUM_THREADS="2")
-    done = subprocess.run([sys.executable, "-c", WHOLE_SCAN.format(root=str(ROOT), path=str(path))],
-                          capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def measure(path: Path, ocr: str) -> dict:
-    """Detect (and read) one photo in a fresh process; its times and peak memory."""
-    code = CHILD.format(root=str(ROOT), path=str(path), ocr=ocr)
+def run_child(code: str) -> dict:
+    """Run a measuring script in a fresh process (two OCR threads); the JSON of its last line, or its error."""
     env = dict(os.environ, OMP_NUM_THREADS="2")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_whole_scan(path: Path) -> dict:
+    """What a user waits for: `scan_photo` (detect, OCR, normalise, structure, models loaded) in a fresh
+    process; seconds and peak memory. The structure stage's page read is the memory peak."""
+    return run_child(WHOLE_SCAN.format(root=str(ROOT), path=str(path)))
+
+
+def measure(path: Path, ocr: str) -> dict:
+    """Detect (and read) one photo in a fresh process; its times and peak memory."""
+    return run_child(CHILD.format(root=str(ROOT), path=str(path), ocr=ocr))
 
 
 def dense_board(folder: Path, cards: int, seed: int) -> tuple[Path, int]:
