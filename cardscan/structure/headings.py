@@ -16,6 +16,7 @@ import numpy as np
 
 from cardscan.structure.boxes import Box, sides
 from cardscan.structure.heading_cards import PAPER_TOLERANCE
+from cardscan.text_lines import LineBox, group_lines
 from cardscan.workshop import Card, Heading
 
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
@@ -338,19 +339,10 @@ def _split_at_columns(line: list, cards: list[Box]) -> list[list]:
 
 
 def _lines(words: list[tuple[Box, str, float]]) -> list[list[tuple[Box, str, float]]]:
-    """Words side by side (vertical overlap, small horizontal gap) form one line."""
-    lines: list[list] = []
-    for word in sorted(words, key=lambda wd: wd[0].x0):
-        box = word[0]
-        for line in lines:
-            last = line[-1][0]
-            overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
-            if overlap >= 0.5 * min(last.h, box.h) and box.x0 - last.x1 <= MARKER_LINE_GAP * max(last.h, box.h):
-                line.append(word)
-                break
-        else:
-            lines.append([word])
-    return lines
+    """Words side by side on one centre line, with small gaps between them, form one line: wider gaps
+    part two headings written on one row (`cardscan.text_lines`, the rule every reader's lines follow)."""
+    return group_lines(words, lambda word: LineBox.upright(word[0].x0, word[0].y0, word[0].w, word[0].h),
+                       max_gap=MARKER_LINE_GAP)
 
 
 def _stack(lines: list[list]) -> list[list[list]]:
