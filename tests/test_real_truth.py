@@ -85,3 +85,22 @@ def test_the_check_reports_a_broken_truth_file(tmp_path):
     for fault in ("not convex or not clockwise", "outside the image", "card ids repeat", "not in the palette",
                   "is no heading", "split_by_rule says"):
         assert fault in found
+
+
+def test_the_chroma_seed_finds_pale_notes_the_saturation_seed_misses(tmp_path):
+    """Why the chroma channel exists: pale blue notes on a white board (nrw-permissions-1) are too pale
+    for the saturation threshold. A generated board with two such notes shows both sides."""
+    import numpy as np
+    from PIL import Image
+
+    tools = _tools()
+    board = np.full((400, 600, 3), (236, 238, 240), np.uint8)  # white flipchart paper
+    board[80:230, 60:210] = (196, 222, 232)  # pale blue note (saturation about 40)
+    board[120:270, 330:480] = (200, 224, 236)
+    photo = tmp_path / "pale.png"
+    Image.fromarray(board).save(photo)
+    assert tools.seed(photo, "saturation") == []
+    found = tools.seed(photo, "chroma", chroma_min=10.0)
+    assert len(found) == 2
+    xs = sorted(min(x for x, _ in s["polygon"]) for s in found)
+    assert abs(xs[0] - 60) <= 4 and abs(xs[1] - 330) <= 4
