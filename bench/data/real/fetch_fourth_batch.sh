@@ -10,6 +10,7 @@ lowe0292/portfolio|9d34ec9|images/sticky-notes.jpg|lowe-desk-1.jpg
 undramatized/opencv-tracker|954fffb|postit.jpg|undramatized-hand-1.jpg
 legaard/master-thesis|c87ce06|images/brainstorming-themes.jpg|legaard-themes-1.jpg
 axisgroup/design-process|1dbb812|images/affinity-mapping.jpg|axisgroup-affinity-1.jpg
+axisgroup/design-process|1dbb812|images/affinity-diagram-2.jpg|axisgroup-grid-1.jpg
 nrw-digital/week-notes|1175345|images/postit notes collaboration.jpg|nrw-window-1.jpg
 nrw-digital/week-notes|1175345|images/permissions-post-its.png|nrw-permissions-1.png
 nrw-digital/week-notes|1175345|images/IMG_0864.JPEG|nrw-closeup-1.jpg
