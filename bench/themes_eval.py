@@ -69,21 +69,12 @@ def load_data() -> dict[str, list[tuple[str, str]]]:
 
 
 def accuracy(gold: list[str], pred: list[str], fixed: set[str]) -> float:
-    """Exact for catalogue names (``fixed``) and "Sonstiges"; other predicted labels (discovered themes,
-    clusters) are matched one-to-one to the gold labels that are not catalogue names."""
-    from scipy.optimize import linear_sum_assignment
+    """cardscan.themes.scoring.theme_accuracy: exact for catalogue names (``fixed``) and "Sonstiges"; other
+    predicted labels (discovered themes, clusters) are matched one-to-one to the gold labels that are not
+    catalogue names; "Weitere Nennungen" is never matched to another name."""
+    from cardscan.themes.scoring import theme_accuracy
 
-    free_pred = sorted({p for p in pred if p not in fixed and p != OTHER})
-    free_gold = sorted({g for g in gold if g not in fixed and g != OTHER})
-    mapping = {}
-    if free_pred and free_gold:
-        counts = np.zeros((len(free_pred), len(free_gold)))
-        for g, p in zip(gold, pred):
-            if p in free_pred and g in free_gold:
-                counts[free_pred.index(p), free_gold.index(g)] += 1
-        rows, cols = linear_sum_assignment(-counts)
-        mapping = {free_pred[r]: free_gold[c] for r, c in zip(rows, cols)}
-    return float(np.mean([mapping.get(p, p) == g for g, p in zip(gold, pred)]))
+    return theme_accuracy(gold, pred, fixed)
 
 
 def scores(gold, pred, fixed) -> dict:
