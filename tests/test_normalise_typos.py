@@ -129,3 +129,24 @@ def test_one_slip_inside_a_long_unlisted_word_is_mended_into_the_one_listed_word
 ])
 def test_long_words_that_are_words_stay(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Aufzg am Bahnhof", "Aufzug am Bahnhof"),  # five letters, one lost: a fairly common word will do
+    ("und lentk sie", "und lenkt sie"),  # two letters swapped
+    ("zwei Jahre Verstetigungsphass", "zwei Jahre Verstetigungsphase"),  # "…pha" is no stem an ending goes on
+    ("Wohnumfelvderbesserungen planen", "Wohnumfeldverbesserungen planen"),  # a swap across an unlisted compound
+])
+def test_lost_and_swapped_letters_in_short_words_stems_and_unlisted_compounds(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Dogon, Tinga",  # a letter more than "Tina": names and foreign words are one slip from German ones
+    "pro Slab sortieren",  # another letter than "Stab"
+    "Kommandoersetzung",  # a compound no list holds, and a swap's reading is no two known words
+    "Menüleisten öffnen",  # built of two known words: "Menüe|listen" is no better
+    "Formatbezeichner",  # no drop inside an unlisted compound ("Formate|zeichner")
+])
+def test_names_and_unlisted_compounds_one_slip_from_others_are_left_alone(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

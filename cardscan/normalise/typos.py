@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from cardscan.dictionary import GermanDictionary
 from cardscan.normalise.compounds import LINKS, head_stems, takes_link
-from cardscan.normalise.channel import slip_cost
+from cardscan.normalise.channel import ORDINARY, slip_cost
 from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.vocabulary import Vocabulary
 
@@ -32,7 +32,10 @@ ENDING_MIN_SHARE = 0.002  # "ei" (0.23 % of common words: "Kümmerei" is plausib
 ENDING_MARGIN = 2.0  # another ending this close in score makes the choice ambiguous ("personal" 3.5 ≫ "persona")
 LISTED_GAP = 3.0  # a listed rare word is read as a word 1,000 × more common ("nud" 1.9 → "und" 7.4)
 SHORT_WORD = 5  # words this short reach names and rarities one slip away ("Larrn" → "Larry", 3.7) …
-SHORT_MIN_ZIPF = 4.0  # … so their reading must be a common word
+SHORT_MIN_ZIPF = 4.0  # … so their reading must be a common word …
+SHORT_ORDINARY_MIN_ZIPF = 3.5  # … or, one ordinary slip off (a letter dropped, two swapped), a fairly common
+# one ("Aufzg" → "Aufzug" 3.9, "lentk" → "lenkt" 3.7; not "Larrn" → "Larry", "Tinga" → "Tina")
+STEM_ENDINGS = ("", "e", "n", "en", "er", "el", "s")  # what turns a stem into a word ("kümmer|n", "gutacht|en")
 LEXICON_BONUS = 1.0
 COMPOUND_BASE = 3.0  # a repaired compound scores like a word of zipf 3
 TYPO_MARGIN = 1.0
@@ -107,9 +110,16 @@ class TypoFixer:
         if self.dictionary.is_attested(low):
             return True  # a listed word with another ending is another form ("befristen", not "befristet")
         if len(best) == len(low) and sum(a != b for a, b in zip(best, low)) == 1:
-            return True  # a changed last letter makes another word ("Kümmerei" is no "Kümmerer"); a swap may pass
+            # a changed last letter makes another word ("Kümmerei" is no "Kümmerer"); a swap may pass; so
+            # may a slip inside a stem no ending is put on ("Verstetigungsphass": "…pha" takes none)
+            return self._stem_takes_ending(low[:stem])
         return any(c != best and c[:stem] == low[:stem] and abs(len(c) - len(low)) <= 1
                    and scored[best] - v < ENDING_MARGIN for c, v in scored.items())
+
+    def _stem_takes_ending(self, stem: str) -> bool:
+        """Whether a known word is the stem with an ending ("kümmer|n", "gutacht|en") or the stem itself."""
+        d, vocabulary = self.dictionary, self.vocabulary
+        return any(d.zipf(stem + e) > 0.0 or vocabulary.in_lexicon(stem + e) for e in STEM_ENDINGS)
 
     def _plausible_ending(self, low: str) -> bool:
         """Whether common German words end in `low`'s last two letters (`ENDING_MIN_SHARE` of them)."""
@@ -147,7 +157,8 @@ class TypoFixer:
             and not d.is_attested(low) else TYPO_MIN_ZIPF  # a listed rare word ("Mühlburg") may be a name
         for term, dist in d.near(low, self._max_slips(low)):
             z = d.zipf(term)
-            if z < min_zipf:
+            if z < min_zipf and not (len(low) == SHORT_WORD and z >= SHORT_ORDINARY_MIN_ZIPF
+                                     and _lost_or_swapped(low, term) and slip_cost(low, term) <= ORDINARY):
                 continue
             bonus = LEXICON_BONUS if self.vocabulary.lexicon_family(term) else 0.0
             scored[term] = z + bonus - SLIP_COST * slip_cost(low, term)
@@ -224,6 +235,12 @@ class TypoFixer:
             return [(t, k) for t, k in found if not (t[:-1] == part and t[-1] in _LINK_LETTERS)
                     and not (part[:-1] == t and part[-1] in _LINK_LETTERS)]
         return [(t, k) for t, k in found if t[1:] != part and part[1:] != t]
+
+
+def _lost_or_swapped(low: str, term: str) -> bool:
+    """The token lacks one of the word's letters or has two swapped ("Aufzg", "lentk"); not one with a letter
+    more or another letter, which names and foreign words are, one slip from a German word ("Tinga", "Slab")."""
+    return len(term) == len(low) + 1 or (len(term) == len(low) and sorted(term) == sorted(low))
 
 
 def _sharp_s_as_written(low: str, scored: dict[str, float]) -> dict[str, float]:
