@@ -44,6 +44,7 @@ MIN_ADJECTIVE_STEM = 6  # "finanziell|er", "sozial|e"; not "weit|er" (an adverb:
 ADJECTIVE_STEM_ZIPF = 3.0
 CLEAR_NOUN_GAP = 1.0  # natural log: capitalised 2.7 × more often than small
 RARE_FOR_RARE_GAP = 1.5  # zipf: a listed word is only read as one 30 × more common (as speller.RARE_WORD_GAP)
+RARE_LISTED_ZIPF = 3.0  # a listed word rarer than this may be a web list's typo: its neighbours may read it
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -181,9 +182,13 @@ class Normaliser:
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
 
     def _unlisted(self, tok: str) -> str | None:
-        """None for a listed or lexicon word; "compound" for a compound of known parts; else "none"."""
-        if self.dictionary.zipf(tok.lower()) > 0.0 or self.vocabulary.in_lexicon(tok):
+        """None for a lexicon word or a listed one of zipf `RARE_LISTED_ZIPF` or more; "rare" for a rarer listed
+        one (web lists hold typos: "Dises", "hoes"); "compound" for a compound of known parts; else "none"."""
+        z = self.dictionary.zipf(tok.lower())
+        if self.vocabulary.in_lexicon(tok):
             return None
+        if z > 0.0:
+            return "rare" if z < RARE_LISTED_ZIPF else None
         return "compound" if self.vocabulary.known(tok) else "none"
 
     def _clear_noun(self, low: str) -> bool:
