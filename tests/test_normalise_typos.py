@@ -150,3 +150,21 @@ def test_lost_and_swapped_letters_in_short_words_stems_and_unlisted_compounds(ra
 ])
 def test_names_and_unlisted_compounds_one_slip_from_others_are_left_alone(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Manifest hat keine Prüfsume", "Manifest hat keine Prüfsumme"),  # rarer than the index (1.9), one slip off
+    ("konnte nicht nitialisieren", "konnte nicht initialisieren"),  # the first letter lost
+    ("damit üriorisiert sind", "damit priorisiert sind"),
+])
+def test_long_tokens_one_slip_from_a_rarer_listed_word_are_read_as_it(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Steuerung des Überschreibens:",  # an unlisted form of a listed word ("überschreiben"), not "Überschreitens"
+    "zu überschreibende Dateien",
+    'Lernings" sammeln',  # "Learnings" is English more than German: a loan is no slip's reading
+])
+def test_unlisted_forms_of_listed_words_and_english_loans_are_no_readings(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

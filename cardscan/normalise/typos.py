@@ -26,6 +26,9 @@ SHORT_TYPO_MIN_ZIPF = 5.5  # … unless small and one slip from a very common wo
 TWO_SLIP_LENGTH = 8  # a second slip only in long words ("Verstetigunsgphse")
 SLIP_COST = 3.0  # zipf points per slip: a reading two slips away must be 1,000 × more common
 TYPO_MIN_ZIPF = 3.0  # web word lists hold typos among their rare words
+RARE_LONG_MIN_ZIPF = 1.5  # a long unlisted token one slip from a rarer listed word: few long words lie so near
+FAMILY_MIN_STEM = 7
+FAMILY_ENDINGS = ("e", "en", "er", "es", "em", "n", "s", "t", "te", "ten", "ung", "ungen")
 LONG_MIN_ZIPF = 2.5  # long words have few neighbours: "Bolzpaltz" → "Bolzplatz" (2.8)
 ENDING_MIN_LENGTH = 6
 ENDING_MIN_SHARE = 0.002  # "ei" (0.23 % of common words: "Kümmerei" is plausible), not "eb", "mg", "rl"
@@ -162,12 +165,24 @@ class TypoFixer:
                 continue
             bonus = LEXICON_BONUS if self.vocabulary.lexicon_family(term) else 0.0
             scored[term] = z + bonus - SLIP_COST * slip_cost(low, term)
+        if len(low) >= TWO_SLIP_LENGTH and not d.is_attested(low) and not self._listed_family(low):
+            for term in one_slip(low):  # rarer words, one slip off: the index stops at zipf 2.5 ("Prüfsumme" 1.9)
+                z = d.zipf(term)
+                if z >= RARE_LONG_MIN_ZIPF and term not in scored and not _english(term, z):
+                    scored[term] = z - SLIP_COST * slip_cost(low, term)
         for term in self._lexicon_near(low):
             dist = damerau(low, term, 2)
             if dist <= self._max_slips(low):
                 z = max(d.zipf(term), TYPO_MIN_ZIPF)
                 scored[term] = max(scored.get(term, -99.0), z + LEXICON_BONUS - SLIP_COST * slip_cost(low, term))
         return scored
+
+    def _listed_family(self, low: str) -> bool:
+        """Another form of the token is listed ("überschreibens", "überschreibende": "überschreiben"): it is
+        an unlisted form of a word, no slip, and must not be read as a rarer word one slip away."""
+        d = self.dictionary
+        return any(d.zipf(low[:-cut] + e) >= RARE_LONG_MIN_ZIPF for cut in (1, 2, 3) for e in FAMILY_ENDINGS
+                   if low[:-cut] + e != low and len(low) - cut >= FAMILY_MIN_STEM)  # not "prüfs|t" for "prüfsume"
 
     def _lexicon_near(self, low: str) -> set[str]:
         """Lexicon words one slip from `low`: its edits looked up (no index to build: this stage is rare)."""
@@ -235,6 +250,13 @@ class TypoFixer:
             return [(t, k) for t, k in found if not (t[:-1] == part and t[-1] in _LINK_LETTERS)
                     and not (part[:-1] == t and part[-1] in _LINK_LETTERS)]
         return [(t, k) for t, k in found if t[1:] != part and part[1:] != t]
+
+
+def _english(term: str, zipf: float) -> bool:
+    """A rare word of the German list that English uses more ("learnings"): a loan, no reading of a slip."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(term, "en", wordlist="large") > zipf
 
 
 def _lost_or_swapped(low: str, term: str) -> bool:
