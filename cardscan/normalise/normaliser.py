@@ -44,7 +44,7 @@ MIN_ADJECTIVE_STEM = 6  # "finanziell|er", "sozial|e"; not "weit|er" (an adverb:
 ADJECTIVE_STEM_ZIPF = 3.0
 CLEAR_NOUN_GAP = 1.0  # natural log: capitalised 2.7 × more often than small
 RARE_FOR_RARE_GAP = 1.5  # zipf: a listed word is only read as one 30 × more common (as speller.RARE_WORD_GAP)
-RARE_LISTED_ZIPF = 3.0  # a listed word rarer than this may be a web list's typo: its neighbours may read it
+RARE_LISTED_ZIPF = 4.0  # a listed word rarer than this (and rare in German text) may be a web list's typo ("Nciht" 3.2)
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
