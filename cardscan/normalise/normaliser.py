@@ -112,7 +112,8 @@ class Normaliser:
         self.speller = Speller(self.vocabulary)
         self.typos = TypoFixer(self.vocabulary)
         self.cases = CaseFrequencies()
-        self._repair = TokenRepair(self.vocabulary, self.speller, self.abbreviation_table)
+        self._repair = TokenRepair(self.vocabulary, self.speller, self.abbreviation_table,
+                                   lambda low: self.dictionary is not None and self._clear_noun(low))
         self._token_re = token_pattern(self.abbreviation_table.dotted_pattern)
         self.use_context = context is not False
         self._pairs = context if isinstance(context, PairCounts) else None

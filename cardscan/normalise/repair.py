@@ -5,6 +5,8 @@ mark disappears), which the word-by-word pass cannot do.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cardscan.normalise.abbreviations import AbbreviationTable
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import Token, neighbour
@@ -34,10 +36,12 @@ MIN_INFLECTED_HEAD = 6  # "gibt|es", "ist|es" are short verbs and a pronoun run 
 
 
 class TokenRepair:
-    def __init__(self, vocabulary: Vocabulary, speller: Speller, abbreviations: AbbreviationTable):
+    def __init__(self, vocabulary: Vocabulary, speller: Speller, abbreviations: AbbreviationTable,
+                 is_noun: Callable[[str], bool] = lambda low: False):
         self.vocabulary = vocabulary
         self.speller = speller
         self.abbreviations = abbreviations
+        self.is_noun = is_noun  # German writes the (lower-case) word capitalised, clearly
 
     def repair(self, tokens: list[Token], clean: str, offsets: list[int], edits: list[Edit]) -> list[Token]:
         """The tokens with marks dropped and pieces joined; each change appended to `edits`.
@@ -122,8 +126,11 @@ class TokenRepair:
         joined = head + scrap
         if vocabulary.dictionary.zipf(joined.lower()) >= JOIN_MIN_ZIPF or joined.lower() in vocabulary.forms:
             return joined  # "lau fen", "ein beziehen": the joined word is common, the pieces say little
-        if not head_known and not scrap_known and vocabulary.known(joined):
-            return joined  # "Mitg estaltungsraum"; never "Zielerreichung prüfen" (two words, however rare)
+        if not head_known and not (scrap_known and self._piece_word(scrap)) and vocabulary.known(joined):
+            return joined  # "Mitg estaltungsraum", "Gerätedat eien"; never "Zielerreichung prüfen" (two words)
+        if head[:1].isupper() and head[1:].islower() and vocabulary.dictionary.is_attested(joined) \
+                and self.is_noun(scrap):
+            return joined  # "Trenn zeichen": a noun written small after a capitalised piece is that word's tail
         if head.lower().endswith(LINKED_HEADS) and (vocabulary.known(joined)
                                                     or vocabulary.compounds.built_of_parts(joined.lower())):
             return joined  # "Beteiligungs grad": a feminine noun takes no -s, so "Beteiligungs" is a compound's head
