@@ -168,3 +168,11 @@ def test_long_tokens_one_slip_from_a_rarer_listed_word_are_read_as_it(raw, expec
 ])
 def test_unlisted_forms_of_listed_words_and_english_loans_are_no_readings(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Schnittstellen = yScharnierfunktion", "Schnittstellen = Scharnierfunktion"),  # long rare part ("scharnier" 2.6)
+    ("cSharnierfunktion", "Scharnierfunktion"),  # swapped, the same compound
+])
+def test_a_stray_or_swapped_capital_before_a_compound_of_rare_long_parts(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected

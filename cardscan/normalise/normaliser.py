@@ -261,9 +261,11 @@ class Normaliser:
             return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
         second = len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
             and self.dictionary is not None and not vocabulary.known(tok)
-        if second and vocabulary.known(swapped := tok[1] + tok[0] + tok[2:]):
+        if second and (vocabulary.known(swapped := tok[1] + tok[0] + tok[2:])
+                       or self.typos.compound_of_parts(swapped.lower())):
             return swapped, "spelling"  # "oSzialwesen", "iFlter": the first two keys swapped, the capital with them
-        if second and len(tok) >= MIN_STRAY_REST + 1 and vocabulary.known(tok[1:]):
+        if second and len(tok) >= MIN_STRAY_REST + 1 and (vocabulary.known(tok[1:])
+                                                          or self.typos.compound_of_parts(tok[1:].lower())):
             return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
         recased = stray_capital(tok)
         return (recased, "case") if recased is not None and vocabulary.known(recased) else None

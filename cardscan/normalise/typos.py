@@ -97,6 +97,10 @@ class TypoFixer:
         self._cache[key] = result
         return result
 
+    def compound_of_parts(self, low: str) -> bool:
+        """A compound of two parts this stage counts as known, long rare parts included ("scharnier|funktion")."""
+        return self._known_split(low)
+
     def _known_split(self, low: str) -> bool:
         """A compound of two parts this stage counts as known (long rare parts included: "Ermöglichung|s|raum"):
         a word, not a slip; the stricter `Vocabulary.known` may not have seen it so."""
