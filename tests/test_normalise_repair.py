@@ -72,3 +72,24 @@ def test_a_piece_and_a_scrap_or_a_small_noun_are_one_word(raw, expected):
 ])
 def test_two_words_stay_two(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("kept", [
+    "kann Umformulierung nicht durchführen",  # a particle prefixes the word: no "Um formulierung"
+    "Stil der Vorbearbeitung",
+    "eines Zeitraums ausgeklappt",
+    "der freizugebenden Pufferverwendung",  # a participle's ending, not "freizugeben den"
+    "eines anzuzeigendes Symbols",
+    "Drücken der gleichen Taste",  # an article and a word: two words, though "dergleichen" is one
+])
+def test_prefixed_words_participles_and_article_pairs_stay_as_written(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Kooperation mitdem Bezirk", "Kooperation mit dem Bezirk"),  # a particle and a function word: two words
+    ("Bürgergremiumentscheidet", "Bürgergremium entscheidet"),
+    ("verstetigteneinem Gebiet", "verstetigten einem Gebiet"),
+])
+def test_run_together_words_are_still_split(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
