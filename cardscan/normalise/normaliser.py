@@ -45,6 +45,8 @@ ADJECTIVE_STEM_ZIPF = 3.0
 CLEAR_NOUN_GAP = 1.0  # natural log: capitalised 2.7 × more often than small
 RARE_FOR_RARE_GAP = 1.5  # zipf: a listed word is only read as one 30 × more common (as speller.RARE_WORD_GAP)
 RARE_LISTED_ZIPF = 4.0  # a listed word rarer than this (and rare in German text) may be a web list's typo ("Nciht" 3.2)
+NOMINAL_BEFORE = frozenset("zum beim vom durch ohne".split())  # "zum Erhalten", "durch Ziehen": verbs made nouns
+NOMINAL_AFTER = frozenset("von per".split())  # "Setzen von Variablen", "Ziehen per Tastfeld"
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -241,7 +243,8 @@ class Normaliser:
         if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
                 and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases,
                                         self._noun_slot(before := neighbour(card.tokens, i, -2)[1]),
-                                        self._verb_slot(new, before, card.tokens, i))) is not None:
+                                        self._verb_slot(new, before, card.tokens, i),
+                                        self._nominal_slot(before, neighbour(card.tokens, i, 2)[1]))) is not None:
             new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
         if reason is not None:
             card.edits.append(Edit(tok, new, reason, at))
@@ -281,6 +284,11 @@ class Normaliser:
             return False
         stem = low[:-len(ending)]
         return self.dictionary.zipf(stem) >= ADJECTIVE_STEM_ZIPF and not self._noun(stem)
+
+    @staticmethod
+    def _nominal_slot(before: str, after: str) -> bool:
+        """A verb made a noun: after "zum", "beim", "durch" …, or before an article or "von" ("Ziehen des")."""
+        return before.lower() in NOMINAL_BEFORE or after.lower() in ARTICLES or after.lower() in NOMINAL_AFTER
 
     def _verb_slot(self, tok: str, before: str, tokens: list[Token], i: int) -> bool:
         """A verb is expected after "zu", and as a card's last word after a noun: cards are jobs written
