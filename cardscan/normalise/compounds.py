@@ -151,7 +151,7 @@ class Compounds:
         """A long unseen word one dropped-in letter or one swap from a compound of known parts
         ("Wohnumfelvderbesserungen", "Programmenwde"), when exactly one such compound exists and the
         word itself is none (not even loosely, nor listed); the compound must be listed somewhere, or, when none
-        is, a swap's reading built of lexicon parts or common words (`_strict_parts`). Only drops and swaps: 2 × n look-ups, where a letter
+        is, a swap's reading built of lexicon parts or common words (`of_two_words`). Only drops and swaps: 2 × n look-ups, where a letter
         changed or added anywhere would be 60 × n, too slow for every long unknown word."""
         d = self.dictionary
         if len(low) < MIN_SLIP_COMPOUND or not low.isalpha() or d.zipf(low) > 0.0 or self.built_of_parts(low) \
@@ -159,12 +159,12 @@ class Compounds:
             return None  # a listed word ("ausgecheckt", 1.9) is a word, however rare, and so are its forms
         near = _drops_and_swaps(low)
         found = {c for c in near if d.zipf(c) > 0.0 or c in self.forms}
-        if not found and not self._strict_parts(low):  # none listed: a swap that makes a compound of known parts ("Wohnumfeld|verbesserungen");
+        if not found and not self.of_two_words(low):  # none listed: a swap that makes a compound of known parts ("Wohnumfeld|verbesserungen");
             # not a drop, which reads too many unlisted compounds as others ("Formatbezeichner": "Formate|zeichner")
-            found = {c for c in near if len(c) == len(low) and self._strict_parts(c)}
+            found = {c for c in near if len(c) == len(low) and self.of_two_words(c)}
         return found.pop() if len(found) == 1 else None
 
-    def _strict_parts(self, low: str) -> bool:
+    def of_two_words(self, low: str) -> bool:
         """Two parts, each a lexicon word or a listed word of `SLIP_PART_MIN_ZIPF` ("wohnumfeld|verbesserungen"),
         not the loose split of many short parts ("komma|noder|setzung"): a slip's reading must be built of
         words a reader would know at once."""
