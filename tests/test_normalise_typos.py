@@ -176,3 +176,9 @@ def test_unlisted_forms_of_listed_words_and_english_loans_are_no_readings(kept):
 ])
 def test_a_stray_or_swapped_capital_before_a_compound_of_rare_long_parts(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+def test_a_slip_in_a_compound_head_that_is_only_a_web_scrap_is_mended():
+    assert normalise("Inexerzeugung für Systemspalten", expand_abbreviations=False).text \
+        == "Indexerzeugung für Systemspalten"  # "inex" (1.1) is listed, but no word as written
+    assert normalise("Lernpaten begleiten").text == "Lernpaten begleiten"  # "paten" is one (not "Learn|paten")

@@ -52,6 +52,7 @@ PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 _LINK_LETTERS = frozenset("sne")
 LONG_PART = 7  # … or, this long, a listed word at least
 LONG_PART_MIN_ZIPF = 2.5
+PART_WORD_ZIPF = 2.5  # a part listed this often is a word as written ("lern|paten"); rarer ones are web scraps ("berich")
 
 
 class TypoFixer:
@@ -245,7 +246,7 @@ class TypoFixer:
         """One slip inside a part; not a letter added or dropped where the parts meet: that is a linking
         element ("miet|freie" is no "miete|freie"), not a slip."""
         d = self.dictionary
-        if d.is_attested(part):
+        if d.zipf(part) >= PART_WORD_ZIPF:
             return []  # … and the part as written no word at all ("Lern|paten" is no "Learn|paten")
         found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF or self._long_part(t)]
         found += [(t, 1) for t in self._lexicon_near(part) if damerau(part, t, 1) <= 1]
