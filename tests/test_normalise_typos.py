@@ -104,6 +104,7 @@ def test_an_unseen_compound_with_an_inflected_last_part_stays():
 
 @pytest.mark.parametrize("raw, expected", [
     ("oSzialwesen", "Sozialwesen"), ("iFlter setzen", "Filter setzen"), ("bOjektnamen", "Objektnamen"),
+    ("hIr Name", "Ihr Name"), ("Verwenden iSe stattdessen", "Verwenden Sie stattdessen"),  # web scraps ("hir")
 ])
 def test_the_first_two_letters_swapped_with_the_capital_are_put_back(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected

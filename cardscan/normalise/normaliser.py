@@ -47,6 +47,7 @@ RARE_FOR_RARE_GAP = 1.5  # zipf: a listed word is only read as one 30 × more co
 RARE_LISTED_ZIPF = 4.0  # a listed word rarer than this (and rare in German text) may be a web list's typo ("Nciht" 3.2)
 NOMINAL_BEFORE = frozenset("zum beim vom durch ohne".split())  # "zum Erhalten", "durch Ziehen": verbs made nouns
 NOMINAL_AFTER = frozenset("von per".split())  # "Setzen von Variablen", "Ziehen per Tastfeld"
+SWAP_COMMON_GAP = 3.0  # zipf: a small-capital token ("hIr") swapped is a word 1,000 × more common ("Ihr")
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -262,10 +263,13 @@ class Normaliser:
         inner = self._repair.inner_capital_split(tok)
         if inner is not None:
             return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
-        second = len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
-            and self.dictionary is not None and not vocabulary.known(tok)
-        if second and (vocabulary.known(swapped := tok[1] + tok[0] + tok[2:])
-                       or self.typos.compound_of_parts(swapped.lower())):
+        shape = len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
+            and self.dictionary is not None
+        second = shape and not vocabulary.known(tok)
+        swapped = tok[1] + tok[0] + tok[2:]
+        if shape and self.dictionary.zipf(swapped.lower()) - self.dictionary.zipf(tok.lower()) >= SWAP_COMMON_GAP:
+            return swapped, "spelling"  # "hIr", "iSe": a web scrap ("hir" 2.8) beside a very common word ("Ihr")
+        if second and (vocabulary.known(swapped) or self.typos.compound_of_parts(swapped.lower())):
             return swapped, "spelling"  # "oSzialwesen", "iFlter": the first two keys swapped, the capital with them
         if second and len(tok) >= MIN_STRAY_REST + 1 and (vocabulary.known(tok[1:])
                                                           or self.typos.compound_of_parts(tok[1:].lower())):
