@@ -174,3 +174,10 @@ def test_a_rare_listed_word_gives_way_to_a_far_likelier_reading(normaliser, raw,
 ])
 def test_rare_listed_words_without_a_far_likelier_reading_stay(normaliser, kept):
     assert normaliser.normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_the_word_a_suspended_hyphen_ends_is_the_left_neighbour(normaliser):
+    # at the card's end "nd" had no neighbour at all, and no neighbour is no evidence
+    assert normaliser.normalise("Sozialwesen oder Stadt- nd", expand_abbreviations=False).text \
+        == "Sozialwesen oder Stadt- und"
+    assert normaliser.normalise("Stadt- und").text == "Stadt- und"

@@ -262,6 +262,8 @@ def _neighbour_word(tokens: list[Token], out: list[str], i: int, step: int) -> s
     j = i + step
     if 0 <= j < len(tokens) and tokens[j].kind == "ws":
         j += step
+    if step < 0 and j >= 1 and tokens[j].text == "-" and tokens[j - 1].kind == "word":
+        j -= 1  # "Stadt- nd": the word a suspended hyphen ends ("Stadt- und Regionalplanung")
     if not (0 <= j < len(tokens)) or tokens[j].kind != "word" or not out[j].strip():
         return BOUNDARY
     words = out[j].split()
