@@ -418,3 +418,23 @@ def test_tight_kanban_columns_whose_heading_strips_were_missed_are_clusters_of_t
     words = [FakeWord(name, x + 20, 80, 160, 60) for name, x in (("Alpha", 100), ("Beta", 360), ("Gamma", 620))]
     scan = find_structure(blank(), Scan("k.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
     assert [c.cluster for c in scan.cards] == [n for n in ("Alpha", "Beta", "Gamma", "Cluster 4", "Cluster 5") for _ in (0, 1)]
+
+
+def test_an_english_boards_marker_headings_are_not_corrected_into_german():
+    # The cards say the board is English; the German speller alone made "Pain points" "Main points" and
+    # "Tools we use" "Tools wie use". A German board's headings still go through it.
+    english = ["Phone calls take too long", "We need the forms online", "Nobody answers the email",
+               "The office is closed on Fridays", "Meetings after work", "Shared calendar for the team",
+               "Use the chat more", "Who owns the website"]
+    cards = kanban_cards()
+    for card, text in zip(cards, english):
+        card.raw_text = card.text = text
+    words = [FakeWord("Pain", 110, 60, 90, 60), FakeWord("points", 210, 60, 120, 60),
+             FakeWord("Tools", 590, 50, 110, 55), FakeWord("we", 710, 50, 50, 55), FakeWord("use", 770, 50, 70, 55)]
+    scan = find_structure(blank(), Scan("e.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [h.text for h in scan.headings] == ["Pain points", "Tools we use"]
+    assert [c.name for c in scan.clusters][:2] == ["Pain points", "Tools we use"]
+    german = find_structure(blank(), Scan("d.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(
+        [FakeWord("Ideen", 110, 60, 120, 60), FakeWord("fur", 240, 60, 70, 60), FakeWord("morgen", 320, 60, 140, 60)]),
+        votes=False)
+    assert german.headings[0].raw_text == "Ideen fur morgen" and german.headings[0].text == "Ideen für morgen"

@@ -65,7 +65,12 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     """
     if scan.mode != "cards" or not scan.cards:
         return scan
+    from cardscan.normalise import board_language
+
     stem = re.sub(r"\.[^.]*$", "", scan.image)
+    # One language for the board, from all its cards' raw texts as `normalise_board` decides it for the
+    # cards: headings are normalised in it too (the German speller made "Pain points" "Main points").
+    language = board_language([c.raw_text for c in scan.cards])
     heading_cards = heading_card_ids(scan.cards)
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
@@ -73,11 +78,11 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     kept = {h.id: h.polygon for h in headings}
     changed = {h.id for h in joined if h.polygon != kept[h.id]}
     if reader is not None and hasattr(reader, "read") and changed:
-        joined = reread_joined(rgb, joined, changed, reader)
+        joined = reread_joined(rgb, joined, changed, reader, language)
     headings = joined
     cards = [c for c in scan.cards if c.id not in heading_cards]
     if reads_marker_headings(scan.cards, reader):
-        headings += marker_headings(rgb, scan.cards, reader, stem, page)
+        headings += marker_headings(rgb, scan.cards, reader, stem, page, language)
     if votes:
         for card in cards:
             card.vote_colours = count_dots(rgb, card.polygon, card.colour)

@@ -249,9 +249,10 @@ def widen_strips(rgb: np.ndarray, headings: list[Heading]) -> list[Heading]:
     return out
 
 
-def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], reader) -> list[Heading]:
+def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], reader,
+                  language: str = "de") -> list[Heading]:
     """Heading strips joined from pieces, read again as one crop: each piece's reading lost the letters
-    at the cut ("Rolle" + "es QR", "Bil" + "")."""
+    at the cut ("Rolle" + "es QR", "Bil" + ""). `language`: the board's, as for its cards."""
     from cardscan.geometry import rectify
     from cardscan.normalise import normalise
 
@@ -260,7 +261,7 @@ def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], re
         if heading.id in pieces and heading.source == "card" and len(heading.polygon) == 4:
             reading = reader.read([rectify(rgb, np.asarray(heading.polygon, np.float32))])[0]
             if reading.text.strip():
-                text = normalise(" ".join(reading.text.split()), expand_abbreviations=False).text
+                text = normalise(" ".join(reading.text.split()), expand_abbreviations=False, language=language).text
                 heading = Heading(heading.id, heading.polygon, text, reading.text, "card", reading.confidence,
                                   heading.colour)
         out.append(heading)

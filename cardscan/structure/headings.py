@@ -90,9 +90,11 @@ def _outlines_of(cards: list[Card]) -> tuple:
 
 
 def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
-                    page: BoardPage | None = None) -> list[Heading]:
+                    page: BoardPage | None = None, language: str = "de") -> list[Heading]:
     """Large writing on the board outside the cards, line by line, stacked lines joined. `page`: the board
-    read before (`read_board_page`) for these cards; read here when missing or painted for other cards."""
+    read before (`read_board_page`) for these cards; read here when missing or painted for other cards.
+    `language`: the board's (`cardscan.normalise.board_language` of its cards): the German speller would
+    turn an English board's "Pain points" into "Main points"."""
     from cardscan.normalise import normalise
 
     if page is None or page.outlines != _outlines_of(cards):
@@ -130,7 +132,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
             continue
         weights = [len(t) for line in group for _, t, _ in line]
         conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
-        text = normalise(" ".join(raw.split()), expand_abbreviations=False).text  # a heading as written
+        text = normalise(" ".join(raw.split()), expand_abbreviations=False, language=language).text  # as written
         polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
                    (int(box.x0), int(box.y1))]
         headings.append(Heading(f"{stem}-h{len(headings) + 1:02d}", polygon, text, raw, "marker", conf))
