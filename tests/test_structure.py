@@ -438,3 +438,45 @@ def test_an_english_boards_marker_headings_are_not_corrected_into_german():
         [FakeWord("Ideen", 110, 60, 120, 60), FakeWord("fur", 240, 60, 70, 60), FakeWord("morgen", 320, 60, 140, 60)]),
         votes=False)
     assert german.headings[0].raw_text == "Ideen fur morgen" and german.headings[0].text == "Ideen für morgen"
+
+
+class RowCropReader(FakeReader):
+    """Sees `hidden` words only in a crop as small as one row's margin (the strip down the whole margin,
+    and the whole board, miss them: a lone "4." beside its row). A crop is a view of the painted board,
+    so its offset is where its memory starts in the board's."""
+
+    def __init__(self, words, hidden):
+        super().__init__(words)
+        self.hidden = hidden
+
+    def read_page(self, rgb):
+        self.pages.append(rgb)
+        base = rgb if rgb.base is None else rgb.base
+        y0, rest = divmod(rgb.__array_interface__["data"][0] - base.__array_interface__["data"][0], base.strides[0])
+        x0 = rest // base.strides[1]
+        h, w = rgb.shape[:2]
+        return [FakeWord(wd.text, wd.left - x0, wd.top - y0, wd.width, wd.height) for wd in self.words
+                if x0 <= wd.left and wd.left + wd.width <= x0 + w and y0 <= wd.top and wd.top + wd.height <= y0 + h
+                and (wd not in self.hidden or h < 400)]
+
+
+def test_row_labels_missed_in_the_margin_strip_and_bare_numbers_head_their_rows_on_a_slanted_board():
+    # Five rows, seen at a slant: each row starts further right; a stray box lies left of the board below
+    # them. The strip down the margin reads "1." "2." "3." and a "5" without its dot; "4." only in a crop of
+    # its own row's margin. Before: "4." unread, the bare "5" no heading, and with the stray box's edge as
+    # where rows start, no label counted as a row label.
+    cards = [Card(f"s-{r}{k}", "s.jpg", rect(250 + 30 * r + 250 * k, 100 + 200 * r), "blau", raw_text="x", text="x")
+             for r in range(5) for k in range(4)]
+    stray = Card("s-99", "s.jpg", rect(20, 1080, 150, 80), "weiß", raw_text="", text="")
+    labels = [FakeWord(text, 120 + 30 * r, 120 + 200 * r, 50 if "." in text else 30, 55)
+              for r, text in enumerate(["1.", "2.", "3.", "4.", "5"])]
+    scan = find_structure(blank(1600, 1200), Scan("s.jpg", 1600, 1200, cards + [stray]),
+                          reader=RowCropReader(labels, [labels[3]]), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["1.", "2.", "3.", "4.", "5"]
+    assert [c.cluster for c in scan.cards if c is not stray] == [n for n in ["1.", "2.", "3.", "4.", "5"] for _ in range(4)]
+
+
+def test_a_lone_number_on_the_board_is_no_heading():
+    words = [FakeWord("7", 150, 60, 40, 60), FakeWord("DONE", 1250, 60, 160, 60)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["DONE"]

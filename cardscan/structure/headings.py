@@ -10,7 +10,7 @@ heading. Heading cards are `heading_cards`' job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,6 +36,8 @@ SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this
 SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
 MARGIN_WIDTH = 1.5  # card widths: the board left of the cards is read again on its own (row labels)
 ROW_LABEL = re.compile(r"^\(?(\d{1,2}|[A-Za-z])[.):]$")  # "1.", "2)", "A." number the rows of a plan
+BARE_NUMBER = re.compile(r"^\d{1,2}$")  # "1", "2": a row label without its dot (or the reader lost it)
+ROW_CROP_UP = 0.6  # card heights: a row's margin is read from this far above its first card to as far below
 
 
 @dataclass
@@ -128,15 +130,32 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
                     and (_card_above(box, card_boxes, card_h) or _on_a_card_sized_paper(rgb, box, card_w, card_h)))):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
-        if sum(ch.isalnum() for ch in raw) < 2 and not ROW_LABEL.match(raw.strip()):
+        if sum(ch.isalnum() for ch in raw) < 2 and not _is_label(raw):
             continue
         weights = [len(t) for line in group for _, t, _ in line]
         conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
         text = normalise(" ".join(raw.split()), expand_abbreviations=False, language=language).text  # as written
         polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
                    (int(box.x0), int(box.y1))]
-        headings.append(Heading(f"{stem}-h{len(headings) + 1:02d}", polygon, text, raw, "marker", conf))
-    return headings
+        headings.append(Heading("", polygon, text, raw, "marker", conf))
+    return [replace(h, id=f"{stem}-h{k:02d}") for k, h in enumerate(_lone_numbers_dropped(headings), start=1)]
+
+
+def _is_label(text: str) -> bool:
+    return bool(ROW_LABEL.match(text.strip()) or BARE_NUMBER.match(text.strip()))
+
+
+def _lone_numbers_dropped(headings: list[Heading]) -> list[Heading]:
+    """A bare number ("6") is a row label only in a column of row labels (another label above or below
+    it, less than a letter's height aside in x: a slanted view shifts the rows): alone on the board it is a
+    page number, a count or a stray mark."""
+    labels = [Box.of(h.polygon) for h in headings if _is_label(h.raw_text)]
+
+    def in_column(h: Heading) -> bool:
+        box = Box.of(h.polygon)
+        return any(o != box and min(box.x1, o.x1) - max(box.x0, o.x0) > -max(box.h, o.h) for o in labels)
+
+    return [h for h in headings if not BARE_NUMBER.match(h.raw_text.strip()) or in_column(h)]
 
 
 def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept,
@@ -184,9 +203,9 @@ def _margin_words(reader, board: np.ndarray, cards: list[Box], accept) -> list[t
 
     card_w = float(np.median([c.w for c in cards]))
     card_h = float(np.median([c.h for c in cards]))
-    starts = [c.x0 for c in cards if not any(min(o.y1, c.y1) - max(o.y0, c.y0) > 0.5 * min(o.h, c.h)
-                                             and o.x1 <= c.x0 + 0.5 * c.w and o is not c for o in cards)]
-    left = float(np.median(starts))  # where the rows start (a stray box off the board does not move it)
+    starts = [c for c in cards if not any(min(o.y1, c.y1) - max(o.y0, c.y0) > 0.5 * min(o.h, c.h)
+                                          and o.x1 <= c.x0 + 0.5 * c.w and o is not c for o in cards)]
+    left = float(np.median([c.x0 for c in starts]))  # where the rows start (a stray box off the board does not move it)
     x0, x1 = max(0, int(left - MARGIN_WIDTH * card_w)), min(board.shape[1], int(left + 0.25 * card_w))
     y0, y1 = max(0, int(min(c.y0 for c in cards) - card_h)), min(board.shape[0], int(max(c.y1 for c in cards)))
     if left - x0 < 0.3 * card_w or y1 - y0 < 8:
@@ -195,7 +214,22 @@ def _margin_words(reader, board: np.ndarray, cards: list[Box], accept) -> list[t
     scale = min(1.0, PAGE_MAX_SIDE / max(crop.shape[:2]))
     if scale < 1:
         crop = cv2.resize(crop, (round(crop.shape[1] * scale), round(crop.shape[0] * scale)), interpolation=cv2.INTER_AREA)
-    return _page_words(reader, crop, scale, (x0 * scale, y0 * scale), accept)
+    words = _page_words(reader, crop, scale, (x0 * scale, y0 * scale), accept)
+    if not any(_is_label(text) for _, text, _ in words):
+        return words
+    # The rows are numbered: a row whose label the strip's reading missed ("4.", "5." of six) is read
+    # from a crop of its own margin, which the text detector sees alone.
+    for card in sorted((c for c in starts if c.x0 <= left + 0.5 * card_w), key=lambda c: c.y0):
+        if any(min(b.y1, card.y1) - max(b.y0, card.y0) > 0.3 * b.h and b.x1 <= card.x0 + 0.25 * card_w
+               for b, _, _ in words):
+            continue  # this row's label (or other writing beside it) was read
+        cy0 = max(0, int(card.y0 - ROW_CROP_UP * card_h))
+        cy1 = min(board.shape[0], int(card.y1 + ROW_CROP_UP * card_h))
+        cx0, cx1 = max(0, int(card.x0 - MARGIN_WIDTH * card_w)), min(board.shape[1], int(card.x0 + 0.1 * card_w))
+        if cx1 - cx0 >= 8 and cy1 - cy0 >= 8:
+            words += [word for word in _page_words(reader, board[cy0:cy1, cx0:cx1], 1.0, (cx0, cy0), accept)
+                      if not any(_box_share(word[0], other[0]) > 0.3 for other in words)]
+    return words
 
 
 def _second_look(reader, small: np.ndarray, scale: float, group: list, accept, cards: list[Box]) -> list:
@@ -223,8 +257,11 @@ def _second_look(reader, small: np.ndarray, scale: float, group: list, accept, c
     def letters(g) -> int:
         return sum(ch.isalnum() for line in g for _, text, _ in line for ch in text)
 
-    best = max(stacks, key=letters, default=None)
-    return best if best is not None and letters(best) > letters(group) else group
+    def dotted(g) -> bool:  # "6." read where the page had "6": the label's own dot
+        return bool(ROW_LABEL.match(" ".join(text for line in g for _, text, _ in line).strip()))
+
+    best = max(stacks, key=lambda g: (letters(g), dotted(g)), default=None)
+    return best if best is not None and (letters(best), dotted(best)) > (letters(group), dotted(group)) else group
 
 
 def _extent(words: list) -> Box:
