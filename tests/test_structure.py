@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cardscan.structure import find_structure
+from cardscan.structure.boxes import Box
 from cardscan.workshop import Card, Scan
 
 
@@ -480,3 +481,15 @@ def test_a_lone_number_on_the_board_is_no_heading():
     words = [FakeWord("7", 150, 60, 40, 60), FakeWord("DONE", 1250, 60, 160, 60)]
     scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
     assert [h.raw_text for h in scan.headings] == ["DONE"]
+
+
+def test_a_row_label_the_detector_outlined_as_a_card_heads_its_row():
+    # "1." with the board around it came out as a card reaching into its row; "2." and "3." are marker labels.
+    cards = [Card(f"r-{r}{k}", "r.jpg", rect(250 + 250 * k, 100 + 250 * r), "blau", raw_text="x", text="x")
+             for r in range(3) for k in range(4)]
+    label = Card("r-lab", "r.jpg", [(90, 80), (280, 80), (280, 230), (90, 230)], "weiß", raw_text="1.", text="1.")
+    words = [FakeWord(f"{r + 1}.", 120, 120 + 250 * r, 50, 55) for r in (1, 2)]
+    scan = find_structure(blank(), Scan("r.jpg", 1600, 1000, [label] + cards), reader=FakeReader(words), votes=False)
+    assert label not in scan.cards and [c.name for c in scan.clusters] == ["1.", "2.", "3."]
+    assert [c.cluster for c in scan.cards] == [n for n in ["1.", "2.", "3."] for _ in range(4)]
+    assert Box.of(next(h for h in scan.headings if h.id == "r-lab").polygon).x1 == 250

@@ -5,13 +5,17 @@ in clusters under heading cards or under headings written with marker on the boa
 columns, and a dot vote (Punktabfrage) has left small round stickers on the cards that matter most.
 `find_structure` adds that to a `Scan` whose cards are detected and read:
 
+* the board's **language** is decided once from its cards (`cardscan.normalise.board_language`), and
+  headings are normalised in it like the cards;
 * **heading cards** leave `scan.cards` for `scan.headings`: cards whose colour the legend calls a
   heading (``weiß=Überschrift``) or long strips (aspect ≥ STRIP_ASPECT where the other cards are
   far squarer), which is how Metaplan heading strips look;
 * **marker headings**: the board with every card painted out (each in the colour of the board around
   it) is read by the OCR engine's page reader, the margin left of the rows once more on its own (row
   labels "1." … "6."); lines of large writing become `Heading(source="marker")`; writing on coloured
-  paper of a card's size is a card the detector missed, not a heading;
+  paper of a card's size is a card the detector missed, not a heading; on a board whose rows are
+  numbered, a row whose label was missed is read from a crop of its own margin, a bare "6" in the column
+  of labels is one, and a "card" reading only "1." there is its row's label (`row_labels`);
 * **dots**: inside each card, round blobs of a saturated colour that is not the paper's, thick
   where writing is thin, become `votes` (with `vote_colours`); a pin's white highlight and black
   shadow tell it from a dot;
@@ -39,6 +43,7 @@ from cardscan.structure.heading_cards import (heading_card_ids, heading_colour_i
                                               widen_strips)
 from cardscan.structure.headings import BoardPage, marker_headings, read_board_page
 from cardscan.structure.outlines import find_outlines
+from cardscan.structure.row_labels import label_cards
 from cardscan.workshop import Card, Heading, Scan
 
 
@@ -83,6 +88,9 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     cards = [c for c in scan.cards if c.id not in heading_cards]
     if reads_marker_headings(scan.cards, reader):
         headings += marker_headings(rgb, scan.cards, reader, stem, page, language)
+        labels = label_cards(cards, headings)  # "1." outlined as a card is its row's label
+        headings += labels
+        cards = [c for c in cards if c.id not in {h.id for h in labels}]
     if votes:
         for card in cards:
             card.vote_colours = count_dots(rgb, card.polygon, card.colour)

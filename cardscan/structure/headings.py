@@ -9,13 +9,13 @@ heading. Heading cards are `heading_cards`' job.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from cardscan.structure.boxes import Box, sides
 from cardscan.structure.heading_cards import PAPER_TOLERANCE
+from cardscan.structure.row_labels import ROW_LABEL, drop_lone_numbers, is_label
 from cardscan.workshop import Card, Heading
 
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
@@ -35,8 +35,6 @@ PAGE_MAX_SIDE = 2400  # px; the board's writing is large
 SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
 SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
 MARGIN_WIDTH = 1.5  # card widths: the board left of the cards is read again on its own (row labels)
-ROW_LABEL = re.compile(r"^\(?(\d{1,2}|[A-Za-z])[.):]$")  # "1.", "2)", "A." number the rows of a plan
-BARE_NUMBER = re.compile(r"^\d{1,2}$")  # "1", "2": a row label without its dot (or the reader lost it)
 ROW_CROP_UP = 0.6  # card heights: a row's margin is read from this far above its first card to as far below
 
 
@@ -130,7 +128,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
                     and (_card_above(box, card_boxes, card_h) or _on_a_card_sized_paper(rgb, box, card_w, card_h)))):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
-        if sum(ch.isalnum() for ch in raw) < 2 and not _is_label(raw):
+        if sum(ch.isalnum() for ch in raw) < 2 and not is_label(raw):
             continue
         weights = [len(t) for line in group for _, t, _ in line]
         conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
@@ -138,24 +136,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
         polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
                    (int(box.x0), int(box.y1))]
         headings.append(Heading("", polygon, text, raw, "marker", conf))
-    return [replace(h, id=f"{stem}-h{k:02d}") for k, h in enumerate(_lone_numbers_dropped(headings), start=1)]
-
-
-def _is_label(text: str) -> bool:
-    return bool(ROW_LABEL.match(text.strip()) or BARE_NUMBER.match(text.strip()))
-
-
-def _lone_numbers_dropped(headings: list[Heading]) -> list[Heading]:
-    """A bare number ("6") is a row label only in a column of row labels (another label above or below
-    it, less than a letter's height aside in x: a slanted view shifts the rows): alone on the board it is a
-    page number, a count or a stray mark."""
-    labels = [Box.of(h.polygon) for h in headings if _is_label(h.raw_text)]
-
-    def in_column(h: Heading) -> bool:
-        box = Box.of(h.polygon)
-        return any(o != box and min(box.x1, o.x1) - max(box.x0, o.x0) > -max(box.h, o.h) for o in labels)
-
-    return [h for h in headings if not BARE_NUMBER.match(h.raw_text.strip()) or in_column(h)]
+    return [replace(h, id=f"{stem}-h{k:02d}") for k, h in enumerate(drop_lone_numbers(headings), start=1)]
 
 
 def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept,
@@ -215,7 +196,7 @@ def _margin_words(reader, board: np.ndarray, cards: list[Box], accept) -> list[t
     if scale < 1:
         crop = cv2.resize(crop, (round(crop.shape[1] * scale), round(crop.shape[0] * scale)), interpolation=cv2.INTER_AREA)
     words = _page_words(reader, crop, scale, (x0 * scale, y0 * scale), accept)
-    if not any(_is_label(text) for _, text, _ in words):
+    if not any(is_label(text) for _, text, _ in words):
         return words
     # The rows are numbered: a row whose label the strip's reading missed ("4.", "5." of six) is read
     # from a crop of its own margin, which the text detector sees alone.
