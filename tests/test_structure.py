@@ -493,3 +493,23 @@ def test_a_row_label_the_detector_outlined_as_a_card_heads_its_row():
     assert label not in scan.cards and [c.name for c in scan.clusters] == ["1.", "2.", "3."]
     assert [c.cluster for c in scan.cards] == [n for n in ["1.", "2.", "3."] for _ in range(4)]
     assert Box.of(next(h for h in scan.headings if h.id == "r-lab").polygon).x1 == 250
+
+
+def test_a_mixed_board_with_heading_cards_still_reads_the_marker_heading_over_a_column_without_one():
+    # Orange heading cards (the legend's "Überschrift") start two columns of lilac notes; the third
+    # column's heading is written with marker (or is a heading card the detector missed). Before: a board
+    # whose heading colour starts most of its columns was never read for marker headings.
+    from cardscan.structure import reads_marker_headings
+
+    cards = []
+    for j, (x, name) in enumerate(((100, "Zeitplan"), (600, "Ideen"), (1100, None))):
+        if name:
+            cards.append(Card(f"m-{j}0", "m.jpg", rect(x, 40, 200, 80), "orange", "Überschrift", name, name))
+        cards += [Card(f"m-{j}{k}", "m.jpg", rect(x, 60 + 140 * k), "lila", raw_text="x", text="x")
+                  for k in range(1, 4 if name else 3)]
+    reader = FakeReader([FakeWord("Offene", 1090, 70, 110, 50), FakeWord("Fragen", 1215, 70, 110, 50)])
+    assert reads_marker_headings(cards, reader)
+    assert not reads_marker_headings([c for c in cards if not c.id.startswith("m-2")], reader)
+    scan = find_structure(blank(), Scan("m.jpg", 1600, 1000, cards), reader=reader, votes=False)
+    assert [c.name for c in scan.clusters] == ["Zeitplan", "Ideen", "Offene Fragen"]
+    assert [c.cluster for c in scan.cards if c.id.startswith("m-2")] == ["Offene Fragen"] * 2

@@ -40,7 +40,7 @@ import numpy as np
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
 from cardscan.structure.heading_cards import (heading_card_ids, heading_colour_ids, join_pieces, reread_joined,
-                                              widen_strips)
+                                              unheaded_cards, widen_strips)
 from cardscan.structure.headings import BoardPage, marker_headings, read_board_page
 from cardscan.structure.outlines import find_outlines
 from cardscan.structure.row_labels import label_cards
@@ -49,12 +49,14 @@ from cardscan.workshop import Card, Heading, Scan
 
 def reads_marker_headings(cards: list[Card], reader) -> bool:
     """Whether `find_structure` reads the board around these cards for marker headings: with a page
-    reader, unless the board's rows or columns start with cards of a heading colour (then its headings
-    are on cards, and writing elsewhere on it is a caption or a card the detector saw only in part)."""
+    reader, unless the board's rows or columns start with cards of a heading colour and every other card
+    stands in such a row or column (then its headings are on cards, and writing elsewhere on it is a
+    caption or a card the detector saw only in part). Cards outside them have their heading elsewhere:
+    written with marker (a mixed board), or on a heading card the detector missed."""
     if reader is None or not hasattr(reader, "read_page") or not cards:
         return False
     colour_ids = heading_colour_ids(cards)
-    return not (colour_ids and colour_ids <= heading_card_ids(cards))
+    return not (colour_ids and colour_ids <= heading_card_ids(cards)) or bool(unheaded_cards(cards, colour_ids))
 
 
 def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = True,

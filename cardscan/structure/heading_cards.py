@@ -125,6 +125,14 @@ def aligned_heads(cards: list[Card], heads: set[str]) -> set[str]:
     return out
 
 
+def unheaded_cards(cards: list[Card], heads: set[str]) -> list[Card]:
+    """The cards in no row and no column that a heading card starts: their heading is not on a card of
+    the heading colour (written with marker on a mixed board, or a heading card the detector missed)."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    return [c for c in cards if c.id not in heads and not any(
+        _following(boxes[h], [boxes[c.id]], along)[0] for h in heads for along in ("row", "column"))]
+
+
 def _following(head: Box, others: list[Box], along: str) -> tuple[int, bool]:
     """How many cards follow `head` in its row (to its right) or column (below it), and whether any
     card of that row or column comes before it."""
