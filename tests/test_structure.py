@@ -513,3 +513,30 @@ def test_a_mixed_board_with_heading_cards_still_reads_the_marker_heading_over_a_
     scan = find_structure(blank(), Scan("m.jpg", 1600, 1000, cards), reader=reader, votes=False)
     assert [c.name for c in scan.clusters] == ["Zeitplan", "Ideen", "Offene Fragen"]
     assert [c.cluster for c in scan.cards if c.id.startswith("m-2")] == ["Offene Fragen"] * 2
+
+
+class CloserReader(FakeReader):
+    """A page reader that misreads a letter of the marker heading, and a card reader that reads it right
+    when it sees the heading alone (or, asked about a crop with a card's writing in it, more lines)."""
+
+    def __init__(self, words, closer):
+        super().__init__(words)
+        self.closer = closer
+        self.crops = []
+
+    def read(self, crops):
+        from cardscan.ocr.base import Reading
+
+        self.crops += crops
+        return [Reading(self.closer, 0.9) for _ in crops]
+
+
+def test_a_marker_heading_misread_on_the_page_is_read_again_by_the_card_reader():
+    words = [FakeWord("Unwelt", 110, 60, 170, 60)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=CloserReader(words, "Umwelt"),
+                          votes=False)
+    assert [h.raw_text for h in scan.headings] == ["Umwelt"] and scan.clusters[0].name == "Umwelt"
+    for closer in ("Umwelt\nAG Wohnen", "Ideen", "Unwelt"):  # more lines, other writing, no known word more
+        scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=CloserReader(words, closer),
+                              votes=False)
+        assert [h.raw_text for h in scan.headings] == ["Unwelt"]

@@ -9,6 +9,7 @@ heading. Heading cards are `heading_cards`' job.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -34,6 +35,9 @@ CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (s
 PAGE_MAX_SIDE = 2400  # px; the board's writing is large
 SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
 SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
+REREAD_PAD = 0.3  # line heights around a heading in the card reader's crop
+REREAD_MAX_CHANGE = 0.3  # share of a heading's letters the card reader's reading may change
+KNOWN_ZIPF = 2.0  # wordfreq zipf: rarer entries of a web word list are as often typos as words
 MARGIN_WIDTH = 1.5  # card widths: the board left of the cards is read again on its own (row labels)
 ROW_CROP_UP = 0.6  # card heights: a row's margin is read from this far above its first card to as far below
 
@@ -132,11 +136,47 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
             continue
         weights = [len(t) for line in group for _, t, _ in line]
         conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
+        raw, conf = _read_closer(reader, board, box, group, raw, conf, language)
         text = normalise(" ".join(raw.split()), expand_abbreviations=False, language=language).text  # as written
         polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
                    (int(box.x0), int(box.y1))]
         headings.append(Heading("", polygon, text, raw, "marker", conf))
     return [replace(h, id=f"{stem}-h{k:02d}") for k, h in enumerate(drop_lone_numbers(headings), start=1)]
+
+
+def _read_closer(reader, board: np.ndarray, box: Box, group: list, raw: str, confidence: float,
+                 language: str) -> tuple[str, float]:
+    """The heading read once more by the card reader, from a crop of the painted board around it: the page
+    reader misreads a letter of marker writing ("Unwelt", "Sugend", "Dachste Schritte") that the card
+    reader, seeing the heading alone and enlarged, reads right. The second reading wins only when it has
+    as many lines, changes at most REREAD_MAX_CHANGE of the letters (the same writing, not a card's
+    writing that came into the crop) and makes more words the board's language knows."""
+    from rapidfuzz.distance import Levenshtein
+
+    if not hasattr(reader, "read") or ROW_LABEL.match(raw.strip()):
+        return raw, confidence
+    line_h = float(np.median([b.h for line in group for b, _, _ in line]))
+    pad = REREAD_PAD * line_h
+    y0, y1 = max(0, int(box.y0 - pad)), min(board.shape[0], int(box.y1 + pad) + 1)
+    x0, x1 = max(0, int(box.x0 - pad)), min(board.shape[1], int(box.x1 + pad) + 1)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return raw, confidence
+    reading = reader.read([board[y0:y1, x0:x1]])[0]
+    text = "\n".join(" ".join(line.split()) for line in reading.text.splitlines() if line.strip())
+    flat, again = " ".join(raw.split()), " ".join(text.split())
+    if (len(text.splitlines()) != len(raw.splitlines()) or again == flat
+            or Levenshtein.distance(again, flat) > REREAD_MAX_CHANGE * max(len(flat), 1)
+            or _known_words(again, language) <= _known_words(flat, language)):
+        return raw, confidence
+    return text, float(reading.confidence)
+
+
+def _known_words(text: str, language: str) -> int:
+    """How many of the words a general word list of the language knows (zipf ≥ KNOWN_ZIPF)."""
+    from wordfreq import zipf_frequency
+
+    return sum(zipf_frequency(word.lower(), language, wordlist="small") >= KNOWN_ZIPF
+               for word in re.findall(r"[^\W\d_]{2,}", text))
 
 
 def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept,
