@@ -540,3 +540,13 @@ def test_a_marker_heading_misread_on_the_page_is_read_again_by_the_card_reader()
         scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=CloserReader(words, closer),
                               votes=False)
         assert [h.raw_text for h in scan.headings] == ["Unwelt"]
+
+
+def test_smaller_writing_right_under_a_heading_is_not_part_of_it():
+    # "FINANCIAL" / "ADVISER" in big letters, "Good/Bad" / "economy" in smaller ones right under them:
+    # two headings (before: one heading of four lines), each line pair still joined.
+    words = [FakeWord("FINANCIAL", 100, 20, 260, 70), FakeWord("ADVISER", 110, 95, 220, 65),
+             FakeWord("Good/Bad", 130, 170, 120, 30), FakeWord("economy", 135, 203, 110, 28)]
+    cards = [Card(f"f-{k}", "f.jpg", rect(100, 300 + 140 * k), "gelb", raw_text="x", text="x") for k in range(3)]
+    scan = find_structure(blank(), Scan("f.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert sorted(h.raw_text for h in scan.headings) == ["FINANCIAL\nADVISER", "Good/Bad\neconomy"]

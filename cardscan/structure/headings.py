@@ -24,7 +24,8 @@ MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is 
 MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
 MARKER_MAX_SLOPE = 0.35  # a line of writing may slope this much (19°): its box is taller by this share of its width
 MARKER_LINE_GAP = 0.75  # words further apart than this many letter heights are separate headings
-MARKER_STACK_GAP = 0.7  # lines closer than this many heights, overlapping in x, are one heading
+MARKER_STACK_GAP = 0.7  # lines closer than this many heights, overlapping in x, are one heading ...
+MARKER_STACK_SIZE = 1.5  # ... unless one line's letters are this many times taller than the other's
 CARD_SIZE_SLACK = 0.35  # paper within this share of the median card's width and height is a card
 MARKER_PAPER_CHROMA = 25.0  # Lab chroma of the ground between strokes above which writing is on coloured paper
 COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster (one heading over both)
@@ -414,7 +415,10 @@ def _lines(words: list[tuple[Box, str, float]]) -> list[list[tuple[Box, str, flo
 
 
 def _stack(lines: list[list]) -> list[list[list]]:
-    """Lines written under each other, overlapping in x, form one heading ("Interactions with / government")."""
+    """Lines written under each other, overlapping in x, in writing of one size, form one heading
+    ("Interactions with / government"). Smaller writing right under a heading is another heading or a
+    card's writing the detector missed ("FINANCIAL ADVISER" over "Good/Bad economy", "Reflection" over a
+    note's "Hugh loss")."""
     def extent(line):
         return Box(min(b.x0 for b, _, _ in line), min(b.y0 for b, _, _ in line),
                     max(b.x1 for b, _, _ in line), max(b.y1 for b, _, _ in line))
@@ -426,7 +430,9 @@ def _stack(lines: list[list]) -> list[list[list]]:
             last = extent(group[-1])
             x_overlap = min(last.x1, box.x1) - max(last.x0, box.x0)
             gap = box.y0 - last.y1  # the page reader's boxes of stacked lines often overlap a little
-            if x_overlap > 0.3 * min(last.w, box.w) and -0.5 * min(last.h, box.h) <= gap <= MARKER_STACK_GAP * max(last.h, box.h):
+            same_size = max(last.h, box.h) <= MARKER_STACK_SIZE * min(last.h, box.h)
+            if (x_overlap > 0.3 * min(last.w, box.w) and same_size
+                    and -0.5 * min(last.h, box.h) <= gap <= MARKER_STACK_GAP * max(last.h, box.h)):
                 group.append(line)
                 break
         else:
