@@ -1,0 +1,126 @@
+"""A small learned note segmenter (issue 15, item 2): notes where colour and edge steps are missing.
+
+Why: the classical detector (CardDetector) needs a colour or shadow step around a note; white cards on
+a white wall, touching notes of one pad and notes at an angle have little of it. A tiny U-Net
+(training/train_segmenter.py, trained on generated boards and the dev photos' truth, exported to ONNX)
+predicts per pixel whether it lies inside a note and inside a note's *core* (the note shrunk to
+CORE_SCALE about its centre). Cores of touching notes stay apart, so each core is one note: its pixels
+of the note map nearest to it form the note, and the note's outline is that region's minimum-area
+rectangle. Run time needs onnxruntime, cv2 and numpy only (no torch).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CORE_SCALE = 0.6  # the core is the note shrunk to this share of its size about its centroid
+LONG_SIDE = 768  # the photo's long side as the net sees it
+MODEL_NAME = "note_segmenter.onnx"
+
+
+@dataclass(frozen=True)
+class SegmentedNote:
+    """One note the segmenter found: outline in photo pixels (four corners) and mean core probability."""
+
+    polygon: tuple[tuple[float, float], ...]
+    score: float
+
+
+def _session(path: Path, threads: int):
+    """A plain CPU session without memory arena (as the OCR's: the detector runs once per photo)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+    options.enable_cpu_mem_arena = options.enable_mem_pattern = False
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+class NoteSegmenter:
+    """Notes on a photo from the ONNX segmenter: ``find(rgb)`` -> outlines in photo pixels.
+
+    core_threshold: a pixel belongs to a core above this probability; min_score: a core whose mean
+    probability is lower is dropped; min_core: cores smaller than this many pixels (at LONG_SIDE) are
+    specks, not notes (a 16 px note has a core of about 90 px).
+    """
+
+    def __init__(self, model: str | Path | None = None, *, long_side: int = LONG_SIDE,
+                 core_threshold: float = 0.5, min_score: float = 0.6, min_core: int = 40, threads: int = 1):
+        if model is None:
+            from cardscan.resources import bundled_file
+
+            model = bundled_file(MODEL_NAME)
+        self.model = Path(model)
+        self.long_side = long_side
+        self.core_threshold = core_threshold
+        self.min_score = min_score
+        self.min_core = min_core
+        self.threads = threads
+        self._net = None
+
+    def probabilities(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """Note and core probability maps at the net's size, and the scale photo -> net."""
+        import cv2
+
+        if self._net is None:
+            self._net = _session(self.model, self.threads)
+        h, w = rgb.shape[:2]
+        scale = self.long_side / max(h, w)
+        nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
+        small = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+        ph, pw = -nh % 32, -nw % 32  # five halvings inside the net
+        small = cv2.copyMakeBorder(small, 0, ph, 0, pw, cv2.BORDER_REFLECT)
+        x = (small.astype(np.float32).transpose(2, 0, 1)[None] / 255.0) - 0.5
+        logits = self._net.run(None, {"image": x})[0][0, :, :nh, :nw]
+        probs = 1.0 / (1.0 + np.exp(-logits))
+        return probs[0], probs[1], scale
+
+    def find(self, rgb: np.ndarray) -> list[SegmentedNote]:
+        """Each core is one note: its minimum-area rectangle grown back by 1/CORE_SCALE about its centre."""
+        import cv2
+
+        _note, core, scale = self.probabilities(rgb)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats((core > self.core_threshold).astype(np.uint8), 4)
+        notes = []
+        for k in range(1, n):
+            if stats[k, cv2.CC_STAT_AREA] < self.min_core:
+                continue
+            ys, xs = np.nonzero(labels == k)
+            score = float(core[ys, xs].mean())
+            if score < self.min_score:
+                continue
+            pts = np.stack([xs, ys], axis=1).astype(np.float32)
+            (cx, cy), (rw, rh), angle = cv2.minAreaRect(pts)
+            box = cv2.boxPoints(((cx, cy), ((rw + 1) / CORE_SCALE, (rh + 1) / CORE_SCALE), angle))
+            box = (box + 0.5) / scale - 0.5
+            h, w = rgb.shape[:2]
+            box[:, 0] = np.clip(box[:, 0], 0, w - 1)
+            box[:, 1] = np.clip(box[:, 1], 0, h - 1)
+            notes.append(SegmentedNote(polygon=tuple((float(x), float(y)) for x, y in box), score=score))
+        return notes
+
+
+def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float = 0.2) -> list[SegmentedNote]:
+    """The segmenter's notes that overlap none of the outlines already `found` (by more than
+    `max_overlap` of the smaller one's area): what the segmenter adds to another detector."""
+    import cv2
+
+    def area(p):
+        return abs(cv2.contourArea(p))
+
+    kept = []
+    others = [np.asarray(p, np.float32).reshape(-1, 2) for p in found]
+    for note in segmented:
+        p = np.asarray(note.polygon, np.float32)
+        a = area(p)
+        clash = False
+        for o in others:
+            inter, _ = cv2.intersectConvexConvex(cv2.convexHull(p), cv2.convexHull(o))
+            if inter > max_overlap * max(1e-6, min(a, area(o))):
+                clash = True
+                break
+        if not clash:
+            kept.append(note)
+    return kept
