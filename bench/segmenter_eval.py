@@ -89,13 +89,13 @@ def classical_polygons(name: str, rgb, fresh: bool) -> list:
     return polys
 
 
-def variants(rgb, classical: list, segmenter) -> dict[str, list]:
+def variants(rgb, classical: list, segmenter, max_overlap: float) -> dict[str, list]:
     from cardscan.detect.segmenter import extra_notes
 
     found = segmenter.find(rgb)
     seg = [list(n.polygon) for n in found]
     return {"classical": classical, "segmenter": seg,
-            "union": classical + [list(n.polygon) for n in extra_notes(found, classical)]}
+            "union": classical + [list(n.polygon) for n in extra_notes(found, classical, max_overlap)]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tiers", nargs="*", default=["easy", "medium", "hard"])
     ap.add_argument("--core-threshold", type=float, default=0.5)
     ap.add_argument("--min-score", type=float, default=0.6)
+    ap.add_argument("--min-fill", type=float, default=0.0)
+    ap.add_argument("--max-aspect", type=float, default=100.0)
     ap.add_argument("--max-overlap", type=float, default=0.2)
     ap.add_argument("--fresh", action="store_true", help="recompute the classical detections")
     ap.add_argument("--out", default="segmenter_eval")
@@ -120,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     from cardscan.detect.segmenter import NoteSegmenter
 
     def make(model):
-        return NoteSegmenter(model, core_threshold=args.core_threshold, min_score=args.min_score)
+        return NoteSegmenter(model, core_threshold=args.core_threshold, min_score=args.min_score,
+                             min_fill=args.min_fill, max_aspect=args.max_aspect)
 
     default = make(args.model) if args.model else None
     by_group = {g: make(f[0]) for f in (args.fold or []) for g in f[1:]}
@@ -136,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, tier, seed in items:
             rgb, truth = render_board(seed, tier, conditions=tuple(args.conditions))
             classical = [[[float(x), float(y)] for x, y in d.polygon] for d in CardDetector().detect(rgb)]
-            found = variants(rgb, classical, default)
+            found = variants(rgb, classical, default, args.max_overlap)
             photos.append(_tally(name, "generated", truth, found, tallies))
     else:
         from cardscan.load import load_photo
@@ -151,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"segmenter_eval: no model for {name} (group {board_group(name)}), skipped", file=sys.stderr)
                 continue
             rgb = load_photo(Path(args.photos) / name).rgb
-            found = variants(rgb, classical_polygons(name, rgb, args.fresh), segmenter)
+            found = variants(rgb, classical_polygons(name, rgb, args.fresh), segmenter, args.max_overlap)
             photos.append(_tally(name, args.split, truth, found, tallies))
     label = "HELD-OUT (never tuned on)" if args.split == "heldout" and not args.generated else (
         f"generated {args.tiers} seeds {args.first_seed}+ {args.conditions}" if args.generated else args.split)
@@ -162,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
               f"found {f['predicted']:4d}  matched {f['matched']:4d} of {f['true']}")
     save(args.out, {"label": label, "models": {"default": args.model, "folds": args.fold},
                     "settings": {"core_threshold": args.core_threshold, "min_score": args.min_score,
+                                 "min_fill": args.min_fill, "max_aspect": args.max_aspect,
                                  "max_overlap": args.max_overlap},
                     "overall": {v: tallies[v].figures() for v in VARIANTS},
                     "per_photo": [p.__dict__ for p in photos]})

@@ -43,11 +43,14 @@ class NoteSegmenter:
 
     core_threshold: a pixel belongs to a core above this probability; min_score: a core whose mean
     probability is lower is dropped; min_core: cores smaller than this many pixels (at LONG_SIDE) are
-    specks, not notes (a 16 px note has a core of about 90 px).
+    specks, not notes (a 16 px note has a core of about 90 px). min_fill, max_aspect: a core is a
+    shrunk note, so it fills its minimum-area rectangle and is not a long strip; cores of two notes run
+    together, and the rims of boards and frames, fail one or the other.
     """
 
     def __init__(self, model: str | Path | None = None, *, long_side: int = LONG_SIDE,
-                 core_threshold: float = 0.5, min_score: float = 0.6, min_core: int = 40, threads: int = 1):
+                 core_threshold: float = 0.5, min_score: float = 0.6, min_core: int = 40, min_fill: float = 0.0,
+                 max_aspect: float = 100.0, threads: int = 1):
         if model is None:
             from cardscan.resources import bundled_file
 
@@ -57,6 +60,8 @@ class NoteSegmenter:
         self.core_threshold = core_threshold
         self.min_score = min_score
         self.min_core = min_core
+        self.min_fill = min_fill
+        self.max_aspect = max_aspect
         self.threads = threads
         self._net = None
 
@@ -93,6 +98,8 @@ class NoteSegmenter:
                 continue
             pts = np.stack([xs, ys], axis=1).astype(np.float32)
             (cx, cy), (rw, rh), angle = cv2.minAreaRect(pts)
+            if len(pts) < self.min_fill * (rw + 1) * (rh + 1) or max(rw, rh) + 1 > self.max_aspect * (min(rw, rh) + 1):
+                continue
             box = cv2.boxPoints(((cx, cy), ((rw + 1) / CORE_SCALE, (rh + 1) / CORE_SCALE), angle))
             box = (box + 0.5) / scale - 0.5
             h, w = rgb.shape[:2]
