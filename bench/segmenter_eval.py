@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tiers", nargs="*", default=["easy", "medium", "hard"])
     ap.add_argument("--core-threshold", type=float, default=0.5)
     ap.add_argument("--min-score", type=float, default=0.6)
+    ap.add_argument("--long-side", type=int, default=768)
     ap.add_argument("--min-fill", type=float, default=0.0)
     ap.add_argument("--max-aspect", type=float, default=100.0)
     ap.add_argument("--max-overlap", type=float, default=0.2)
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     from cardscan.detect.segmenter import NoteSegmenter
 
     def make(model):
-        return NoteSegmenter(model, core_threshold=args.core_threshold, min_score=args.min_score,
+        return NoteSegmenter(model, core_threshold=args.core_threshold, min_score=args.min_score, long_side=args.long_side,
                              min_fill=args.min_fill, max_aspect=args.max_aspect)
 
     default = make(args.model) if args.model else None
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{v:10s} P {f['precision']:.3f}  R {f['recall']:.3f}  F1 {f['f1']:.3f}  "
               f"found {f['predicted']:4d}  matched {f['matched']:4d} of {f['true']}")
     save(args.out, {"label": label, "models": {"default": args.model, "folds": args.fold},
-                    "settings": {"core_threshold": args.core_threshold, "min_score": args.min_score,
+                    "settings": {"long_side": args.long_side, "core_threshold": args.core_threshold, "min_score": args.min_score,
                                  "min_fill": args.min_fill, "max_aspect": args.max_aspect,
                                  "max_overlap": args.max_overlap},
                     "overall": {v: tallies[v].figures() for v in VARIANTS},

@@ -72,6 +72,15 @@ def test_extra_notes_keeps_only_what_overlaps_nothing_found():
     assert len(extra_notes(segmented, found, max_overlap=0.5)) == 2
 
 
+def test_extra_notes_far_from_the_boards_note_size_are_dropped():
+    square = lambda x, y, s=50: ((x, y), (x + s, y), (x + s, y + s), (x, y + s))  # noqa: E731
+    found = [square(0, 0), square(60, 0), square(120, 0, 60)]
+    lamp, note, speck = SegmentedNote(square(300, 0, 150), 0.9), SegmentedNote(square(500, 0), 0.9), \
+        SegmentedNote(square(600, 0, 20), 0.9)
+    assert extra_notes([lamp, note, speck], found) == [note]
+    assert len(extra_notes([lamp, note, speck], found, size_range=None)) == 3
+
+
 def test_a_missing_model_file_is_named_when_first_used(tmp_path):
     seg = NoteSegmenter(tmp_path / "none.onnx")
     with pytest.raises(Exception, match="none.onnx"):

@@ -109,19 +109,27 @@ class NoteSegmenter:
         return notes
 
 
-def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float = 0.2) -> list[SegmentedNote]:
+def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float = 0.2,
+                size_range: tuple[float, float] | None = (0.4, 2.0)) -> list[SegmentedNote]:
     """The segmenter's notes that overlap none of the outlines already `found` (by more than
-    `max_overlap` of the smaller one's area): what the segmenter adds to another detector."""
+    `max_overlap` of the smaller one's area): what the segmenter adds to another detector.
+
+    size_range: the added note's area must lie within these multiples of the median found outline's
+    (the notes of one board are of a size; what the segmenter takes for a note beyond that on a real
+    board is a lamp, a panel or a sheet). None, or nothing found, keeps every size."""
     import cv2
 
     def area(p):
         return abs(cv2.contourArea(p))
 
-    kept = []
     others = [np.asarray(p, np.float32).reshape(-1, 2) for p in found]
+    typical = float(np.median([area(o) for o in others])) if others and size_range else 0.0
+    kept = []
     for note in segmented:
         p = np.asarray(note.polygon, np.float32)
         a = area(p)
+        if typical and not size_range[0] * typical <= a <= size_range[1] * typical:
+            continue
         clash = False
         for o in others:
             inter, _ = cv2.intersectConvexConvex(cv2.convexHull(p), cv2.convexHull(o))
