@@ -89,13 +89,15 @@ def classical_polygons(name: str, rgb, fresh: bool) -> list:
     return polys
 
 
-def variants(rgb, classical: list, segmenter, max_overlap: float) -> dict[str, list]:
+def variants(rgb, classical: list, segmenter, args) -> dict[str, list]:
     from cardscan.detect.segmenter import extra_notes
 
     found = segmenter.find(rgb)
     seg = [list(n.polygon) for n in found]
     return {"classical": classical, "segmenter": seg,
-            "union": classical + [list(n.polygon) for n in extra_notes(found, classical, max_overlap)]}
+            "union": classical + [list(n.polygon) for n in extra_notes(
+        found, classical, args.max_overlap, near=args.near or None, max_turn=args.max_turn or None,
+        shape=rgb.shape[:2])]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-fill", type=float, default=0.0)
     ap.add_argument("--max-aspect", type=float, default=100.0)
     ap.add_argument("--max-overlap", type=float, default=0.2)
+    ap.add_argument("--near", type=float, default=2.5, help="0: no nearness rule")
+    ap.add_argument("--max-turn", type=float, default=0, help="0: no turn rule")
     ap.add_argument("--fresh", action="store_true", help="recompute the classical detections")
     ap.add_argument("--out", default="segmenter_eval")
     args = ap.parse_args(argv)
@@ -140,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, tier, seed in items:
             rgb, truth = render_board(seed, tier, conditions=tuple(args.conditions))
             classical = [[[float(x), float(y)] for x, y in d.polygon] for d in CardDetector().detect(rgb)]
-            found = variants(rgb, classical, default, args.max_overlap)
+            found = variants(rgb, classical, default, args)
             photos.append(_tally(name, "generated", truth, found, tallies))
     else:
         from cardscan.load import load_photo
@@ -155,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"segmenter_eval: no model for {name} (group {board_group(name)}), skipped", file=sys.stderr)
                 continue
             rgb = load_photo(Path(args.photos) / name).rgb
-            found = variants(rgb, classical_polygons(name, rgb, args.fresh), segmenter, args.max_overlap)
+            found = variants(rgb, classical_polygons(name, rgb, args.fresh), segmenter, args)
             photos.append(_tally(name, args.split, truth, found, tallies))
     label = "HELD-OUT (never tuned on)" if args.split == "heldout" and not args.generated else (
         f"generated {args.tiers} seeds {args.first_seed}+ {args.conditions}" if args.generated else args.split)
@@ -167,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     save(args.out, {"label": label, "models": {"default": args.model, "folds": args.fold},
                     "settings": {"long_side": args.long_side, "core_threshold": args.core_threshold, "min_score": args.min_score,
                                  "min_fill": args.min_fill, "max_aspect": args.max_aspect,
-                                 "max_overlap": args.max_overlap},
+                                 "max_overlap": args.max_overlap,
+                                 "near": args.near, "max_turn": args.max_turn},
                     "overall": {v: tallies[v].figures() for v in VARIANTS},
                     "per_photo": [p.__dict__ for p in photos]})
     return 0

@@ -67,9 +67,9 @@ def test_extra_notes_keeps_only_what_overlaps_nothing_found():
     segmented = [SegmentedNote(square(0, 0), 0.9), SegmentedNote(square(200, 0), 0.9),
                  SegmentedNote(square(400, 0), 0.9)]
     found = [square(5, 5), [[380, 0], [415, 0], [415, 50], [380, 50]]]  # covers the first, 30 % of the third
-    kept = extra_notes(segmented, found)
+    kept = extra_notes(segmented, found, near=None)
     assert [n.polygon[0] for n in kept] == [(200, 0)]
-    assert len(extra_notes(segmented, found, max_overlap=0.5)) == 2
+    assert len(extra_notes(segmented, found, max_overlap=0.5, near=None)) == 2
 
 
 def test_extra_notes_far_from_the_boards_note_size_are_dropped():
@@ -77,8 +77,20 @@ def test_extra_notes_far_from_the_boards_note_size_are_dropped():
     found = [square(0, 0), square(60, 0), square(120, 0, 60)]
     lamp, note, speck = SegmentedNote(square(300, 0, 150), 0.9), SegmentedNote(square(500, 0), 0.9), \
         SegmentedNote(square(600, 0, 20), 0.9)
-    assert extra_notes([lamp, note, speck], found) == [note]
-    assert len(extra_notes([lamp, note, speck], found, size_range=None)) == 3
+    assert extra_notes([lamp, note, speck], found, near=None) == [note]
+    assert len(extra_notes([lamp, note, speck], found, size_range=None, near=None)) == 3
+
+
+def test_extra_notes_stay_among_the_found_ones_turned_like_them_and_inside_the_photo():
+    square = lambda x, y, s=50: ((x, y), (x + s, y), (x + s, y + s), (x, y + s))  # noqa: E731
+    found = [square(100, 100), square(160, 100)]
+    beside, far = SegmentedNote(square(220, 100), 0.9), SegmentedNote(square(600, 600), 0.9)
+    diamond = SegmentedNote(((245, 190), (280, 225), (245, 260), (210, 225)), 0.9)
+    cut = SegmentedNote(square(0, 100), 0.9)
+    notes = [beside, far, diamond, cut]
+    assert extra_notes(notes, found, max_turn=15, shape=(800, 800)) == [beside]
+    assert extra_notes(notes, found, shape=(800, 800)) == [beside, diamond]
+    assert extra_notes(notes, found) == [beside, diamond, cut]
 
 
 def test_a_missing_model_file_is_named_when_first_used(tmp_path):

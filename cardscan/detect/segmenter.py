@@ -109,27 +109,52 @@ class NoteSegmenter:
         return notes
 
 
+def _side_angle(p: np.ndarray) -> float:
+    """The direction of a quadrilateral's longest side in degrees, modulo 90 (a note turned by 90 is
+    as straight as it was)."""
+    sides = np.roll(p, -1, axis=0) - p
+    dx, dy = sides[int(np.argmax((sides ** 2).sum(axis=1)))]
+    return float(np.degrees(np.arctan2(dy, dx)) % 90)
+
+
 def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float = 0.2,
-                size_range: tuple[float, float] | None = (0.4, 2.0)) -> list[SegmentedNote]:
+                size_range: tuple[float, float] | None = (0.4, 2.0), near: float | None = 2.5,
+                max_turn: float | None = None, shape: tuple[int, int] | None = None) -> list[SegmentedNote]:
     """The segmenter's notes that overlap none of the outlines already `found` (by more than
     `max_overlap` of the smaller one's area): what the segmenter adds to another detector.
 
-    size_range: the added note's area must lie within these multiples of the median found outline's
-    (the notes of one board are of a size; what the segmenter takes for a note beyond that on a real
-    board is a lamp, a panel or a sheet). None, or nothing found, keeps every size."""
+    What the segmenter takes for a note beside a real board is a lamp, a ceiling tile, the board's
+    frame: the notes of one board are of a size and stick together. So an added note must be of the
+    board's note size (area within `size_range` times the median found outline's), lie near a found
+    one (centres at most `near` typical note sides apart), be turned like its nearest found one (at
+    most `max_turn` degrees, modulo 90; None: any turn) and, with the photo's `shape` (h, w), not
+    touch the photo's border (a note the border cuts is only part of one). Any rule set to None is
+    left out; with nothing found only the overlap and border rules apply."""
     import cv2
 
     def area(p):
         return abs(cv2.contourArea(p))
 
     others = [np.asarray(p, np.float32).reshape(-1, 2) for p in found]
-    typical = float(np.median([area(o) for o in others])) if others and size_range else 0.0
+    typical = float(np.median([area(o) for o in others])) if others else 0.0
+    centres = np.array([o.mean(axis=0) for o in others]) if others else np.zeros((0, 2))
     kept = []
     for note in segmented:
         p = np.asarray(note.polygon, np.float32)
         a = area(p)
-        if typical and not size_range[0] * typical <= a <= size_range[1] * typical:
+        if shape is not None and (p.min() <= 1 or p[:, 0].max() >= shape[1] - 2 or p[:, 1].max() >= shape[0] - 2):
             continue
+        if typical and size_range and not size_range[0] * typical <= a <= size_range[1] * typical:
+            continue
+        if typical and (near is not None or max_turn is not None):
+            dist = np.hypot(*(centres - p.mean(axis=0)).T)
+            k = int(np.argmin(dist))
+            if near is not None and dist[k] > near * np.sqrt(typical):
+                continue
+            if max_turn is not None:
+                turn = abs(_side_angle(p) - _side_angle(others[k]))
+                if min(turn, 90 - turn) > max_turn:
+                    continue
         clash = False
         for o in others:
             inter, _ = cv2.intersectConvexConvex(cv2.convexHull(p), cv2.convexHull(o))
