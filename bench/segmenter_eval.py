@@ -97,7 +97,7 @@ def variants(rgb, classical: list, segmenter, args) -> dict[str, list]:
     return {"classical": classical, "segmenter": seg,
             "union": classical + [list(n.polygon) for n in extra_notes(
         found, classical, args.max_overlap, near=args.near or None, max_turn=args.max_turn or None,
-        shape=rgb.shape[:2])]}
+        shape=rgb.shape[:2], rgb=rgb if args.min_step else None, min_step=args.min_step)]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,12 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tiers", nargs="*", default=["easy", "medium", "hard"])
     ap.add_argument("--core-threshold", type=float, default=0.5)
     ap.add_argument("--min-score", type=float, default=0.6)
-    ap.add_argument("--long-side", type=int, default=768)
+    ap.add_argument("--long-side", type=int, default=1280)
     ap.add_argument("--min-fill", type=float, default=0.0)
     ap.add_argument("--max-aspect", type=float, default=100.0)
     ap.add_argument("--max-overlap", type=float, default=0.2)
-    ap.add_argument("--near", type=float, default=2.5, help="0: no nearness rule")
-    ap.add_argument("--max-turn", type=float, default=0, help="0: no turn rule")
+    ap.add_argument("--near", type=float, default=1.5, help="0: no nearness rule")
+    ap.add_argument("--max-turn", type=float, default=15, help="0: no turn rule")
+    ap.add_argument("--min-step", type=float, default=8, help="colour step of an added note; 0: no rule")
     ap.add_argument("--fresh", action="store_true", help="recompute the classical detections")
     ap.add_argument("--out", default="segmenter_eval")
     args = ap.parse_args(argv)
@@ -172,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
                     "settings": {"long_side": args.long_side, "core_threshold": args.core_threshold, "min_score": args.min_score,
                                  "min_fill": args.min_fill, "max_aspect": args.max_aspect,
                                  "max_overlap": args.max_overlap,
-                                 "near": args.near, "max_turn": args.max_turn},
+                                 "near": args.near, "max_turn": args.max_turn, "min_step": args.min_step},
                     "overall": {v: tallies[v].figures() for v in VARIANTS},
                     "per_photo": [p.__dict__ for p in photos]})
     return 0

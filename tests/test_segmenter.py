@@ -67,7 +67,7 @@ def test_extra_notes_keeps_only_what_overlaps_nothing_found():
     segmented = [SegmentedNote(square(0, 0), 0.9), SegmentedNote(square(200, 0), 0.9),
                  SegmentedNote(square(400, 0), 0.9)]
     found = [square(5, 5), [[380, 0], [415, 0], [415, 50], [380, 50]]]  # covers the first, 30 % of the third
-    kept = extra_notes(segmented, found, near=None)
+    kept = extra_notes(segmented, found, near=None, max_turn=None)
     assert [n.polygon[0] for n in kept] == [(200, 0)]
     assert len(extra_notes(segmented, found, max_overlap=0.5, near=None)) == 2
 
@@ -88,9 +88,21 @@ def test_extra_notes_stay_among_the_found_ones_turned_like_them_and_inside_the_p
     diamond = SegmentedNote(((245, 190), (280, 225), (245, 260), (210, 225)), 0.9)
     cut = SegmentedNote(square(0, 100), 0.9)
     notes = [beside, far, diamond, cut]
-    assert extra_notes(notes, found, max_turn=15, shape=(800, 800)) == [beside]
-    assert extra_notes(notes, found, shape=(800, 800)) == [beside, diamond]
-    assert extra_notes(notes, found) == [beside, diamond, cut]
+    assert extra_notes(notes, found, near=2.5, shape=(800, 800)) == [beside]
+    assert extra_notes(notes, found, near=2.5, max_turn=None, shape=(800, 800)) == [beside, diamond]
+    assert extra_notes(notes, found, near=2.5, max_turn=None) == [beside, diamond, cut]
+
+
+def test_an_added_note_must_differ_in_colour_from_what_lies_around_it():
+    # a white board; a pale yellow note at (100, 100), marker writing (thin dark strokes) at (300, 100)
+    rgb = np.full((400, 500, 3), 235, np.uint8)
+    rgb[100:160, 100:160] = (240, 232, 170)
+    rgb[110:150:8, 300:360] = 30
+    square = lambda x, y, s=60: ((x, y), (x + s, y), (x + s, y + s), (x, y + s))  # noqa: E731
+    found = [square(180, 100), square(380, 100)]
+    note, writing = SegmentedNote(square(100, 100), 0.9), SegmentedNote(square(300, 100), 0.9)
+    assert extra_notes([note, writing], found, rgb=rgb) == [note]
+    assert extra_notes([note, writing], found) == [note, writing]
 
 
 def test_a_missing_model_file_is_named_when_first_used(tmp_path):

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 CORE_SCALE = 0.6  # the core is the note shrunk to this share of its size about its centroid
-LONG_SIDE = 768  # the photo's long side as the net sees it
+LONG_SIDE = 768  # the photo's long side in training (random crops at 0.5-1.5 times this scale)
+FIND_SIDE = 1280  # ... and when finding notes: small notes of dense walls (16-30 px at 768) were missed
 MODEL_NAME = "note_segmenter.onnx"
 
 
@@ -48,7 +49,7 @@ class NoteSegmenter:
     together, and the rims of boards and frames, fail one or the other.
     """
 
-    def __init__(self, model: str | Path | None = None, *, long_side: int = LONG_SIDE,
+    def __init__(self, model: str | Path | None = None, *, long_side: int = FIND_SIDE,
                  core_threshold: float = 0.5, min_score: float = 0.6, min_core: int = 40, min_fill: float = 0.0,
                  max_aspect: float = 100.0, threads: int = 1):
         if model is None:
@@ -117,9 +118,26 @@ def _side_angle(p: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(dy, dx)) % 90)
 
 
+def _colour_step(lab: np.ndarray, p: np.ndarray) -> float:
+    """CIE delta E between the median colour inside a note (its inner 80 %) and in a ring around it
+    (out to 1.4 times its size)."""
+    import cv2
+
+    c = p.mean(axis=0)
+    inner = np.zeros(lab.shape[:2], np.uint8)
+    cv2.fillPoly(inner, [np.round(c + (p - c) * 0.8).astype(np.int32)], 1)
+    ring = np.zeros(lab.shape[:2], np.uint8)
+    cv2.fillPoly(ring, [np.round(c + (p - c) * 1.4).astype(np.int32)], 1)
+    cv2.fillPoly(ring, [np.round(p).astype(np.int32)], 0)
+    if not inner.any() or not ring.any():
+        return 0.0
+    return float(np.linalg.norm(np.median(lab[inner > 0], axis=0) - np.median(lab[ring > 0], axis=0)))
+
+
 def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float = 0.2,
-                size_range: tuple[float, float] | None = (0.4, 2.0), near: float | None = 2.5,
-                max_turn: float | None = None, shape: tuple[int, int] | None = None) -> list[SegmentedNote]:
+                size_range: tuple[float, float] | None = (0.4, 2.0), near: float | None = 1.5,
+                max_turn: float | None = 15.0, shape: tuple[int, int] | None = None,
+                rgb: np.ndarray | None = None, min_step: float = 8.0) -> list[SegmentedNote]:
     """The segmenter's notes that overlap none of the outlines already `found` (by more than
     `max_overlap` of the smaller one's area): what the segmenter adds to another detector.
 
@@ -129,8 +147,18 @@ def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float 
     one (centres at most `near` typical note sides apart), be turned like its nearest found one (at
     most `max_turn` degrees, modulo 90; None: any turn) and, with the photo's `shape` (h, w), not
     touch the photo's border (a note the border cuts is only part of one). Any rule set to None is
-    left out; with nothing found only the overlap and border rules apply."""
+    left out; with nothing found only the overlap and border rules apply. With the photo (`rgb`), the
+    note's paper must differ from what lies around it by at least `min_step` (CIE delta E of the
+    medians): marker writing on a whiteboard, which the net likes to take for notes, has the board's
+    colour inside and out; a white card on a white wall still has its rim of shadow.
+    """
     import cv2
+
+    if rgb is not None:
+        shape = rgb.shape[:2]
+        factor = min(1.0, 1280 / max(shape))
+        small = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else rgb
+        lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
 
     def area(p):
         return abs(cv2.contourArea(p))
@@ -155,6 +183,8 @@ def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float 
                 turn = abs(_side_angle(p) - _side_angle(others[k]))
                 if min(turn, 90 - turn) > max_turn:
                     continue
+        if rgb is not None and _colour_step(lab, p * factor) < min_step:
+            continue
         clash = False
         for o in others:
             inter, _ = cv2.intersectConvexConvex(cv2.convexHull(p), cv2.convexHull(o))
