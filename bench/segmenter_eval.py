@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-aspect", type=float, default=100.0)
     ap.add_argument("--max-overlap", type=float, default=0.2)
     ap.add_argument("--near", type=float, default=1.5, help="0: no nearness rule")
-    ap.add_argument("--max-turn", type=float, default=15, help="0: no turn rule")
+    ap.add_argument("--max-turn", type=float, default=0, help="0: no turn rule")
     ap.add_argument("--min-step", type=float, default=8, help="colour step of an added note; 0: no rule")
     ap.add_argument("--fresh", action="store_true", help="recompute the classical detections")
     ap.add_argument("--out", default="segmenter_eval")

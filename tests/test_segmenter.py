@@ -88,7 +88,7 @@ def test_extra_notes_stay_among_the_found_ones_turned_like_them_and_inside_the_p
     diamond = SegmentedNote(((245, 190), (280, 225), (245, 260), (210, 225)), 0.9)
     cut = SegmentedNote(square(0, 100), 0.9)
     notes = [beside, far, diamond, cut]
-    assert extra_notes(notes, found, near=2.5, shape=(800, 800)) == [beside]
+    assert extra_notes(notes, found, near=2.5, max_turn=15, shape=(800, 800)) == [beside]
     assert extra_notes(notes, found, near=2.5, max_turn=None, shape=(800, 800)) == [beside, diamond]
     assert extra_notes(notes, found, near=2.5, max_turn=None) == [beside, diamond, cut]
 

@@ -136,7 +136,7 @@ def _colour_step(lab: np.ndarray, p: np.ndarray) -> float:
 
 def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float = 0.2,
                 size_range: tuple[float, float] | None = (0.4, 2.0), near: float | None = 1.5,
-                max_turn: float | None = 15.0, shape: tuple[int, int] | None = None,
+                max_turn: float | None = None, shape: tuple[int, int] | None = None,
                 rgb: np.ndarray | None = None, min_step: float = 8.0) -> list[SegmentedNote]:
     """The segmenter's notes that overlap none of the outlines already `found` (by more than
     `max_overlap` of the smaller one's area): what the segmenter adds to another detector.
