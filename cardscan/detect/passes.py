@@ -14,6 +14,7 @@ from cardscan.detect.edges import colour_edges, valley_lines, without_ink
 from cardscan.detect.filters import drop_nested, not_overlapping, taken_masks
 from cardscan.detect.params import DetectorParams
 from cardscan.detect.regions import RegionFinder
+from cardscan.detect.grow import grow_partial
 
 
 def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams) -> list[tuple[np.ndarray, np.ndarray, str]]:
@@ -50,6 +51,8 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
         found += not_overlapping(drop_nested(finder.regions_between(cv2.dilate(faint, np.ones((3, 3), np.uint8)),
                                                                     thin_lines | faint, paper_edges,
                                                                     blocked=taken_masks(found))), found)
+    if p.max_partial:
+        found = grow_partial(found, lab, inkless, p)
     return with_close_notes(found, finder.close_notes, params)
 
 
