@@ -705,3 +705,23 @@ def test_a_bit_of_a_note_cut_off_by_a_string_and_writing_is_grown_to_the_note():
     for ink, paper in ((False, (160, 215, 110)), (True, (236, 236, 230))):
         found, lab, inkless, _ = _wall_with_a_cut_note(ink, paper)
         assert grow_partial(found, lab, inkless, DetectorParams())[4] is found[4]
+
+
+def test_notes_stuck_on_cards_of_another_colour_are_found_beside_the_cards():
+    """Yellow notes stuck on blue and pink module cards, over the card's lower edge
+    (thkoeln-verlaufsplan): the note lies inside the card's outline, so it was dropped as an island
+    of the card's text or a second look at the card, or two of them were joined across the card."""
+    import cv2
+
+    blue, pink, yellow = (130, 196, 236), (245, 160, 190), (250, 228, 80)
+    cards = []
+    for i in range(6):
+        x, y = 100 + 400 * (i % 3), 120 + 420 * (i // 3)
+        cards.append((x, y, x + 320, y + 200, blue if i % 2 else pink))
+        if i in (1, 2, 4):
+            cards.append((x + 60, y + 80, x + 180, y + 240, yellow))
+    rgb = _pinboard(cards, board=(236, 236, 232))
+    for x0, y0, *_ in cards:
+        cv2.line(rgb, (x0 + 20, y0 + 30), (x0 + 90, y0 + 32), (30, 30, 40), 4)
+    found = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
+    assert all(_found(found, c) for c in cards) and len(found) == len(cards)
