@@ -93,10 +93,8 @@ def cut_by_frame(quad: np.ndarray, shape: tuple[int, ...], margin: float = 0.006
 def one_per_place(regions: list, max_covered: float = 0.4, min_step: float = 12.0) -> list:
     """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
     come first, then larger ones) is a second look at the same card, unless it is smaller and of
-    another paper colour (ΔE from `min_step`): a note stuck on a card (thkoeln-verlaufsplan)."""
+    another paper colour (`hue_step` from `min_step`): a note stuck on a card (thkoeln-verlaufsplan)."""
     import cv2
-
-    from cardscan.detect.paper import delta_e
 
     quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
     areas = [max(cv2.contourArea(q), 1.0) for q in quads]
@@ -104,7 +102,7 @@ def one_per_place(regions: list, max_covered: float = 0.4, min_step: float = 12.
     for i in range(len(regions)):
         covered = [k for k in keep if cv2.intersectConvexConvex(cv2.convexHull(quads[i]), cv2.convexHull(quads[k]))[0]
                    > max_covered * areas[i]]
-        if all(areas[i] < 0.8 * areas[k] and len(regions[i]) > 4 and delta_e(regions[i][4], regions[k][4]) >= min_step
+        if all(areas[i] < 0.8 * areas[k] and len(regions[i]) > 4 and hue_step(regions[i][4], regions[k][4]) >= min_step
                for k in covered):
             keep.append(i)
     return [regions[i] for i in keep]
@@ -187,7 +185,7 @@ def drop_nested(found, lab: np.ndarray | None = None, min_step: float = 12.0):
 
 def _other_paper(mask: np.ndarray, kept: list, lab: np.ndarray, min_step: float) -> bool:
     """Whether the region `mask` is of another colour than the paper of the kept region it lies on."""
-    from cardscan.detect.paper import cv_lab_to_cie, delta_e
+    from cardscan.detect.paper import cv_lab_to_cie
 
     overlaps = [np.count_nonzero(k[0] & mask) for k in kept]
     if not overlaps or max(overlaps) == 0:
@@ -195,4 +193,10 @@ def _other_paper(mask: np.ndarray, kept: list, lab: np.ndarray, min_step: float)
     around = kept[int(np.argmax(overlaps))][0] & ~mask
     if not around.any():
         return False
-    return delta_e(cv_lab_to_cie(np.median(lab[mask], axis=0)), cv_lab_to_cie(np.median(lab[around], axis=0))) >= min_step
+    return hue_step(cv_lab_to_cie(np.median(lab[mask], axis=0)), cv_lab_to_cie(np.median(lab[around], axis=0))) >= min_step
+
+
+def hue_step(a: np.ndarray, b: np.ndarray) -> float:
+    """The colour difference of two CIE Lab colours without their lightness: a shadow across one note
+    makes part of it darker, another paper is another colour."""
+    return float(np.hypot(a[1] - b[1], a[2] - b[2]))
