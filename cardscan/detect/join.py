@@ -47,8 +47,9 @@ def join_split_cards(regions: list, lab: np.ndarray) -> list:
             between = hull_mask(hull, union.shape).astype(bool) & ~union
             if between.any() and _board_share(lab, between, union, labs[i]) > 0.25:
                 continue  # what lies between them is board, not writing on the same paper
-            if between.any() and _other_paper_share(lab, between, labs[i]) > 0.3:
-                continue  # another card lies between them: two notes stuck on it
+            if between.any() and _other_paper(lab, between, labs[i]) > max(0.3 * np.count_nonzero(between),
+                                                                         0.2 * min(pixels[i], pixels[j])):
+                continue  # another card lies between them (two notes stuck on it), not a pin
             if _holds_another(between, regions, pixels, (i, j)):
                 continue  # a third card of the same colour lies between them: neighbours in a column
             quad, shape = fit_card_quad(hull)
@@ -103,11 +104,12 @@ def _board_share(lab: np.ndarray, between: np.ndarray, union: np.ndarray, paper_
     return float(np.mean((to_board < 15.0) & (to_board < to_paper)))
 
 
-def _other_paper_share(lab: np.ndarray, between: np.ndarray, paper_lab: np.ndarray) -> float:
-    """Share of the pixels between two regions that are another paper: neither near their paper's
-    colour nor darker (ink). Why: two yellow notes stuck one above the other on a blue card
-    (thkoeln-verlaufsplan) passed the board test (the blue is no board) and were joined into one."""
+def _other_paper(lab: np.ndarray, between: np.ndarray, paper_lab: np.ndarray) -> int:
+    """How many pixels between two regions are another paper: neither near their paper's colour nor
+    darker (ink). Why: two yellow notes stuck one above the other on a blue card (thkoeln-verlaufsplan)
+    passed the board test (the blue is no board) and were joined into one; a coloured pin between a
+    card's halves is small beside them."""
     pixels = cv_lab_to_cie(lab[between])
     far = np.linalg.norm(pixels - paper_lab, axis=1) > 20.0
     not_ink = pixels[:, 0] > paper_lab[0] - 25.0
-    return float(np.mean(far & not_ink))
+    return int(np.count_nonzero(far & not_ink))
