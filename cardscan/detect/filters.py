@@ -90,18 +90,20 @@ def cut_by_frame(quad: np.ndarray, shape: tuple[int, ...], margin: float = 0.006
     return any(np.count_nonzero(side) >= 2 for side in (q[:, 0] < m, q[:, 0] > w - 1 - m, q[:, 1] < m, q[:, 1] > h - 1 - m))
 
 
-def one_per_place(regions: list, max_covered: float = 0.4) -> list:
+def one_per_place(regions: list, max_covered: float = 0.4, min_step: float = 12.0) -> list:
     """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
-    come first, then larger ones) is a second look at the same card."""
+    come first, then larger ones) is a second look at the same card, unless it is smaller and of
+    another paper colour (`hue_step` from `min_step`): a note stuck on a card (thkoeln-verlaufsplan)."""
     import cv2
 
     quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
     areas = [max(cv2.contourArea(q), 1.0) for q in quads]
     keep: list[int] = []
     for i in range(len(regions)):
-        covered = max((cv2.intersectConvexConvex(cv2.convexHull(quads[i]), cv2.convexHull(quads[k]))[0]
-                       for k in keep), default=0.0)
-        if covered <= max_covered * areas[i]:
+        covered = [k for k in keep if cv2.intersectConvexConvex(cv2.convexHull(quads[i]), cv2.convexHull(quads[k]))[0]
+                   > max_covered * areas[i]]
+        if all(areas[i] < 0.8 * areas[k] and len(regions[i]) > 4 and hue_step(regions[i][4], regions[k][4]) >= min_step
+               for k in covered):
             keep.append(i)
     return [regions[i] for i in keep]
 
@@ -156,9 +158,12 @@ def not_overlapping(extra: list, found: list, max_overlap: float = 0.2) -> list:
             if np.count_nonzero(r[0] & (anything if r[2] == "piece" else cards)) <= max_overlap * np.count_nonzero(r[0])]
 
 
-def drop_nested(found):
+def drop_nested(found, lab: np.ndarray | None = None, min_step: float = 12.0):
     """A card's text can form a smooth island inside it; keep only outermost regions (cards before
-    pieces: a ragged blob of board around a card in glare must not hide it)."""
+    pieces: a ragged blob of board around a card in glare must not hide it). With `lab` (the analysis
+    copy, OpenCV Lab), a card-shaped region of another paper colour (ΔE from `min_step`) than the
+    region around it stays: a note stuck on a larger card (thkoeln-verlaufsplan: yellow notes on the
+    module cards), while the insides of letters and boxes drawn on a card are of its own paper."""
     import cv2
 
     if not found:
@@ -170,8 +175,28 @@ def drop_nested(found):
     taken = np.zeros_like(found[0][0])
     for i in sorted(range(len(found)), key=lambda i: (found[i][2] == "piece", -sizes[i])):
         x, y, w, h = boxes[i]
-        if np.count_nonzero(local[i] & taken[y:y + h, x:x + w]) > 0.5 * sizes[i]:
+        if np.count_nonzero(local[i] & taken[y:y + h, x:x + w]) > 0.5 * sizes[i] \
+                and not (lab is not None and found[i][2] != "piece" and _other_paper(found[i][0], keep, lab, min_step)):
             continue
         keep.append(found[i])
         taken[y:y + h, x:x + w] |= local[i]
     return keep
+
+
+def _other_paper(mask: np.ndarray, kept: list, lab: np.ndarray, min_step: float) -> bool:
+    """Whether the region `mask` is of another colour than the paper of the kept region it lies on."""
+    from cardscan.detect.paper import cv_lab_to_cie
+
+    overlaps = [np.count_nonzero(k[0] & mask) for k in kept]
+    if not overlaps or max(overlaps) == 0:
+        return False
+    around = kept[int(np.argmax(overlaps))][0] & ~mask
+    if not around.any():
+        return False
+    return hue_step(cv_lab_to_cie(np.median(lab[mask], axis=0)), cv_lab_to_cie(np.median(lab[around], axis=0))) >= min_step
+
+
+def hue_step(a: np.ndarray, b: np.ndarray) -> float:
+    """The colour difference of two CIE Lab colours without their lightness: a shadow across one note
+    makes part of it darker, another paper is another colour."""
+    return float(np.hypot(a[1] - b[1], a[2] - b[2]))

@@ -47,6 +47,8 @@ def join_split_cards(regions: list, lab: np.ndarray) -> list:
             between = hull_mask(hull, union.shape).astype(bool) & ~union
             if between.any() and _board_share(lab, between, union, labs[i]) > 0.25:
                 continue  # what lies between them is board, not writing on the same paper
+            if _on_another_card(between, regions, labs, (i, j)) or _across_other_paper(lab, between, regions, (i, j)):
+                continue  # they are two notes stuck on a card of another colour
             if _holds_another(between, regions, pixels, (i, j)):
                 continue  # a third card of the same colour lies between them: neighbours in a column
             quad, shape = fit_card_quad(hull)
@@ -99,3 +101,56 @@ def _board_share(lab: np.ndarray, between: np.ndarray, union: np.ndarray, paper_
     to_board = np.linalg.norm(pixels - board, axis=1)
     to_paper = np.linalg.norm(pixels - paper_lab, axis=1)
     return float(np.mean((to_board < 15.0) & (to_board < to_paper)))
+
+
+def _on_another_card(between: np.ndarray, regions: list, labs: list, pair: tuple[int, int]) -> bool:
+    """Whether most of `between`, the gap that joining a pair would fill, lies on a card of another colour.
+
+    Why: two yellow notes stuck one above the other on a blue card (thkoeln-verlaufsplan) passed the
+    board test (the blue is no board) and were joined into one. What lies between a card's own halves
+    is its writing or a pin, and no card found."""
+    import cv2
+
+    from cardscan.detect.paper import delta_e
+
+    if not between.any():
+        return False
+    x, y, w, h = cv2.boundingRect(between.view(np.uint8))
+    gap = between[y:y + h, x:x + w]
+    size = np.count_nonzero(gap)
+    return any(k not in pair and shape != "piece" and delta_e(labs[k], labs[pair[0]]) > 20.0
+               and np.count_nonzero(mask[y:y + h, x:x + w] & gap) > 0.5 * size
+               for k, (mask, _, shape, *_) in enumerate(regions))
+
+
+def _across_other_paper(lab: np.ndarray, between: np.ndarray, regions: list, pair: tuple[int, int],
+                        min_across: float = 0.55) -> bool:
+    """Whether another paper (neither near the pair's paper colour nor darker: no ink) runs right
+    across the gap between the pair, from one side of it to the other (`min_across` of its width).
+
+    Why: the card under two notes shows between them as a band across the gap (thkoeln-verlaufsplan,
+    where the card's own region is not always found); a pin or a dot sticker on a card's halves, as
+    large as it may be, is a blob that leaves most of the gap's width to the writing and paper, and
+    pins, dots and the soft rims of ink strokes are of many colours, a card of one."""
+    import cv2
+
+    if not between.any():
+        return False
+    paper = regions[pair[0]][4]
+    ys, xs = np.nonzero(between)
+    pixels = cv_lab_to_cie(lab[ys, xs])
+    other = (np.linalg.norm(pixels - paper, axis=1) > 20.0) & (pixels[:, 0] > paper[0] - 25.0)
+    if other.mean() < 0.5:
+        return False
+    card = np.median(pixels[other], axis=0)  # a card is one colour; a pin, dots and ink halos are many
+    other &= np.linalg.norm(pixels - card, axis=1) < 15.0
+    if other.mean() < 0.3:
+        return False
+    centres = [np.array(cv2.boundingRect(regions[k][0].view(np.uint8)), np.float64) for k in pair]
+    d = (centres[1][:2] + centres[1][2:] / 2) - (centres[0][:2] + centres[0][2:] / 2)
+    across = np.array([-d[1], d[0]]) / max(np.linalg.norm(d), 1e-9)  # along the gap, across the line between them
+    t = xs * across[0] + ys * across[1]
+    bins = np.floor((t - t.min()) / 2).astype(int)
+    covered = np.zeros(bins.max() + 1, bool)
+    covered[bins[other]] = True
+    return float(covered.mean()) >= min_across

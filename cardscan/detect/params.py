@@ -37,4 +37,8 @@ class DetectorParams:
     ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
     pale_edge_floor: float = 10.0  # last pass: faint steps from this size up (pale notes on white); 0: off
     edge_crest: float = 0.5  # ink-free pass: an edge pixel has at least this share of the strongest step near it
+    max_partial: float = 0.8  # a region below this share of the typical card may be part of a note: grown
+    max_grown: float = 1.5  # ... over its paper colour to at most this share of the typical card
+    grow_delta: float = 10.0  # ... over pixels within this ΔE of its paper (ink closed over)
+    min_grown_ink: float = 0.02  # ... when this share of the grown outline is ink (writing cut the region short)
     min_cut_share: float = 0.35  # a card-sized region cut along a line: both pieces at least this share of a card

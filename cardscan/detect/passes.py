@@ -14,6 +14,7 @@ from cardscan.detect.edges import colour_edges, valley_lines, without_ink
 from cardscan.detect.filters import drop_nested, not_overlapping, taken_masks
 from cardscan.detect.params import DetectorParams
 from cardscan.detect.regions import RegionFinder
+from cardscan.detect.grow import grow_partial
 
 
 def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams) -> list[tuple[np.ndarray, np.ndarray, str]]:
@@ -38,7 +39,7 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
     # into the note, and ink touching it would make the rim ragged); where the crest leaves a
     # card's darker cut edge as a second, dashed line inside, the full band still finds it.
     found = drop_nested(finder.regions_between(cv2.dilate(crests, np.ones((3, 3), np.uint8)), thin_lines,
-                                               paper_edges))
+                                               paper_edges), inkless)
     found += not_overlapping(drop_nested(finder.regions_between(
         cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines, blocked=taken_masks(found))), found)
     # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
@@ -50,6 +51,8 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
         found += not_overlapping(drop_nested(finder.regions_between(cv2.dilate(faint, np.ones((3, 3), np.uint8)),
                                                                     thin_lines | faint, paper_edges,
                                                                     blocked=taken_masks(found))), found)
+    if p.max_partial:
+        found = grow_partial(found, lab, inkless, p)
     return with_close_notes(found, finder.close_notes, params)
 
 
