@@ -97,14 +97,15 @@ class PPOCRReader:
         for original in crops:
             crop = self._enlarged(original)
             words = self._words(crop, self.max_side)
-            reading = words_to_reading(words, sure_lone_character=SURE_LONE_CHARACTER)
+            reading = words_to_reading(words, sure_lone_character=SURE_LONE_CHARACTER, card_width=crop.shape[1])
             looks = []
             if reading.confidence < self.retry_below:
                 looks.append(stretch_contrast)
             if self.missed_ink <= 1 and missed_ink_share(crop, words) > self.missed_ink:
                 looks += [local_contrast, invert]
             for look in looks:
-                again = words_to_reading(self._words(look(crop), self.max_side), sure_lone_character=SURE_LONE_CHARACTER)
+                again = words_to_reading(self._words(look(crop), self.max_side),
+                                         sure_lone_character=SURE_LONE_CHARACTER, card_width=crop.shape[1])
                 if reading_score(again) > reading_score(reading):
                     reading = again
             readings.append(_scaled(reading, original.shape[1] / crop.shape[1]) if crop is not original else reading)
