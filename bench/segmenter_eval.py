@@ -76,9 +76,20 @@ def score(polygons: list, truth: dict) -> tuple[int, int, int]:
     return len(whole), len(kept), len(match(kept, whole))
 
 
+def _detector_version() -> str:
+    """A hash of cardscan/detect's sources: a cache made by another version of the detector is not used."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for f in sorted((ROOT / "cardscan" / "detect").glob("*.py")):
+        if f.name != "segmenter.py":
+            digest.update(f.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def classical_polygons(name: str, rgb, fresh: bool) -> list:
     """CardDetector's outlines for one photo (cached: the classical detector takes seconds per photo)."""
-    cached = CACHE / f"classical-{Path(name).stem}.json"
+    cached = CACHE / f"classical-{_detector_version()}-{Path(name).stem}.json"
     if cached.exists() and not fresh:
         return json.loads(cached.read_text())
     from cardscan.detect import CardDetector
