@@ -20,6 +20,8 @@ Measured (3 Dec 2026, detector of main b02cce3; matching as real_eval, whole not
 | dev, the 24 old photos, leave-group-out (two halves of the board groups) | 0.964 / 0.925 / 0.944 | 0.961 / 0.940 / 0.951 | 0.515 / 0.654 |
 | dev, the 8 photos of the fourth batch (never trained on) | 0.848 / 0.686 / 0.759 | 0.841 / 0.716 / 0.773 | 0.434 / 0.627 |
 | HELD-OUT, 26 photos (printed once, never tuned on) | 0.745 / 0.553 / 0.635 | 0.730 / 0.561 / 0.635 | 0.435 / 0.427 |
+| generated blind, seeds 5000-5001 x 3 tiers | 0.967 / 0.758 / 0.850 | 0.960 / 0.764 / 0.851 | 0.662 / 0.650 |
+| generated blind, medium square+touching, seeds 5000-5002 | 0.946 / 0.614 / 0.745 | 0.949 / 0.649 / 0.771 | 0.735 / 0.632 |
 The union adds 6-9 notes per set (most on dense walls: legaard-affinity 105 -> 112 of 139) and about as many
 false ones on held-out: no F1 gain there, so the segmenter is not wired into the detector and no model is
 committed (training/train_segmenter.py rebuilds one in about 40 CPU minutes).
