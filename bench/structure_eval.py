@@ -104,8 +104,30 @@ def card_errors(scan, truth: dict) -> list[str]:
     return lines
 
 
+def replayed(photo: Path, saved: Path, legend: str | None):
+    """The structure found again on a scan saved before (`--scans`): its cards (heading cards back among
+    them, with their groups from the legend) keep their outlines, texts and dots; only `find_structure`
+    runs, with the OCR engine's page reader. Quick enough to iterate on the structure finder; the
+    figures to report come from whole scans."""
+    from cardscan.colour import parse_legend
+    from cardscan.load import load_photo
+    from cardscan.ocr import get_reader
+    from cardscan.structure import find_structure
+    from cardscan.workshop import Card, Scan
+
+    scan = Scan.from_dict(json.loads(saved.read_text(encoding="utf-8")))
+    groups = parse_legend(legend)
+    heads = [Card(h.id, scan.image, list(h.polygon), h.colour, groups.get(h.colour) if h.colour else None,
+                  h.raw_text, h.text, h.confidence) for h in scan.headings if h.source == "card"]
+    cards = sorted(scan.cards + heads, key=lambda c: c.id)
+    for card in cards:
+        card.cluster = None
+    scan = Scan(scan.image, scan.width, scan.height, cards, path=photo, mode=scan.mode)
+    return find_structure(load_photo(photo).rgb, scan, reader=get_reader(None), votes=False)
+
+
 def score(items: list[tuple[Path, dict]], keys: tuple[str, ...], legend: str | None = None,
-          errors: bool = False, scans_dir: Path | None = None) -> dict:
+          errors: bool = False, scans_dir: Path | None = None, replay_dir: Path | None = None) -> dict:
     from cardscan.api import scan_photo
     from cardscan.evaluate import StructureEvaluation, format_structure_table
 
@@ -113,8 +135,12 @@ def score(items: list[tuple[Path, dict]], keys: tuple[str, ...], legend: str | N
     seconds = 0.0
     for photo, truth in items:
         start = time.perf_counter()
+        saved = replay_dir / f"{photo.stem}.scan.json" if replay_dir is not None else None
         try:
-            scan = scan_photo(photo, legend=truth.get("legend") or legend, mode="cards")
+            if saved is not None and saved.is_file():
+                scan = replayed(photo, saved, truth.get("legend") or legend)
+            else:
+                scan = scan_photo(photo, legend=truth.get("legend") or legend, mode="cards")
         except Exception as exc:  # noqa: BLE001 - a photo without cards still counts: everything missed
             from cardscan.workshop import Scan
 
@@ -154,24 +180,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true",
                         help="print each card put in the wrong cluster and each heading missed or misread")
     parser.add_argument("--scans", default=None, help="also write each photo's scan JSON to this folder")
+    parser.add_argument("--replay", default=None,
+                        help="a folder of scans written by --scans: find only the structure again on their cards "
+                             "(quick, for iterating; report figures of whole scans)")
+    parser.add_argument("--only", default=None, help="comma-separated photo stems (real) to score, for iterating")
     args = parser.parse_args(argv)
     w, h = (int(v) for v in args.size.lower().split("x"))
     scans = Path(args.scans) if args.scans else None
+    replay = Path(args.replay) if args.replay else None
     result: dict = {"settings": {"count": args.count, "first_seed": args.first_seed, "size": args.size,
                                  "structures": args.structures}}
     if not args.real_only:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"Generated boards ({args.count} per tier, seeds {args.first_seed}+):")
             items = generated(args.count, args.first_seed, (w, h), Path(tmp), tuple(args.structures.split(",")))
-            result["generated"] = score(items, ("tier", "layout"), errors=args.errors, scans_dir=scans)
+            result["generated"] = score(items, ("tier", "layout"), errors=args.errors, scans_dir=scans,
+                                        replay_dir=replay)
     if not args.generated_only:
         items = real(Path(args.truth), Path(args.photos))
+        if args.only:
+            items = [(p, t) for p, t in items if p.stem in args.only.split(",")]
         for split in ("dev", "heldout") if args.split == "both" else (args.split,):
             chosen = [(p, t) for p, t in items if t.get("split") == split]
             if chosen:
                 print(f"\nReal photos, {split}{' (held out: never tuned on)' if split == 'heldout' else ''}:")
                 result[f"real_{split}"] = score(chosen, ("split",), errors=args.errors and split == "dev",
-                                                 scans_dir=scans)
+                                                 scans_dir=scans, replay_dir=replay)
     save("structure_eval", result)
     return 0
 

@@ -159,25 +159,3 @@ def sound_quad(polygon: np.ndarray) -> np.ndarray:
     if len(pts) == 4 and not quad_faults(pts):
         return pts
     return cv2.boxPoints(cv2.minAreaRect(pts.reshape(-1, 1, 2))).astype(np.float32)
-
-
-def group_lines(items: list, box) -> list[list]:
-    """Items (words, text boxes) grouped into lines of text, top to bottom, each left to right.
-
-    `box(item)` gives (left, top, width, height). An item joins the first line whose median band
-    (top to bottom) holds its vertical centre: engines that report every word on its own (Tesseract's
-    sparse mode) or every text box apart (PP-OCR on a tilted note) lose the lines otherwise.
-    """
-    lines: list[list] = []
-    for item in sorted(items, key=lambda it: box(it)[1] + box(it)[3] / 2):
-        _, top_i, _, height_i = box(item)
-        centre = top_i + height_i / 2
-        for line in lines:
-            top = np.median([box(it)[1] for it in line])
-            bottom = np.median([box(it)[1] + box(it)[3] for it in line])
-            if top <= centre <= bottom:
-                line.append(item)
-                break
-        else:
-            lines.append([item])
-    return [sorted(line, key=lambda it: box(it)[0]) for line in lines]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cardscan.geometry import group_lines
 from cardscan.load import Photo
+from cardscan.text_lines import LineBox, group_lines
 from cardscan.workshop import Card
 
 PAGE_WORK_SIZE = 2400  # longest side for reading a whiteboard page (detect.WORK_SIZE, 1400, is for finding cards): writing is large, more pixels only slow the OCR
@@ -30,7 +30,7 @@ def read_whiteboard(photo: Photo, reader) -> list[Card]:
     words = [wd for wd in reader.read_page(small)
              if wd.confidence >= MIN_WORD_CONFIDENCE and any(ch.isalnum() for ch in wd.text)]
     cards = []
-    for i, line in enumerate(_group_lines(words), start=1):
+    for i, line in enumerate(group_lines(words, _where), start=1):
         x0, y0 = min(wd.left for wd in line), min(wd.top for wd in line)
         x1, y1 = max(wd.left + wd.width for wd in line), max(wd.top + wd.height for wd in line)
         x0, y0, x1, y1 = (max(0, x0 / scale), max(0, y0 / scale), min(w, x1 / scale), min(h, y1 / scale))
@@ -42,6 +42,7 @@ def read_whiteboard(photo: Photo, reader) -> list[Card]:
     return cards
 
 
-def _group_lines(words) -> list[list]:
-    """Tesseract's sparse-text mode puts every word in its own block; rebuild lines from vertical overlap."""
-    return group_lines(words, lambda wd: (wd.left, wd.top, wd.width, wd.height))
+def _where(word) -> LineBox:
+    """Tesseract's sparse-text mode puts every word in its own block, and PP-OCR's words keep their text
+    box's line only within one box: the lines are rebuilt from where the words lie."""
+    return LineBox.upright(word.left, word.top, word.width, word.height)

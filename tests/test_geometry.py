@@ -43,14 +43,6 @@ def test_sound_quad_replaces_a_crossed_outline_by_its_rectangle():
     assert abs(abs(__import__("cv2").contourArea(fixed)) - 8000) < 50
 
 
-def test_group_lines_rebuilds_lines_top_to_bottom_left_to_right():
-    from cardscan.geometry import group_lines
-
-    words = [("b", 120, 12, 40, 20), ("c", 10, 60, 40, 22), ("a", 10, 10, 40, 20), ("d", 70, 64, 30, 18)]
-    lines = group_lines(words, lambda w: w[1:])
-    assert [[w[0] for w in line] for line in lines] == [["a", "b"], ["c", "d"]]
-
-
 def test_a_circle_seen_at_an_angle_is_boxed_along_its_neighbours_sides():
     """A round card has no corners to show the perspective; the rectangular cards around it do."""
     import cv2

@@ -485,7 +485,8 @@ def test_a_word_split_by_ocr_is_joined_only_when_the_join_is_a_word():
     assert result.text == "Vernetzung erhalten"
     assert ("Vernefzu ng", "Vernefzung", "whitespace") in [(e.original, e.replacement, e.reason) for e in result.edits]
     assert normalise("Kita am Platz").text == "Kita am Platz"  # "am" is a word of its own
-    assert normalise("Bürger haus").text == "Bürger Haus"  # both parts known: the writer's spacing (a noun's case mended)
+    assert normalise("Bürger Haus").text == "Bürger Haus"  # both parts known and capitalised: the writer's spacing
+    assert normalise("Bürger haus").text == "Bürgerhaus"  # a noun written small: the tail of a listed word
 
 
 def edits_of(result: Normalised) -> list[tuple[str, str, str]]:

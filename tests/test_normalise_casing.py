@@ -85,3 +85,20 @@ def test_a_long_compound_ending_in_a_noun_is_capitalised_anywhere():
 ])
 def test_a_repaired_first_word_keeps_the_case_it_was_written_in(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Einträge durch Ziehen des Mauszeigers",  # a verb made a noun: after "durch", before an article
+    "Tippen und Ziehen per Tastfeld",
+    "Setzen von Variablen nicht bestätigen",
+])
+def test_a_capitalised_infinitive_between_noun_markers_is_a_noun_and_stays(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("die Sie auch Interessieren könnten", "die Sie auch interessieren könnten"),  # before a verb: a verb
+    ("Fördermittel Bündeln", "Fördermittel bündeln"),
+])
+def test_a_capitalised_infinitive_in_a_verbs_place_is_written_small(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected

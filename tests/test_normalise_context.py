@@ -158,3 +158,26 @@ def test_den_before_a_noun_it_cannot_stand_before_is_read_as_der_or_die(raw, exp
 ])
 def test_den_before_a_masculine_noun_or_a_dative_plural_stays(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Dises Modul wurde bewertet", "Dieses Modul wurde bewertet"),  # web lists hold the typo (1.9), German text not
+])
+def test_a_rare_listed_word_gives_way_to_a_far_likelier_reading(normaliser, raw, expected):
+    assert normaliser.normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Die Breite des linken Rands in Pixel",  # a letter more at the end is another form ("Rand"), not a slip
+    "Karlsruhe Mühlburg",  # a rare listed name: no reading is ten times likelier
+    "Anfragen von Fachämtern",  # rare (1.3), a compound of known parts
+])
+def test_rare_listed_words_without_a_far_likelier_reading_stay(normaliser, kept):
+    assert normaliser.normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_the_word_a_suspended_hyphen_ends_is_the_left_neighbour(normaliser):
+    # at the card's end "nd" had no neighbour at all, and no neighbour is no evidence
+    assert normaliser.normalise("Sozialwesen oder Stadt- nd", expand_abbreviations=False).text \
+        == "Sozialwesen oder Stadt- und"
+    assert normaliser.normalise("Stadt- und").text == "Stadt- und"

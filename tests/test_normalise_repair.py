@@ -55,3 +55,41 @@ def test_a_compound_head_with_its_linking_s_is_joined_to_the_rest():
         "hat einen hohen Beteiligungsgrad"
     assert normalise("Gestaltungs-/ Ermöglichungs-/ Ermächtigungsraum", expand_abbreviations=False).text == \
         "Gestaltungs-/ Ermöglichungs-/ Ermächtigungsraum"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Methode für Gerätedat eien", "Methode für Gerätedateien"),  # "eien" is a web scrap, no word proper
+    ("Trenn zeichen für COPY", "Trennzeichen für COPY"),  # a noun written small after a capitalised piece
+])
+def test_a_piece_and_a_scrap_or_a_small_noun_are_one_word(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Zielerreichung prüfen",  # two words
+    "Jahre Verlängerung",  # the noun is written capitalised: two words
+    "Bürger beteiligen",  # the small word is a verb
+])
+def test_two_words_stay_two(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("kept", [
+    "kann Umformulierung nicht durchführen",  # a particle prefixes the word: no "Um formulierung"
+    "Stil der Vorbearbeitung",
+    "eines Zeitraums ausgeklappt",
+    "der freizugebenden Pufferverwendung",  # a participle's ending, not "freizugeben den"
+    "eines anzuzeigendes Symbols",
+    "Drücken der gleichen Taste",  # an article and a word: two words, though "dergleichen" is one
+])
+def test_prefixed_words_participles_and_article_pairs_stay_as_written(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Kooperation mitdem Bezirk", "Kooperation mit dem Bezirk"),  # a particle and a function word: two words
+    ("Bürgergremiumentscheidet", "Bürgergremium entscheidet"),
+    ("verstetigteneinem Gebiet", "verstetigten einem Gebiet"),
+])
+def test_run_together_words_are_still_split(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected

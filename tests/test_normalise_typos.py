@@ -104,6 +104,7 @@ def test_an_unseen_compound_with_an_inflected_last_part_stays():
 
 @pytest.mark.parametrize("raw, expected", [
     ("oSzialwesen", "Sozialwesen"), ("iFlter setzen", "Filter setzen"), ("bOjektnamen", "Objektnamen"),
+    ("hIr Name", "Ihr Name"), ("Verwenden iSe stattdessen", "Verwenden Sie stattdessen"),  # web scraps ("hir")
 ])
 def test_the_first_two_letters_swapped_with_the_capital_are_put_back(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected
@@ -129,3 +130,56 @@ def test_one_slip_inside_a_long_unlisted_word_is_mended_into_the_one_listed_word
 ])
 def test_long_words_that_are_words_stay(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Aufzg am Bahnhof", "Aufzug am Bahnhof"),  # five letters, one lost: a fairly common word will do
+    ("und lentk sie", "und lenkt sie"),  # two letters swapped
+    ("zwei Jahre Verstetigungsphass", "zwei Jahre Verstetigungsphase"),  # "…pha" is no stem an ending goes on
+    ("Wohnumfelvderbesserungen planen", "Wohnumfeldverbesserungen planen"),  # a swap across an unlisted compound
+])
+def test_lost_and_swapped_letters_in_short_words_stems_and_unlisted_compounds(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Dogon, Tinga",  # a letter more than "Tina": names and foreign words are one slip from German ones
+    "pro Slab sortieren",  # another letter than "Stab"
+    "Kommandoersetzung",  # a compound no list holds, and a swap's reading is no two known words
+    "Menüleisten öffnen",  # built of two known words: "Menüe|listen" is no better
+    "Formatbezeichner",  # no drop inside an unlisted compound ("Formate|zeichner")
+])
+def test_names_and_unlisted_compounds_one_slip_from_others_are_left_alone(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Manifest hat keine Prüfsume", "Manifest hat keine Prüfsumme"),  # rarer than the index (1.9), one slip off
+    ("konnte nicht nitialisieren", "konnte nicht initialisieren"),  # the first letter lost
+    ("damit üriorisiert sind", "damit priorisiert sind"),
+])
+def test_long_tokens_one_slip_from_a_rarer_listed_word_are_read_as_it(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Steuerung des Überschreibens:",  # an unlisted form of a listed word ("überschreiben"), not "Überschreitens"
+    "zu überschreibende Dateien",
+    'Lernings" sammeln',  # "Learnings" is English more than German: a loan is no slip's reading
+])
+def test_unlisted_forms_of_listed_words_and_english_loans_are_no_readings(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Schnittstellen = yScharnierfunktion", "Schnittstellen = Scharnierfunktion"),  # long rare part ("scharnier" 2.6)
+    ("cSharnierfunktion", "Scharnierfunktion"),  # swapped, the same compound
+])
+def test_a_stray_or_swapped_capital_before_a_compound_of_rare_long_parts(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+def test_a_slip_in_a_compound_head_that_is_only_a_web_scrap_is_mended():
+    assert normalise("Inexerzeugung für Systemspalten", expand_abbreviations=False).text \
+        == "Indexerzeugung für Systemspalten"  # "inex" (1.1) is listed, but no word as written
+    assert normalise("Lernpaten begleiten").text == "Lernpaten begleiten"  # "paten" is one (not "Learn|paten")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cardscan.structure import find_structure
+from cardscan.structure.boxes import Box
 from cardscan.workshop import Card, Scan
 
 
@@ -418,3 +419,134 @@ def test_tight_kanban_columns_whose_heading_strips_were_missed_are_clusters_of_t
     words = [FakeWord(name, x + 20, 80, 160, 60) for name, x in (("Alpha", 100), ("Beta", 360), ("Gamma", 620))]
     scan = find_structure(blank(), Scan("k.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
     assert [c.cluster for c in scan.cards] == [n for n in ("Alpha", "Beta", "Gamma", "Cluster 4", "Cluster 5") for _ in (0, 1)]
+
+
+def test_an_english_boards_marker_headings_are_not_corrected_into_german():
+    # The cards say the board is English; the German speller alone made "Pain points" "Main points" and
+    # "Tools we use" "Tools wie use". A German board's headings still go through it.
+    english = ["Phone calls take too long", "We need the forms online", "Nobody answers the email",
+               "The office is closed on Fridays", "Meetings after work", "Shared calendar for the team",
+               "Use the chat more", "Who owns the website"]
+    cards = kanban_cards()
+    for card, text in zip(cards, english):
+        card.raw_text = card.text = text
+    words = [FakeWord("Pain", 110, 60, 90, 60), FakeWord("points", 210, 60, 120, 60),
+             FakeWord("Tools", 590, 50, 110, 55), FakeWord("we", 710, 50, 50, 55), FakeWord("use", 770, 50, 70, 55)]
+    scan = find_structure(blank(), Scan("e.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [h.text for h in scan.headings] == ["Pain points", "Tools we use"]
+    assert [c.name for c in scan.clusters][:2] == ["Pain points", "Tools we use"]
+    german = find_structure(blank(), Scan("d.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(
+        [FakeWord("Ideen", 110, 60, 120, 60), FakeWord("fur", 240, 60, 70, 60), FakeWord("morgen", 320, 60, 140, 60)]),
+        votes=False)
+    assert german.headings[0].raw_text == "Ideen fur morgen" and german.headings[0].text == "Ideen für morgen"
+
+
+class RowCropReader(FakeReader):
+    """Sees `hidden` words only in a crop as small as one row's margin (the strip down the whole margin,
+    and the whole board, miss them: a lone "4." beside its row). A crop is a view of the painted board,
+    so its offset is where its memory starts in the board's."""
+
+    def __init__(self, words, hidden):
+        super().__init__(words)
+        self.hidden = hidden
+
+    def read_page(self, rgb):
+        self.pages.append(rgb)
+        base = rgb if rgb.base is None else rgb.base
+        y0, rest = divmod(rgb.__array_interface__["data"][0] - base.__array_interface__["data"][0], base.strides[0])
+        x0 = rest // base.strides[1]
+        h, w = rgb.shape[:2]
+        return [FakeWord(wd.text, wd.left - x0, wd.top - y0, wd.width, wd.height) for wd in self.words
+                if x0 <= wd.left and wd.left + wd.width <= x0 + w and y0 <= wd.top and wd.top + wd.height <= y0 + h
+                and (wd not in self.hidden or h < 400)]
+
+
+def test_row_labels_missed_in_the_margin_strip_and_bare_numbers_head_their_rows_on_a_slanted_board():
+    # Five rows, seen at a slant: each row starts further right; a stray box lies left of the board below
+    # them. The strip down the margin reads "1." "2." "3." and a "5" without its dot; "4." only in a crop of
+    # its own row's margin. Before: "4." unread, the bare "5" no heading, and with the stray box's edge as
+    # where rows start, no label counted as a row label.
+    cards = [Card(f"s-{r}{k}", "s.jpg", rect(250 + 30 * r + 250 * k, 100 + 200 * r), "blau", raw_text="x", text="x")
+             for r in range(5) for k in range(4)]
+    stray = Card("s-99", "s.jpg", rect(20, 1080, 150, 80), "weiß", raw_text="", text="")
+    labels = [FakeWord(text, 120 + 30 * r, 120 + 200 * r, 50 if "." in text else 30, 55)
+              for r, text in enumerate(["1.", "2.", "3.", "4.", "5"])]
+    scan = find_structure(blank(1600, 1200), Scan("s.jpg", 1600, 1200, cards + [stray]),
+                          reader=RowCropReader(labels, [labels[3]]), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["1.", "2.", "3.", "4.", "5"]
+    assert [c.cluster for c in scan.cards if c is not stray] == [n for n in ["1.", "2.", "3.", "4.", "5"] for _ in range(4)]
+
+
+def test_a_lone_number_on_the_board_is_no_heading():
+    words = [FakeWord("7", 150, 60, 40, 60), FakeWord("DONE", 1250, 60, 160, 60)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["DONE"]
+
+
+def test_a_row_label_the_detector_outlined_as_a_card_heads_its_row():
+    # "1." with the board around it came out as a card reaching into its row; "2." and "3." are marker labels.
+    cards = [Card(f"r-{r}{k}", "r.jpg", rect(250 + 250 * k, 100 + 250 * r), "blau", raw_text="x", text="x")
+             for r in range(3) for k in range(4)]
+    label = Card("r-lab", "r.jpg", [(90, 80), (280, 80), (280, 230), (90, 230)], "weiß", raw_text="1.", text="1.")
+    words = [FakeWord(f"{r + 1}.", 120, 120 + 250 * r, 50, 55) for r in (1, 2)]
+    scan = find_structure(blank(), Scan("r.jpg", 1600, 1000, [label] + cards), reader=FakeReader(words), votes=False)
+    assert label not in scan.cards and [c.name for c in scan.clusters] == ["1.", "2.", "3."]
+    assert [c.cluster for c in scan.cards] == [n for n in ["1.", "2.", "3."] for _ in range(4)]
+    assert Box.of(next(h for h in scan.headings if h.id == "r-lab").polygon).x1 == 250
+
+
+def test_a_mixed_board_with_heading_cards_still_reads_the_marker_heading_over_a_column_without_one():
+    # Orange heading cards (the legend's "Überschrift") start two columns of lilac notes; the third
+    # column's heading is written with marker (or is a heading card the detector missed). Before: a board
+    # whose heading colour starts most of its columns was never read for marker headings.
+    from cardscan.structure import reads_marker_headings
+
+    cards = []
+    for j, (x, name) in enumerate(((100, "Zeitplan"), (600, "Ideen"), (1100, None))):
+        if name:
+            cards.append(Card(f"m-{j}0", "m.jpg", rect(x, 40, 200, 80), "orange", "Überschrift", name, name))
+        cards += [Card(f"m-{j}{k}", "m.jpg", rect(x, 60 + 140 * k), "lila", raw_text="x", text="x")
+                  for k in range(1, 4 if name else 3)]
+    reader = FakeReader([FakeWord("Offene", 1090, 70, 110, 50), FakeWord("Fragen", 1215, 70, 110, 50)])
+    assert reads_marker_headings(cards, reader)
+    assert not reads_marker_headings([c for c in cards if not c.id.startswith("m-2")], reader)
+    scan = find_structure(blank(), Scan("m.jpg", 1600, 1000, cards), reader=reader, votes=False)
+    assert [c.name for c in scan.clusters] == ["Zeitplan", "Ideen", "Offene Fragen"]
+    assert [c.cluster for c in scan.cards if c.id.startswith("m-2")] == ["Offene Fragen"] * 2
+
+
+class CloserReader(FakeReader):
+    """A page reader that misreads a letter of the marker heading, and a card reader that reads it right
+    when it sees the heading alone (or, asked about a crop with a card's writing in it, more lines)."""
+
+    def __init__(self, words, closer):
+        super().__init__(words)
+        self.closer = closer
+        self.crops = []
+
+    def read(self, crops):
+        from cardscan.ocr.base import Reading
+
+        self.crops += crops
+        return [Reading(self.closer, 0.9) for _ in crops]
+
+
+def test_a_marker_heading_misread_on_the_page_is_read_again_by_the_card_reader():
+    words = [FakeWord("Unwelt", 110, 60, 170, 60)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=CloserReader(words, "Umwelt"),
+                          votes=False)
+    assert [h.raw_text for h in scan.headings] == ["Umwelt"] and scan.clusters[0].name == "Umwelt"
+    for closer in ("Umwelt\nAG Wohnen", "Ideen", "Unwelt"):  # more lines, other writing, no known word more
+        scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=CloserReader(words, closer),
+                              votes=False)
+        assert [h.raw_text for h in scan.headings] == ["Unwelt"]
+
+
+def test_smaller_writing_right_under_a_heading_is_not_part_of_it():
+    # "FINANCIAL" / "ADVISER" in big letters, "Good/Bad" / "economy" in smaller ones right under them:
+    # two headings (before: one heading of four lines), each line pair still joined.
+    words = [FakeWord("FINANCIAL", 100, 20, 260, 70), FakeWord("ADVISER", 110, 95, 220, 65),
+             FakeWord("Good/Bad", 130, 170, 120, 30), FakeWord("economy", 135, 203, 110, 28)]
+    cards = [Card(f"f-{k}", "f.jpg", rect(100, 300 + 140 * k), "gelb", raw_text="x", text="x") for k in range(3)]
+    scan = find_structure(blank(), Scan("f.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert sorted(h.raw_text for h in scan.headings) == ["FINANCIAL\nADVISER", "Good/Bad\neconomy"]

@@ -159,7 +159,7 @@ class CaseFrequencies:
 
 
 def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: CaseFrequencies,
-              noun_slot: bool = False, verb_slot: bool = False) -> str | None:
+              noun_slot: bool = False, verb_slot: bool = False, nominal: bool = False) -> str | None:
     """The token in the case German writes it, when its first letter's case is a clear slip.
 
     A small word written as a noun, or a noun written small ("realisierung" → "Realisierung"; mid-line
@@ -167,12 +167,13 @@ def case_slip(tok: str, sentence_start: bool, vocabulary: Vocabulary, cases: Cas
     lexicon writes exactly so stays; words with capitals inside ("BürgerInnen"), in capitals, or at a sentence start
     written capitalised are left alone; so are words both ways common ("Wichtig"/"wichtig"). After an
     article (`noun_slot`: "der aufwand") a noun is expected, after "zu" (`verb_slot`: "zu Erwirken") a
-    verb, and a smaller gap will do.
+    verb, and a smaller gap will do. `nominal`: the neighbours make a capitalised infinitive a noun ("durch
+    Ziehen des Mauszeigers", "zum Erhalten eines"): it stays.
     """
     if len(tok) < MIN_FIX_LENGTH or not tok.isalpha() or not tok[1:].islower() or vocabulary.spelled(tok):
         return None
     if tok[0].isupper():
-        if sentence_start or (noun_slot and _nominal_infinitive(tok.lower(), vocabulary)):
+        if sentence_start or ((noun_slot or nominal) and _nominal_infinitive(tok.lower(), vocabulary)):
             return None
         other = tok[0].lower() + tok[1:]
     else:

@@ -23,6 +23,7 @@ MIN_COMPOUND_PART = 3
 INFLECTED_TAIL = ("s", "n", "es", "en")  # a last part's genitive or plural ending
 LINK_S_SUFFIXES = ("ung", "heit", "keit", "schaft", "tion", "tät")  # always a linking s before the next part
 MIN_LINK_TAIL = 4
+SLIP_PART_MIN_ZIPF = 2.5  # a part of a compound a swap is read as ("wohnumfeld" 2.5)
 MIN_SLIP_COMPOUND = 10  # words this long: compounds, where a slip hides from the word lists
 NO_LINK_HEADS = ("sprung", "schwung", "dung")  # "Sprung|brett": -ung words that are no derivations
 VERB_HEAD_MIN_ZIPF = 3.5  # "wohnen", "gruppieren": a common infinitive's stem may head a compound
@@ -149,14 +150,31 @@ class Compounds:
     def one_slip_compound(self, low: str) -> str | None:
         """A long unseen word one dropped-in letter or one swap from a compound of known parts
         ("Wohnumfelvderbesserungen", "Programmenwde"), when exactly one such compound exists and the
-        word itself is none (not even loosely, nor listed); the compound must be listed somewhere. Only drops and swaps: 2 × n look-ups, where a letter
+        word itself is none (not even loosely, nor listed); the compound must be listed somewhere, or, when none
+        is, a swap's reading built of lexicon parts or common words (`of_two_words`). Only drops and swaps: 2 × n look-ups, where a letter
         changed or added anywhere would be 60 × n, too slow for every long unknown word."""
         d = self.dictionary
         if len(low) < MIN_SLIP_COMPOUND or not low.isalpha() or d.zipf(low) > 0.0 or self.built_of_parts(low) \
                 or any(low.endswith(e) and d.zipf(low[:-len(e)]) > 0.0 for e in ("e", "en", "er", "es", "em")):
             return None  # a listed word ("ausgecheckt", 1.9) is a word, however rare, and so are its forms
-        found = {c for c in _drops_and_swaps(low) if d.zipf(c) > 0.0 or c in self.forms}
+        near = _drops_and_swaps(low)
+        found = {c for c in near if d.zipf(c) > 0.0 or c in self.forms}
+        if not found and not self.of_two_words(low):  # none listed: a swap that makes a compound of known parts ("Wohnumfeld|verbesserungen");
+            # not a drop, which reads too many unlisted compounds as others ("Formatbezeichner": "Formate|zeichner")
+            found = {c for c in near if len(c) == len(low) and self.of_two_words(c)}
         return found.pop() if len(found) == 1 else None
+
+    def of_two_words(self, low: str) -> bool:
+        """Two parts, each a lexicon word or a listed word of `SLIP_PART_MIN_ZIPF` ("wohnumfeld|verbesserungen"),
+        not the loose split of many short parts ("komma|noder|setzung"): a slip's reading must be built of
+        words a reader would know at once."""
+        d = self.dictionary
+
+        def word(part: str) -> bool:
+            return len(part) >= MIN_LINK_TAIL and (part in self.forms or d.zipf(part) >= SLIP_PART_MIN_ZIPF)
+
+        return any(word(low[i:]) and any(word(stem) for stem in head_stems(low[:i]))
+                   for i in range(MIN_LINK_TAIL, len(low) - MIN_LINK_TAIL + 1))
 
     def missing_link(self, low: str) -> tuple[str, str] | None:
         """The compound with the linking s it lacks after a feminine suffix: German always writes one there

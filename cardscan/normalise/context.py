@@ -31,6 +31,7 @@ CANDIDATE_MIN_ZIPF = 4.5  # a short reading must be a common word (function word
 SLIP_LOG10 = 2.5  # log10 of how much less likely one ordinary slip is than the word written as meant
 MARGIN = 1.5  # log10: the reading must be 30 times likelier than the token as written
 NON_WORD_MARGIN = 0.05  # no word: the likeliest reading (the maximum a posteriori), barring a near tie
+RARE_MARGIN = 1.0  # log10: a rare listed word ("Dises" 1.9) gives way to a reading 10 times likelier here
 OVERRIDE_MARGIN = 1.5  # an earlier stage's reading gives way to one 30 times likelier here (1.0: dev 84.9 %)
 NON_WORD_ZIPF = 3.0  # a token rarer than this counts as no word: any clearly best reading replaces it …
 WORD_ZIPF = 4.0  # … one more common is a word; between, it must be found in German text too
@@ -60,7 +61,7 @@ class ContextSpeller:
         self.is_noun = is_noun  # German writes the word capitalised: the readings of a capital mid-sentence
         self._cache: dict[tuple[str, str, str, bool], str | None] = {}
         self._candidates: dict[str, list[tuple[str, float]]] = {}
-        self._readings: dict[tuple[str, str, str, str, bool, bool], str | None] = {}
+        self._readings: dict[tuple[str, str, str, str, bool, bool, float], str | None] = {}
         self._long: dict[str, list[tuple[str, float]]] = {}
 
     def choose(self, before: str, tok: str, after: str, nouns: bool = False) -> str | None:
@@ -88,22 +89,26 @@ class ContextSpeller:
         return result
 
     def choose_reading(self, before: str, tok: str, after: str, proposed: str | None, compound: bool,
-                       nouns: bool = False) -> str | None:
+                       nouns: bool = False, keep_margin: float = 0.0) -> str | None:
         """An unlisted token (lower case): the likeliest of the common and lexicon words one slip away and
-        the earlier stages' reading `proposed`; a compound of known parts (`compound`) competes as itself.
+        the earlier stages' reading `proposed`; a compound of known parts or a rare listed word (`compound`)
+        competes as itself, and a reading must beat it by `keep_margin`.
         None when no reading is clearly best, or the token itself is."""
-        key = (before, tok, after, proposed or "", compound, nouns)
+        key = (before, tok, after, proposed or "", compound, nouns, keep_margin)
         if key in self._readings:
             return self._readings[key]
-        cands = {c: cost for c, cost in self.readings(tok) if not nouns or self.is_noun(c)}
+        cands = {c: cost for c, cost in self.readings(tok) if (not nouns or self.is_noun(c))
+                 and not (keep_margin and (c.startswith(tok) or tok.startswith(c)))}  # "Rands" is no slip of "Rand"
         if proposed and proposed != tok:
             cands.setdefault(proposed, slip_cost(tok, proposed))
         scored = sorted(((self._score(before, c, after) - SLIP_LOG10 * cost, c) for c, cost in cands.items()),
                         reverse=True)
+        as_written = self._score(before, tok, after)
         if compound:
-            scored = sorted([*scored, (self._score(before, tok, after), tok)], reverse=True)
+            scored = sorted([*scored, (as_written, tok)], reverse=True)
         result = None
-        if scored and scored[0][1] != tok and (len(scored) == 1 or scored[0][0] - scored[1][0] >= NON_WORD_MARGIN):
+        if scored and scored[0][1] != tok and (len(scored) == 1 or scored[0][0] - scored[1][0] >= NON_WORD_MARGIN) \
+                and (not keep_margin or scored[0][0] - as_written >= keep_margin):
             result = scored[0][1]
         if proposed and result != proposed:  # the earlier stages' reading stands unless clearly unlikely here
             own = next((v for v, c in scored if c == proposed), -math.inf)
@@ -182,6 +187,8 @@ def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str]
                 or (len(tok) == 1 and tokens[i + 1:i + 2] and tokens[i + 1].text == "."):
             continue  # a letter before a full stop abbreviates ("z.", "u. a.")
         status = unlisted(tok) if len(tok) >= MIN_READING_LENGTH else None
+        if status == "rare" and (len(tok) <= MAX_SHORT or out[i] != tok or speller.is_word(tok.lower())):
+            status = None  # a short or German word, or one an earlier stage read: as before
         if status is None and out[i] != tok and len(tok) <= MAX_SHORT and not speller.is_word(tok.lower()):
             status = "none"  # "imm": an earlier stage's reading ("ihm") competes with the others ("im")
         if status is None and (out[i] != tok or len(tok) > MAX_SHORT):
@@ -195,7 +202,8 @@ def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str]
                 new = speller.article(before, after)  # "Phase den Degression", "den Akteure": never so
         else:
             earlier = out[i].lower() if out[i] != tok and " " not in out[i] else None
-            new = speller.choose_reading(before, tok.lower(), after, earlier, status == "compound", nouns)
+            new = speller.choose_reading(before, tok.lower(), after, earlier, status in ("compound", "rare"), nouns,
+                                         RARE_MARGIN if status == "rare" else 0.0)
         if new is None or new == out[i].lower():
             continue
         if tok[:1].isupper() and before != BOUNDARY and not is_noun(new):
@@ -254,6 +262,8 @@ def _neighbour_word(tokens: list[Token], out: list[str], i: int, step: int) -> s
     j = i + step
     if 0 <= j < len(tokens) and tokens[j].kind == "ws":
         j += step
+    if step < 0 and j >= 1 and tokens[j].text == "-" and tokens[j - 1].kind == "word":
+        j -= 1  # "Stadt- nd": the word a suspended hyphen ends ("Stadt- und Regionalplanung")
     if not (0 <= j < len(tokens)) or tokens[j].kind != "word" or not out[j].strip():
         return BOUNDARY
     words = out[j].split()

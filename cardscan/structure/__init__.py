@@ -5,13 +5,17 @@ in clusters under heading cards or under headings written with marker on the boa
 columns, and a dot vote (Punktabfrage) has left small round stickers on the cards that matter most.
 `find_structure` adds that to a `Scan` whose cards are detected and read:
 
+* the board's **language** is decided once from its cards (`cardscan.normalise.board_language`), and
+  headings are normalised in it like the cards;
 * **heading cards** leave `scan.cards` for `scan.headings`: cards whose colour the legend calls a
   heading (``weiß=Überschrift``) or long strips (aspect ≥ STRIP_ASPECT where the other cards are
   far squarer), which is how Metaplan heading strips look;
 * **marker headings**: the board with every card painted out (each in the colour of the board around
   it) is read by the OCR engine's page reader, the margin left of the rows once more on its own (row
   labels "1." … "6."); lines of large writing become `Heading(source="marker")`; writing on coloured
-  paper of a card's size is a card the detector missed, not a heading;
+  paper of a card's size is a card the detector missed, not a heading; on a board whose rows are
+  numbered, a row whose label was missed is read from a crop of its own margin, a bare "6" in the column
+  of labels is one, and a "card" reading only "1." there is its row's label (`row_labels`);
 * **dots**: inside each card, round blobs of a saturated colour that is not the paper's, thick
   where writing is thin, become `votes` (with `vote_colours`); a pin's white highlight and black
   shadow tell it from a dot;
@@ -36,20 +40,23 @@ import numpy as np
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
 from cardscan.structure.heading_cards import (heading_card_ids, heading_colour_ids, join_pieces, reread_joined,
-                                              widen_strips)
+                                              unheaded_cards, widen_strips)
 from cardscan.structure.headings import BoardPage, marker_headings, read_board_page
 from cardscan.structure.outlines import find_outlines
+from cardscan.structure.row_labels import label_cards
 from cardscan.workshop import Card, Heading, Scan
 
 
 def reads_marker_headings(cards: list[Card], reader) -> bool:
     """Whether `find_structure` reads the board around these cards for marker headings: with a page
-    reader, unless the board's rows or columns start with cards of a heading colour (then its headings
-    are on cards, and writing elsewhere on it is a caption or a card the detector saw only in part)."""
+    reader, unless the board's rows or columns start with cards of a heading colour and every other card
+    stands in such a row or column (then its headings are on cards, and writing elsewhere on it is a
+    caption or a card the detector saw only in part). Cards outside them have their heading elsewhere:
+    written with marker (a mixed board), or on a heading card the detector missed."""
     if reader is None or not hasattr(reader, "read_page") or not cards:
         return False
     colour_ids = heading_colour_ids(cards)
-    return not (colour_ids and colour_ids <= heading_card_ids(cards))
+    return not (colour_ids and colour_ids <= heading_card_ids(cards)) or bool(unheaded_cards(cards, colour_ids))
 
 
 def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = True,
@@ -65,7 +72,12 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     """
     if scan.mode != "cards" or not scan.cards:
         return scan
+    from cardscan.normalise import board_language
+
     stem = re.sub(r"\.[^.]*$", "", scan.image)
+    # One language for the board, from all its cards' raw texts as `normalise_board` decides it for the
+    # cards: headings are normalised in it too (the German speller made "Pain points" "Main points").
+    language = board_language([c.raw_text for c in scan.cards])
     heading_cards = heading_card_ids(scan.cards)
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
@@ -73,11 +85,14 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     kept = {h.id: h.polygon for h in headings}
     changed = {h.id for h in joined if h.polygon != kept[h.id]}
     if reader is not None and hasattr(reader, "read") and changed:
-        joined = reread_joined(rgb, joined, changed, reader)
+        joined = reread_joined(rgb, joined, changed, reader, language)
     headings = joined
     cards = [c for c in scan.cards if c.id not in heading_cards]
     if reads_marker_headings(scan.cards, reader):
-        headings += marker_headings(rgb, scan.cards, reader, stem, page)
+        headings += marker_headings(rgb, scan.cards, reader, stem, page, language)
+        labels = label_cards(cards, headings)  # "1." outlined as a card is its row's label
+        headings += labels
+        cards = [c for c in cards if c.id not in {h.id for h in labels}]
     if votes:
         for card in cards:
             card.vote_colours = count_dots(rgb, card.polygon, card.colour)

@@ -156,8 +156,11 @@ def _row_labels(headings: list[Box], cards: list[Box]) -> set[int]:
     found = [k for k, h in enumerate(headings) if labels_row(h)]
     if len(found) < 2:
         return set()
-    left = min(c.x0 for c in cards)
-    column = [k for k in found if headings[k].x1 <= left + 0.5 * float(np.median([c.w for c in cards]))]
+    # One above the other: near the labels' middle line. (Not "left of every card": seen at a slant, the
+    # rows lower down start further right, and a stray box left of the board moved that edge.)
+    card_w = float(np.median([c.w for c in cards]))
+    middle = float(np.median([headings[k].cx for k in found]))
+    column = [k for k in found if abs(headings[k].cx - middle) <= 0.5 * card_w and headings[k].w <= 1.5 * card_w]
     return set(column) if len(column) >= 2 else set()
 
 

@@ -125,6 +125,14 @@ def aligned_heads(cards: list[Card], heads: set[str]) -> set[str]:
     return out
 
 
+def unheaded_cards(cards: list[Card], heads: set[str]) -> list[Card]:
+    """The cards in no row and no column that a heading card starts: their heading is not on a card of
+    the heading colour (written with marker on a mixed board, or a heading card the detector missed)."""
+    boxes = {c.id: Box.of(c.polygon) for c in cards}
+    return [c for c in cards if c.id not in heads and not any(
+        _following(boxes[h], [boxes[c.id]], along)[0] for h in heads for along in ("row", "column"))]
+
+
 def _following(head: Box, others: list[Box], along: str) -> tuple[int, bool]:
     """How many cards follow `head` in its row (to its right) or column (below it), and whether any
     card of that row or column comes before it."""
@@ -249,9 +257,10 @@ def widen_strips(rgb: np.ndarray, headings: list[Heading]) -> list[Heading]:
     return out
 
 
-def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], reader) -> list[Heading]:
+def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], reader,
+                  language: str = "de") -> list[Heading]:
     """Heading strips joined from pieces, read again as one crop: each piece's reading lost the letters
-    at the cut ("Rolle" + "es QR", "Bil" + "")."""
+    at the cut ("Rolle" + "es QR", "Bil" + ""). `language`: the board's, as for its cards."""
     from cardscan.geometry import rectify
     from cardscan.normalise import normalise
 
@@ -260,7 +269,7 @@ def reread_joined(rgb: np.ndarray, headings: list[Heading], pieces: set[str], re
         if heading.id in pieces and heading.source == "card" and len(heading.polygon) == 4:
             reading = reader.read([rectify(rgb, np.asarray(heading.polygon, np.float32))])[0]
             if reading.text.strip():
-                text = normalise(" ".join(reading.text.split()), expand_abbreviations=False).text
+                text = normalise(" ".join(reading.text.split()), expand_abbreviations=False, language=language).text
                 heading = Heading(heading.id, heading.polygon, text, reading.text, "card", reading.confidence,
                                   heading.colour)
         out.append(heading)

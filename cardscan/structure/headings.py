@@ -10,12 +10,14 @@ heading. Heading cards are `heading_cards`' job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from cardscan.structure.boxes import Box, sides
 from cardscan.structure.heading_cards import PAPER_TOLERANCE
+from cardscan.structure.row_labels import ROW_LABEL, drop_lone_numbers, is_label
+from cardscan.text_lines import LineBox, group_lines
 from cardscan.workshop import Card, Heading
 
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
@@ -23,7 +25,8 @@ MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is 
 MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
 MARKER_MAX_SLOPE = 0.35  # a line of writing may slope this much (19°): its box is taller by this share of its width
 MARKER_LINE_GAP = 0.75  # words further apart than this many letter heights are separate headings
-MARKER_STACK_GAP = 0.7  # lines closer than this many heights, overlapping in x, are one heading
+MARKER_STACK_GAP = 0.7  # lines closer than this many heights, overlapping in x, are one heading ...
+MARKER_STACK_SIZE = 1.5  # ... unless one line's letters are this many times taller than the other's
 CARD_SIZE_SLACK = 0.35  # paper within this share of the median card's width and height is a card
 MARKER_PAPER_CHROMA = 25.0  # Lab chroma of the ground between strokes above which writing is on coloured paper
 COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to one cluster (one heading over both)
@@ -34,8 +37,11 @@ CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (s
 PAGE_MAX_SIDE = 2400  # px; the board's writing is large
 SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
 SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
+REREAD_PAD = 0.3  # line heights around a heading in the card reader's crop
+REREAD_MAX_CHANGE = 0.3  # share of a heading's letters the card reader's reading may change
+KNOWN_ZIPF = 2.0  # wordfreq zipf: rarer entries of a web word list are as often typos as words
 MARGIN_WIDTH = 1.5  # card widths: the board left of the cards is read again on its own (row labels)
-ROW_LABEL = re.compile(r"^\(?(\d{1,2}|[A-Za-z])[.):]$")  # "1.", "2)", "A." number the rows of a plan
+ROW_CROP_UP = 0.6  # card heights: a row's margin is read from this far above its first card to as far below
 
 
 @dataclass
@@ -90,9 +96,11 @@ def _outlines_of(cards: list[Card]) -> tuple:
 
 
 def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
-                    page: BoardPage | None = None) -> list[Heading]:
+                    page: BoardPage | None = None, language: str = "de") -> list[Heading]:
     """Large writing on the board outside the cards, line by line, stacked lines joined. `page`: the board
-    read before (`read_board_page`) for these cards; read here when missing or painted for other cards."""
+    read before (`read_board_page`) for these cards; read here when missing or painted for other cards.
+    `language`: the board's (`cardscan.normalise.board_language` of its cards): the German speller would
+    turn an English board's "Pain points" into "Main points"."""
     from cardscan.normalise import normalise
 
     if page is None or page.outlines != _outlines_of(cards):
@@ -126,15 +134,51 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
                     and (_card_above(box, card_boxes, card_h) or _on_a_card_sized_paper(rgb, box, card_w, card_h)))):
             continue
         raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
-        if sum(ch.isalnum() for ch in raw) < 2 and not ROW_LABEL.match(raw.strip()):
+        if sum(ch.isalnum() for ch in raw) < 2 and not is_label(raw):
             continue
         weights = [len(t) for line in group for _, t, _ in line]
         conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
-        text = normalise(" ".join(raw.split()), expand_abbreviations=False).text  # a heading as written
+        raw, conf = _read_closer(reader, board, box, group, raw, conf, language)
+        text = normalise(" ".join(raw.split()), expand_abbreviations=False, language=language).text  # as written
         polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
                    (int(box.x0), int(box.y1))]
-        headings.append(Heading(f"{stem}-h{len(headings) + 1:02d}", polygon, text, raw, "marker", conf))
-    return headings
+        headings.append(Heading("", polygon, text, raw, "marker", conf))
+    return [replace(h, id=f"{stem}-h{k:02d}") for k, h in enumerate(drop_lone_numbers(headings), start=1)]
+
+
+def _read_closer(reader, board: np.ndarray, box: Box, group: list, raw: str, confidence: float,
+                 language: str) -> tuple[str, float]:
+    """The heading read once more by the card reader, from a crop of the painted board around it: the page
+    reader misreads a letter of marker writing ("Unwelt", "Sugend", "Dachste Schritte") that the card
+    reader, seeing the heading alone and enlarged, reads right. The second reading wins only when it has
+    as many lines, changes at most REREAD_MAX_CHANGE of the letters (the same writing, not a card's
+    writing that came into the crop) and makes more words the board's language knows."""
+    from rapidfuzz.distance import Levenshtein
+
+    if not hasattr(reader, "read") or ROW_LABEL.match(raw.strip()):
+        return raw, confidence
+    line_h = float(np.median([b.h for line in group for b, _, _ in line]))
+    pad = REREAD_PAD * line_h
+    y0, y1 = max(0, int(box.y0 - pad)), min(board.shape[0], int(box.y1 + pad) + 1)
+    x0, x1 = max(0, int(box.x0 - pad)), min(board.shape[1], int(box.x1 + pad) + 1)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return raw, confidence
+    reading = reader.read([board[y0:y1, x0:x1]])[0]
+    text = "\n".join(" ".join(line.split()) for line in reading.text.splitlines() if line.strip())
+    flat, again = " ".join(raw.split()), " ".join(text.split())
+    if (len(text.splitlines()) != len(raw.splitlines()) or again == flat
+            or Levenshtein.distance(again, flat) > REREAD_MAX_CHANGE * max(len(flat), 1)
+            or _known_words(again, language) <= _known_words(flat, language)):
+        return raw, confidence
+    return text, float(reading.confidence)
+
+
+def _known_words(text: str, language: str) -> int:
+    """How many of the words a general word list of the language knows (zipf ≥ KNOWN_ZIPF)."""
+    from wordfreq import zipf_frequency
+
+    return sum(zipf_frequency(word.lower(), language, wordlist="small") >= KNOWN_ZIPF
+               for word in re.findall(r"[^\W\d_]{2,}", text))
 
 
 def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept,
@@ -182,9 +226,9 @@ def _margin_words(reader, board: np.ndarray, cards: list[Box], accept) -> list[t
 
     card_w = float(np.median([c.w for c in cards]))
     card_h = float(np.median([c.h for c in cards]))
-    starts = [c.x0 for c in cards if not any(min(o.y1, c.y1) - max(o.y0, c.y0) > 0.5 * min(o.h, c.h)
-                                             and o.x1 <= c.x0 + 0.5 * c.w and o is not c for o in cards)]
-    left = float(np.median(starts))  # where the rows start (a stray box off the board does not move it)
+    starts = [c for c in cards if not any(min(o.y1, c.y1) - max(o.y0, c.y0) > 0.5 * min(o.h, c.h)
+                                          and o.x1 <= c.x0 + 0.5 * c.w and o is not c for o in cards)]
+    left = float(np.median([c.x0 for c in starts]))  # where the rows start (a stray box off the board does not move it)
     x0, x1 = max(0, int(left - MARGIN_WIDTH * card_w)), min(board.shape[1], int(left + 0.25 * card_w))
     y0, y1 = max(0, int(min(c.y0 for c in cards) - card_h)), min(board.shape[0], int(max(c.y1 for c in cards)))
     if left - x0 < 0.3 * card_w or y1 - y0 < 8:
@@ -193,7 +237,22 @@ def _margin_words(reader, board: np.ndarray, cards: list[Box], accept) -> list[t
     scale = min(1.0, PAGE_MAX_SIDE / max(crop.shape[:2]))
     if scale < 1:
         crop = cv2.resize(crop, (round(crop.shape[1] * scale), round(crop.shape[0] * scale)), interpolation=cv2.INTER_AREA)
-    return _page_words(reader, crop, scale, (x0 * scale, y0 * scale), accept)
+    words = _page_words(reader, crop, scale, (x0 * scale, y0 * scale), accept)
+    if not any(is_label(text) for _, text, _ in words):
+        return words
+    # The rows are numbered: a row whose label the strip's reading missed ("4.", "5." of six) is read
+    # from a crop of its own margin, which the text detector sees alone.
+    for card in sorted((c for c in starts if c.x0 <= left + 0.5 * card_w), key=lambda c: c.y0):
+        if any(min(b.y1, card.y1) - max(b.y0, card.y0) > 0.3 * b.h and b.x1 <= card.x0 + 0.25 * card_w
+               for b, _, _ in words):
+            continue  # this row's label (or other writing beside it) was read
+        cy0 = max(0, int(card.y0 - ROW_CROP_UP * card_h))
+        cy1 = min(board.shape[0], int(card.y1 + ROW_CROP_UP * card_h))
+        cx0, cx1 = max(0, int(card.x0 - MARGIN_WIDTH * card_w)), min(board.shape[1], int(card.x0 + 0.1 * card_w))
+        if cx1 - cx0 >= 8 and cy1 - cy0 >= 8:
+            words += [word for word in _page_words(reader, board[cy0:cy1, cx0:cx1], 1.0, (cx0, cy0), accept)
+                      if not any(_box_share(word[0], other[0]) > 0.3 for other in words)]
+    return words
 
 
 def _second_look(reader, small: np.ndarray, scale: float, group: list, accept, cards: list[Box]) -> list:
@@ -221,8 +280,11 @@ def _second_look(reader, small: np.ndarray, scale: float, group: list, accept, c
     def letters(g) -> int:
         return sum(ch.isalnum() for line in g for _, text, _ in line for ch in text)
 
-    best = max(stacks, key=letters, default=None)
-    return best if best is not None and letters(best) > letters(group) else group
+    def dotted(g) -> bool:  # "6." read where the page had "6": the label's own dot
+        return bool(ROW_LABEL.match(" ".join(text for line in g for _, text, _ in line).strip()))
+
+    best = max(stacks, key=lambda g: (letters(g), dotted(g)), default=None)
+    return best if best is not None and (letters(best), dotted(best)) > (letters(group), dotted(group)) else group
 
 
 def _extent(words: list) -> Box:
@@ -338,23 +400,17 @@ def _split_at_columns(line: list, cards: list[Box]) -> list[list]:
 
 
 def _lines(words: list[tuple[Box, str, float]]) -> list[list[tuple[Box, str, float]]]:
-    """Words side by side (vertical overlap, small horizontal gap) form one line."""
-    lines: list[list] = []
-    for word in sorted(words, key=lambda wd: wd[0].x0):
-        box = word[0]
-        for line in lines:
-            last = line[-1][0]
-            overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
-            if overlap >= 0.5 * min(last.h, box.h) and box.x0 - last.x1 <= MARKER_LINE_GAP * max(last.h, box.h):
-                line.append(word)
-                break
-        else:
-            lines.append([word])
-    return lines
+    """Words side by side on one centre line, with small gaps between them, form one line: wider gaps
+    part two headings written on one row (`cardscan.text_lines`, the rule every reader's lines follow)."""
+    return group_lines(words, lambda word: LineBox.upright(word[0].x0, word[0].y0, word[0].w, word[0].h),
+                       max_gap=MARKER_LINE_GAP)
 
 
 def _stack(lines: list[list]) -> list[list[list]]:
-    """Lines written under each other, overlapping in x, form one heading ("Interactions with / government")."""
+    """Lines written under each other, overlapping in x, in writing of one size, form one heading
+    ("Interactions with / government"). Smaller writing right under a heading is another heading or a
+    card's writing the detector missed ("FINANCIAL ADVISER" over "Good/Bad economy", "Reflection" over a
+    note's "Hugh loss")."""
     def extent(line):
         return Box(min(b.x0 for b, _, _ in line), min(b.y0 for b, _, _ in line),
                     max(b.x1 for b, _, _ in line), max(b.y1 for b, _, _ in line))
@@ -366,7 +422,9 @@ def _stack(lines: list[list]) -> list[list[list]]:
             last = extent(group[-1])
             x_overlap = min(last.x1, box.x1) - max(last.x0, box.x0)
             gap = box.y0 - last.y1  # the page reader's boxes of stacked lines often overlap a little
-            if x_overlap > 0.3 * min(last.w, box.w) and -0.5 * min(last.h, box.h) <= gap <= MARKER_STACK_GAP * max(last.h, box.h):
+            same_size = max(last.h, box.h) <= MARKER_STACK_SIZE * min(last.h, box.h)
+            if (x_overlap > 0.3 * min(last.w, box.w) and same_size
+                    and -0.5 * min(last.h, box.h) <= gap <= MARKER_STACK_GAP * max(last.h, box.h)):
                 group.append(line)
                 break
         else:

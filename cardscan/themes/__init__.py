@@ -7,6 +7,7 @@ Modules (each with one job; their public names are importable from here):
                  trained on them (``cardscan learn``);
 - ``naming``     names for discovered themes (class-based TF-IDF over their words);
 - ``folding``    how many themes minutes show (by the number of cards) and "Weitere Nennungen" (FOLDED);
+- ``scoring``    how well themes match a person's labels, also folded as minutes show them (benches, tests);
 - ``files``      themes for the lines or a column of a text/CSV file (``cardscan themes``).
 
 Embeddings come from ``cardscan.embed``; the minutes read the themes as ``Card.theme``.
@@ -27,7 +28,8 @@ from cardscan.themes.folding import FOLDED, fold_themes, max_themes_for
 
 _LAZY = {"ThemeModel": "cardscan.themes.model", "assign": "cardscan.themes.model",
          "check_settings": "cardscan.themes.model", "OTHER": "cardscan.themes.model",
-         "assign_file": "cardscan.themes.files"}
+         "assign_file": "cardscan.themes.files", "theme_accuracy": "cardscan.themes.scoring",
+         "folding_scores": "cardscan.themes.scoring", "FoldingScores": "cardscan.themes.scoring"}
 
 
 def __getattr__(name: str):
@@ -42,4 +44,5 @@ def __getattr__(name: str):
 __all__ = ["Theme", "ThemeModel", "LearnedThemes", "load_catalogue", "assign", "assign_file", "record_correction",
            "record_rename", "record_merge", "load_corrections", "read_corrections", "read_corrections_of",
            "theme_changes", "train_from_corrections", "keyword_hits", "check_settings", "OTHER", "DEFAULT_CATALOGUE",
-           "Keyword", "ModelFeatures", "FOLDED", "fold_themes", "max_themes_for"]
+           "Keyword", "ModelFeatures", "FOLDED", "fold_themes", "max_themes_for",
+           "theme_accuracy", "folding_scores", "FoldingScores"]

@@ -8,7 +8,7 @@ can be compared with the photo by eye.
 
     python bench/data/real/annotate_tools.py check [--photos DIR]
     python bench/data/real/annotate_tools.py overlay datascope-postit-1 /tmp/overlay.png [--scale 0.5]
-    python bench/data/real/annotate_tools.py seed PHOTO [--channel saturation|lab-b] > seeds.json
+    python bench/data/real/annotate_tools.py seed PHOTO [--channel saturation|lab-b|chroma] > seeds.json
 
 ``check`` also holds every photo added after the first twelve to bench/_real.py's split_by_rule, so
 a photo cannot be moved to the side where it scores better. ``seed`` proposes outlines by colour
@@ -123,11 +123,14 @@ def overlay(stem: str, out: Path, photos: Path, scale: float = 1.0, grid: int = 
     image.save(out)
 
 
-def seed(photo: Path, channel: str = "saturation", maxdim: int = 1600, core: float = 9.0) -> list[dict]:
+def seed(photo: Path, channel: str = "saturation", maxdim: int = 1600, core: float = 9.0,
+         chroma_min: float = 14.0) -> list[dict]:
     """Outline proposals: threshold a colour channel, split touching notes by a watershed from eroded cores.
 
     "saturation" suits coloured notes on white boards; "lab-b" (Otsu on Lab b*, yellow-blue) suits
-    yellow and orange notes on a grey or bluish wall, where the shadowed notes are not saturated.
+    yellow and orange notes on a grey or bluish wall, where the shadowed notes are not saturated;
+    "chroma" (Lab distance from grey above chroma_min) suits pale pastel notes on a white or grey
+    board, which are too pale for the saturation threshold.
     """
     import cv2
     import numpy as np
@@ -136,7 +139,11 @@ def seed(photo: Path, channel: str = "saturation", maxdim: int = 1600, core: flo
     height, width = bgr.shape[:2]
     scale = min(1.0, maxdim / max(height, width))
     small = cv2.resize(bgr, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
-    if channel == "lab-b":
+    if channel == "chroma":
+        lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
+        chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
+        mask = ((chroma > chroma_min) & (lab[..., 0] > 60)).astype(np.uint8) * 255
+    elif channel == "lab-b":
         _, mask = cv2.threshold(cv2.cvtColor(small, cv2.COLOR_BGR2LAB)[..., 2], 0, 255,
                                 cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     else:
@@ -181,11 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     draw.add_argument("--scale", type=float, default=1.0)
     propose = sub.add_parser("seed", help="propose outlines for a new photo (to be checked by eye)")
     propose.add_argument("photo", type=Path)
-    propose.add_argument("--channel", choices=("saturation", "lab-b"), default="saturation")
+    propose.add_argument("--channel", choices=("saturation", "lab-b", "chroma"), default="saturation")
     propose.add_argument("--core", type=float, default=9.0, help="erosion depth (px) that splits touching notes")
+    propose.add_argument("--chroma-min", type=float, default=14.0, help="chroma threshold of --channel chroma")
     args = parser.parse_args(argv)
     if args.command == "seed":
-        print(json.dumps(seed(args.photo, args.channel, core=args.core)))
+        print(json.dumps(seed(args.photo, args.channel, core=args.core, chroma_min=args.chroma_min)))
         return 0
     photos = photos_dir(args.photos)
     if args.command == "overlay":
