@@ -109,3 +109,4 @@ def test_a_missing_model_file_is_named_when_first_used(tmp_path):
     seg = NoteSegmenter(tmp_path / "none.onnx")
     with pytest.raises(Exception, match="none.onnx"):
         seg.find(np.zeros((64, 64, 3), np.uint8))
+

@@ -11,11 +11,18 @@ TRAIN_SEED on, far from the evalset 1000+ and the blindset 5000+) and, for the f
 DEV real photos' truth (bench/data/real, split "dev" only; held-out photos are never read here).
 Everything is cached outside the repository (``--cache``, default ~/.cache/cardscan-segmenter).
 
-    python training/train_segmenter.py render --count 600          # synthetic boards -> cache
-    python training/train_segmenter.py train --out models/note_segmenter.onnx --minutes 15
-    python training/train_segmenter.py train --init base.pt --real-groups A --minutes 5 --out a.onnx
+The recipe of models/note_segmenter.onnx (one thread, on two shared cores; steps are what counts):
 
-torch is needed here only; the run time (cardscan.detect.segmenter) needs onnxruntime alone.
+    python training/train_segmenter.py render --count 500                       # ~8 min CPU
+    python training/train_segmenter.py train --minutes 18 --out /tmp/base.onnx  # 682 steps, generated only
+    python training/train_segmenter.py train --init /tmp/base.pt --real-groups all --minutes 12 --lr 1e-3 \
+        --seed 2 --out models/note_segmenter.onnx                              # 541 steps, half dev photos
+
+and for the leave-group-out figures of bench/segmenter_eval.py the same fine-tuning on one half of the dev
+board groups at a time (--real-groups GROUP..., 6 min, then 8 more from that at --lr 5e-4 --seed 1).
+Export needs the onnx package (not a cardscan dependency: ``pip install --target DIR onnx ml_dtypes`` and
+PYTHONPATH=DIR for this script only). torch is needed here only; the run time
+(cardscan.detect.segmenter) needs onnxruntime alone.
 """
 from __future__ import annotations
 
