@@ -2,7 +2,7 @@
 
 Three detectors are scored per photo with real_eval's rules (cardscan.evaluate.match, IoU >= 0.5,
 one-to-one; a found partial note is neither required nor false): (a) classical = CardDetector alone,
-(b) segmenter = cardscan.detect.segmenter.NoteSegmenter alone, (c) union = classical plus the
+(b) segmenter = training/note_segmenter.py NoteSegmenter alone, (c) union = classical plus the
 segmenter's notes that overlap no classical card (segmenter.extra_notes).
 
 Real photos: dev only unless --split heldout is asked for (once, at the very end, for the chosen
@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "training"))  # the segmenter tried and not wired in lives beside its training
 
 from _real import REAL_TRUTH, board_group, real_photos_dir  # noqa: E402
 from _results import save  # noqa: E402
@@ -113,7 +114,7 @@ def classical_polygons(name: str, rgb, fresh: bool) -> list:
 
 
 def variants(rgb, classical: list, segmenter, args) -> dict[str, list]:
-    from cardscan.detect.segmenter import extra_notes
+    from note_segmenter import extra_notes
 
     found = segmenter.find(rgb)
     seg = [list(n.polygon) for n in found]
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="segmenter_eval")
     args = ap.parse_args(argv)
 
-    from cardscan.detect.segmenter import NoteSegmenter
+    from note_segmenter import NoteSegmenter
 
     def make(model):
         return NoteSegmenter(model, core_threshold=args.core_threshold, min_score=args.min_score, long_side=args.long_side,

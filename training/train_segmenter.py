@@ -4,7 +4,7 @@ Why a learned segmenter at all: the classical detector (cardscan/detect) finds n
 steps, and fails where there is no step: white cards on a white wall, touching notes of one pad, notes
 at an angle. A tiny U-Net sees a note's shape and texture instead. It predicts two maps per pixel:
 ``note`` (inside any note) and ``core`` (inside the note shrunk to CORE_SCALE about its centre), so two
-notes that touch still have two separate cores; cardscan.detect.segmenter turns cores into outlines.
+notes that touch still have two separate cores; training/note_segmenter.py turns cores into outlines.
 
 Data: boards from samples/generate.py (truth polygons for free, every tier and condition; seeds from
 TRAIN_SEED on, far from the evalset 1000+ and the blindset 5000+) and, for the fine-tuned variant, the
@@ -22,7 +22,7 @@ and for the leave-group-out figures of bench/segmenter_eval.py the same fine-tun
 board groups at a time (--real-groups GROUP..., 6 min, then 8 more from that at --lr 5e-4 --seed 1).
 Export needs the onnx package (not a cardscan dependency: ``pip install --target DIR onnx ml_dtypes`` and
 PYTHONPATH=DIR for this script only). torch is needed here only; the run time
-(cardscan.detect.segmenter) needs onnxruntime alone.
+(training/note_segmenter.py) needs onnxruntime alone.
 """
 from __future__ import annotations
 
@@ -36,10 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "training"))
 
 import numpy as np  # noqa: E402
 
-from cardscan.detect.segmenter import CORE_SCALE, LONG_SIDE  # noqa: E402
+from note_segmenter import CORE_SCALE, LONG_SIDE  # noqa: E402
 
 TRAIN_SEED = 100_000
 CACHE = Path(os.environ.get("CARDSCAN_SEGMENTER_CACHE", Path.home() / ".cache" / "cardscan-segmenter"))

@@ -1,15 +1,20 @@
-"""The segmenter's run-time half: from probability maps to note outlines, and what it adds to others.
+"""The segmenter's run-time half (training/note_segmenter.py, tried and not wired in): from probability maps to note outlines, and what it adds to others.
 
 The net itself is trained by training/train_segmenter.py; here its maps are drawn from known notes, so
 the tests pin the decoding (cores -> outlines in photo pixels, touching notes apart, specks dropped)
 and extra_notes (only notes that overlap nothing already found)."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from cardscan.detect.segmenter import CORE_SCALE, NoteSegmenter, SegmentedNote, extra_notes
 from cardscan.evaluate import match
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "training"))  # tried, not in the package
+from note_segmenter import CORE_SCALE, NoteSegmenter, SegmentedNote, extra_notes  # noqa: E402
 
 
 def _maps(polygons, shape):

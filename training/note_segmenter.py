@@ -11,8 +11,8 @@ classical detector found nothing, of the board's note size, near found notes, wi
 
 Measured (bench/segmenter_eval.py, its docstring has the table): recall +1.5 to +3 points on dev (leave-
 group-out and unseen dev photos) for 0.3-0.7 points of precision, but on HELD-OUT +0.8 recall for -1.5
-precision, F1 unchanged. So it is not wired into CardDetector and models/note_segmenter.onnx is not
-bundled; pass the path of a model built by training/train_segmenter.py. Run time needs onnxruntime, cv2
+precision, F1 unchanged. So it is not wired into CardDetector, lives here beside its training and not in the cardscan
+package, and no model is bundled; pass the path of a model built by training/train_segmenter.py. Run time needs onnxruntime, cv2
 and numpy only (no torch).
 """
 from __future__ import annotations
