@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "training"))  # the segmenter tried and not wired 
 from _real import REAL_TRUTH, board_group, real_photos_dir  # noqa: E402
 from _results import save  # noqa: E402
 
-CACHE = Path(os.environ.get("CARDSCAN_SEGMENTER_CACHE", Path.home() / ".cache" / "cardscan-segmenter"))
+from note_segmenter import CACHE  # noqa: E402
 VARIANTS = ("classical", "segmenter", "union")
 
 

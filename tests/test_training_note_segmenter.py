@@ -14,20 +14,12 @@ import pytest
 from cardscan.evaluate import match
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "training"))  # tried, not in the package
-from note_segmenter import CORE_SCALE, NoteSegmenter, SegmentedNote, extra_notes  # noqa: E402
+from note_segmenter import CORE_SCALE, NoteSegmenter, SegmentedNote, extra_notes, target_masks  # noqa: E402
 
 
 def _maps(polygons, shape):
     """Note and core maps as a perfect net would draw them (the training targets' rule)."""
-    import cv2
-
-    note = np.zeros(shape, np.float32)
-    core = np.zeros(shape, np.float32)
-    for poly in polygons:
-        p = np.asarray(poly, np.float32)
-        cv2.fillPoly(note, [np.round(p).astype(np.int32)], 1.0)
-        c = p.mean(axis=0)
-        cv2.fillPoly(core, [np.round(c + (p - c) * CORE_SCALE).astype(np.int32)], 1.0)
+    note, core = target_masks(polygons, shape).astype(np.float32)
     return note * 0.96 + 0.02, core * 0.96 + 0.02
 
 
