@@ -14,6 +14,10 @@ held-out photos were never used to choose anything.
 
     .venv/bin/python bench/structure_eval.py [--count 6] [--size 2000x1500] [--real-only] [--generated-only]
 
+While iterating: --scans DIR saves every scan once; --replay DIR then finds only the structure again on
+those cards (no detection, no card OCR: minutes instead of an hour), --only STEMS picks real photos.
+Replayed figures are close to, not the same as, whole scans (a heading strip's outline was already grown).
+
 Targets: generated cluster accuracy >= 0.95, heading CER <= 0.05, votes exact >= 0.95;
 real photos with headings: cluster accuracy >= 0.90.
 """

@@ -181,3 +181,20 @@ def test_the_word_a_suspended_hyphen_ends_is_the_left_neighbour(normaliser):
     assert normaliser.normalise("Sozialwesen oder Stadt- nd", expand_abbreviations=False).text \
         == "Sozialwesen oder Stadt- und"
     assert normaliser.normalise("Stadt- und").text == "Stadt- und"
+
+
+def test_a_scrap_between_two_nouns_is_a_genitive_article():
+    # pairs where "die Bewohner" is far the commonest: alone, they would read "de" as "die"
+    counts = PairCounts(sentences_of(["Die Bewohner kommen. Der Tag war gut. Des Weiteren nichts."] * 300))
+    n = Normaliser(context=counts)
+    assert n.normalise("Befragung de Bewohner", expand_abbreviations=False).text == "Befragung der Bewohner"
+    assert n.normalise("Santiago de Cuba").text == "Santiago de Cuba"  # no clear reading: a name's "de" stays
+    assert n.normalise("Sie fragen de Bewohner", expand_abbreviations=False).text == "Sie fragen die Bewohner"
+
+
+@pytest.mark.parametrize("kept", [
+    "Befragung die Bewohner",  # a word as written: only scraps are read so
+    "Sie fördern die Bewohner",
+])
+def test_articles_as_written_stay(normaliser, kept):
+    assert normaliser.normalise(kept, expand_abbreviations=False).text == kept

@@ -106,3 +106,17 @@ def test_a_noun_and_a_verb_run_together_are_still_split():
 ])
 def test_a_listed_word_is_not_traded_for_one_hardly_more_common(kept):
     assert _text(kept) == kept
+
+
+@pytest.mark.parametrize("kept", [
+    "den aktuellen Branch einbeziehen",  # English, borrowed: not "Brauch"
+    "Mindestanzahl vor einem Analyze.",
+    "Ausgabe von --stat",
+])
+def test_common_english_words_are_borrowed_not_mistyped(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_german_slips_that_look_english_are_still_mended():
+    assert normalise("Verwaltng informiert", expand_abbreviations=False).text == "Verwaltung informiert"
+    assert normalise("Netzwerkk pflegen", expand_abbreviations=False).text == "Netzwerk pflegen"

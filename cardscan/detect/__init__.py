@@ -43,11 +43,22 @@ is not one colour as views through a window (white cards with a pin and bold wri
 generated boards), adding the coarse copy's cards where the finer copy found none (one more note, two
 more false cards on dev).
 
+Dense walls and notes on cards (issue 15, fourth round): on a wall of small notes seen from afar
+writing and strings cut a note's paper into bits below card size even with the ink closed over; a
+bit of coloured paper is grown over its own paper colour to the note (grow), when the grown outline
+is card-sized and written on. A note stuck on a card of another colour (thkoeln-verlaufsplan) lies
+inside the card's outline: it is no island of the card's text nor a second look at the card, and
+two notes on one card are not joined across it (a card found under the gap, or one paper colour
+running across it; a pin or dot stickers between a card's halves are blobs of many colours).
+Tried and dropped: a note's closed rim (the outer border of a loop of edges: strings and touching
+notes join the loops of neighbours), a grid cut along every long straight seam for touching notes
+of one colour (the ink closing wipes out the thin dark seams, and the plain edges hold the writing).
+
 Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the four
 passes over the edge maps), regions (smooth regions judged as cards, pieces, touching cards), split
-(cutting touching cards apart), join (joining a card's halves), outline (hull, rim, four corners),
-filters (plain surfaces, oversized regions, second looks), paper (paper and board colour),
-detector (CardDetector, the public entry).
+(cutting touching cards apart), join (joining a card's halves), grow (bits of a note grown to it),
+outline (hull, rim, four corners), filters (plain surfaces, oversized regions, second looks), paper
+(paper and board colour), detector (CardDetector, the public entry).
 """
 from __future__ import annotations
 

@@ -193,7 +193,8 @@ def _other_paper(mask: np.ndarray, kept: list, lab: np.ndarray, min_step: float)
     around = kept[int(np.argmax(overlaps))][0] & ~mask
     if not around.any():
         return False
-    return hue_step(cv_lab_to_cie(np.median(lab[mask], axis=0)), cv_lab_to_cie(np.median(lab[around], axis=0))) >= min_step
+    inner, outer = (cv_lab_to_cie(np.median(lab[m], axis=0)) for m in (mask, around))
+    return hue_step(inner, outer) >= min_step
 
 
 def hue_step(a: np.ndarray, b: np.ndarray) -> float:

@@ -30,14 +30,17 @@ def grow_partial(found: list, lab: np.ndarray, inkless: np.ndarray, params: Dete
 
     h, w = inkless.shape[:2]
     p = params
-    sizes = [int(np.count_nonzero(m)) for m, *_ in found]
+    boxes = [cv2.boundingRect(m.view(np.uint8)) for m, *_ in found]  # masks are photo-sized: work in their boxes
+    sizes = [int(np.count_nonzero(m[y:y + bh, x:x + bw])) for (m, *_), (x, y, bw, bh) in zip(found, boxes)]
     cards = [a for a, (_, _, shape) in zip(sizes, found) if shape != "piece" and a >= p.min_area_frac * h * w]
     if len(cards) < 3:
         return found
     typical = typical_size(np.array(cards))
     taken = np.zeros((h, w), np.int32)  # which region (index + 1) holds a pixel, pieces after cards
     for k in sorted(range(len(found)), key=lambda k: found[k][2] == "piece"):
-        taken[found[k][0] & (taken == 0)] = k + 1
+        x, y, bw, bh = boxes[k]
+        local = taken[y:y + bh, x:x + bw]
+        local[found[k][0][y:y + bh, x:x + bw] & (local == 0)] = k + 1
     whole = np.array([False] + [shape != "piece" and size >= p.max_partial * typical
                                 for (_, _, shape), size in zip(found, sizes)])  # by taken's numbers
     out: list = list(found)
@@ -47,7 +50,7 @@ def grow_partial(found: list, lab: np.ndarray, inkless: np.ndarray, params: Dete
         small = shape == "piece" or shape == "rect" and size < p.min_area_frac * h * w
         if k in gone or not small or not p.min_piece_frac * h * w <= size < p.max_partial * typical:
             continue
-        x, y, bw, bh = cv2.boundingRect(mask.view(np.uint8))
+        x, y, bw, bh = boxes[k]
         box = (slice(max(0, y - side), min(h, y + bh + side)), slice(max(0, x - side), min(w, x + bw + side)))
         hull = _grown_hull(mask[box], inkless[box], lab[box], whole[taken[box]], size, typical, p)
         if hull is None:

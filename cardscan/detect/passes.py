@@ -4,7 +4,8 @@ What real photos taught (issue 15): block capitals cut notes into triangles, so 
 at edges of a copy with the ink closed over; the plain edge map runs last and counts only where the
 ink-free passes found nothing (a white card whose only edge is its thin shadow). A last pass takes
 faint steps too (pale pink notes on a warm-lit white board differ from it by a few ΔE), only where
-nothing was found: a lower threshold everywhere had brought writing fragments back.
+nothing was found: a lower threshold everywhere had brought writing fragments back. Bits of a note's
+coloured paper that writing and strings cut below card size are then grown to the note (grow).
 """
 from __future__ import annotations
 

@@ -135,6 +135,11 @@ class ContextSpeller:
         before its noun (an r read as n: "der" → "den" is a common slip)."""
         return max(("der", "die"), key=lambda a: self._score(before, a, after))
 
+    def genitive(self, tok: str, before: str, after: str) -> str | None:
+        """"der" or "des", whichever is a reading of the scrap `tok` and the neighbours make likelier."""
+        readings = {c for c, _ in self.candidates(tok)} & {"der", "des"}
+        return max(readings, key=lambda a: self._score(before, a, after)) if readings else None
+
     def is_word(self, tok: str) -> bool:
         """Web word lists hold one- and two-letter scraps of every language ("m", "de", "it"); German has
         few such words (`SHORT_GERMAN`); longer tokens count when common enough, on the web and in the
@@ -200,6 +205,10 @@ def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str]
             if new is None and tok.lower() == "den" \
                     and _feminine_or_plural(_next_word(tokens, out, i), speller.dictionary.zipf):
                 new = speller.article(before, after)  # "Phase den Degression", "den Akteure": never so
+            if new in ("die", "den", "dem") and not speller.is_word(tok.lower()) \
+                    and _between_nouns(tokens, out, i, is_noun) \
+                    and (genitive := speller.genitive(tok.lower(), before, after)) is not None:
+                new = genitive  # "Befragung de Bewohner": between two nouns an article is a genitive one
         else:
             earlier = out[i].lower() if out[i] != tok and " " not in out[i] else None
             new = speller.choose_reading(before, tok.lower(), after, earlier, status in ("compound", "rare"), nouns,
@@ -213,6 +222,15 @@ def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str]
         edits[:] = [e for e in edits if not (e.start == at and e.original == tok)]  # the earlier reading's edit
         edits.append(Edit(tok, new, "spelling", at))
         out[i] = new
+
+
+def _between_nouns(tokens: list[Token], out: list[str], i: int, is_noun: Callable[[str], bool]) -> bool:
+    """A capitalised noun on each side, only spaces between ("Befragung de Bewohner")."""
+    if not (i >= 2 and i + 2 < len(tokens) and tokens[i - 1].kind == tokens[i + 1].kind == "ws"
+            and tokens[i - 2].kind == tokens[i + 2].kind == "word"):
+        return False
+    left, right = out[i - 2], out[i + 2]
+    return all(w[:1].isupper() and w[1:].islower() and is_noun(w.lower()) for w in (left, right))
 
 
 def _next_word(tokens: list[Token], out: list[str], i: int) -> str:

@@ -48,6 +48,9 @@ RARE_LISTED_ZIPF = 4.0  # a listed word rarer than this (and rare in German text
 NOMINAL_BEFORE = frozenset("zum beim vom durch ohne".split())  # "zum Erhalten", "durch Ziehen": verbs made nouns
 NOMINAL_AFTER = frozenset("von per".split())  # "Setzen von Variablen", "Ziehen per Tastfeld"
 SWAP_COMMON_GAP = 3.0  # zipf: a small-capital token ("hIr") swapped is a word 1,000 × more common ("Ihr")
+MIN_ENGLISH_LENGTH = 4
+ENGLISH_MIN_ZIPF = 3.5  # an English word this common ("branch" 4.3, "hash" 3.6) …
+ENGLISH_GAP = 1.0  # … and 10 × more common in English than in German is borrowed, not mistyped
 LISTED_TYPO_ZIPF = 3.0  # a small word the web list holds this rarely may be a typo there too ("nud", "mti");
 # a capitalised one is as likely a name ("Mühlburg")
 
@@ -233,6 +236,8 @@ class Normaliser:
             return tok  # "[Vertrauen]sperson", "(Planungs)verständnis": the rest of a bracketed compound
         dangling = before_hyphen and not clean[end + 1:].strip()  # "Aktionsfunds-" at the card's end: cut off
         new, reason = self._gendered_word(tok, card.expand, in_compound, card.sentence_start, before_hyphen, dangling)
+        if reason in ("spelling", "ocr-confusion") and " " not in new and _english_word(tok):
+            new, reason = tok, None  # "Branch", "Hash", "coaching": a common English word is a word, not a slip
         if reason is None and not (card.sentence_start or card.capitals_card) \
                 and capitalised_function_word(new, card.tokens, i):
             new, reason = new.lower(), "case"
@@ -431,6 +436,18 @@ class Normaliser:
                 return stem + "s"
         fixed = self.typos.fix(low, compounds=False)
         return fixed if fixed is not None and fixed[-1:] == low[-1:] else None
+
+
+def _english_word(tok: str) -> bool:
+    """A common English word ("Branch", "Hash", "Blob") that German uses far less: cards borrow such words,
+    and no German reading of them is strong evidence of a slip. Looked up only for a word about to change."""
+    from wordfreq import zipf_frequency
+
+    low = tok.lower()
+    if not low.isalpha() or len(low) < MIN_ENGLISH_LENGTH:
+        return False
+    en = zipf_frequency(low, "en", wordlist="small")
+    return en >= ENGLISH_MIN_ZIPF and en - zipf_frequency(low, "de", wordlist="small") >= ENGLISH_GAP
 
 
 def _reformed(low: str, vocabulary: Vocabulary) -> str | None:
