@@ -156,8 +156,10 @@ def score(items: list[tuple[Path, dict]], keys: tuple[str, ...], legend: str | N
             (scans_dir / f"{photo.stem}.scan.json").write_text(json.dumps(scan.to_dict(), ensure_ascii=False),
                                                                encoding="utf-8")
         one = evaluation.add_photo(scan, truth, {key: str(truth.get(key, "?")) for key in keys}).rates()
-        print(f"  {photo.name:36s} cards {one['matched_cards']:3d}/{one['cards']:3d}  cluster acc "
-              f"{one['cluster_accuracy']:.3f}  ARI {one['cluster_ari']:.3f}  headings {one['headings_found']}/"
+        # a photo whose truth has no clusters (a title, headings only) has no cluster figure, as in the totals
+        clusters = (f"cluster acc {one['cluster_accuracy']:.3f}  ARI {one['cluster_ari']:.3f}" if one["cluster_cards"]
+                    else "cluster acc   –    ARI   –  ")
+        print(f"  {photo.name:36s} cards {one['matched_cards']:3d}/{one['cards']:3d}  {clusters}  headings {one['headings_found']}/"
               f"{one['headings']} (+{one['headings_predicted'] - one['headings_found']} extra)  CER "
               f"{one['heading_cer']:.3f}  votes exact {one['votes_exact']:.3f}", flush=True)
         for line in card_errors(scan, truth) if errors else []:

@@ -230,6 +230,7 @@ class StructureTally:
     def rates(self) -> dict[str, float]:
         return {
             "photos": self.photos, "cards": self.true_cards, "matched_cards": self.matched_cards,
+            "cluster_cards": self.cluster_cards,
             "cluster_accuracy": self.cluster_agree / self.cluster_cards if self.cluster_cards else 0.0,
             "cluster_ari": self.ari_sum / self.ari_photos if self.ari_photos else 0.0,
             "headings": self.true_headings, "headings_found": self.found_headings,
