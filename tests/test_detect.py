@@ -372,6 +372,22 @@ def test_card_floor_follows_the_typical_card_but_not_below_a_piece():
     assert card_floor([5000.0, 5100.0], 3000.0, 1500.0, 0.5) == 3000.0  # too few cards to say
 
 
+def test_card_floor_keeps_a_pad_of_small_notes_just_under_the_minimum():
+    """A whiteboard seen from afar (annemijn-retro-2): its notes, all of one pad, come out just under
+    the photo-relative minimum, and the few larger regions are notes run together in twos. Many
+    regions of one size under the minimum are those notes; writing bits scatter in size and stay out."""
+    from cardscan.detect.detector import card_floor
+
+    rng = np.random.default_rng(3)
+    pad = list(3200.0 * rng.uniform(0.92, 1.08, 12))
+    pairs = [9800.0, 9900.0, 10100.0, 9700.0]
+    assert card_floor(pairs + pad + [1900.0], 3375.0, 1690.0, 0.6) == pytest.approx(0.6 * np.median(pad), rel=0.05)
+    bits = [1700.0, 2000.0, 2400.0, 2900.0, 3300.0, 1750.0]  # writing cut from cards: no common size
+    assert card_floor(pairs + bits, 3375.0, 1690.0, 0.6) == 3375.0
+    many_cards = [9800.0] * 14  # the pieces' group is smaller than the cards' own: the cards decide
+    assert card_floor(many_cards + pad[:8], 3375.0, 1690.0, 0.6) == 3375.0
+
+
 def test_a_card_overlapping_one_of_its_colour_is_cut_off_along_its_edge():
     """The upper card's edge is the only line between two overlapping cards of one colour; where it
     fades out, their paper runs together and the two pass for one big card."""

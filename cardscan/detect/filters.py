@@ -59,11 +59,16 @@ def typical_size(areas: np.ndarray, spread: float = 1.35) -> float:
     look oversized (seblexis-review-6: 4 of 7 notes dropped). Sizes are compared as ratios, so the
     group is the same at any photo scale.
     """
+    return typical_group(areas, spread)[0]
+
+
+def typical_group(areas, spread: float = 1.35) -> tuple[float, int]:
+    """`typical_size` and how many regions share it (the size of its group)."""
     logs = np.log(np.maximum(np.asarray(areas, np.float64), 1.0))
     near = np.abs(logs[:, None] - logs[None, :]) <= np.log(spread)
     counts = near.sum(axis=1)
     best = int(np.argmax(counts))  # a tie goes to the first such region
-    return float(np.exp(np.median(logs[near[best]])))
+    return float(np.exp(np.median(logs[near[best]]))), int(counts[best])
 
 
 def not_oversized(regions: list, max_size: float) -> list:
