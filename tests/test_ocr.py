@@ -43,3 +43,15 @@ def test_dotless_i_becomes_i():
     words = [Word("Jugendlıche", 0.8, 0, 0, 50, 5, 1, 1, 1), Word("ım", 0.9, 60, 0, 10, 5, 1, 1, 1),
              Word("Kıez", 0.9, 80, 0, 20, 5, 1, 1, 1)]
     assert words_to_reading(words).text == "Jugendliche im Kiez"
+
+
+def test_an_unsure_label_in_a_corner_is_kept_while_an_unsure_character_at_the_top_centre_is_a_pin():
+    # real thkoeln notes: "SCP" with a "5" in the bottom right corner read at 0.90, "+D" (FD) top left of a "5";
+    # a card is pinned at its top centre, so only a lone character in the middle of the card is a pin
+    def reading(lone: str, x: float, y: float, card_width: float | None = 280):
+        words = [Word("SCP", 0.99, 30, 40, 100, 40, 1, 1, 1), Word(lone, 0.9, x, y, 40, 40, 1, 1, 2 if y > 40 else 0)]
+        return words_to_reading(words, sure_lone_character=0.95, card_width=card_width).text
+    assert reading("5", 230, 110) == "SCP\n5"  # bottom right corner
+    assert reading("+D", 5, 0) == "+D\nSCP"  # top left corner
+    assert reading("J", 120, 0) == "SCP"  # top centre: a pin
+    assert reading("5", 230, 110, card_width=None) == "SCP"  # without the card's width every lone one is a pin

@@ -210,3 +210,20 @@ def test_a_page_is_read_by_a_lean_detector_with_the_same_words_as_the_card_detec
     boxes, results = fast(cv2.cvtColor(page, cv2.COLOR_RGB2BGR), cls=False)
     assert [(w.text, w.left, w.top) for w in words] == [(w.text, w.left, w.top) for w in lines_to_words(boxes, results)]
     assert len(words) == 2 and words[1].text == "Quartiersrat"
+
+
+def test_an_unsure_number_in_a_corner_of_a_note_is_kept_and_an_unsure_pin_at_its_top_centre_dropped(monkeypatch):
+    # as real thkoeln notes: "SCP" with a "5" in the bottom right corner, read at 0.90 (below SURE_LONE_CHARACTER)
+    card = text_card("SCP", size=(280, 160), font_size=40, top=15)
+
+    def found(crop, max_side):  # in the enlarged crop's pixels (160 px is not enlarged)
+        return [Word("SCP", 0.99, 28, 15, 100, 45, 1, 1, 1), Word("5", 0.90, 232, 105, 36, 45, 1, 1, 2)]
+
+    def pinned(crop, max_side):
+        return [Word("J", 0.90, 125, 0, 30, 40, 1, 1, 1), Word("SCP", 0.99, 28, 60, 100, 45, 1, 1, 2)]
+
+    reader = get_reader("ppocr", missed_ink=2)
+    monkeypatch.setattr(reader, "_words", found)
+    assert reader.read([card])[0].text == "SCP\n5"
+    monkeypatch.setattr(reader, "_words", pinned)
+    assert reader.read([card])[0].text == "SCP"

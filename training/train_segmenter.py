@@ -4,31 +4,30 @@ Why a learned segmenter at all: the classical detector (cardscan/detect) finds n
 steps, and fails where there is no step: white cards on a white wall, touching notes of one pad, notes
 at an angle. A tiny U-Net sees a note's shape and texture instead. It predicts two maps per pixel:
 ``note`` (inside any note) and ``core`` (inside the note shrunk to CORE_SCALE about its centre), so two
-notes that touch still have two separate cores; cardscan.detect.segmenter turns cores into outlines.
+notes that touch still have two separate cores; training/note_segmenter.py turns cores into outlines.
 
 Data: boards from samples/generate.py (truth polygons for free, every tier and condition; seeds from
 TRAIN_SEED on, far from the evalset 1000+ and the blindset 5000+) and, for the fine-tuned variant, the
 DEV real photos' truth (bench/data/real, split "dev" only; held-out photos are never read here).
 Everything is cached outside the repository (``--cache``, default ~/.cache/cardscan-segmenter).
 
-The recipe of models/note_segmenter.onnx (one thread, on two shared cores; steps are what counts):
+The recipe of the model bench/segmenter_eval.py measured (never bundled: see note_segmenter.py) (one thread, on two shared cores; steps are what counts):
 
     python training/train_segmenter.py render --count 500                       # ~8 min CPU
     python training/train_segmenter.py train --minutes 18 --out /tmp/base.onnx  # 682 steps, generated only
     python training/train_segmenter.py train --init /tmp/base.pt --real-groups all --minutes 12 --lr 1e-3 \
-        --seed 2 --out models/note_segmenter.onnx                              # 541 steps, half dev photos
+        --seed 2 --out /tmp/note_segmenter.onnx                                # 541 steps, half dev photos
 
 and for the leave-group-out figures of bench/segmenter_eval.py the same fine-tuning on one half of the dev
 board groups at a time (--real-groups GROUP..., 6 min, then 8 more from that at --lr 5e-4 --seed 1).
 Export needs the onnx package (not a cardscan dependency: ``pip install --target DIR onnx ml_dtypes`` and
 PYTHONPATH=DIR for this script only). torch is needed here only; the run time
-(cardscan.detect.segmenter) needs onnxruntime alone.
+(training/note_segmenter.py) needs onnxruntime alone.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,32 +35,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "training"))
 
 import numpy as np  # noqa: E402
 
-from cardscan.detect.segmenter import CORE_SCALE, LONG_SIDE  # noqa: E402
+from note_segmenter import CACHE, LONG_SIDE, target_masks  # noqa: E402
 
 TRAIN_SEED = 100_000
-CACHE = Path(os.environ.get("CARDSCAN_SEGMENTER_CACHE", Path.home() / ".cache" / "cardscan-segmenter"))
 SIZES = ((1024, 768), (768, 1024), (1024, 576), (1024, 1024))
 CONDITION_SETS = ((), (), ("square",), ("square", "touching"), ("pale",), ("panels",), ("warm",), ("curl",),
                   ("marker",), ("jpeg",), ("closeup",), ("glass",), ("square", "touching", "pale"),
                   ("square", "warm", "jpeg"), ("square", "curl"))
 CROP = 256
-
-
-def target_masks(polygons: list, shape: tuple[int, int]) -> np.ndarray:
-    """uint8 (2, H, W): 1 inside any note; 1 inside any note's core (shrunk about its centroid)."""
-    import cv2
-
-    note = np.zeros(shape, np.uint8)
-    core = np.zeros(shape, np.uint8)
-    for poly in polygons:
-        p = np.asarray(poly, np.float32)
-        cv2.fillPoly(note, [np.round(p).astype(np.int32)], 1)
-        c = p.mean(axis=0)
-        cv2.fillPoly(core, [np.round(c + (p - c) * CORE_SCALE).astype(np.int32)], 1)
-    return np.stack([note, core])
 
 
 def _resize_long(rgb: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:

@@ -15,6 +15,7 @@ import numpy as np
 UNSURE_READING = 0.35  # of a card's images, readings less sure than this do not compete (the first one stays)
 SPECK_CONFIDENCE = 0.6  # one- or two-character words below this are specks, not writing
 ALWAYS_A_PIN = 2.0  # no confidence reaches this: a lone character above or below the writing is always a pin
+PIN_MIDDLE = 0.5  # a pin sits in the middle this share of the card's width (a card is pinned at its top centre)
 
 
 @dataclass
@@ -53,13 +54,22 @@ class Reader(Protocol):
         """Every word on a whole (whiteboard) photo, in its pixels."""
 
 
-def words_to_reading(words: list[Word], sure_lone_character: float = ALWAYS_A_PIN) -> Reading:
+def words_to_reading(words: list[Word], sure_lone_character: float = ALWAYS_A_PIN,
+                     card_width: float | None = None) -> Reading:
     """Join words into lines in Tesseract's block/paragraph/line order; weight confidence by length.
 
     Tiny, unsure "words" (a pin, a speck at the card's edge read as "J", "9" or ")") are dropped, and
     so is a lone character on a line of its own above or below the writing (a pin), unless it was read
     at least `sure_lone_character` surely: PP-OCR reads a real note's "4" in a corner at 0.9999, a
     pin's shadow far less surely, while Tesseract is sure of its "J"s too (it keeps the default).
+
+    card_width (px, the crop's): when given, a lone character outside the middle PIN_MIDDLE of the
+    card is a label in the note's corner, kept however unsure: a card is pinned at its top centre, real
+    notes carry a number or a short code in a corner ("SCP" with "5" bottom right, "FD" top left of
+    "5", "3" top right of "CONTRAST"). Of the lone lines the rule dropped on the real dev notes (read at
+    0.53-0.94), 13 of 14 were writing and one a "?" beside "PLAN"; with the card's width 7 dev notes
+    change, 5 of them gain their label (lines right 0.93 -> 0.94, bench/ocr_quality.py --real --split dev),
+    2 gain a "4" that stood above the line it belongs to ("Normalise 4" read "4\nNormalise").
     """
     words = _block_capitals([_dotted_i(w) for w in words if not _is_speck(w)])
     lines: dict[tuple[int, int, int], list[Word]] = {}
@@ -68,7 +78,8 @@ def words_to_reading(words: list[Word], sure_lone_character: float = ALWAYS_A_PI
     # A pin above or below the writing is read as a lone "J", "9", "®" or "\\" on a line of its own.
     while len(lines) > 1:
         keys = sorted(lines)
-        edge = [key for key in (keys[0], keys[-1]) if _is_pin_line(lines[key], sure_lone_character)]
+        edge = [key for key in (keys[0], keys[-1]) if _is_pin_line(lines[key], sure_lone_character)
+                and not (card_width and _off_middle(lines[key][0], card_width))]
         if not edge:
             break
         del lines[edge[0]]
@@ -110,6 +121,11 @@ def _is_pin_line(line: list[Word], sure_lone_character: float) -> bool:
         return False
     text = line[0].text.strip()
     return len(text) == 1 or (len(text) == 2 and not text.isalnum())
+
+
+def _off_middle(word: Word, card_width: float) -> bool:
+    """Whether the word's centre lies outside the middle PIN_MIDDLE of the card's width."""
+    return abs(word.left + word.width / 2 - card_width / 2) > PIN_MIDDLE * card_width / 2
 
 
 def _is_speck(word: Word) -> bool:

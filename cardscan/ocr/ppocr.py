@@ -97,14 +97,14 @@ class PPOCRReader:
         for original in crops:
             crop = self._enlarged(original)
             words = self._words(crop, self.max_side)
-            reading = words_to_reading(words, sure_lone_character=SURE_LONE_CHARACTER)
+            reading = _card_reading(words, crop.shape[1])
             looks = []
             if reading.confidence < self.retry_below:
                 looks.append(stretch_contrast)
             if self.missed_ink <= 1 and missed_ink_share(crop, words) > self.missed_ink:
                 looks += [local_contrast, invert]
             for look in looks:
-                again = words_to_reading(self._words(look(crop), self.max_side), sure_lone_character=SURE_LONE_CHARACTER)
+                again = _card_reading(self._words(look(crop), self.max_side), crop.shape[1])
                 if reading_score(again) > reading_score(reading):
                     reading = again
             readings.append(_scaled(reading, original.shape[1] / crop.shape[1]) if crop is not original else reading)
@@ -137,6 +137,12 @@ class PPOCRReader:
             if self.dictionary and on_card:
                 results = [(_dictionary_guided(text), score) for text, score in results]
         return lines_to_words(boxes, results)
+
+
+def _card_reading(words: list[Word], card_width: int) -> Reading:
+    """A card's words as its reading (`words_to_reading`): PP-OCR is sure of a lone character that is
+    writing, and one in a corner of the card is a label, not a pin."""
+    return words_to_reading(words, sure_lone_character=SURE_LONE_CHARACTER, card_width=card_width)
 
 
 def _dictionary_guided(text: str) -> str:

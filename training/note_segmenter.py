@@ -11,12 +11,13 @@ classical detector found nothing, of the board's note size, near found notes, wi
 
 Measured (bench/segmenter_eval.py, its docstring has the table): recall +1.5 to +3 points on dev (leave-
 group-out and unseen dev photos) for 0.3-0.7 points of precision, but on HELD-OUT +0.8 recall for -1.5
-precision, F1 unchanged. So it is not wired into CardDetector and models/note_segmenter.onnx is not
-bundled; pass the path of a model built by training/train_segmenter.py. Run time needs onnxruntime, cv2
+precision, F1 unchanged. So it is not wired into CardDetector, lives here beside its training and not in the cardscan
+package, and no model is bundled; pass the path of a model built by training/train_segmenter.py. Run time needs onnxruntime, cv2
 and numpy only (no torch).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,22 @@ import numpy as np
 CORE_SCALE = 0.6  # the core is the note shrunk to this share of its size about its centroid
 LONG_SIDE = 768  # the photo's long side in training (random crops at 0.5-1.5 times this scale)
 FIND_SIDE = 1280  # ... and when finding notes: small notes of dense walls (16-30 px at 768) were missed
-MODEL_NAME = "note_segmenter.onnx"
+CACHE = Path(os.environ.get("CARDSCAN_SEGMENTER_CACHE", Path.home() / ".cache" / "cardscan-segmenter"))  # rendered
+# boards and measured detections, outside the repository
+
+
+def target_masks(polygons: list, shape: tuple[int, int]) -> np.ndarray:
+    """uint8 (2, H, W): 1 inside any note; 1 inside any note's core (shrunk about its centroid)."""
+    import cv2
+
+    note = np.zeros(shape, np.uint8)
+    core = np.zeros(shape, np.uint8)
+    for poly in polygons:
+        p = np.asarray(poly, np.float32)
+        cv2.fillPoly(note, [np.round(p).astype(np.int32)], 1)
+        c = p.mean(axis=0)
+        cv2.fillPoly(core, [np.round(c + (p - c) * CORE_SCALE).astype(np.int32)], 1)
+    return np.stack([note, core])
 
 
 @dataclass(frozen=True)
@@ -56,13 +72,9 @@ class NoteSegmenter:
     together, and the rims of boards and frames, fail one or the other.
     """
 
-    def __init__(self, model: str | Path | None = None, *, long_side: int = FIND_SIDE,
+    def __init__(self, model: str | Path, *, long_side: int = FIND_SIDE,
                  core_threshold: float = 0.5, min_score: float = 0.6, min_core: int = 40, min_fill: float = 0.0,
                  max_aspect: float = 100.0, threads: int = 1):
-        if model is None:
-            from cardscan.resources import bundled_file
-
-            model = bundled_file(MODEL_NAME)
         self.model = Path(model)
         self.long_side = long_side
         self.core_threshold = core_threshold
@@ -163,7 +175,7 @@ def extra_notes(segmented: list[SegmentedNote], found: list, max_overlap: float 
 
     if rgb is not None:
         shape = rgb.shape[:2]
-        factor = min(1.0, 1280 / max(shape))
+        factor = min(1.0, FIND_SIDE / max(shape))
         small = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else rgb
         lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
 
