@@ -7,7 +7,7 @@ import numpy as np
 
 from cardscan import colour as colour_stage
 from cardscan.detect.filters import (cut_by_frame, dark_grey, not_drawn_on, not_oversized, one_per_place, plain_surface,
-                                     typical_group, white_board)
+                                     small_pad, typical_size, white_board)
 from cardscan.detect.join import join_split_cards
 from cardscan.detect.outline import grow_quad, outer_hull, region_area
 from cardscan.detect.paper import (blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e, paper_colour,
@@ -28,7 +28,6 @@ class DetectedCard:
     shape: str = "rect"
 
 
-MIN_PAD_GROUP = 6  # regions of one size under the card minimum that make them a pad of small notes
 MIN_TILT = 6.0  # degrees: the sides of the rectangular cards around a round one must tilt this much to count
 
 
@@ -153,22 +152,16 @@ def card_floor(areas: list[float], area_min: float, piece_min: float, typical_sh
 
     The notes themselves can be just under `area_min` (annemijn-retro-2: a whiteboard from afar,
     each note 0.146 % of the photo): then more regions share one size below `area_min` than above
-    it (there only notes run together in twos, board and window), and that size is the card's;
-    writing cut from cards scatters in size and forms no such group (`MIN_PAD_GROUP` at least).
+    it (there only notes run together in twos, board and window), and that size is the card's
+    (`filters.small_pad`).
     """
     cards = np.array([a for a in areas if a >= area_min])
     floor = area_min
-    count = 0
     if len(cards) >= 3:
-        typical, count = typical_group(cards)
-        floor = min(area_min, typical_share * typical)
-    # Small notes of one pad just under the photo-relative minimum: more regions share one size
-    # there than among the larger ones (which are then notes run together, or board).
-    pieces = np.array([a for a in areas if piece_min <= a < area_min])
-    if len(pieces) >= MIN_PAD_GROUP:
-        small, small_count = typical_group(pieces)
-        if small_count >= MIN_PAD_GROUP and small_count > count:
-            floor = min(floor, typical_share * small)
+        floor = min(area_min, typical_share * typical_size(cards))
+    pad = small_pad(areas, area_min, piece_min)
+    if pad is not None:
+        floor = min(floor, typical_share * pad)
     return max(piece_min, floor)
 
 
