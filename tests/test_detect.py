@@ -372,6 +372,22 @@ def test_card_floor_follows_the_typical_card_but_not_below_a_piece():
     assert card_floor([5000.0, 5100.0], 3000.0, 1500.0, 0.5) == 3000.0  # too few cards to say
 
 
+def test_card_floor_keeps_a_pad_of_small_notes_just_under_the_minimum():
+    """A whiteboard seen from afar (annemijn-retro-2): its notes, all of one pad, come out just under
+    the photo-relative minimum, and the few larger regions are notes run together in twos. Many
+    regions of one size under the minimum are those notes; writing bits scatter in size and stay out."""
+    from cardscan.detect.detector import card_floor
+
+    rng = np.random.default_rng(3)
+    pad = list(3200.0 * rng.uniform(0.92, 1.08, 12))
+    pairs = [9800.0, 9900.0, 10100.0, 9700.0]
+    assert card_floor(pairs + pad + [1900.0], 3375.0, 1690.0, 0.6) == pytest.approx(0.6 * np.median(pad), rel=0.05)
+    bits = [1700.0, 2000.0, 2400.0, 2900.0, 3300.0, 1750.0]  # writing cut from cards: no common size
+    assert card_floor(pairs + bits, 3375.0, 1690.0, 0.6) == 3375.0
+    many_cards = [9800.0] * 14  # the pieces' group is smaller than the cards' own: the cards decide
+    assert card_floor(many_cards + pad[:8], 3375.0, 1690.0, 0.6) == 3375.0
+
+
 def test_a_card_overlapping_one_of_its_colour_is_cut_off_along_its_edge():
     """The upper card's edge is the only line between two overlapping cards of one colour; where it
     fades out, their paper runs together and the two pass for one big card."""
@@ -725,3 +741,19 @@ def test_notes_stuck_on_cards_of_another_colour_are_found_beside_the_cards():
         cv2.line(rgb, (x0 + 20, y0 + 30), (x0 + 90, y0 + 32), (30, 30, 40), 4)
     found = CardDetector().detect(np.clip(cv2.GaussianBlur(rgb, (0, 0), 1.0), 0, 255).astype(np.uint8))
     assert all(_found(found, c) for c in cards) and len(found) == len(cards)
+
+
+def test_a_board_of_small_notes_just_under_the_card_minimum_keeps_them():
+    """A whiteboard seen from afar (as annemijn-retro-2): every note is 0.14 % of the photo, just
+    under the 0.15 % minimum, and no larger card sets the floor; twelve notes of one size are a pad."""
+    import cv2
+
+    pale = (236, 214, 120)
+    boxes = [(150 + 110 * (k % 6), 200 + 120 * (k // 6), 150 + 110 * (k % 6) + 45, 200 + 120 * (k // 6) + 45, pale)
+             for k in range(12)]
+    from cardscan.detect.params import DetectorParams
+
+    assert all((b[2] - b[0]) * (b[3] - b[1]) < DetectorParams().min_area_frac * 1050 * 1400 for b in boxes)
+    rgb = cv2.GaussianBlur(_pinboard(boxes, board=(214, 200, 176)), (0, 0), 1.0)
+    cards = CardDetector().detect(np.clip(rgb, 0, 255).astype(np.uint8))
+    assert sum(_found(cards, b) for b in boxes) >= 10 and len(cards) <= 12

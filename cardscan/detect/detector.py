@@ -7,7 +7,7 @@ import numpy as np
 
 from cardscan import colour as colour_stage
 from cardscan.detect.filters import (cut_by_frame, dark_grey, not_drawn_on, not_oversized, one_per_place, plain_surface,
-                                     typical_size, white_board)
+                                     small_pad, typical_size, white_board)
 from cardscan.detect.join import join_split_cards
 from cardscan.detect.outline import grow_quad, outer_hull, region_area
 from cardscan.detect.paper import (blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e, paper_colour,
@@ -149,11 +149,20 @@ def card_floor(areas: list[float], area_min: float, piece_min: float, typical_sh
     a note's writing leaves only part of its paper smooth; that part still lies on the note
     (IoU over 0.5) but falls under the photo-relative minimum, and a fifth of the notes went
     missing. Relative to the notes found whole, the floor scales with the photo's own cards.
+
+    The notes themselves can be just under `area_min` (annemijn-retro-2: a whiteboard from afar,
+    each note 0.146 % of the photo): then more regions share one size below `area_min` than above
+    it (there only notes run together in twos, board and window), and that size is the card's
+    (`filters.small_pad`).
     """
     cards = np.array([a for a in areas if a >= area_min])
-    if len(cards) < 3:
-        return area_min
-    return max(piece_min, min(area_min, typical_share * typical_size(cards)))
+    floor = area_min
+    if len(cards) >= 3:
+        floor = min(area_min, typical_share * typical_size(cards))
+    pad = small_pad(areas, area_min, piece_min)
+    if pad is not None:
+        floor = min(floor, typical_share * pad)
+    return max(piece_min, floor)
 
 
 def sort_reading_order(cards: list[DetectedCard]) -> list[DetectedCard]:
