@@ -115,7 +115,7 @@ def cut_by_frame(quad: np.ndarray, shape: tuple[int, ...], margin: float = 0.006
     return any(np.count_nonzero(side) >= 2 for side in (q[:, 0] < m, q[:, 0] > w - 1 - m, q[:, 1] < m, q[:, 1] > h - 1 - m))
 
 
-def one_per_place(regions: list, max_covered: float = 0.4, min_step: float = 12.0) -> list:
+def one_per_place(regions: list, max_covered: float = 0.4, min_step: float = DetectorParams.note_hue_step) -> list:
     """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
     come first, then larger ones) is a second look at the same card, unless it is smaller and of
     another paper colour (`hue_step` from `min_step`): a note stuck on a card (thkoeln-verlaufsplan)."""
@@ -127,7 +127,7 @@ def one_per_place(regions: list, max_covered: float = 0.4, min_step: float = 12.
     for i in range(len(regions)):
         covered = [k for k in keep if cv2.intersectConvexConvex(cv2.convexHull(quads[i]), cv2.convexHull(quads[k]))[0]
                    > max_covered * areas[i]]
-        if all(areas[i] < 0.8 * areas[k] and len(regions[i]) > 4 and hue_step(regions[i][4], regions[k][4]) >= min_step
+        if all(areas[i] < 0.8 * areas[k] and hue_step(regions[i][4], regions[k][4]) >= min_step
                for k in covered):
             keep.append(i)
     return [regions[i] for i in keep]
@@ -183,10 +183,10 @@ def not_overlapping(extra: list, found: list, max_overlap: float = 0.2) -> list:
             if np.count_nonzero(r[0] & (anything if r[2] == "piece" else cards)) <= max_overlap * np.count_nonzero(r[0])]
 
 
-def drop_nested(found, lab: np.ndarray | None = None, min_step: float = 12.0):
+def drop_nested(found, lab: np.ndarray | None = None, min_step: float = DetectorParams.note_hue_step):
     """A card's text can form a smooth island inside it; keep only outermost regions (cards before
     pieces: a ragged blob of board around a card in glare must not hide it). With `lab` (the analysis
-    copy, OpenCV Lab), a card-shaped region of another paper colour (ΔE from `min_step`) than the
+    copy, OpenCV Lab), a card-shaped region of another paper colour (`hue_step` from `min_step`) than the
     region around it stays: a note stuck on a larger card (thkoeln-verlaufsplan: yellow notes on the
     module cards), while the insides of letters and boxes drawn on a card are of its own paper."""
     import cv2

@@ -5,18 +5,22 @@ import numpy as np
 
 from cardscan.detect.outline import fit_card_quad, grow_quad, hull_mask, is_ellipse, rect_fill
 from cardscan.detect.paper import cv_lab_to_cie, delta_e, ring_around
+from cardscan.detect.params import DetectorParams
 from cardscan.geometry import fit_quad
 
 
-def join_split_cards(regions: list, lab: np.ndarray) -> list:
+def join_split_cards(regions: list, lab: np.ndarray, params: DetectorParams | None = None) -> list:
     """Join the two halves of a card that big writing and a pin cut in two.
 
     A long word and the pin above it can form an unbroken line of edges from the top of a card to
     its bottom, so the paper falls into two smooth regions. Two regions are one card when they have
     the same paper colour, lie side by side, and together make one card-shaped outline of about
-    the size of the other cards (two real neighbours together are twice that).
+    the size of the other cards (two real neighbours together are twice that). ``params``: the
+    thresholds for notes stuck on another card (DetectorParams' defaults when None).
     """
     import cv2
+
+    p = params or DetectorParams()
 
     if len(regions) < 2:
         return regions
@@ -47,7 +51,7 @@ def join_split_cards(regions: list, lab: np.ndarray) -> list:
             between = hull_mask(hull, union.shape).astype(bool) & ~union
             if between.any() and _board_share(lab, between, union, labs[i]) > 0.25:
                 continue  # what lies between them is board, not writing on the same paper
-            if _on_another_card(between, regions, labs, (i, j)) or _across_other_paper(lab, between, regions, (i, j)):
+            if _on_another_card(between, regions, labs, (i, j), p) or _across_other_paper(lab, between, regions, labs, (i, j), p):
                 continue  # they are two notes stuck on a card of another colour
             if _holds_another(between, regions, pixels, (i, j)):
                 continue  # a third card of the same colour lies between them: neighbours in a column
@@ -103,7 +107,7 @@ def _board_share(lab: np.ndarray, between: np.ndarray, union: np.ndarray, paper_
     return float(np.mean((to_board < 15.0) & (to_board < to_paper)))
 
 
-def _on_another_card(between: np.ndarray, regions: list, labs: list, pair: tuple[int, int]) -> bool:
+def _on_another_card(between: np.ndarray, regions: list, labs: list, pair: tuple[int, int], p: DetectorParams) -> bool:
     """Whether most of `between`, the gap that joining a pair would fill, lies on a card of another colour.
 
     Why: two yellow notes stuck one above the other on a blue card (thkoeln-verlaufsplan) passed the
@@ -111,22 +115,20 @@ def _on_another_card(between: np.ndarray, regions: list, labs: list, pair: tuple
     is its writing or a pin, and no card found."""
     import cv2
 
-    from cardscan.detect.paper import delta_e
-
     if not between.any():
         return False
     x, y, w, h = cv2.boundingRect(between.view(np.uint8))
     gap = between[y:y + h, x:x + w]
     size = np.count_nonzero(gap)
-    return any(k not in pair and shape != "piece" and delta_e(labs[k], labs[pair[0]]) > 20.0
+    return any(k not in pair and shape != "piece" and delta_e(labs[k], labs[pair[0]]) > p.join_other_card_delta
                and np.count_nonzero(mask[y:y + h, x:x + w] & gap) > 0.5 * size
                for k, (mask, _, shape, *_) in enumerate(regions))
 
 
-def _across_other_paper(lab: np.ndarray, between: np.ndarray, regions: list, pair: tuple[int, int],
-                        min_across: float = 0.55) -> bool:
+def _across_other_paper(lab: np.ndarray, between: np.ndarray, regions: list, labs: list, pair: tuple[int, int],
+                        p: DetectorParams) -> bool:
     """Whether another paper (neither near the pair's paper colour nor darker: no ink) runs right
-    across the gap between the pair, from one side of it to the other (`min_across` of its width).
+    across the gap between the pair, from one side of it to the other (`join_min_across` of its width).
 
     Why: the card under two notes shows between them as a band across the gap (thkoeln-verlaufsplan,
     where the card's own region is not always found); a pin or a dot sticker on a card's halves, as
@@ -136,21 +138,23 @@ def _across_other_paper(lab: np.ndarray, between: np.ndarray, regions: list, pai
 
     if not between.any():
         return False
-    paper = regions[pair[0]][4]
+    paper = labs[pair[0]]
     ys, xs = np.nonzero(between)
     pixels = cv_lab_to_cie(lab[ys, xs])
-    other = (np.linalg.norm(pixels - paper, axis=1) > 20.0) & (pixels[:, 0] > paper[0] - 25.0)
+    other = (np.linalg.norm(pixels - paper, axis=1) > p.join_other_paper_delta) & (pixels[:, 0] > paper[0] - p.join_max_darker)
     if other.mean() < 0.5:
         return False
     card = np.median(pixels[other], axis=0)  # a card is one colour; a pin, dots and ink halos are many
-    other &= np.linalg.norm(pixels - card, axis=1) < 15.0
+    other &= np.linalg.norm(pixels - card, axis=1) < p.join_paper_spread
     if other.mean() < 0.3:
         return False
     centres = [np.array(cv2.boundingRect(regions[k][0].view(np.uint8)), np.float64) for k in pair]
     d = (centres[1][:2] + centres[1][2:] / 2) - (centres[0][:2] + centres[0][2:] / 2)
-    across = np.array([-d[1], d[0]]) / max(np.linalg.norm(d), 1e-9)  # along the gap, across the line between them
+    if np.linalg.norm(d) < 1e-9:
+        return False  # one centre on the other: no line between them, so no "across" to measure (all in one bin)
+    across = np.array([-d[1], d[0]]) / np.linalg.norm(d)  # along the gap, across the line between them
     t = xs * across[0] + ys * across[1]
     bins = np.floor((t - t.min()) / 2).astype(int)
     covered = np.zeros(bins.max() + 1, bool)
     covered[bins[other]] = True
-    return float(covered.mean()) >= min_across
+    return float(covered.mean()) >= p.join_min_across

@@ -42,3 +42,18 @@ class DetectorParams:
     grow_delta: float = 10.0  # ... over pixels within this ΔE of its paper (ink closed over)
     min_grown_ink: float = 0.02  # ... when this share of the grown outline is ink (writing cut the region short)
     min_cut_share: float = 0.35  # a card-sized region cut along a line: both pieces at least this share of a card
+    # Notes stuck on a card of another colour (thkoeln-verlaufsplan: yellow notes on blue module cards).
+    note_hue_step: float = 12.0  # a note on a card differs from the card's paper by this hue step (filters.hue_step,
+    #                              CIE a*b* without lightness) or more; a shadow across one note changes its lightness only,
+    #                              and the insides of letters and boxes drawn on a card are of its own paper
+    join_other_card_delta: float = 20.0  # join: a card found under the gap of a pair, this ΔE from the pair's paper
+    #                                      or more, is another card the two notes are stuck on (the pair's own halves
+    #                                      differ by at most 8, the join's same-paper limit; 20 leaves room for glare)
+    join_other_paper_delta: float = 20.0  # join: a gap pixel this ΔE from the pair's paper or more (and not darker
+    #                                       than the paper by join_max_darker: no ink) may be another paper
+    join_max_darker: float = 25.0  # ... a pixel this much darker (CIE L) than the paper is ink or shadow, no paper
+    join_paper_spread: float = 15.0  # ... a card is one colour: its pixels lie within this ΔE of their median, while
+    #                                  a pin, dot stickers and the soft rims of ink strokes are of many colours
+    join_min_across: float = 0.55  # ... and it runs across this share of the gap's width: a pin or a dot on a card's
+    #                                halves is a blob that leaves most of the width to writing and paper (generated
+    #                                hard-1010: 8 -> 2 false cards with thkoeln-verlaufsplan-1/2/3 unchanged)

@@ -40,7 +40,7 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
     # into the note, and ink touching it would make the rim ragged); where the crest leaves a
     # card's darker cut edge as a second, dashed line inside, the full band still finds it.
     found = drop_nested(finder.regions_between(cv2.dilate(crests, np.ones((3, 3), np.uint8)), thin_lines,
-                                               paper_edges), inkless)
+                                               paper_edges), inkless, p.note_hue_step)
     found += not_overlapping(drop_nested(finder.regions_between(
         cv2.dilate(paper_edges, np.ones((3, 3), np.uint8)), thin_lines, blocked=taken_masks(found))), found)
     # Cards whose only edge is a thin line (a white card's shadow on a white board) vanish with
