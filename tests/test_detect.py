@@ -483,6 +483,37 @@ def test_a_strip_of_paper_between_two_halves_does_not_stop_their_join():
     assert _holds_another(gap, regions, [int(r[0].sum()) for r in regions], (0, 1))
 
 
+
+def test_paper_across_the_gap_needs_a_line_between_the_pair():
+    """Another paper filling the gap between two halves runs across it (notes stuck on a card);
+    when the pair's centres coincide there is no line between them to run across, and the rule
+    must not claim "across" (it did, at 100 %: with no direction every pixel fell in one bin)."""
+    import cv2
+
+    from cardscan.detect.join import _across_other_paper
+    from cardscan.detect.paper import cv_lab_to_cie
+    from cardscan.detect.params import DetectorParams
+
+    rgb = np.full((100, 200, 3), (250, 220, 60), np.uint8)  # yellow paper
+    rgb[20:80, 40:160] = (140, 200, 250)  # a light blue card under the gap (not dark as ink)
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    yellow = cv_lab_to_cie(lab[0, 0])
+
+    def masks(*boxes):
+        mask = np.zeros(rgb.shape[:2], bool)
+        for y0, y1, x0, x1 in boxes:
+            mask[y0:y1, x0:x1] = True
+        return mask
+
+    gap = masks((20, 80, 40, 160))
+    side_by_side = [(masks((20, 80, 20, 40)), None, "piece"), (masks((20, 80, 160, 180)), None, "piece")]
+    assert _across_other_paper(lab, gap, side_by_side, [yellow, yellow], (0, 1), DetectorParams())
+    # bars above and below, bars left and right: both boxes are centred on (100, 50)
+    same_centre = [(masks((10, 20, 40, 160), (80, 90, 40, 160)), None, "piece"),
+                   (masks((20, 80, 30, 40), (20, 80, 160, 170)), None, "piece")]
+    assert not _across_other_paper(lab, gap, same_centre, [yellow, yellow], (0, 1), DetectorParams())
+
+
 # Failure modes of real photos (issue 15), each on a small generated board.
 
 def test_sticky_notes_on_a_door_with_panels_are_all_found():
