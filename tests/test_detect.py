@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from cardscan.detect import CardDetector, order_clockwise, rectify, sort_reading_order, DetectedCard
+from cardscan.detect.paper import PaperRegion
 from cardscan.evaluate import match
 from cardscan.load import load_photo
 
@@ -88,7 +89,7 @@ def test_a_card_cut_in_two_by_its_writing_is_joined_but_neighbours_stay_apart():
         mask = np.zeros((400, 600), bool)
         mask[y0:y1, x0:x1] = True
         quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
-        return mask, quad, "rect", np.array(paper, float), srgb_to_lab(np.array(paper))
+        return PaperRegion(mask, quad, "rect", np.array(paper, float), srgb_to_lab(np.array(paper)))
 
     import cv2
 
@@ -178,10 +179,10 @@ def test_a_card_cut_in_two_by_wide_writing_is_joined():
         mask = np.zeros((400, 600), bool)
         mask[20:120, x0:x1] = True
         quad = np.array([[x0, 20], [x1, 20], [x1, 120], [x0, 120]], np.float32)
-        return mask, quad, "rect", np.array(yellow, float), srgb_to_lab(np.array(yellow))
+        return PaperRegion(mask, quad, "rect", np.array(yellow, float), srgb_to_lab(np.array(yellow)))
 
     whole = region(20, 320)[:3]
-    others = [(m, q + [0, y], s, p, l) for y in (150, 280) for m, q, s, p, l in [region(20, 320)]]
+    others = [PaperRegion(m, q + [0, y], s, p, l) for y in (150, 280) for m, q, s, p, l in [region(20, 320)]]
     for k, (m, q, *_) in enumerate(others):  # two whole cards of the same colour elsewhere
         m[:] = False
         m[int(q[0, 1]):int(q[2, 1]), 20:320] = True
@@ -263,7 +264,7 @@ def _region(rgb, mask, shape, paper):
 
     contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     quad = cv2.boxPoints(cv2.minAreaRect(contours[0])).astype(np.float32)
-    return mask.astype(bool), quad, shape, np.array(paper, float), srgb_to_lab(np.array(paper))
+    return PaperRegion(mask.astype(bool), quad, shape, np.array(paper, float), srgb_to_lab(np.array(paper)))
 
 
 def _round_card(rgb, centre, axes, paper):
@@ -441,7 +442,7 @@ def test_a_ragged_half_of_a_card_is_kept_as_a_piece_and_joined():
     rgb[half > 0] = yellow
     other = _rect_card(rgb, 137, 7, 193, 133, yellow)
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    piece = (half.astype(bool), outlines[0][1], "piece", *other[3:])
+    piece = other._replace(mask=half.astype(bool), quad=outlines[0][1], shape="piece")
     joined = join_split_cards([piece, other, *others], lab)
     assert len(joined) == 3 and joined[0][2] == "rect"
     x0, y0, x1, y1 = box(joined[0][0])
@@ -506,11 +507,13 @@ def test_paper_across_the_gap_needs_a_line_between_the_pair():
         return mask
 
     gap = masks((20, 80, 40, 160))
-    side_by_side = [(masks((20, 80, 20, 40)), None, "piece"), (masks((20, 80, 160, 180)), None, "piece")]
+    def piece(mask):
+        return PaperRegion(mask, None, "piece", None, yellow)
+
+    side_by_side = [piece(masks((20, 80, 20, 40))), piece(masks((20, 80, 160, 180)))]
     assert _across_other_paper(lab, gap, side_by_side, [yellow, yellow], (0, 1), DetectorParams())
     # bars above and below, bars left and right: both boxes are centred on (100, 50)
-    same_centre = [(masks((10, 20, 40, 160), (80, 90, 40, 160)), None, "piece"),
-                   (masks((20, 80, 30, 40), (20, 80, 160, 170)), None, "piece")]
+    same_centre = [piece(masks((10, 20, 40, 160), (80, 90, 40, 160))), piece(masks((20, 80, 30, 40), (20, 80, 160, 170)))]
     assert not _across_other_paper(lab, gap, same_centre, [yellow, yellow], (0, 1), DetectorParams())
 
 
@@ -562,7 +565,7 @@ def test_notes_are_not_oversized_beside_many_small_false_regions():
     from cardscan.detect.filters import not_oversized, typical_size
 
     def region(x, y, w, h):
-        return (None, np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32), "rect")
+        return PaperRegion(None, np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32), "rect", None, None)
 
     notes = [region(100 + 400 * i, 100, 300 + 10 * i, 300) for i in range(4)]
     strips = [region(50 + 150 * i, 900, 60 + 25 * i, 40 + 10 * i) for i in range(6)]
@@ -647,8 +650,8 @@ def test_a_box_drawn_on_a_note_is_no_card_but_a_note_stuck_on_a_card_is():
     from cardscan.detect.filters import not_drawn_on
 
     def region(x, y, w, h, lab):
-        return (None, np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32), "rect", None,
-                np.array(lab, np.float64))
+        return PaperRegion(None, np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32), "rect", None,
+                           np.array(lab, np.float64))
 
     pink, yellow, blue = (85.0, 12.0, 2.0), (88.0, -2.0, 60.0), (60.0, -10.0, -35.0)
     note, box = region(100, 100, 300, 300, pink), region(300, 200, 60, 60, (84.0, 13.0, 3.0))

@@ -58,7 +58,8 @@ Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed ove
 passes over the edge maps), regions (smooth regions judged as cards, pieces, touching cards), split
 (cutting touching cards apart), join (joining a card's halves), grow (bits of a note grown to it),
 outline (hull, rim, four corners), filters (plain surfaces, oversized regions, second looks), paper
-(paper and board colour), detector (CardDetector, the public entry).
+(paper and board colour; PaperRegion, a region with its paper as the later stages pass it on), detector
+(CardDetector, the public entry).
 """
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from cardscan.detect.filters import (cut_by_frame, dark_grey, not_drawn_on, not_
                                      small_pad, typical_size, white_board)
 from cardscan.detect.join import join_split_cards
 from cardscan.detect.outline import grow_quad, outer_hull, region_area
-from cardscan.detect.paper import (blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e, paper_colour,
-                                   ring_around, white_balance)
+from cardscan.detect.paper import (PaperRegion, blank_outside_ellipse, classify_colour, cv_lab_to_cie, delta_e,
+                                   paper_colour, ring_around, white_balance)
 from cardscan.detect.params import MAX_WORK_SIZE, WORK_SIZE, DetectorParams
 from cardscan.detect.passes import smooth_regions
 from cardscan.geometry import circumscribe, local_axes, order_clockwise, quad_faults, rectify, sound_quad
@@ -45,8 +45,8 @@ class CardDetector:
             kept, scale = self._papers(rgb, work_size)
         # An outline that is still unsound as its min-area rectangle is a sliver (a strip of frame
         # or a shadow), never a card.
-        kept = not_drawn_on(one_per_place(not_oversized([r for r in kept if not quad_faults(sound_quad(r[1]))
-                                            and not cut_by_frame(sound_quad(r[1] / scale), rgb.shape)],
+        kept = not_drawn_on(one_per_place(not_oversized([r for r in kept if not quad_faults(sound_quad(r.quad))
+                                            and not cut_by_frame(sound_quad(r.quad / scale), rgb.shape)],
                                            self.params.max_card_size), min_step=self.params.note_hue_step))
         outlines = []
         rects = [order_clockwise(sound_quad(quad / scale)) for _, quad, shape, *_ in kept if shape == "rect"]
@@ -91,7 +91,7 @@ class CardDetector:
             return None
         return order_clockwise(sound_quad(grow_quad(circumscribe(hull, *axes), 2.0 / scale)))
 
-    def _papers(self, rgb: np.ndarray, work_size: int) -> tuple[list, float]:
+    def _papers(self, rgb: np.ndarray, work_size: int) -> tuple[list[PaperRegion], float]:
         """Card regions on a copy of the photo whose longest side is work_size, with their
         paper colours, and the copy's scale."""
         import cv2
@@ -115,7 +115,7 @@ class CardDetector:
             board_lab = np.median(lab[box][ring], axis=0) if ring.any() else None
             if board_lab is not None and delta_e(card_lab, cv_lab_to_cie(board_lab)) < self.params.min_board_contrast:
                 continue
-            kept.append((mask, quad, shape, paper, card_lab))
+            kept.append(PaperRegion(mask, quad, shape, paper, card_lab))
         area_min = self.params.min_area_frac * lab.shape[0] * lab.shape[1]
         joined = [r for r in join_split_cards(kept, lab, self.params) if r[2] != "piece"]
         floor = card_floor([region_area(r) for r in joined], area_min,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cardscan.detect.paper import PaperRegion
 from cardscan.detect.params import DetectorParams
 from cardscan.geometry import sound_quad
 
@@ -91,14 +92,14 @@ def small_pad(areas, area_min: float, piece_min: float, min_group: int = 6) -> f
     return size if count >= min_group and count > above else None
 
 
-def not_oversized(regions: list, max_size: float) -> list:
+def not_oversized(regions: list[PaperRegion], max_size: float) -> list[PaperRegion]:
     """Regions no larger than `max_size` times the typical one (`typical_size`): what is left that
     large after touching cards were cut apart is a plain surface (a wall beside the board, a door panel)."""
     import cv2
 
     if len(regions) < 3:
         return regions
-    areas = np.array([cv2.contourArea(sound_quad(r[1])) for r in regions])
+    areas = np.array([cv2.contourArea(sound_quad(r.quad)) for r in regions])
     return [r for r, a in zip(regions, areas) if a <= max_size * typical_size(areas)]
 
 
@@ -115,25 +116,26 @@ def cut_by_frame(quad: np.ndarray, shape: tuple[int, ...], margin: float = 0.006
     return any(np.count_nonzero(side) >= 2 for side in (q[:, 0] < m, q[:, 0] > w - 1 - m, q[:, 1] < m, q[:, 1] > h - 1 - m))
 
 
-def one_per_place(regions: list, max_covered: float = 0.4, min_step: float = DetectorParams.note_hue_step) -> list:
+def one_per_place(regions: list[PaperRegion], max_covered: float = 0.4,
+                  min_step: float = DetectorParams.note_hue_step) -> list[PaperRegion]:
     """One outline per place: an outline mostly covered by one kept before it (the ink-free pass's
     come first, then larger ones) is a second look at the same card, unless it is smaller and of
     another paper colour (`hue_step` from `min_step`): a note stuck on a card (thkoeln-verlaufsplan)."""
     import cv2
 
-    quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
+    quads = [sound_quad(r.quad).astype(np.float32) for r in regions]
     areas = [max(cv2.contourArea(q), 1.0) for q in quads]
     keep: list[int] = []
     for i in range(len(regions)):
         covered = [k for k in keep if cv2.intersectConvexConvex(cv2.convexHull(quads[i]), cv2.convexHull(quads[k]))[0]
                    > max_covered * areas[i]]
-        if all(areas[i] < 0.8 * areas[k] and hue_step(regions[i][4], regions[k][4]) >= min_step
+        if all(areas[i] < 0.8 * areas[k] and hue_step(regions[i].paper_lab, regions[k].paper_lab) >= min_step
                for k in covered):
             keep.append(i)
     return [regions[i] for i in keep]
 
 
-def not_drawn_on(regions: list, max_inside: float = 0.85, max_delta: float = 10.0) -> list:
+def not_drawn_on(regions: list[PaperRegion], max_inside: float = 0.85, max_delta: float = 10.0) -> list[PaperRegion]:
     """Regions that do not lie inside a larger one of the same paper colour.
 
     Why: a box drawn on a note (a circled letter, a framed word) encloses a smooth card-shaped bit of
@@ -144,11 +146,11 @@ def not_drawn_on(regions: list, max_inside: float = 0.85, max_delta: float = 10.
 
     from cardscan.detect.paper import delta_e
 
-    quads = [sound_quad(r[1]).astype(np.float32) for r in regions]
+    quads = [sound_quad(r.quad).astype(np.float32) for r in regions]
     areas = [max(cv2.contourArea(q), 1.0) for q in quads]
     keep = []
     for i, r in enumerate(regions):
-        inside = any(areas[k] > 2 * areas[i] and delta_e(r[4], regions[k][4]) < max_delta
+        inside = any(areas[k] > 2 * areas[i] and delta_e(r.paper_lab, regions[k].paper_lab) < max_delta
                      and cv2.intersectConvexConvex(quads[i], quads[k])[0] > max_inside * areas[i]
                      for k in range(len(regions)) if k != i)
         if not inside:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from cardscan.detect.outline import fit_card_quad, grow_quad, hull_mask, is_ellipse, rect_fill
-from cardscan.detect.paper import cv_lab_to_cie, delta_e, ring_around
+from cardscan.detect.paper import PaperRegion, cv_lab_to_cie, delta_e, ring_around
 from cardscan.detect.params import DetectorParams
 from cardscan.geometry import fit_quad
 
 
-def join_split_cards(regions: list, lab: np.ndarray, params: DetectorParams | None = None) -> list:
+def join_split_cards(regions: list[PaperRegion], lab: np.ndarray, params: DetectorParams | None = None) -> list[PaperRegion]:
     """Join the two halves of a card that big writing and a pin cut in two.
 
     A long word and the pin above it can form an unbroken line of edges from the top of a card to
@@ -24,15 +24,15 @@ def join_split_cards(regions: list, lab: np.ndarray, params: DetectorParams | No
 
     if len(regions) < 2:
         return regions
-    areas = [float(cv2.contourArea(cv2.convexHull(q.astype(np.float32)))) for _, q, *_ in regions]
+    areas = [float(cv2.contourArea(cv2.convexHull(r.quad.astype(np.float32)))) for r in regions]
     typical = float(np.percentile(areas, 75))  # a card's size; halves are the smaller ones
-    labs = [paper_lab for *_, paper_lab in regions]
-    pixels = [int(np.count_nonzero(mask)) for mask, *_ in regions]  # counted once, not per candidate pair
+    labs = [r.paper_lab for r in regions]
+    pixels = [int(np.count_nonzero(r.mask)) for r in regions]  # counted once, not per candidate pair
     # An ellipse of half a card's size or more is a whole oval or round card: writing cuts paper
     # along ragged strokes, it does not leave a clean ellipse behind (a half may still fill π/4
     # of its box and so pass for "round", hence the check of the outline itself).
-    whole = [shape in ("oval", "round") and area >= 0.45 * typical and is_ellipse(mask)
-             for (mask, _, shape, *_), area in zip(regions, areas)]
+    whole = [r.shape in ("oval", "round") and area >= 0.45 * typical and is_ellipse(r.mask)
+             for r, area in zip(regions, areas)]
     joined, used = [], set()
     for i in range(len(regions)):
         if i in used:
@@ -42,7 +42,7 @@ def join_split_cards(regions: list, lab: np.ndarray, params: DetectorParams | No
             if j in used or whole[i] or whole[j] or delta_e(labs[i], labs[j]) > 8.0 \
                     or areas[i] + areas[j] > 1.5 * typical:
                 continue
-            union = regions[i][0] | regions[j][0]
+            union = regions[i].mask | regions[j].mask
             contours, _ = cv2.findContours(union.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             hull = cv2.convexHull(np.vstack(contours))
             hull_area = cv2.contourArea(hull)
@@ -51,7 +51,8 @@ def join_split_cards(regions: list, lab: np.ndarray, params: DetectorParams | No
             between = hull_mask(hull, union.shape).astype(bool) & ~union
             if between.any() and _board_share(lab, between, union, labs[i]) > 0.25:
                 continue  # what lies between them is board, not writing on the same paper
-            if _on_another_card(between, regions, labs, (i, j), p) or _across_other_paper(lab, between, regions, labs, (i, j), p):
+            if _on_another_card(between, regions, labs, (i, j), p) \
+                    or _across_other_paper(lab, between, regions, labs, (i, j), p):
                 continue  # they are two notes stuck on a card of another colour
             if _holds_another(between, regions, pixels, (i, j)):
                 continue  # a third card of the same colour lies between them: neighbours in a column
@@ -67,11 +68,11 @@ def join_split_cards(regions: list, lab: np.ndarray, params: DetectorParams | No
             continue
         j, union, quad, shape = best
         used.add(j)
-        joined.append((union, quad, shape, *regions[i][3:]))
+        joined.append(regions[i]._replace(mask=union, quad=quad, shape=shape))
     return joined
 
 
-def _holds_another(between: np.ndarray, regions: list, pixels: list[int], pair: tuple[int, int]) -> bool:
+def _holds_another(between: np.ndarray, regions: list[PaperRegion], pixels: list[int], pair: tuple[int, int]) -> bool:
     """Whether most of some other region lies in `between`, the gap that joining a pair would fill.
 
     A piece far smaller than either half does not count: that is a strip of paper between two
@@ -107,7 +108,8 @@ def _board_share(lab: np.ndarray, between: np.ndarray, union: np.ndarray, paper_
     return float(np.mean((to_board < 15.0) & (to_board < to_paper)))
 
 
-def _on_another_card(between: np.ndarray, regions: list, labs: list, pair: tuple[int, int], p: DetectorParams) -> bool:
+def _on_another_card(between: np.ndarray, regions: list[PaperRegion], labs: list, pair: tuple[int, int],
+                     p: DetectorParams) -> bool:
     """Whether most of `between`, the gap that joining a pair would fill, lies on a card of another colour.
 
     Why: two yellow notes stuck one above the other on a blue card (thkoeln-verlaufsplan) passed the
@@ -125,7 +127,7 @@ def _on_another_card(between: np.ndarray, regions: list, labs: list, pair: tuple
                for k, (mask, _, shape, *_) in enumerate(regions))
 
 
-def _across_other_paper(lab: np.ndarray, between: np.ndarray, regions: list, labs: list, pair: tuple[int, int],
+def _across_other_paper(lab: np.ndarray, between: np.ndarray, regions: list[PaperRegion], labs: list, pair: tuple[int, int],
                         p: DetectorParams) -> bool:
     """Whether another paper (neither near the pair's paper colour nor darker: no ink) runs right
     across the gap between the pair, from one side of it to the other (`join_min_across` of its width).
@@ -148,7 +150,7 @@ def _across_other_paper(lab: np.ndarray, between: np.ndarray, regions: list, lab
     other &= np.linalg.norm(pixels - card, axis=1) < p.join_paper_spread
     if other.mean() < 0.3:
         return False
-    centres = [np.array(cv2.boundingRect(regions[k][0].view(np.uint8)), np.float64) for k in pair]
+    centres = [np.array(cv2.boundingRect(regions[k].mask.view(np.uint8)), np.float64) for k in pair]
     d = (centres[1][:2] + centres[1][2:] / 2) - (centres[0][:2] + centres[0][2:] / 2)
     if np.linalg.norm(d) < 1e-9:
         return False  # one centre on the other: no line between them, so no "across" to measure (all in one bin)

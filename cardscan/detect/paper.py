@@ -1,9 +1,23 @@
 """The colour of a card's paper and of the board around it: white balance, paper median, palette name."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from cardscan import colour as colour_stage
+
+
+class PaperRegion(NamedTuple):
+    """A smooth region found as a card (or a piece of one) with its paper colour: what join, filters
+    and the detector hand each other after the passes. A NamedTuple so that the stages name its parts
+    instead of counting positions, while unpacking it as (mask, quad, shape, paper, paper_lab) still works."""
+
+    mask: np.ndarray  # bool, in the analysis copy
+    quad: np.ndarray  # outline, analysis-copy pixels
+    shape: str  # "rect", "oval", "round", or "piece" (half a card, kept to be joined)
+    paper: np.ndarray  # sRGB median of the paper (ink and pins left out)
+    paper_lab: np.ndarray  # the same as CIE Lab
 
 
 def ring_around(mask: np.ndarray, width: int = 6) -> np.ndarray:
