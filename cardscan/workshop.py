@@ -112,7 +112,7 @@ class Heading:
     a participant's contribution; its id keeps the photo's numbering so it can be traced.
     """
 
-    id: str  # "<photo stem>-h01" for marker text; a heading card keeps its card id ("board1-03")
+    id: str  # "<photo stem>-h01" for marker text; a heading card, or a row label read as a card, keeps its card id
     polygon: list[Point]  # 4 corners in original-image pixels, clockwise from top-left
     text: str = ""  # normalised text, the cluster's name
     raw_text: str = ""  # what OCR read

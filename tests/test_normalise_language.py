@@ -2,7 +2,7 @@
 import random
 
 from cardscan.normalise import Normaliser, board_language, normalise_board
-from cardscan.normalise.language import ENGLISH, GERMAN, language_score
+from cardscan.normalise.language import ENGLISH, GERMAN, LETTER_WORD, language_score, word_zipf
 
 _EN_VERBS = ("update", "call", "fix", "write", "review", "hire", "improve", "clean up", "plan", "share", "test", "ship")
 _EN_OBJECTS = ("the phone list", "customers back", "login bug", "user stories", "the roadmap", "more staff",
@@ -71,3 +71,10 @@ def test_one_text_can_be_normalised_in_the_board_language():
 
     assert normalise("hire more staff", language=ENGLISH).text == "hire more staff"
     assert normalise("Finanzeirung", language=GERMAN).text == "Finanzierung"
+
+
+def test_word_zipf_reads_the_callers_list_and_letter_words_skip_digits_and_single_letters():
+    # the typo fixer asks the "large" list for rare loans the "small" one lacks
+    assert word_zipf("learnings", ENGLISH) == 0.0 < word_zipf("learnings", ENGLISH, wordlist="large")
+    assert word_zipf("und", GERMAN) > word_zipf("und", ENGLISH)
+    assert LETTER_WORD.findall("Team 2026 a B2B Übergabe_x") == ["Team", "Übergabe"]

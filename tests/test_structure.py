@@ -7,6 +7,7 @@ import pytest
 
 from cardscan.structure import find_structure
 from cardscan.structure.boxes import Box
+from cardscan.structure.row_labels import LABEL_COLUMN, in_label_column
 from cardscan.workshop import Card, Scan
 
 
@@ -550,3 +551,9 @@ def test_smaller_writing_right_under_a_heading_is_not_part_of_it():
     cards = [Card(f"f-{k}", "f.jpg", rect(100, 300 + 140 * k), "gelb", raw_text="x", text="x") for k in range(3)]
     scan = find_structure(blank(), Scan("f.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
     assert sorted(h.raw_text for h in scan.headings) == ["FINANCIAL\nADVISER", "Good/Bad\neconomy"]
+
+
+def test_the_row_label_column_reaches_label_column_card_widths_either_side():
+    edge = LABEL_COLUMN * 80.0
+    assert in_label_column(100.0 + edge, 100.0, card_w=80.0) and in_label_column(100.0 - edge, 100.0, card_w=80.0)
+    assert not in_label_column(101.0 + edge, 100.0, card_w=80.0) and not in_label_column(99.0 - edge, 100.0, card_w=80.0)

@@ -20,7 +20,7 @@ from cardscan.normalise.casing import (ARTICLES, MIN_FIX_LENGTH, CaseFrequencies
 from cardscan.normalise.compounds import head_stems, takes_link
 from cardscan.normalise.context import ContextSpeller, mend_in_context
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
-from cardscan.normalise.language import GERMAN
+from cardscan.normalise.language import ENGLISH, GERMAN, word_zipf
 from cardscan.normalise.layout import WORD, layout
 from cardscan.normalise.pairs import PairCounts
 from cardscan.normalise.repair import ADJECTIVE_ENDINGS, TokenRepair
@@ -441,13 +441,11 @@ class Normaliser:
 def _english_word(tok: str) -> bool:
     """A common English word ("Branch", "Hash", "Blob") that German uses far less: cards borrow such words,
     and no German reading of them is strong evidence of a slip. Looked up only for a word about to change."""
-    from wordfreq import zipf_frequency
-
     low = tok.lower()
     if not low.isalpha() or len(low) < MIN_ENGLISH_LENGTH:
         return False
-    en = zipf_frequency(low, "en", wordlist="small")
-    return en >= ENGLISH_MIN_ZIPF and en - zipf_frequency(low, "de", wordlist="small") >= ENGLISH_GAP
+    en = word_zipf(low, ENGLISH)
+    return en >= ENGLISH_MIN_ZIPF and en - word_zipf(low, GERMAN) >= ENGLISH_GAP
 
 
 def _reformed(low: str, vocabulary: Vocabulary) -> str | None:

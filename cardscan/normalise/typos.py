@@ -17,6 +17,7 @@ from cardscan.dictionary import GermanDictionary
 from cardscan.normalise.compounds import LINKS, head_stems, takes_link
 from cardscan.normalise.channel import ORDINARY, slip_cost
 from cardscan.normalise.confusions import damerau, one_slip
+from cardscan.normalise.language import ENGLISH, word_zipf
 from cardscan.normalise.vocabulary import Vocabulary
 
 __all__ = ["TypoFixer"]
@@ -259,9 +260,7 @@ class TypoFixer:
 
 def _english(term: str, zipf: float) -> bool:
     """A rare word of the German list that English uses more ("learnings"): a loan, no reading of a slip."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(term, "en", wordlist="large") > zipf
+    return word_zipf(term, ENGLISH, wordlist="large") > zipf  # "large": the rare loans are not in "small"
 
 
 def _lost_or_swapped(low: str, term: str) -> bool:

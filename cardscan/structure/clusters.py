@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from cardscan.structure.boxes import Box
+from cardscan.structure.row_labels import in_label_column
 from cardscan.workshop import Card, Cluster, Heading
 
 COLUMN_GAP = 0.35  # of the median card width: a horizontal gap costs this much more than a vertical one
@@ -160,7 +161,7 @@ def _row_labels(headings: list[Box], cards: list[Box]) -> set[int]:
     # rows lower down start further right, and a stray box left of the board moved that edge.)
     card_w = float(np.median([c.w for c in cards]))
     middle = float(np.median([headings[k].cx for k in found]))
-    column = [k for k in found if abs(headings[k].cx - middle) <= 0.5 * card_w and headings[k].w <= 1.5 * card_w]
+    column = [k for k in found if in_label_column(headings[k].cx, middle, card_w) and headings[k].w <= 1.5 * card_w]
     return set(column) if len(column) >= 2 else set()
 
 

@@ -9,7 +9,6 @@ heading. Heading cards are `heading_cards`' job.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -175,10 +174,9 @@ def _read_closer(reader, board: np.ndarray, box: Box, group: list, raw: str, con
 
 def _known_words(text: str, language: str) -> int:
     """How many of the words a general word list of the language knows (zipf ≥ KNOWN_ZIPF)."""
-    from wordfreq import zipf_frequency
+    from cardscan.normalise.language import LETTER_WORD, word_zipf
 
-    return sum(zipf_frequency(word.lower(), language, wordlist="small") >= KNOWN_ZIPF
-               for word in re.findall(r"[^\W\d_]{2,}", text))
+    return sum(word_zipf(word.lower(), language) >= KNOWN_ZIPF for word in LETTER_WORD.findall(text))
 
 
 def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int], accept,

@@ -21,6 +21,14 @@ def is_label(text: str) -> bool:
     return bool(ROW_LABEL.match(text.strip()) or BARE_NUMBER.match(text.strip()))
 
 
+def in_label_column(x: float, column_x: float, card_w: float) -> bool:
+    """Whether a box centred at `x` stands in the column of row labels centred at `column_x`: within
+    `LABEL_COLUMN` card widths in x (card widths: the board's own scale, whatever the photo's size).
+    One test for the clusters (which headings label rows) and for `label_cards` (which cards are labels);
+    `drop_lone_numbers` sees headings only, no cards to measure by, and asks for x-overlap instead."""
+    return abs(x - column_x) <= LABEL_COLUMN * card_w
+
+
 def drop_lone_numbers(headings: list[Heading]) -> list[Heading]:
     """A bare number ("6") is a row label only in a column of row labels (another label above or below
     it, less than a letter's height aside in x: a slanted view shifts the rows): alone on the board it is a
@@ -46,7 +54,7 @@ def label_cards(cards: list[Card], headings: list[Heading]) -> list[Heading]:
     out = []
     for card in cards:
         box = boxes[card.id]
-        if not is_label(card.raw_text) or not any(abs(box.cx - o.cx) <= LABEL_COLUMN * card_w for o in labels):
+        if not is_label(card.raw_text) or not any(in_label_column(box.cx, o.cx, card_w) for o in labels):
             continue
         row = [b for k, b in boxes.items() if k != card.id and min(b.y1, box.y1) - max(b.y0, box.y0) > 0.5 * b.h]
         x1 = min([box.x1] + [b.x0 for b in row if b.x0 > box.x0])
