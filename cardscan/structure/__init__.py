@@ -47,6 +47,10 @@ from cardscan.structure.row_labels import label_cards
 from cardscan.workshop import Card, Heading, Scan
 
 
+MIN_UNHEADED_CARDS = 2  # one card outside every headed row and column is more often a false card, the legend or
+# a stray note than a group with a marker heading; reading the whole page for it costs time and brings captions
+
+
 def reads_marker_headings(cards: list[Card], reader) -> bool:
     """Whether `find_structure` reads the board around these cards for marker headings: with a page
     reader, unless the board's rows or columns start with cards of a heading colour and every other card
@@ -56,7 +60,8 @@ def reads_marker_headings(cards: list[Card], reader) -> bool:
     if reader is None or not hasattr(reader, "read_page") or not cards:
         return False
     colour_ids = heading_colour_ids(cards)
-    return not (colour_ids and colour_ids <= heading_card_ids(cards)) or bool(unheaded_cards(cards, colour_ids))
+    return (not (colour_ids and colour_ids <= heading_card_ids(cards))
+            or len(unheaded_cards(cards, colour_ids)) >= MIN_UNHEADED_CARDS)
 
 
 def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = True,
