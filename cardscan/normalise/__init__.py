@@ -21,11 +21,13 @@ alone. The steps, each in its own module of this package:
 - `typos`: typing slips and other engines' misreadings of words no other stage could read (Damerau
   distance 1, 2 in long words, also inside a compound's parts), only into clearly best common words;
   slips are weighed by `channel` (a neighbouring key, a doubled letter or a look-alike is likelier
-  than any other letter);
+  than any other letter); a long token may also be read as a rarer listed word one slip off, unless
+  another form of it is listed or English uses the word more; a common English word is never "mended";
 - `context`: short words and unlisted tokens chosen by their neighbours ("Wet übernimmt" → "Wer",
   "mir dem" → "mit"), a noisy channel with word-pair counts (`pairs`, counted in Debian's German
   texts, fortunes-de and manpages-de, on first use); a word only changes when its neighbours speak
-  clearly against it;
+  clearly against it; a rare listed word German text lacks (a web list's typo, "Dises") competes as
+  itself; a scrap between two nouns is a genitive article ("Befragung de Bewohner" → "der");
 - reformed spelling ("daß" → "dass", also in compounds: "Prozeßbegleitung") is its own edit reason,
   "reformed-spelling" (`cardscan.wordlists.REFORMED_SPELLING`); the raw text keeps the original;
 - `compounds`: may an unseen word be built of known parts (with linking elements, Fugen); its
