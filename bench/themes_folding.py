@@ -37,7 +37,7 @@ import themes_eval as te  # noqa: E402
 from _results import save  # noqa: E402
 from cardscan.themes import OTHER, ThemeModel, load_catalogue  # noqa: E402
 from cardscan.themes.folding import FOLDED, fold_themes, max_themes_for  # noqa: E402
-from cardscan.themes.scoring import theme_matches  # noqa: E402
+from cardscan.themes.scoring import single_mentions, theme_matches  # noqa: E402
 
 KEYWORDS = 0.15
 
@@ -46,8 +46,7 @@ def ari(gold: list[str], pred: list[str], folded_as_singles: bool) -> float:
     from sklearn.metrics import adjusted_rand_score
 
     if folded_as_singles:  # on both sides: a single mention shares its group with no other card
-        pred = [f"{FOLDED} {i}" if p == FOLDED else p for i, p in enumerate(pred)]
-        gold = [f"{FOLDED} gold {i}" if g == FOLDED else g for i, g in enumerate(gold)]
+        pred, gold = single_mentions(pred), single_mentions(gold, tag="gold ")
     return round(float(adjusted_rand_score(gold, pred)), 3)
 
 
