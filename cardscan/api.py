@@ -54,7 +54,7 @@ def read_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     """`scan_photo` with its notes: a greyscale photo of cards is read, but says that its colours
     (and so groups) cannot be known, instead of calling every card "weiß". Raises like scan_photo."""
     from cardscan.detect import CardDetector
-    from cardscan.normalise import normalise_board
+    from cardscan.normalise import board_language, normalise_board
     from cardscan.ocr import get_reader
     from cardscan.structure import find_dots, find_structure, mask_dots, read_board_page, reads_marker_headings
 
@@ -93,11 +93,13 @@ def read_photo(path: str | Path, *, legend: str | dict[str, str] | None = None, 
     wants_page = used_mode == "cards" and reads_marker_headings(cards, reader)
     page = read_board_page(photo.rgb, cards, reader) if wants_page else None
     lexicon = lexicon if lexicon and Path(lexicon).is_file() else None  # nothing learnt yet: the plain tables
-    board = normalise_board([c.raw_text for c in cards], expand_abbreviations=expand_abbreviations, lexicon=lexicon)
+    language = board_language([c.raw_text for c in cards])  # once: the cards and the headings are normalised in it
+    board = normalise_board([c.raw_text for c in cards], expand_abbreviations=expand_abbreviations, lexicon=lexicon,
+                            language=language)
     for card, result in zip(cards, board):  # one language for the photo's cards (English boards keep theirs)
         card.text, card.edits = result.text, list(result.edits)
     scan = Scan(image=photo.name, width=photo.width, height=photo.height, cards=cards, path=photo.path, mode=used_mode)
-    scan = find_structure(photo.rgb, scan, reader=reader, votes=False, page=page)  # headings, clusters
+    scan = find_structure(photo.rgb, scan, reader=reader, votes=False, page=page, language=language)  # headings
     return PhotoReading(photo.path, scan, problems)
 
 

@@ -65,14 +65,15 @@ def reads_marker_headings(cards: list[Card], reader) -> bool:
 
 
 def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = True,
-                   page: BoardPage | None = None) -> Scan:
+                   page: BoardPage | None = None, language: str | None = None) -> Scan:
     """Add headings, clusters and votes to a scan in cards mode (in place; the scan is returned).
 
     rgb: the photo as read (the scan's polygons are in its pixels). reader: an OCR engine with a
     ``read_page`` (``cardscan.ocr.get_reader``) to read marker headings; None reads none. votes: count
     the dots now (False: the cards' votes were counted before they were read, `find_dots`). page: the
     board around these cards read before (`read_board_page`; `api.read_photo` reads it before the
-    normaliser's tables take their memory), else read here when needed.
+    normaliser's tables take their memory), else read here when needed. language: the board's, as its cards
+    were normalised in (`api.read_photo` decides it once), else decided here from the cards' raw texts.
     A scan of whiteboard lines, or one without cards, is returned unchanged.
     """
     if scan.mode != "cards" or not scan.cards:
@@ -82,7 +83,7 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     stem = re.sub(r"\.[^.]*$", "", scan.image)
     # One language for the board, from all its cards' raw texts as `normalise_board` decides it for the
     # cards: headings are normalised in it too (the German speller made "Pain points" "Main points").
-    language = board_language([c.raw_text for c in scan.cards])
+    language = language or board_language([c.raw_text for c in scan.cards])
     heading_cards = heading_card_ids(scan.cards)
     headings = [Heading(c.id, list(c.polygon), c.text.strip() or c.raw_text.strip(), c.raw_text, "card",
                         c.confidence, c.colour) for c in scan.cards if c.id in heading_cards]
