@@ -357,13 +357,24 @@ def main(argv: list[str] | None = None) -> int:
                  != " ".join(x.text.split())]
         misses = [(x.text, out, truth, x.slips) for x, truth in noisy
                   if (out := n.normalise(x.text, expand_abbreviations=False).text) != truth]
+        per_kind: dict[str, list[int]] = {}
+        missed = {m[0] for m in misses}
+        for x, _ in noisy:
+            if len(x.slips) == 1:
+                per_kind.setdefault(x.slips[0], [0, 0])
+                per_kind[x.slips[0]][0] += x.text not in missed
+                per_kind[x.slips[0]][1] += 1
         results["catalogs"] = {"lines": len(ui), "clean_lines_changed": len(changed),
                                "clean_changed_pct": round(100 * len(changed) / max(1, len(ui)), 2),
                                "noisy_lines": len(noisy),
-                               "noisy_exact_pct": round(100 * (1 - len(misses) / max(1, len(noisy))), 1)}
+                               "noisy_exact_pct": round(100 * (1 - len(misses) / max(1, len(noisy))), 1),
+                               "single_slip_exact_pct": {k: f"{round(100 * a / b)} % of {b}"
+                                                         for k, (a, b) in sorted(per_kind.items())}}
         print(f"catalogs | {len(ui)} clean program-message lines | changed {len(changed)} "
               f"({results['catalogs']['clean_changed_pct']} %) | noisy {len(noisy)} | exact "
               f"{results['catalogs']['noisy_exact_pct']} %")
+        print("catalogs single-slip lines right: " + ", ".join(
+            f"{k} {v}" for k, v in results["catalogs"]["single_slip_exact_pct"].items()))
         for line, out in changed if args.verbose else ():
             print(f"  catalog changed: {line!r} -> {out!r}")
         for m in misses if args.verbose else ():

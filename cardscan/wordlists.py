@@ -16,13 +16,16 @@ of keeping its own copy. All lists are lower case with umlauts kept, unless said
 - `CONTRACTIONS`: preposition and article run together ("fürs", "beim"); never part of a compound;
 - `GLUED_FUNCTION_WORDS`: short words OCR glues to the word before ("Müllan den" → "Müll an den"),
   longest first; not "in" ("Quartiersmanagerin" is a word even when no dictionary lists it);
+- `NO_COMPOUND_PART`, `NO_COMPOUND_TAIL`: words German builds no compound with (articles, pronouns,
+  conjunctions, finite auxiliaries: "sind|nicht" is two words), and words that may head one but never end
+  one ("Nicht|wähler", "Zusammen|arbeit"; not "kann|nicht", "Ausgangslagen|zusammen");
 - `REFORMED_SPELLING`: old spelling → the spelling of the 1996/2006 reform that minutes use
   ("daß" → "dass", "Streß" → "Stress"); lower case keys, applied case-preserving by the normaliser.
 """
 from __future__ import annotations
 
 __all__ = ["LEMMA_STOP_WORDS", "THEME_STOP_WORDS", "FUNCTION_WORDS", "SUSPENDED_HYPHEN_NEXT", "CONTRACTIONS",
-           "GLUED_FUNCTION_WORDS", "REFORMED_SPELLING"]
+           "GLUED_FUNCTION_WORDS", "NO_COMPOUND_PART", "NO_COMPOUND_TAIL", "REFORMED_SPELLING"]
 
 LEMMA_STOP_WORDS = frozenset("""
 aber alle allem allen aller alles als also am an andere anderen auch auf aus bei beim bin bis bisher bitte
@@ -59,6 +62,16 @@ SUSPENDED_HYPHEN_NEXT = frozenset({"und", "oder", "bzw", "sowie", "bis", "als", 
 CONTRACTIONS = frozenset("fürs aufs beim ins ans ums vors übers durchs hinters unters".split())
 
 GLUED_FUNCTION_WORDS = ("für", "zum", "zur", "und", "mit", "auf", "bei", "von", "vom", "an", "am", "im", "zu")
+
+NO_COMPOUND_PART = frozenset("""der die das dem den des ein eine einem einen einer eines und oder aber denn doch
+    dass wenn weil als wie sich sie ich wir ihr ihre ihnen ihm ihn uns euch du er es man sind ist wird kann hat
+    hatte gibt bin muss soll will wurde würde könnte sollte dies diese diesem diesen dieser dieses jede jedem
+    jeden jeder jedes deren dessen auch noch schon nur sehr also dann dort hier bisher eher etwa etwas nichts
+    jetzt zwar sowie bitte was wer wo werden wurden worden sein""".split())
+
+NO_COMPOUND_TAIL = NO_COMPOUND_PART | frozenset("""nicht zusammen wieder immer ohne gegen über unter zwischen
+    durch nach beim alle allem allen aller alles andere anderen dabei dafür dagegen daher damit daran darauf
+    darum""".split())
 
 # Only words whose old form is unambiguous: "muß" is always "muss", but "Fluß"/"Fuß" differ ("Fuß" keeps
 # its ß after a long vowel), so only listed words change, never a rule "ß after a short vowel".

@@ -45,3 +45,25 @@ def test_a_lost_linking_s_after_a_feminine_suffix_is_put_back(raw, expected):
 @pytest.mark.parametrize("kept", ["Sprungbrett", "Beteiligungen", "Entwicklungsland", "Junge", "Zeitungen"])
 def test_words_without_a_lost_link_stay(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Limit-Optionen sindnicht erlaubt", "Limit-Optionen sind nicht erlaubt"),  # no compound of function words
+    ("Das Archiv wirdnicht komprimiert", "Das Archiv wird nicht komprimiert"),
+    ("Die Wurzel kannnicht ermittelt werden", "Die Wurzel kann nicht ermittelt werden"),
+])
+def test_function_words_glued_together_are_no_compound(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", ["Nichtwähler", "Zusammenarbeit", "Wiederaufbau", "Gegenverkehr",
+                                  "Überblick", "Haushaltswaren", "Umweltbewusstsein"])
+def test_compounds_headed_by_adverbs_and_prepositions_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_no_compound_ends_in_a_function_word_or_adverb():
+    c = Compounds(_forms("Ausgangslagen", "zusammen", "sind", "nicht", "Arbeit"), dictionary=None)
+    assert c.split("ausgangslagenzusammen") is None
+    assert c.split("sindnicht") is None
+    assert c.split("zusammenarbeit") == ["zusammen", "arbeit"]

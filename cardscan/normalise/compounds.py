@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cardscan.dictionary import DICT_MIN_PART, WORDFREQ_MIN_SHORT_PART, GermanDictionary
-from cardscan.wordlists import CONTRACTIONS, LEMMA_STOP_WORDS
+from cardscan.wordlists import CONTRACTIONS, LEMMA_STOP_WORDS, NO_COMPOUND_PART, NO_COMPOUND_TAIL
 
 __all__ = ["LINKS", "MIN_COMPOUND_PART", "head_stems", "takes_link", "Compounds"]
 
@@ -63,8 +63,8 @@ class Compounds:
 
     def part_ok(self, low: str) -> bool:
         """A lexicon word that may be part of a compound: short parts only as nouns ("Rat", not "dem")."""
-        if low in CONTRACTIONS:
-            return False  # "Treffpunktfür" is "Treffpunkt für" glued by OCR, never "Treffpunkt|fürs"
+        if low in CONTRACTIONS or low in NO_COMPOUND_PART:
+            return False  # "Treffpunktfür" is "Treffpunkt für" glued by OCR, never "Treffpunkt|fürs"; "sind|nicht"
         forms = self.forms.get(low)
         return forms is not None and (len(low) >= 4 or any(f[:1].isupper() for f in forms))
 
@@ -79,7 +79,7 @@ class Compounds:
             if stem is None:
                 continue
             tail = low[i:]
-            if self.part_ok(tail):
+            if self.part_ok(tail) and tail not in NO_COMPOUND_TAIL:
                 found = [stem, tail]
             elif len(tail) >= 2 * MIN_COMPOUND_PART and (rest := self.split(tail)) is not None:
                 found = [stem, *rest]
@@ -113,11 +113,15 @@ class Compounds:
         found = False
         for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
             tail = low[i:]
+            if tail in NO_COMPOUND_TAIL:
+                continue  # no compound ends in a function word or an adverb ("kann|nicht", "Ausgangslagen|zusammen")
             tail_ok = self.part_ok(tail) or (len(tail) >= DICT_MIN_PART and tail in parts)
             if not tail_ok and (len(tail) < 2 * MIN_COMPOUND_PART or not self.of_dictionary_parts(tail)):
                 continue
             head = low[:i]
             for stem in head_stems(head):
+                if stem in NO_COMPOUND_PART:
+                    continue
                 if (len(stem) >= MIN_COMPOUND_PART and self.part_ok(stem)) or \
                         (len(stem) >= DICT_MIN_PART and stem in parts):
                     found = True
@@ -208,6 +212,8 @@ class Compounds:
             hit = False
             for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
                 tail = low[i:]
+                if tail in NO_COMPOUND_TAIL:
+                    continue
                 if verb_heads and (tail in LEMMA_STOP_WORDS or low[:i] in LEMMA_STOP_WORDS):
                     continue  # "Plan|uns|zelle" is a slip of "Planungszelle": function words are no parts
                 if not self._loose_part(tail) and (len(tail) < 2 * MIN_COMPOUND_PART
@@ -234,7 +240,8 @@ class Compounds:
 
     def _loose_part(self, low: str) -> bool:
         d = self.dictionary
-        return len(low) >= MIN_COMPOUND_PART and (self.part_ok(low) or low in d.parts() or low in d.short_parts())
+        return len(low) >= MIN_COMPOUND_PART and low not in NO_COMPOUND_PART \
+            and (self.part_ok(low) or low in d.parts() or low in d.short_parts())
 
 
 def _drops_and_swaps(word: str) -> set[str]:
