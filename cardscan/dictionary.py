@@ -93,7 +93,8 @@ class WordfreqDictionary(GermanDictionary):
         return self._zipf
 
     def zipf(self, word: str) -> float:
-        return self._table().get(word.casefold(), 0.0)
+        table = self._zipf if self._zipf is not None else self._table()  # the commonest call of the normaliser
+        return table.get(word.casefold(), 0.0)
 
     def is_word(self, word: str) -> bool:
         return self.zipf(word) >= WORDFREQ_MIN_WORD

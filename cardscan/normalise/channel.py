@@ -68,19 +68,26 @@ def slip_cost(typed: str, meant: str) -> float:
     neighbouring key or look-alike else `UNLIKE`, two swapped neighbours `ORDINARY`.
     """
     n, m = len(typed), len(meant)
+    ins = [_ins_cost(typed, i, typed[i]) for i in range(n)]  # per letter, not per cell: the DP's inner loop
+    drop = [_drop_cost(meant, j) for j in range(m)]  # is then look-ups (several words per unknown token)
     prev2: list[float] = []
     prev = [0.0] * (m + 1)
     for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + _drop_cost(meant, j - 1)
+        prev[j] = prev[j - 1] + drop[j - 1]
     for i in range(1, n + 1):
-        cur = [prev[0] + _ins_cost(typed, i - 1, typed[i - 1])] + [0.0] * m
+        t, cost_in = typed[i - 1], ins[i - 1]
+        t_before = typed[i - 2] if i > 1 else ""
+        cur = [prev[0] + cost_in] + [0.0] * m
         for j in range(1, m + 1):
-            best = min(prev[j] + _ins_cost(typed, i - 1, typed[i - 1]),
-                       cur[j - 1] + _drop_cost(meant, j - 1),
-                       prev[j - 1] + _sub_cost(typed[i - 1], meant[j - 1]))
-            if i > 1 and j > 1 and typed[i - 1] == meant[j - 2] and typed[i - 2] == meant[j - 1] \
-                    and typed[i - 1] != typed[i - 2]:
-                best = min(best, prev2[j - 2] + ORDINARY)
+            mj = meant[j - 1]
+            best = prev[j - 1] if t == mj else prev[j - 1] + _sub_cost(t, mj)
+            if prev[j] + cost_in < best:
+                best = prev[j] + cost_in
+            if cur[j - 1] + drop[j - 1] < best:
+                best = cur[j - 1] + drop[j - 1]
+            if j > 1 and t_before and t == meant[j - 2] and t_before == mj and t != t_before \
+                    and prev2[j - 2] + ORDINARY < best:
+                best = prev2[j - 2] + ORDINARY
             cur[j] = best
         prev2, prev = prev, cur
     return prev[m]

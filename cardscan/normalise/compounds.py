@@ -60,6 +60,8 @@ class Compounds:
         self._loose_cache: dict[str, bool] = {}
         self._verb_head_cache: dict[str, bool] = {}
         self._head_table: dict[str, str] | None = None
+        self._head_starts: frozenset[str] = frozenset()  # first and last letters of the parts, built with the table
+        self._tail_ends: frozenset[str] = frozenset()
 
     def part_ok(self, low: str) -> bool:
         """A lexicon word that may be part of a compound: short parts only as nouns ("Rat", not "dem")."""
@@ -72,10 +74,13 @@ class Compounds:
         """Split a lower-case word into lexicon parts (with Fugen-s/-n/-en/-es/-e), or None. Memoised."""
         if low in self._split_cache:
             return self._split_cache[low]
+        heads = self._heads()
+        if low[:MIN_COMPOUND_PART] not in self._head_starts or low[-MIN_COMPOUND_PART:] not in self._tail_ends:
+            return None  # no lexicon part begins or ends it: two set look-ups spare the loop (most readings tried)
         self._split_cache[low] = None  # guards against re-entry while splitting
         found = None
         for i in range(len(low) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
-            stem = self._heads().get(low[:i])  # the head first: one look-up, the tail may need a split
+            stem = heads.get(low[:i])  # the head first: one look-up, the tail may need a split
             if stem is None:
                 continue
             tail = low[i:]
@@ -100,6 +105,8 @@ class Compounds:
                 for part in parts:
                     if takes_link(part, link):
                         table.setdefault(part + link, part)
+            self._head_starts = frozenset(h[:MIN_COMPOUND_PART] for h in table)
+            self._tail_ends = frozenset(p[-MIN_COMPOUND_PART:] for p in parts if p not in NO_COMPOUND_TAIL)
             self._head_table = table
         return self._head_table
 
