@@ -32,7 +32,12 @@ lines (every source line as it is) that the normaliser changes into something th
 nor its truth; words per second on one core (CPU time of the process, normalising only, fresh caches,
 dictionary, symspell indexes and case table loaded before).
 
-Usage:  .venv/bin/python bench/normalise_noise_eval.py [--corpus DIR] [--verbose] [--heldout] [--catalogs]
+Second development measures (no dev line, no held-out line; a rule that helps dev but not these is fitting):
+`--catalogs`, 2,000 translated program messages (clean lines changed; one noisy copy each), and `--prose`, the
+German Vim tutor and GnuPG help (`prose_lines`; three noisy copies each with their own seeds, 100-102).
+Both print their per-slip figures.
+
+Usage:  .venv/bin/python bench/normalise_noise_eval.py [--corpus DIR] [--verbose] [--heldout] [--catalogs] [--prose]
 (held-out figures are computed and printed only with --heldout: once, at the end of a piece of work)
 Writes bench/results/normalise_noise_eval.json.
 """
@@ -157,6 +162,44 @@ def catalog_lines(folder: Path = CATALOGS, n: int = CATALOG_LINES) -> list[str]:
     ordered = sorted(lines)
     random.Random(7).shuffle(ordered)
     return ordered[:n]
+
+
+PROSE_FILES = (Path("/usr/share/vim/vim90/tutor/tutor.de.utf-8"), Path("/usr/share/gnupg/help.de.txt"))
+PROSE_COPY = 100  # the noise seeds of the prose lines: 100, 101, … (none of the dev lines' 0-5)
+PROSE_COPIES = 3
+# the tutor's key names ("tippe u", "dw", "ce") are no words; a piece holding one is left out
+_TWO_LETTER_WORDS = frozenset("am an da du er es im in ja ob so um wo zu Du Er Es Im In Ja Ob So Um Wo Zu".split())
+_PROSE_OK = re.compile(r"^[A-Za-zÄÖÜäöüß ,.;:!?()\-]+$")
+
+
+def prose_lines(files: tuple[Path, ...] = PROSE_FILES) -> list[str]:
+    """Clean German prose of a third kind: the German Vim tutor and GnuPG's German help texts (Debian's
+    vim-runtime and gnupg-l10n), paragraphs joined and cut into card-sized pieces like the field texts.
+    Imperatives, questions, everyday words ("Bewege den Cursor", "Sie müssen selbst entscheiden"); not
+    the text the word-pair counts are built from (fortunes-de, manpages-de), nor any dev line. Lines of
+    letters and punctuation only (no key names such as "tippe u" or "dw", no "--->" exercise lines, which hold
+    typos on purpose)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for f in files:
+        if not f.exists():
+            continue
+        paragraph: list[str] = []
+        for raw in f.read_text(encoding="utf-8", errors="replace").splitlines() + [""]:
+            line = raw.strip()
+            if line and not line.startswith(("#", ".", "--->", "~")) and not line.isupper():
+                paragraph.append(line)
+                continue
+            for piece in _pieces(" ".join(paragraph)):
+                piece = piece.strip()
+                if piece not in seen and _PROSE_OK.match(piece) and len(piece.split()) >= 3 \
+                        and not any(len(w) == 1 or (len(w) == 2 and w not in _TWO_LETTER_WORDS)
+                                    for w in _WORD.findall(piece)) \
+                        and sum(c.isupper() for c in piece) <= len(piece.split()):
+                    seen.add(piece)
+                    out.append(piece)
+            paragraph = []
+    return out
 
 
 def held_out(line: str) -> bool:
@@ -307,6 +350,40 @@ def evaluate(n: Normaliser, rows: list[tuple[str, str, str]]) -> dict:
     }
 
 
+def _extra_measure(name: str, lines: list[str], n: Normaliser, layout_only: Normaliser, first_copy: int,
+                   copies: int, verbose: bool) -> dict:
+    """Clean lines changed, noisy lines right and per-slip figures of lines that are no dev line; the truth is
+    the line as written (layout, reformed spelling; the sources' own typos are not mended)."""
+    truths = {line: truth_of(line, layout_only, {}) for line in lines}  # reformed spelling, as for dev
+    changed = [(line, out) for line in lines
+               if (out := n.normalise(line, expand_abbreviations=False).text) != truths[line]]
+    noisy = [(x, truths[line]) for line in lines for c in range(first_copy, first_copy + copies)
+             if (x := noisy_line(line, c)).slips and truths[line] != " ".join(x.text.split())]
+    right, per_kind, misses = 0, {}, []
+    for x, truth in noisy:
+        out = n.normalise(x.text, expand_abbreviations=False).text
+        ok = out == truth
+        right += ok
+        if not ok:
+            misses.append((x.text, out, truth, x.slips))
+        if len(x.slips) == 1:
+            per_kind.setdefault(x.slips[0], [0, 0])
+            per_kind[x.slips[0]][0] += ok
+            per_kind[x.slips[0]][1] += 1
+    r = {"lines": len(lines), "clean_lines_changed": len(changed),
+         "clean_changed_pct": round(100 * len(changed) / max(1, len(lines)), 2), "noisy_lines": len(noisy),
+         "noisy_exact_pct": round(100 * right / max(1, len(noisy)), 1),
+         "single_slip_exact_pct": {k: f"{round(100 * a / b)} % of {b}" for k, (a, b) in sorted(per_kind.items())}}
+    print(f"{name} | {len(lines)} clean lines | changed {len(changed)} ({r['clean_changed_pct']} %) | noisy "
+          f"{len(noisy)} | exact {r['noisy_exact_pct']} %")
+    print(f"{name} single-slip lines right: " + ", ".join(f"{k} {v}" for k, v in r["single_slip_exact_pct"].items()))
+    for line, out in changed if verbose else ():
+        print(f"  {name} changed: {line!r} -> {out!r}")
+    for m in misses if verbose else ():
+        print(f"  {name} miss: {m[0]!r} -> {m[1]!r} (truth {m[2]!r}) {m[3]}")
+    return r
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", help="folder of field texts (default ../shared/corpus)")
@@ -317,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
                         "after the work is done: they must not guide it)")
     parser.add_argument("--catalogs", action="store_true", help="also count changed clean lines of the installed "
                         "German program messages (/usr/share/locale/de/LC_MESSAGES/*.mo, 2,000 lines)")
+    parser.add_argument("--prose", action="store_true", help="also the German prose of installed packages (Vim "
+                        "tutor, GnuPG help): clean lines changed and noisy lines right, a second development "
+                        "measure beside dev")
     args = parser.parse_args(argv)
     args.heldout = args.heldout or args.heldout_misses
 
@@ -379,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  catalog changed: {line!r} -> {out!r}")
         for m in misses if args.verbose else ():
             print(f"  catalog miss: {m[0]!r} -> {m[1]!r} (truth {m[2]!r}) {m[3]}")
+    if args.prose:
+        results["prose"] = _extra_measure("prose", prose_lines(), n, layout_only, PROSE_COPY, PROSE_COPIES,
+                                          args.verbose)
     save("normalise_noise_eval", {"char_rate": CHAR_RATE, "copies": COPIES, "kinds": KINDS,
                                   "results": {p: {k: v for k, v in r.items() if k not in ("misses", "clean_changed")}
                                               | {"misses_examples": r.get("misses", [])[:30]}
