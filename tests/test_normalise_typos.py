@@ -183,3 +183,26 @@ def test_a_slip_in_a_compound_head_that_is_only_a_web_scrap_is_mended():
     assert normalise("Inexerzeugung für Systemspalten", expand_abbreviations=False).text \
         == "Indexerzeugung für Systemspalten"  # "inex" (1.1) is listed, but no word as written
     assert normalise("Lernpaten begleiten").text == "Lernpaten begleiten"  # "paten" is one (not "Learn|paten")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Mietpreisentwicklnug beobachten", "Mietpreisentwicklung beobachten"),  # a slip in a compound's tail
+    ("Spielplatzverschönreung planen", "Spielplatzverschönerung planen"),
+    ("Cursorposjition", "Cursorposition"),  # a listed head ("cursor", rare) keeps the slip in the tail
+    ("Styandardschlüsseltabelle", "Standardschlüsseltabelle"),  # the rest is itself a compound of parts
+    ("Protokollsynchronusierung", "Protokollsynchronisierung"),  # a long part, a rarer listed word
+    ("Perisstenzeinstellung", "Persistenzeinstellung"),
+])
+def test_slips_in_parts_of_long_compounds_are_mended(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "Anmeldedatenzwischenspeicher",  # compounds at one cut ("Anmeldedaten|zwischenspeicher") are words
+    "Festplattensubsystem",  # a rare listed tail is a part as written, not "…subsysteme"
+    "Zeilenvorschübe",  # not the web list's "vorschüße"
+    "Standardeingabe nutzen",
+    "Cursorposition",
+])
+def test_unlisted_compounds_of_known_pieces_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

@@ -53,6 +53,10 @@ PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 _LINK_LETTERS = frozenset("sne")
 LONG_PART = 7  # … or, this long, a listed word at least
 LONG_PART_MIN_ZIPF = 2.5
+LISTED_PART_LENGTH = 6  # a listed head this long ("cursor" 2.7) is a part as written …
+LISTED_PART_MIN_ZIPF = 2.5
+RARE_PART_LENGTH = 9  # … and a part this long may be mended into a rare listed word
+RARE_PART_MIN_ZIPF = 2.0  # dictionary.WORDFREQ_MIN_WORD: rarer entries are as often typos ("dreingabe" 1.98)
 PART_WORD_ZIPF = 2.5  # a part listed this often is a word as written ("lern|paten"); rarer ones are web scraps ("berich")
 
 
@@ -81,7 +85,8 @@ class TypoFixer:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) >= SHORT_TYPO_MIN_ZIPF}
             if listed_zipf:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) - listed_zipf >= LISTED_GAP}
-            elif compounds and len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low):
+            elif compounds and len(low) >= 2 * MIN_PART + 1 and not self.dictionary.is_attested(low) \
+                    and not self._of_compounds(low):
                 # (a listed word is not mended as a compound: "Mühlburger" is a name)
                 for cand, score in self._compound(low).items():
                     bonus = ATTESTED_BONUS if self.dictionary.is_attested(cand) else 0.0  # "Umsetzungs|schritte"
@@ -228,20 +233,48 @@ class TypoFixer:
             head, tail = low[:i], low[i:]
             if i < MIN_PART and head not in PARTICLES:
                 continue
-            if (head in PARTICLES or self._known_part(head)) and not self._known_tail(tail):
+            if (head in PARTICLES or self._known_part(head) or self._listed_part(head)) \
+                    and not (self._known_tail(tail) or self._compound_tail(tail)):
                 for fixed, dist in self._part_fixes(tail, head=False):
                     # after a short particle only a word the web list holds: "an|…", "zu|…" reach too much
-                    if self._known_tail(fixed) and (i >= MIN_PART or self.dictionary.is_attested(head + fixed)):
+                    if (self._known_tail(fixed) or self._rare_long(fixed)) \
+                            and (i >= MIN_PART or self.dictionary.is_attested(head + fixed)):
                         add(head + fixed, dist)
-            elif self._known_tail(tail) and not self._known_part(head):
+            elif (self._known_tail(tail) or self._compound_tail(tail)) and not self._known_part(head):
                 for link in LINKS:
                     if len(head) - len(link) < MIN_PART or (link and not head.endswith(link)):
                         continue
                     stem = head[:len(head) - len(link)]
                     for fixed, dist in self._part_fixes(stem, head=True):
-                        if self._known_part(fixed + link) and takes_link(fixed, link):
+                        if (self._known_part(fixed + link) or self._rare_long(fixed)) and takes_link(fixed, link):
                             add(fixed + link + tail, dist)
         return scored
+
+    def _listed_part(self, part: str) -> bool:
+        """A listed word of some length heads the compound ("Cursor|posjition", 2.7): rarer than a part proper,
+        but a head as written, so the slip is in the tail."""
+        return len(part) >= LISTED_PART_LENGTH and self.dictionary.zipf(part) >= LISTED_PART_MIN_ZIPF
+
+    def _of_compounds(self, low: str) -> bool:
+        """The token is itself built of known pieces at one cut, each a part, a compound of parts or a listed
+        word ("Anmeldedaten|zwischenspeicher", "Festplatten|subsystem"): a word, not a slip to mend."""
+        compounds, d = self.vocabulary.compounds, self.dictionary
+        for i in range(MIN_PART, len(low) - MIN_PART + 1):
+            head, tail = low[:i], low[i:]
+            if (self._known_tail(tail) or compounds.of_dictionary_parts(tail)
+                    or (len(tail) >= LISTED_PART_LENGTH and d.zipf(tail) >= RARE_LONG_MIN_ZIPF)) \
+                    and (self._known_part(head) or self._listed_part(head) or compounds.built_of_parts(head)):
+                return True
+        return False
+
+    def _rare_long(self, part: str) -> bool:
+        """A long listed word, however rare: a part mended into it (`_part_fixes`) is a part."""
+        return len(part) >= RARE_PART_LENGTH and self.dictionary.zipf(part) >= RARE_PART_MIN_ZIPF
+
+    def _compound_tail(self, tail: str) -> bool:
+        """The rest is itself a compound of common parts ("Styandard|schlüssel|tabelle"; not the loose split of
+        short scraps, "Wohnumfelvd|erb|esserungen")."""
+        return len(tail) >= 2 * MIN_PART + 1 and self.vocabulary.compounds.of_dictionary_parts(tail)
 
     def _part_fixes(self, part: str, head: bool) -> list[tuple[str, int]]:
         """One slip inside a part; not a letter added or dropped where the parts meet: that is a linking
@@ -250,6 +283,10 @@ class TypoFixer:
         if d.zipf(part) >= PART_WORD_ZIPF:
             return []  # … and the part as written no word at all ("Lern|paten" is no "Learn|paten")
         found = [(t, dist) for t, dist in d.near(part, 1) if d.zipf(t) >= PART_MIN_ZIPF or self._long_part(t)]
+        if len(part) >= RARE_PART_LENGTH and not self._listed_family(part):  # long parts: rarer words too ("synchronisierung" 2.5, "persistenz" 2.1),
+            # below the index's floor; few long strings lie one slip from a listed word
+            found += [(t, 1) for t in one_slip(part) if d.zipf(t) >= RARE_PART_MIN_ZIPF and t not in dict(found)
+                      and not _english(t, d.zipf(t)) and ("ß" in part or "ß" not in t)]  # web text's "vorschüße"
         found += [(t, 1) for t in self._lexicon_near(part) if damerau(part, t, 1) <= 1]
         found = [(t, k) for t, k in found if len(t) >= MIN_PART + 1]  # "mühl" → "müll": too short to tell
         if head:  # a linking letter added or dropped at the end ("miet|freie"); a lost "g" is a slip ("Planun|s|zelle")
