@@ -93,3 +93,19 @@ def test_prefixed_words_participles_and_article_pairs_stay_as_written(kept):
 ])
 def test_run_together_words_are_still_split(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("bittet umBestätigung", "bittet um Bestätigung"),  # a short preposition glued before a noun
+    ("Bewege denCursor zum Anfang", "Bewege den Cursor zum Anfang"),  # a rare listed noun after an article
+    ("Eine Statusmeldungam Fuß der Seite", "Eine Statusmeldung am Fuß der Seite"),  # a long compound + "am"
+    ("Nachbarschaftshilfeund Beratung", "Nachbarschaftshilfe und Beratung"),
+    ("RSA kannsowohl signieren", "RSA kann sowohl signieren"),  # two words, not the compound "kannssowohl"
+])
+def test_words_run_together_are_split(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", ["zuHause", "inDesign", "Sozialraumteam", "Bebauungsplan", "Quartiersmanagerin"])
+def test_listed_words_and_compounds_are_not_split(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

@@ -371,6 +371,9 @@ class Normaliser:
         if general is not None and general[0].lower().startswith(tok.lower()) \
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
+        if general is not None and self.dictionary.zipf(general[0].lower()) == 0.0 \
+                and not vocabulary.in_lexicon(general[0]) and self._repair.split_glued(tok) is not None:
+            general = None  # "kannsowohl": two common words run together, not the mere compound "kannssowohl"
         if general is not None and (other_ending(tok, general[0].lower(), self.dictionary.zipf)
                                     or self._compound_for_compound(tok, general[0])
                                     or self._rare_for_rare(tok, general[0])):

@@ -26,7 +26,9 @@ MIN_GLUED_HEAD = 4  # "Müll|an"; shorter heads ("Pl|an", "Te|am") are pieces of
 GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
 SPLIT_MIN_ZIPF = 3.5  # both words of a run-together pair are common words ("miet|freie": "miet" 3.2) …
 SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "werden", "zusammen")
-MIN_GLUED_KNOWN_HEAD = 6  # a known word this long with a function word glued on ("aufgearbeitetund")
+LISTED_NOUN_ZIPF = 2.0  # a noun after a glued article may be rare ("Cursor" 2.7), but listed
+MIN_GLUED_KNOWN_HEAD = 6
+MIN_GLUED_COMPOUND_HEAD = 9  # an unlisted compound this long before a glued function word ("Statusmeldung|am")  # a known word this long with a function word glued on ("aufgearbeitetund")
 LINKED_HEADS = ("ungs", "heits", "keits", "schafts", "ions", "täts")  # a linking s after a feminine suffix
 # verb particles and prepositions that prefix words ("um|formulieren", "Vor|bearbeitung"): not split off
 PREFIX_PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen zurück".split())
@@ -155,7 +157,14 @@ class TokenRepair:
         left, right = tok[:inner[0]], tok[inner[0]:]
         if right.isupper() and 2 <= len(right) <= 4 and left.lower() in FUNCTION_WORDS:
             return f"{left} {right}"  # "überKIZ": a function word and an abbreviation
-        if not right[1:].islower() or right in ("In", "Innen") or len(right) < 3 or len(left) < 3:
+        if not right[1:].islower() or right in ("In", "Innen") or len(right) < 3:
+            return None
+        if left.lower() in FUNCTION_WORDS and left.islower() and len(right) >= MIN_GLUED_HEAD \
+                and self.vocabulary.dictionary.zipf(tok.lower()) < LISTED_NOUN_ZIPF \
+                and (self.vocabulary.known(right) or self.vocabulary.dictionary.zipf(right.lower()) >= LISTED_NOUN_ZIPF):
+            return f"{left} {right}"  # "umBestätigung", "denCursor": an article or preposition before a noun (not
+            # a name the web list holds as one word: "inDesign")
+        if len(left) < 3:
             return None
         left_ok = self._word_proper(left) or (len(left) >= MIN_GLUED_KNOWN_HEAD and self.vocabulary.known(left))
         return f"{left} {right}" if left_ok and self._word_proper(right) else None  # "generationengerechter|Quartiere"
@@ -225,7 +234,9 @@ class TokenRepair:
             if not tok.endswith(tail) or len(head) < MIN_GLUED_HEAD or head.lower() in FUNCTION_WORDS \
                     or self.inflected(tok, len(head)):
                 continue  # not "freizugeben|den": a participle's ending
-            if vocabulary.spelled(head) or vocabulary.dictionary.zipf(head.lower()) >= GLUED_HEAD_MIN_ZIPF:
+            if vocabulary.spelled(head) or vocabulary.dictionary.zipf(head.lower()) >= GLUED_HEAD_MIN_ZIPF \
+                    or (len(head) >= MIN_GLUED_COMPOUND_HEAD and head[:1].isupper() and head[1:].islower()
+                        and vocabulary.known(head)):  # "Statusmeldungam": a noun compound of known parts
                 return f"{head} {tail}"
         return None
 
