@@ -206,3 +206,24 @@ def test_slips_in_parts_of_long_compounds_are_mended(raw, expected):
 ])
 def test_unlisted_compounds_of_known_pieces_stay(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("kept", [
+    "jedes eingetippte Zeichen",  # a separable verb's participle ("eintippen"), not "einige|tippte"
+    "für partitionierte Tabellen",  # an -ieren verb's participle, however rare the verb
+    "einer getypten Tabelle",  # "ge|typ|t|en" of "typen", not "gehypten"
+    "die zu behaltene Datei",  # "behalten" with an adjective's ending, not "gehaltene"
+    "kann nicht reindiziert werden",  # a prefix before a listed word, not "indiziert"
+])
+def test_regular_forms_of_listed_words_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Kindeer und Jugendliche", "Kinder und Jugendliche"),  # a doubled letter before an ending is a slip
+    ("Zielee messbar machen", "Ziele messbar machen"),
+    ("mit Quarteren umgehen", "mit Quartieren umgehen"),  # "quarter" is English: no German form of it
+    ("Sponsoren aus dem Gewerte", "Sponsoren aus dem Gewerbe"),  # no participle of the web's "weren"
+])
+def test_slips_that_look_like_an_ending_are_still_mended(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected

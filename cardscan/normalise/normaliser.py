@@ -190,13 +190,14 @@ class Normaliser:
 
     def _unlisted(self, tok: str) -> str | None:
         """None for a lexicon word or a listed one of zipf `RARE_LISTED_ZIPF` or more; "rare" for a rarer listed
-        one (web lists hold typos: "Dises", "hoes"); "compound" for a compound of known parts; else "none"."""
+        one (web lists hold typos: "Dises", "hoes"); "compound" for a compound of known parts or a regular form of
+        a listed word ("behaltene"); else "none"."""
         z = self.dictionary.zipf(tok.lower())
         if self.vocabulary.in_lexicon(tok):
             return None
         if z > 0.0:
             return "rare" if z < RARE_LISTED_ZIPF else None
-        return "compound" if self.vocabulary.known(tok) else "none"
+        return "compound" if self.vocabulary.known(tok) or self.typos.word_form(tok.lower()) else "none"
 
     def _clear_noun(self, low: str) -> bool:
         """German writes the word capitalised far more often than small ("Prozesse", not "digital")."""
@@ -371,6 +372,9 @@ class Normaliser:
         if general is not None and general[0].lower().startswith(tok.lower()) \
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
+        if general is not None and general[1] == "spelling" and self.typos.word_form(tok.lower()):
+            general = None  # "partitionierte": a regular form of a listed word, not a slip ("ocr-confusion" still:
+            # "unterstutzen" is no "unter|stutzen")
         if general is not None and self.dictionary.zipf(general[0].lower()) == 0.0 \
                 and not vocabulary.in_lexicon(general[0]) and self._repair.split_glued(tok) is not None:
             general = None  # "kannsowohl": two common words run together, not the mere compound "kannssowohl"

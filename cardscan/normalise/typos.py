@@ -48,6 +48,15 @@ TAIL_ENDINGS = ("s", "n", "en", "es", "e")  # a compound's last part with its ca
 ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does not
 # verb particles and prefixes that start many words: a slip after one is mended like one inside a compound
 PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen weiter wieder zusammen".split())
+FORM_MIN_LENGTH = 6
+FORM_ENDINGS = ("e", "en", "er", "es", "em")  # an adjective's or participle's case ending
+NOUN_SUFFIXES = ("ung", "heit", "keit", "schaft", "tion", "tät", "nis", "ment", "ist", "ant", "ent")
+FORM_MIN_ZIPF = 2.0  # the listed verb a participle is built on ("eintippen" 2.6) …
+PLAIN_VERB_MIN_ZIPF = 3.5  # … a common one without a particle ("typen"; not the web's "weren" in "Gewerte")
+ENDING_FORM_MIN_ZIPF = 3.0  # the listed word an ending is put on ("behalten"; not the web's "objet" in "Objete")
+IERT_VERB_MIN_ZIPF = 1.0  # an -ieren verb listed at all ("partitionieren" 1.2): its -iert forms are regular
+PREFIXED_MIN_ZIPF = 3.0  # "re|indiziert", "un|verbindlich": a prefix before a common listed word
+FORM_PREFIXES = ("re", "un", "miss", "ur", "wieder", "nach", "vor", "über", "unter", "zurück")
 PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
 PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 _LINK_LETTERS = frozenset("sne")
@@ -79,7 +88,8 @@ class TypoFixer:
             return self._cache[key]
         result = None
         if len(low) >= TYPO_MIN_LENGTH - 1 and low.isalpha() and self.dictionary is not None \
-                and not self._participle(low) and not (compounds and self._known_split(low)):
+                and not self._participle(low) and not self.word_form(low) \
+                and not (compounds and self._known_split(low)):
             scored = self._whole(low)
             if len(low) < TYPO_MIN_LENGTH:
                 scored = {c: v for c, v in scored.items() if self.dictionary.zipf(c) >= SHORT_TYPO_MIN_ZIPF}
@@ -103,6 +113,31 @@ class TypoFixer:
                 result = ranked[0][0]
         self._cache[key] = result
         return result
+
+    def word_form(self, low: str) -> bool:
+        """A regular form of a listed word, which lists rarely hold: an adjective's ending on a listed word
+        ("behalten|e"), a participle of a listed verb ("partitionier|t|e" of "partitionieren", "ein|ge|tipp|t|e"
+        of "eintippen"), a prefix before a listed word ("re|indiziert"). Not a slip: the typo stage leaves it."""
+        d = self.dictionary
+        if d is None or len(low) < FORM_MIN_LENGTH or not low.isalpha():
+            return False
+        cores = [low] + [low[:-len(e)] for e in FORM_ENDINGS if low.endswith(e) and len(low) - len(e) >= MIN_PART + 1
+                         and low[-len(e) - 1] != e[0]]  # not "Kinde|er", "Ziele|e": a letter doubled at the end
+        if any(core.endswith(("t", "en")) and not core.endswith(NOUN_SUFFIXES) and d.zipf(core) >= ENDING_FORM_MIN_ZIPF
+               and not _english(core, d.zipf(core)) for core in cores[1:]):
+            return True  # a participle's ending: "behalten|e", "gewünscht|en"; not "Quarter|en" (an English word:
+            # "Quartieren" meant), nor a noun's lost last letter ("Fortbildunge|n", "Tätigkeite|n")
+        for core in cores:
+            if core.endswith("iert") and d.zipf(core[:-1] + "en") >= IERT_VERB_MIN_ZIPF:
+                return True  # "partitioniert|e": an -ieren verb's participle
+            if core.endswith("t"):
+                for particle in ("", *PARTICLES):
+                    stem = core[len(particle) + 2:-1]
+                    if core.startswith(particle + "ge") and len(stem) >= 3 \
+                            and d.zipf(particle + stem + "en") >= (FORM_MIN_ZIPF if particle else PLAIN_VERB_MIN_ZIPF):
+                        return True  # "ein|ge|tipp|t", "ge|typ|t"
+        return any(low.startswith(p) and len(low) - len(p) >= FORM_MIN_LENGTH - 1
+                   and d.zipf(low[len(p):]) >= PREFIXED_MIN_ZIPF for p in FORM_PREFIXES)  # "re|indiziert"
 
     def compound_of_parts(self, low: str) -> bool:
         """A compound of two parts this stage counts as known, long rare parts included ("scharnier|funktion")."""
