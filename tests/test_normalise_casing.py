@@ -102,3 +102,22 @@ def test_a_capitalised_infinitive_between_noun_markers_is_a_noun_and_stays(kept)
 ])
 def test_a_capitalised_infinitive_in_a_verbs_place_is_written_small(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Funktionen mit ergebnismenge", "Funktionen mit Ergebnismenge"),  # a compound ends in a noun: it is one
+    ("Tastatur ohne akzenttasten", "Tastatur ohne Akzenttasten"),
+    ("beim Lesen der aktualisierungsprotokollkopfzeilen", "beim Lesen der Aktualisierungsprotokollkopfzeilen"),
+])
+def test_unlisted_compounds_ending_in_a_noun_are_capitalised(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", [
+    "die Signaturen anlisten",  # a particle and a verb ("an|listen"), though "Listen" is a noun too
+    "Ermöglicht partitionsweise Aggregierung",  # an adverb in -weise
+    "eines anzuzeigendes Symbols",  # a participle
+    "wir wollen weiterleben",
+])
+def test_unlisted_verbs_adverbs_and_participles_stay_small(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
