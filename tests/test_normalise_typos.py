@@ -197,6 +197,14 @@ def test_slips_in_parts_of_long_compounds_are_mended(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected
 
 
+@pytest.mark.parametrize("raw, expected", [
+    ("Ersetzngen prüfen", "Ersetzungen prüfen"),  # one slip from a rarer word, not two from "ersetzen"
+    ("mit erartetem Ergebnis", "mit erwartetem Ergebnis"),
+])
+def test_one_slip_beats_two_even_into_a_rarer_word(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
 @pytest.mark.parametrize("kept", [
     "Anmeldedatenzwischenspeicher",  # compounds at one cut ("Anmeldedaten|zwischenspeicher") are words
     "Festplattensubsystem",  # a rare listed tail is a part as written, not "…subsysteme"

@@ -25,6 +25,7 @@ __all__ = ["TypoFixer"]
 TYPO_MIN_LENGTH = 4  # "Auh" could be "Auch", "Aug", "Au": too many words for three letters …
 SHORT_TYPO_MIN_ZIPF = 5.5  # … unless small and one slip from a very common word: "hta", "unc", "nud", "ixt"
 TWO_SLIP_LENGTH = 8  # a second slip only in long words ("Verstetigunsgphse")
+SECOND_SLIP = 1.5  # zipf: a word seldom holds two slips (a reading two edits away must be 30,000 × more common)
 SLIP_COST = 3.0  # zipf points per slip: a reading two slips away must be 1,000 × more common
 TYPO_MIN_ZIPF = 3.0  # web word lists hold typos among their rare words
 RARE_LONG_MIN_ZIPF = 1.5  # a long unlisted token one slip from a rarer listed word: few long words lie so near
@@ -210,7 +211,7 @@ class TypoFixer:
                                      and _lost_or_swapped(low, term) and slip_cost(low, term) <= ORDINARY):
                 continue
             bonus = LEXICON_BONUS if self.vocabulary.lexicon_family(term) else 0.0
-            scored[term] = z + bonus - SLIP_COST * slip_cost(low, term)
+            scored[term] = z + bonus - SLIP_COST * slip_cost(low, term) - (SECOND_SLIP if dist > 1 else 0.0)
         if len(low) >= TWO_SLIP_LENGTH and not d.is_attested(low) and not self._listed_family(low):
             for term in one_slip(low):  # rarer words, one slip off: the index stops at zipf 2.5 ("Prüfsumme" 1.9)
                 z = d.zipf(term)
