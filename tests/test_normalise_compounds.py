@@ -67,3 +67,12 @@ def test_no_compound_ends_in_a_function_word_or_adverb():
     assert c.split("ausgangslagenzusammen") is None
     assert c.split("sindnicht") is None
     assert c.split("zusammenarbeit") == ["zusammen", "arbeit"]
+
+
+@pytest.mark.parametrize("kept", [
+    "Hilfsinformationen anzeigen",  # Hilf(e)|s|…: a head that drops its -e before the linking s
+    "Gruppieroperationen sind nicht erlaubt",  # an -ier verb's stem heads it ("gruppieren")
+    "Debug-Ausschriften setzen",  # a particle before a common word, not "Anschriften"
+])
+def test_compounds_of_elided_heads_verb_stems_and_particles_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

@@ -26,6 +26,7 @@ MIN_LINK_TAIL = 4
 SLIP_PART_MIN_ZIPF = 2.5  # a part of a compound a swap is read as ("wohnumfeld" 2.5)
 MIN_SLIP_COMPOUND = 10  # words this long: compounds, where a slip hides from the word lists
 NO_LINK_HEADS = ("sprung", "schwung", "dung")  # "Sprung|brett": -ung words that are no derivations
+IER_VERB_HEAD_MIN_ZIPF = 2.0
 VERB_HEAD_MIN_ZIPF = 3.5  # "wohnen", "gruppieren": a common infinitive's stem may head a compound
 LINKS = ("", "s", "n", "en", "es", "e")  # linking elements (Fugen), in the order they are tried
 
@@ -235,15 +236,16 @@ class Compounds:
         return hit
 
     def _verb_head(self, head: str) -> bool:
-        """A verb's stem heading a compound: "Wohn|raum", "Gruppier|operationen", "Einfüge|marke"."""
+        """A verb's stem heading a compound: "Wohn|raum", "Gruppier|operationen", "Einfüge|marke"; an -ier
+        stem is one whenever its verb is listed ("gruppieren" 3.0)."""
+        least = IER_VERB_HEAD_MIN_ZIPF if head.endswith("ier") else VERB_HEAD_MIN_ZIPF
         return len(head) >= MIN_COMPOUND_PART + 1 and any(
-            self.dictionary.zipf(head + ending) >= VERB_HEAD_MIN_ZIPF for ending in ("en", "n"))
+            self.dictionary.zipf(head + ending) >= least for ending in ("en", "n"))
 
     def _loose_head(self, head: str) -> bool:
         """A part with its linking element, or a common word that drops its -e: "Schul(e)|wege"."""
-        elided = head + "e"
-        return any(self._loose_part(s) for s in head_stems(head)) or self.part_ok(elided) or \
-            self.dictionary.zipf(elided) >= WORDFREQ_MIN_SHORT_PART  # "Stade" (3.6) is no "Stad|teil"
+        return any(self._loose_part(s) or self.part_ok(s + "e") or self.dictionary.zipf(s + "e") >= WORDFREQ_MIN_SHORT_PART
+                   for s in head_stems(head))  # "Stade" (3.6) is no "Stad|teil"; "Hilf(e)|s|informationen" is
 
     def _loose_part(self, low: str) -> bool:
         d = self.dictionary

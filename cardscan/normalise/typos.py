@@ -57,7 +57,8 @@ PLAIN_VERB_MIN_ZIPF = 3.5  # … a common one without a particle ("typen"; not t
 ENDING_FORM_MIN_ZIPF = 3.0  # the listed word an ending is put on ("behalten"; not the web's "objet" in "Objete")
 IERT_VERB_MIN_ZIPF = 1.0  # an -ieren verb listed at all ("partitionieren" 1.2): its -iert forms are regular
 PREFIXED_MIN_ZIPF = 3.0  # "re|indiziert", "un|verbindlich": a prefix before a common listed word
-FORM_PREFIXES = ("re", "un", "miss", "ur", "wieder", "nach", "vor", "über", "unter", "zurück")
+FORM_PREFIXES = ("re", "un", "miss", "ur", "wieder", "nach", "vor", "über", "unter", "zurück", "aus", "auf", "an", "ab",
+                 "ein", "mit", "um", "zu", "bei", "durch")  # "aus|schriften", "um|brechbar"
 PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
 PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 _LINK_LETTERS = frozenset("sne")
