@@ -35,7 +35,7 @@ dictionary, symspell indexes and case table loaded before).
 Second development measures (no dev line, no held-out line; a rule that helps dev but not these is fitting):
 `--catalogs`, 2,000 translated program messages (clean lines changed; one noisy copy each), and `--prose`, the
 German Vim tutor and GnuPG help (`prose_lines`; three noisy copies each with their own seeds, 100-102).
-Both print their per-slip figures.
+Both print their per-slip figures. `--merges`: run-together words alone on those lines (one pair glued per line).
 
 Usage:  .venv/bin/python bench/normalise_noise_eval.py [--corpus DIR] [--verbose] [--heldout] [--catalogs] [--prose]
 (held-out figures are computed and printed only with --heldout: once, at the end of a piece of work)
@@ -350,6 +350,35 @@ def evaluate(n: Normaliser, rows: list[tuple[str, str, str]]) -> dict:
     }
 
 
+def merge_measure(n: Normaliser, layout_only: Normaliser, lines: list[str], verbose: bool) -> dict:
+    """Run-together words alone: in each line one pair of neighbouring words glued (a seeded choice), keeping
+    both words' case ("imStadtteil", "kannnicht"); lines the normaliser changes as they are do not count."""
+    rng = random.Random(11)
+    counts = {"capital": [0, 0], "small": [0, 0]}
+    for line in lines:
+        words = line.split(" ")
+        at = [i for i in range(len(words) - 1) if _WORD.fullmatch(words[i]) and _WORD.fullmatch(words[i + 1])]
+        if not at:
+            continue
+        i = rng.choice(at)
+        truth = layout_only.normalise(line, expand_abbreviations=False).text
+        if n.normalise(line, expand_abbreviations=False).text != truth:
+            continue
+        noisy = " ".join(words[:i] + [words[i] + words[i + 1]] + words[i + 2:])
+        out = n.normalise(noisy, expand_abbreviations=False).text
+        kind = "capital" if words[i + 1][:1].isupper() else "small"
+        counts[kind][0] += out == truth
+        counts[kind][1] += 1
+        if verbose and out != truth:
+            print(f"  merge miss: {noisy!r} -> {out!r}")
+    right, total = sum(a for a, _ in counts.values()), sum(b for _, b in counts.values())
+    r = {"lines": total, "exact_pct": round(100 * right / max(1, total), 1),
+         "by_second_word": {k: f"{round(100 * a / max(1, b))} % of {b}" for k, (a, b) in counts.items()}}
+    print(f"merges | {total} lines, one pair glued | exact {r['exact_pct']} % | second word "
+          + ", ".join(f"{k} {v}" for k, v in r["by_second_word"].items()))
+    return r
+
+
 def _extra_measure(name: str, lines: list[str], n: Normaliser, layout_only: Normaliser, first_copy: int,
                    copies: int, verbose: bool) -> dict:
     """Clean lines changed, noisy lines right and per-slip figures of lines that are no dev line; the truth is
@@ -397,6 +426,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prose", action="store_true", help="also the German prose of installed packages (Vim "
                         "tutor, GnuPG help): clean lines changed and noisy lines right, a second development "
                         "measure beside dev")
+    parser.add_argument("--merges", action="store_true", help="also glue one pair of neighbouring words in each "
+                        "catalog and prose line (the normaliser leaves the line itself alone) and count the lines "
+                        "mended: run-together words alone, on text that is no dev line")
     args = parser.parse_args(argv)
     args.heldout = args.heldout or args.heldout_misses
 
@@ -459,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  catalog changed: {line!r} -> {out!r}")
         for m in misses if args.verbose else ():
             print(f"  catalog miss: {m[0]!r} -> {m[1]!r} (truth {m[2]!r}) {m[3]}")
+    if args.merges:
+        results["merges"] = merge_measure(n, layout_only, catalog_lines() + prose_lines(), args.verbose)
     if args.prose:
         results["prose"] = _extra_measure("prose", prose_lines(), n, layout_only, PROSE_COPY, PROSE_COPIES,
                                           args.verbose)

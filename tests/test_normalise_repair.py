@@ -109,3 +109,17 @@ def test_words_run_together_are_split(raw, expected):
 @pytest.mark.parametrize("kept", ["zuHause", "inDesign", "Sozialraumteam", "Bebauungsplan", "Quartiersmanagerin"])
 def test_listed_words_and_compounds_are_not_split(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Kinder undverstetigen", "Kinder und verstetigen"),  # a conjunction glued before a word
+    ("Treffen diestadt", "Treffen die stadt"),
+])
+def test_a_function_word_glued_before_a_word_is_split(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", ["Derzeit", "dieselbe", "Dasein", "Denkmal", "nichtdeterministische Folgen",
+                                  "ausgeklappt", "mitgestalten"])
+def test_words_beginning_like_a_function_word_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

@@ -37,7 +37,10 @@ PIECE_MIN_ZIPF = 3.0  # "disch" (web scrap) is no word; "grad", "Auge" are
 JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
 ADJECTIVE_ENDINGS = frozenset(("e", "es", "er", "em", "en"))  # "ungültig|es", "eingefügt|er"
 PARTICIPLE_ENDINGS = frozenset(("de", "den", "der", "des", "dem"))  # "anzuzeigen|den", "kollidieren|der"
-MIN_INFLECTED_HEAD = 6  # "gibt|es", "ist|es" are short verbs and a pronoun run together
+MIN_INFLECTED_HEAD = 6
+# words that begin no German word as a prefix, glued before the next one ("undverstetigen", "imstadtteil")
+GLUED_HEADS = tuple(sorted("""der die das den dem des eine einen einem einer und oder für von vom zum zur im am dass
+    wenn weil sind ist wird kann auch""".split(), key=len, reverse=True))  # "gibt|es", "ist|es" are short verbs and a pronoun run together
 
 
 class TokenRepair:
@@ -180,7 +183,7 @@ class TokenRepair:
         two common words, one of them very common and a function word (`wordlists.LEMMA_STOP_WORDS`;
         without one it is a compound: "Hauswarte" stays): "braucheich", "Seitender", "verwirklichtwerden".
         """
-        split = self.glued_function_word(tok)
+        split = self.glued_function_word(tok) or self._function_word_first(tok)
         if split is not None:
             return split, float("inf")
         if self.vocabulary.dictionary is None or not tok.isalpha() or len(tok) < 5 or self.vocabulary.known(tok):
@@ -206,6 +209,20 @@ class TokenRepair:
             if min(zl, zr) > best_score:
                 best, best_score = f"{left} {right}", min(zl, zr)
         return (best, best_score) if best else None
+
+    def _function_word_first(self, tok: str) -> str | None:
+        """"undverstetigen", "imstadtteil": an article, conjunction or auxiliary glued before a known word. Not
+        a verb particle ("aus|geklappt", "mit|gestalten"): particles make words; these words never do."""
+        vocabulary = self.vocabulary
+        if vocabulary.dictionary is None or not tok.isalpha() or not tok[1:].islower() or vocabulary.known(tok):
+            return None
+        for head in GLUED_HEADS:
+            rest = tok[len(head):]
+            if tok.lower().startswith(head) and len(rest) >= MIN_GLUED_HEAD and (
+                    vocabulary.in_lexicon(rest) or vocabulary.dictionary.zipf(rest) >= PIECE_MIN_ZIPF
+                    or (len(rest) >= MIN_GLUED_COMPOUND_HEAD and vocabulary.known(rest))):
+                return f"{tok[:len(head)]} {rest}"
+        return None
 
     def inflected(self, tok: str, at: int) -> bool:
         """Splitting `tok` at `at` would cut an ending off its own word: an adjective or participle with
