@@ -123,3 +123,18 @@ def test_a_function_word_glued_before_a_word_is_split(raw, expected):
                                   "ausgeklappt", "mitgestalten"])
 def test_words_beginning_like_a_function_word_stay(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("DateienVerzeichnisse ersetzen", "Dateien Verzeichnisse ersetzen"),  # two known words, a capital between
+    ("UngültigesArgument zur Option", "Ungültiges Argument zur Option"),  # an inflected adjective and a noun
+    ("DenRuhezustand aktivieren", "Den Ruhezustand aktivieren"),
+    ("nurDateinamen auflisten", "nur Dateinamen auflisten"),
+])
+def test_two_known_words_with_a_capital_between_are_split(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", ["TreeModel-Spalte", "core.commentChar sollte", "Baishakhi InScript", "BürgerInnen"])
+def test_names_and_identifiers_with_inner_capitals_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

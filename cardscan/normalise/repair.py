@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cardscan.normalise.abbreviations import AbbreviationTable
+from cardscan.normalise.language import ENGLISH, GERMAN, word_zipf
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import Token, neighbour
 from cardscan.normalise.vocabulary import Vocabulary
@@ -26,6 +27,8 @@ MIN_GLUED_HEAD = 4  # "Müll|an"; shorter heads ("Pl|an", "Te|am") are pieces of
 GLUED_HEAD_MIN_ZIPF = 3.5  # a head outside the lexicon must be a common word
 SPLIT_MIN_ZIPF = 3.5  # both words of a run-together pair are common words ("miet|freie": "miet" 3.2) …
 SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "werden", "zusammen")
+GLUED_LEFT = FUNCTION_WORDS | {"beim", "nur", "auch", "noch", "sehr", "alle", "kein", "keine"}  # before a noun
+CLEARLY_ENGLISH = 1.0  # zipf: a part English uses 10 × more makes a name or identifier ("TreeModel", "postBuffer")
 LISTED_NOUN_ZIPF = 2.0  # a noun after a glued article may be rare ("Cursor" 2.7), but listed
 MIN_GLUED_KNOWN_HEAD = 6
 MIN_GLUED_COMPOUND_HEAD = 9  # an unlisted compound this long before a glued function word ("Statusmeldung|am")  # a known word this long with a function word glued on ("aufgearbeitetund")
@@ -160,17 +163,31 @@ class TokenRepair:
         left, right = tok[:inner[0]], tok[inner[0]:]
         if right.isupper() and 2 <= len(right) <= 4 and left.lower() in FUNCTION_WORDS:
             return f"{left} {right}"  # "überKIZ": a function word and an abbreviation
-        if not right[1:].islower() or right in ("In", "Innen") or len(right) < 3:
-            return None
-        if left.lower() in FUNCTION_WORDS and left.islower() and len(right) >= MIN_GLUED_HEAD \
-                and self.vocabulary.dictionary.zipf(tok.lower()) < LISTED_NOUN_ZIPF \
+        if not right[1:].islower() or right in ("In", "Innen") or len(right) < 3 \
+                or self.vocabulary.dictionary.zipf(tok.lower()) >= LISTED_NOUN_ZIPF:
+            return None  # "PowerPoint", "YouTube": a name the web list holds as one word
+        if left.lower() in GLUED_LEFT and left[1:].islower() and len(right) >= MIN_GLUED_HEAD \
+                and (left.islower() or not _english(right.lower())) \
                 and (self.vocabulary.known(right) or self.vocabulary.dictionary.zipf(right.lower()) >= LISTED_NOUN_ZIPF):
-            return f"{left} {right}"  # "umBestätigung", "denCursor": an article or preposition before a noun (not
-            # a name the web list holds as one word: "inDesign")
+            return f"{left} {right}"  # "umBestätigung", "denCursor": an article or preposition before a noun
         if len(left) < 3:
             return None
         left_ok = self._word_proper(left) or (len(left) >= MIN_GLUED_KNOWN_HEAD and self.vocabulary.known(left))
-        return f"{left} {right}" if left_ok and self._word_proper(right) else None  # "generationengerechter|Quartiere"
+        if left_ok and self._word_proper(right):
+            return f"{left} {right}"  # "generationengerechter|Quartiere"
+        d = self.vocabulary.dictionary
+        if len(left) >= MIN_GLUED_HEAD and len(right) >= MIN_GLUED_HEAD and d.zipf(tok.lower()) == 0.0 \
+                and self._known_or_inflected(left) and self._known_or_inflected(right) \
+                and not any(_english(w.lower(), CLEARLY_ENGLISH) for w in (left, right)):
+            return f"{left} {right}"  # "DateienVerzeichnisse", "UngültigesArgument": no list holds them as one word
+            # (an English part makes a name or an identifier: "TreeModel", "commentChar", "InScript")
+        return None
+
+    def _known_or_inflected(self, word: str) -> bool:
+        """A known word, or a known one with a case ending ("Ungültig|es", "maschinenlesbar|e")."""
+        vocabulary = self.vocabulary
+        return vocabulary.known(word) or any(word.endswith(e) and len(word) - len(e) >= MIN_GLUED_HEAD
+                                             and vocabulary.known(word[:-len(e)]) for e in ADJECTIVE_ENDINGS)
 
     def _word_proper(self, word: str) -> bool:
         """A lexicon word or a common one (not just a compound of parts, not a rare web entry: "flie")."""
@@ -256,6 +273,12 @@ class TokenRepair:
                         and vocabulary.known(head)):  # "Statusmeldungam": a noun compound of known parts
                 return f"{head} {tail}"
         return None
+
+
+def _english(low: str, gap: float = 0.0) -> bool:
+    """English uses the word more than German, by `gap` zipf ("tree" 1.5, "comment" 1.5, "buffer"; with no gap
+    also "script" 1.0, "argument" 0.4, which German uses too)."""
+    return word_zipf(low, ENGLISH) - word_zipf(low, GERMAN) > gap
 
 
 def _q_bowl(tok: str, clean: str, start: int) -> bool:
