@@ -138,3 +138,11 @@ def test_two_known_words_with_a_capital_between_are_split(raw, expected):
 @pytest.mark.parametrize("kept", ["TreeModel-Spalte", "core.commentChar sollte", "Baishakhi InScript", "BürgerInnen"])
 def test_names_and_identifiers_with_inner_capitals_stay(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Legt fest, obdieser Text versteckt wird", "Legt fest, ob dieser Text versteckt wird"),  # not "dieser"
+    ("Metadaten inerweiterten Attributen", "Metadaten in erweiterten Attributen"),
+])
+def test_a_word_glued_on_is_not_cut_off_as_a_slip(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected

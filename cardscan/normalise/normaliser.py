@@ -372,6 +372,8 @@ class Normaliser:
         if general is not None and general[0].lower().startswith(tok.lower()) \
                 and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
             general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
+        if general is not None and _piece_of(general[0].lower(), tok) and self._repair.split_glued(tok) is not None:
+            general = None  # "obdieser": "ob dieser", not "dieser" with two letters dropped
         if general is not None and general[1] == "spelling" and self.typos.word_form(tok.lower()):
             general = None  # "partitionierte": a regular form of a listed word, not a slip ("ocr-confusion" still:
             # "unterstutzen" is no "unter|stutzen")
@@ -389,7 +391,7 @@ class Normaliser:
         typo = self._typo(tok, in_compound, before_hyphen, dangling)
         if typo is None and split is None and not (in_compound or before_hyphen):
             typo = vocabulary.compounds.one_slip_compound(tok.lower())  # "Wohnumfelvderbesserungen"
-        if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1]):
+        if split is not None and (typo is None or self.dictionary.zipf(typo) < split[1] or _piece_of(typo, tok)):
             return tok, None  # two words run together ("Seitender"): split by the caller, not "corrected"
         if typo is None or (new := recase(typo, tok)) is None or new == tok or self._compound_for_compound(tok, new):
             return tok, None
@@ -443,6 +445,13 @@ class Normaliser:
                 return stem + "s"
         fixed = self.typos.fix(low, compounds=False)
         return fixed if fixed is not None and fixed[-1:] == low[-1:] else None
+
+
+def _piece_of(reading: str, tok: str) -> bool:
+    """The reading is the token with letters cut off at one end ("dieser" of "obdieser"): two words run
+    together, not a slip (a slip drops one letter, seldom two at the edge)."""
+    low = tok.lower()
+    return len(low) - len(reading) >= 2 and (low.endswith(reading) or low.startswith(reading))
 
 
 def _english_word(tok: str) -> bool:

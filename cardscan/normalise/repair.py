@@ -43,7 +43,7 @@ PARTICIPLE_ENDINGS = frozenset(("de", "den", "der", "des", "dem"))  # "anzuzeige
 MIN_INFLECTED_HEAD = 6
 # words that begin no German word as a prefix, glued before the next one ("undverstetigen", "imstadtteil")
 GLUED_HEADS = tuple(sorted("""der die das den dem des eine einen einem einer und oder für von vom zum zur im am dass
-    wenn weil sind ist wird kann auch""".split(), key=len, reverse=True))  # "gibt|es", "ist|es" are short verbs and a pronoun run together
+    wenn weil sind ist wird kann auch in ob""".split(), key=len, reverse=True))  # "gibt|es", "ist|es" are short verbs and a pronoun run together
 
 
 class TokenRepair:
