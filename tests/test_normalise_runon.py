@@ -43,3 +43,17 @@ def test_a_word_run_into_a_capital_i_word_is_split_not_read_as_a_gender_form():
     for kept in ("BürgerInnen", "PartnerIn"):  # the gender I stays
         assert normalise(kept, expand_abbreviations=False).text == kept
     assert normalise("AnsprechpartnerInnden", expand_abbreviations=False).text == "AnsprechpartnerInnen"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Zeilenfilterausdruckdarf nicht leer sein", "Zeilenfilterausdruck darf nicht leer sein"),  # compound + modal
+    ("Schlüssel existiertbereits", "Schlüssel existiert bereits"),  # no compound ends in an adverb
+    ("Passworterneut eingeben", "Passwort erneut eingeben"),
+])
+def test_a_word_and_an_auxiliary_or_adverb_run_together_are_split(raw, expected):
+    assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+@pytest.mark.parametrize("kept", ["Nachbarschaftsbewusstsein", "Klimaschutzvorhaben", "Quartierswissen"])
+def test_compounds_ending_in_a_verb_made_noun_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from cardscan.normalise.casing import CaseFrequencies
 from cardscan.normalise.vocabulary import Vocabulary
-from cardscan.wordlists import LEMMA_STOP_WORDS
+from cardscan.wordlists import LEMMA_STOP_WORDS, NO_COMPOUND_PART, NO_COMPOUND_TAIL
 
 __all__ = ["run_on"]
 
@@ -25,8 +25,15 @@ HEAD_MIN_ZIPF = 2.5  # "Bedarfe" (2.5) is a word proper; rarer heads must be lex
 TAIL_MIN_ZIPF = 3.0
 NOUN_PLURAL_MIN_LOGPROB = -15.5  # the singular must be a noun met often enough ("Leiste", "Ausdrücke")
 SMALL_CASE_GAP = 1.5  # natural log: the tail is written small 4.5 × more often than capitalised
+AUXILIARY_TAILS = frozenset("""darf durfte konnte konnten musste sollte sollten wollte wurden wäre wären hätte hätten
+    erneut bereits nochmals""".split())
+# verbs that end nouns too ("Bewusst|sein", "Vor|haben", "Fach|können", "Bürger|wille|n"): never split off
+NOUN_TOO = frozenset("sein haben hatten wollen sollen können dürfen müssen leben wissen".split())
+MIN_COMPOUND_HEAD = 8  # a head no list holds must be a compound of known parts this long ("Zeilenfilterausdruck")
 PARTICIPLE_TAILS = frozenset(("de", "den", "der", "des", "dem"))  # "freizugeben|den", "anzuzeigen|des"
-_FUNCTION_TAILS = tuple(sorted((w for w in LEMMA_STOP_WORDS if len(w) >= 3 and w.isalpha()), key=len, reverse=True))
+# function words, finite auxiliaries and adverbs: no compound ends so ("Zeilenfilterausdruck|darf", "existiert|bereits")
+_FUNCTION_TAILS = tuple(sorted({w for w in LEMMA_STOP_WORDS | NO_COMPOUND_PART | NO_COMPOUND_TAIL | AUXILIARY_TAILS
+                                if len(w) >= 3 and w.isalpha()} - NOUN_TOO, key=len, reverse=True))
 
 
 def run_on(tok: str, vocabulary: Vocabulary, cases: CaseFrequencies) -> str | None:
@@ -38,7 +45,8 @@ def run_on(tok: str, vocabulary: Vocabulary, cases: CaseFrequencies) -> str | No
         return None
     for tail in _FUNCTION_TAILS:  # no compound ends in a function word
         head = tok[:-len(tail)]
-        if low.endswith(tail) and len(head) >= MIN_FUNCTION_HEAD and _word_proper(head, vocabulary) \
+        if low.endswith(tail) and len(head) >= MIN_FUNCTION_HEAD \
+                and (_word_proper(head, vocabulary) or (len(head) >= MIN_COMPOUND_HEAD and vocabulary.known(head))) \
                 and not (tok[:1].islower() and head.endswith("n") and tail in PARTICIPLE_TAILS):
             return f"{head} {tail}"  # not "freizugeben|den": a small word in -nde… is a participle
     if not tok[:1].isupper():
