@@ -120,3 +120,13 @@ def test_common_english_words_are_borrowed_not_mistyped(kept):
 def test_german_slips_that_look_english_are_still_mended():
     assert normalise("Verwaltng informiert", expand_abbreviations=False).text == "Verwaltung informiert"
     assert normalise("Netzwerkk pflegen", expand_abbreviations=False).text == "Netzwerk pflegen"
+
+
+@pytest.mark.parametrize("kept", ["Nay Pyi Taw", "Malaiisch, Kota Bangun Kutai", "Tangkhul Naga (Myanmar)",
+                                  "Popoloka, San Juan Atzingo"])
+def test_short_words_of_a_name_stay(kept):
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
+def test_a_slipped_neighbour_is_no_name():
+    assert normalise("5 Jahhre Verlängwrung?", expand_abbreviations=False).text == "5 Jahre Verlängerung?"

@@ -179,7 +179,8 @@ class ContextSpeller:
 def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str], offsets: list[int],
                      edits: list[Edit], is_abbreviation: Callable[[str], bool],
                      is_noun: Callable[[str], bool] = lambda w: False,
-                     unlisted: Callable[[str], str | None] = lambda w: None) -> None:
+                     unlisted: Callable[[str], str | None] = lambda w: None,
+                     in_name: Callable[[int], bool] = lambda i: False) -> None:
     """The context pass over a card, left to right (a mended word is the next one's context): each short
     word no stage changed, and each token no list holds (`unlisted`: "compound" for a compound of known
     parts, "none" for no word at all; its earlier reading, if any, competes), replaced in `out` when
@@ -187,6 +188,8 @@ def mend_in_context(speller: ContextSpeller, tokens: list[Token], out: list[str]
     (`is_noun`: German writes it capitalised, "vor Oet" → "Ort")."""
     for i, token in enumerate(tokens):
         tok = token.text
+        if in_name(i):
+            continue  # "Nong Bua Lam Phu": a short capitalised word beside an unknown one is part of a name
         if token.kind != "word" or not tok.isalpha() or tok.isupper() or (tok[1:] and not tok[1:].islower()) \
                 or is_abbreviation(tok) or _after_number(tokens, i) or not _stands_alone(tokens, i) \
                 or (len(tok) == 1 and tokens[i + 1:i + 2] and tokens[i + 1].text == "."):

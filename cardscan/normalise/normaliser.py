@@ -37,6 +37,8 @@ __all__ = ["Normalised", "Normaliser"]
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
 # the gender I: "BürgerInnen", "AnsprechpartnerInnden"; not "kulturellenInfrastruktur" (two words run together)
 GENDER = re.compile(r"(?<=[a-zäöüß])I(?=n[a-zäöüß]{0,4}$)")
+MAX_NAME_PART = 6  # a word this short beside an unknown capitalised one is part of a name …
+NAME_NEIGHBOUR_ZIPF = 1.0  # … an unknown one: listed at most as a rarity
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
@@ -173,7 +175,7 @@ class Normaliser:
             table = self.abbreviation_table
             mend_in_context(context, tokens, out, offsets, edits,
                              lambda w: table.is_abbreviation(w.upper()) or table.is_lower_abbreviation(w),
-                             self._noun, self._unlisted)
+                             self._noun, self._unlisted, lambda i: self._in_name(tokens, i))
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
 
     def _layout_only(self, raw: str, clean: str, offsets: list[int], edits: list[Edit]) -> Normalised:
@@ -187,6 +189,23 @@ class Normaliser:
                 edits.append(Edit(token.text, new, "symbol", offsets[token.start]))
             out.append(new)
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
+
+    def _in_name(self, tokens: list[Token], i: int) -> bool:
+        """A short capitalised word beside a capitalised one no list holds (only a space between): part of a
+        name ("Nong Bua Lam Phu", "Tai Tham", "Frau Yildiz"), which no word list can mend; left as written."""
+        tok = tokens[i].text
+        if self.dictionary is None or not (MIN_FIX_LENGTH <= len(tok) <= MAX_NAME_PART and tok[:1].isupper()
+                                           and tok[1:].islower() and tok.isalpha()):
+            return False
+        for step in (-1, 1):
+            kind, text = neighbour(tokens, i, step)
+            other_kind, other = neighbour(tokens, i, 2 * step)
+            if kind == "ws" and other_kind == "word" and other.isalpha() and other[:1].isupper() \
+                    and other[1:].islower() and len(other) >= 2 and not self.vocabulary.in_lexicon(other) \
+                    and self.dictionary.zipf(other.lower()) < NAME_NEIGHBOUR_ZIPF \
+                    and self.speller.general_fix(other) is None and self.typos.fix(other.lower()) is None:
+                return True  # (a neighbour one slip from a word is a slipped word: "Jahhre Verlängwrung")
+        return False
 
     def _unlisted(self, tok: str) -> str | None:
         """None for a lexicon word or a listed one of zipf `RARE_LISTED_ZIPF` or more; "rare" for a rarer listed
@@ -239,6 +258,8 @@ class Normaliser:
         new, reason = self._gendered_word(tok, card.expand, in_compound, card.sentence_start, before_hyphen, dangling)
         if reason in ("spelling", "ocr-confusion") and " " not in new and _english_word(tok):
             new, reason = tok, None  # "Branch", "Hash", "coaching": a common English word is a word, not a slip
+        if reason in ("spelling", "ocr-confusion") and " " not in new and self._in_name(card.tokens, i):
+            new, reason = tok, None  # "Tai Tham", "Nay Pyi Taw": a short word beside an unknown capitalised one
         if reason is None and not (card.sentence_start or card.capitals_card) \
                 and capitalised_function_word(new, card.tokens, i):
             new, reason = new.lower(), "case"
