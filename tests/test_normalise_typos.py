@@ -235,3 +235,9 @@ def test_regular_forms_of_listed_words_stay(kept):
 ])
 def test_slips_that_look_like_an_ending_are_still_mended(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected
+
+
+def test_an_em_ending_on_a_verb_is_a_slip_of_en():
+    assert normalise("in umgekehrter Reihenfolge anwendem", expand_abbreviations=False).text == \
+        "in umgekehrter Reihenfolge anwenden"  # "anwend" is no adjective: -em cannot end it
+    assert normalise("mit aktivem Ansatz", expand_abbreviations=False).text == "mit aktivem Ansatz"

@@ -34,6 +34,7 @@ FAMILY_ENDINGS = ("e", "en", "er", "es", "em", "n", "s", "t", "te", "ten", "ung"
 LONG_MIN_ZIPF = 2.5  # long words have few neighbours: "Bolzpaltz" → "Bolzplatz" (2.8)
 ENDING_MIN_LENGTH = 6
 ENDING_MIN_SHARE = 0.002  # "ei" (0.23 % of common words: "Kümmerei" is plausible), not "eb", "mg", "rl"
+EM_STEM_MIN_ZIPF = 2.0  # an adjective's stem before -em ("aktuell|em"); a verb's ("anwend") is no word
 ENDING_MARGIN = 2.0  # another ending this close in score makes the choice ambiguous ("personal" 3.5 ≫ "persona")
 LISTED_GAP = 3.0  # a listed rare word is read as a word 1,000 × more common ("nud" 1.9 → "und" 7.4)
 SHORT_WORD = 5  # words this short reach names and rarities one slip away ("Larrn" → "Larry", 3.7) …
@@ -158,6 +159,8 @@ class TypoFixer:
         stem = len(low) - 2
         if len(low) < ENDING_MIN_LENGTH or best[:stem] != low[:stem] or not self._plausible_ending(low):
             return False  # "aktualisiereb", "Aufwandsabschätzumg": no German word ends so, the end is the slip
+        if low.endswith("em") and best == low[:-1] + "n" and self.dictionary.zipf(low[:-2]) < EM_STEM_MIN_ZIPF:
+            return False  # "anwendem", "werdem": -em ends adjectives, and "anwend" is none: the n was mistyped
         if self.dictionary.is_attested(low):
             return True  # a listed word with another ending is another form ("befristen", not "befristet")
         if len(best) == len(low) and sum(a != b for a, b in zip(best, low)) == 1:
