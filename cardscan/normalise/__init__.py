@@ -30,6 +30,8 @@ alone. The steps, each in its own module of this package:
   itself; a scrap between two nouns is a genitive article ("Befragung de Bewohner" → "der");
 - reformed spelling ("daß" → "dass", also in compounds: "Prozeßbegleitung") is its own edit reason,
   "reformed-spelling" (`cardscan.wordlists.REFORMED_SPELLING`); the raw text keeps the original;
+- `names`: a short capitalised word beside an unknown capitalised one is part of a name ("Nay Pyi Taw"),
+  which no stage mends;
 - `compounds`: may an unseen word be built of known parts (with linking elements, Fugen); its
   `LINKS`, `head_stems`, `takes_link` are the public helpers for every compound splitter in cardscan;
 - `casing`: block-capital cards, capitalised function words, a repaired word's case, and case slips

@@ -22,6 +22,7 @@ from cardscan.normalise.context import ContextSpeller, mend_in_context
 from cardscan.normalise.confusions import recase, sharp_s, stray_capital
 from cardscan.normalise.language import ENGLISH, GERMAN, word_zipf
 from cardscan.normalise.layout import WORD, layout
+from cardscan.normalise.names import part_of_name
 from cardscan.normalise.pairs import PairCounts
 from cardscan.normalise.repair import ADJECTIVE_ENDINGS, TokenRepair
 from cardscan.normalise.runon import run_on
@@ -37,8 +38,6 @@ __all__ = ["Normalised", "Normaliser"]
 MIN_REFORMED_REST = 3  # the rest of a compound around an old part ("Prozeß|begleitung")
 # the gender I: "BürgerInnen", "AnsprechpartnerInnden"; not "kulturellenInfrastruktur" (two words run together)
 GENDER = re.compile(r"(?<=[a-zäöüß])I(?=n[a-zäöüß]{0,4}$)")
-MAX_NAME_PART = 6  # a word this short beside an unknown capitalised one is part of a name …
-NAME_NEIGHBOUR_ZIPF = 1.0  # … an unknown one: listed at most as a rarity
 MIN_STRAY_REST = 3  # "rGeld": the word after a stray small letter
 MIN_LINKED_HEAD = 4  # "Ermöglichung|s-": the head before a linking element and a hyphen
 MIN_HYPHEN_PART_FIX = 8  # a hyphen compound's part this long is mended into a listed word ("Verstetig-" is not)
@@ -191,21 +190,9 @@ class Normaliser:
         return Normalised(raw=raw, text="".join(out), edits=sorted(edits, key=lambda e: e.start))
 
     def _in_name(self, tokens: list[Token], i: int) -> bool:
-        """A short capitalised word beside a capitalised one no list holds (only a space between): part of a
-        name ("Nong Bua Lam Phu", "Tai Tham", "Frau Yildiz"), which no word list can mend; left as written."""
-        tok = tokens[i].text
-        if self.dictionary is None or not (MIN_FIX_LENGTH <= len(tok) <= MAX_NAME_PART and tok[:1].isupper()
-                                           and tok[1:].islower() and tok.isalpha()):
-            return False
-        for step in (-1, 1):
-            kind, text = neighbour(tokens, i, step)
-            other_kind, other = neighbour(tokens, i, 2 * step)
-            if kind == "ws" and other_kind == "word" and other.isalpha() and other[:1].isupper() \
-                    and other[1:].islower() and len(other) >= 2 and not self.vocabulary.in_lexicon(other) \
-                    and self.dictionary.zipf(other.lower()) < NAME_NEIGHBOUR_ZIPF \
-                    and self.speller.general_fix(other) is None and self.typos.fix(other.lower()) is None:
-                return True  # (a neighbour one slip from a word is a slipped word: "Jahhre Verlängwrung")
-        return False
+        return self.dictionary is not None and part_of_name(
+            tokens, i, self.vocabulary, lambda w: self.speller.general_fix(w) is not None
+            or self.typos.fix(w.lower()) is not None)
 
     def _unlisted(self, tok: str) -> str | None:
         """None for a lexicon word or a listed one of zipf `RARE_LISTED_ZIPF` or more; "rare" for a rarer listed
@@ -390,21 +377,8 @@ class Normaliser:
                                  for stem in head_stems(tok.lower())):
             return tok, None  # "Ermöglichungs-/": a compound's head with its linking s, not a typo
         general = speller.general_fix(tok, generic=not (in_compound or before_hyphen))
-        if general is not None and general[0].lower().startswith(tok.lower()) \
-                and self.dictionary.zipf(general[0].lower()) == 0.0 and self._repair.glued_function_word(tok):
-            general = None  # "Sicherheitam": "Sicherheit am", not an unlisted "Sicherheitamt" (but "Ehrenam|t")
-        if general is not None and _piece_of(general[0].lower(), tok) and self._repair.split_glued(tok) is not None:
-            general = None  # "obdieser": "ob dieser", not "dieser" with two letters dropped
-        if general is not None and general[1] == "spelling" and self.typos.word_form(tok.lower()):
-            general = None  # "partitionierte": a regular form of a listed word, not a slip ("ocr-confusion" still:
-            # "unterstutzen" is no "unter|stutzen")
-        if general is not None and self.dictionary.zipf(general[0].lower()) == 0.0 \
-                and not vocabulary.in_lexicon(general[0]) and self._repair.split_glued(tok) is not None:
-            general = None  # "kannsowohl": two common words run together, not the mere compound "kannssowohl"
-        if general is not None and (other_ending(tok, general[0].lower(), self.dictionary.zipf)
-                                    or self._compound_for_compound(tok, general[0])
-                                    or self._rare_for_rare(tok, general[0])):
-            general = None  # "ungültigem": a case ending, not a slip ("ungültigen"); "Dateiende" ≠ "Dateieende"
+        if general is not None and self._weak_general(tok, general):
+            general = None
         if general is not None:
             return lexicon_case(tok, general[0], sentence_start, vocabulary, self.cases), general[1]
         split = self._repair.split_glued(tok)
@@ -418,6 +392,23 @@ class Normaliser:
             return tok, None
         return lexicon_case(tok, new, sentence_start, vocabulary, self.cases), "spelling"
 
+
+    def _weak_general(self, tok: str, general: tuple[str, str]) -> bool:
+        """The speller's reading is no strong evidence: a function word glued on ("Sicherheitam" is "Sicherheit am",
+        not an unlisted "Sicherheitamt"; "obdieser" is "ob dieser", not "dieser" with two letters dropped; "kannsowohl"
+        two common words, not the mere compound "kannssowohl"), a regular form of a listed word ("partitionierte";
+        an "ocr-confusion" still counts: "unterstutzen" is no "unter|stutzen"), a case ending ("ungültigem"), or
+        only another compound or rare word ("Dateiende" ≠ "Dateieende")."""
+        new, low, d = general[0].lower(), tok.lower(), self.dictionary
+        if new.startswith(low) and d.zipf(new) == 0.0 and self._repair.glued_function_word(tok):
+            return True
+        if (_piece_of(new, tok) or (d.zipf(new) == 0.0 and not self.vocabulary.in_lexicon(new))) \
+                and self._repair.split_glued(tok) is not None:
+            return True
+        if general[1] == "spelling" and self.typos.word_form(low):
+            return True
+        return other_ending(tok, new, d.zipf) or self._compound_for_compound(tok, general[0]) \
+            or self._rare_for_rare(tok, general[0])
 
     def _rare_for_rare(self, tok: str, new: str) -> bool:
         """A word the web list holds, however rarely, traded for one hardly more common ("Dises" 1.9 →
