@@ -189,6 +189,7 @@ def test_a_slip_in_a_compound_head_that_is_only_a_web_scrap_is_mended():
     ("Mietpreisentwicklnug beobachten", "Mietpreisentwicklung beobachten"),  # a slip in a compound's tail
     ("Spielplatzverschönreung planen", "Spielplatzverschönerung planen"),
     ("Cursorposjition", "Cursorposition"),  # a listed head ("cursor", rare) keeps the slip in the tail
+    ("Einfügemdus", "Einfügemodus"),  # a common verb's stem heads it ("einfügen")
     ("Styandardschlüsseltabelle", "Standardschlüsseltabelle"),  # the rest is itself a compound of parts
     ("Protokollsynchronusierung", "Protokollsynchronisierung"),  # a long part, a rarer listed word
     ("Perisstenzeinstellung", "Persistenzeinstellung"),

@@ -67,6 +67,7 @@ LONG_PART = 7  # … or, this long, a listed word at least
 LONG_PART_MIN_ZIPF = 2.5
 LISTED_PART_LENGTH = 6  # a listed head this long ("cursor" 2.7) is a part as written …
 LISTED_PART_MIN_ZIPF = 2.5
+VERB_STEM_MIN_ZIPF = 3.5  # a verb's stem in -e heads compounds ("Einfüge|modus", "Anzeige|…") when the verb is common
 RARE_PART_LENGTH = 9  # … and a part this long may be mended into a rare listed word
 RARE_PART_MIN_ZIPF = 2.0  # dictionary.WORDFREQ_MIN_WORD: rarer entries are as often typos ("dreingabe" 1.98)
 PART_WORD_ZIPF = 2.5  # a part listed this often is a word as written ("lern|paten"); rarer ones are web scraps ("berich")
@@ -291,9 +292,11 @@ class TypoFixer:
         return scored
 
     def _listed_part(self, part: str) -> bool:
-        """A listed word of some length heads the compound ("Cursor|posjition", 2.7): rarer than a part proper,
-        but a head as written, so the slip is in the tail."""
-        return len(part) >= LISTED_PART_LENGTH and self.dictionary.zipf(part) >= LISTED_PART_MIN_ZIPF
+        """A listed word of some length ("Cursor|posjition", 2.7), or a common verb's stem in -e ("Einfüge|mdus"),
+        heads the compound: rarer than a part proper, but a head as written, so the slip is in the tail."""
+        d = self.dictionary
+        return len(part) >= LISTED_PART_LENGTH and (d.zipf(part) >= LISTED_PART_MIN_ZIPF or (
+            part.endswith("e") and d.zipf(part + "n") >= VERB_STEM_MIN_ZIPF))  # "Einfüge|mdus": "einfügen"
 
     def _of_compounds(self, low: str) -> bool:
         """The token is itself built of known pieces at one cut, each a part, a compound of parts or a listed
