@@ -9,7 +9,8 @@ plus WORD_PRIOR times the word's frequency (Zipf scale) must beat the line as re
 clearly shows (a compound like "Quartiersrat", a name) keeps its letters, since a neighbour would cost
 far more likelihood than its frequency gains.
 
-Known words: the commonest German and English words (wordfreq, in its wheel; workshops write both)
+Known words: the commonest German and English words (wordfreq, in its wheel; workshops write both;
+their frequencies through `cardscan.normalise.language.word_zipf`, the one door to word frequency)
 and cardscan's bundled lexicon of domain words. On real notes (issue 15, true outlines,
 bench/ocr_quality.py --real) the case-blind character error rate went 0.139 → 0.127 on dev photos
 1, 4, 6, 7 (WORD_PRIOR chosen there) and 0.226 → 0.211 once photos 2 and 3 (cursive) joined the dev
@@ -39,6 +40,7 @@ MIN_LENGTH = 3  # shorter words are not looked up (too many neighbours)
 MAX_CANDIDATES = 10  # known words per unknown word that are scored
 MIN_PROBABILITY = 1e-12
 SPLIT_JOINED = True  # an unknown word may also be two known words run together
+FREQUENCY_LIST = "best"  # wordfreq's list for a known word's frequency (its largest; `normalise.language.word_zipf`)
 
 
 class Candidate(NamedTuple):
@@ -53,11 +55,13 @@ def known_words() -> dict[str, float]:
     """Lower-case known words and their frequency (Zipf), loaded once per process."""
     import wordfreq
 
+    from cardscan.normalise.language import word_zipf
+
     words: dict[str, float] = {}
     for lang in ("de", "en"):
         for word in wordfreq.top_n_list(lang, COMMON_WORDS):
             if word.isalpha() and len(word) >= 2:
-                words[word] = max(words.get(word, 0.0), wordfreq.zipf_frequency(word, lang))
+                words[word] = max(words.get(word, 0.0), word_zipf(word, lang, wordlist=FREQUENCY_LIST))
     path = bundled_file("lexicon.txt")
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
