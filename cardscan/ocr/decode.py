@@ -39,6 +39,7 @@ DOMAIN_WORD_ZIPF = 4.0  # a word of the bundled lexicon counts as this frequent
 MIN_LENGTH = 3  # shorter words are not looked up (too many neighbours)
 MAX_CANDIDATES = 10  # known words per unknown word that are scored
 MIN_PROBABILITY = 1e-12
+APOSTROPHES = "'’"  # a possessive "'s" after a word is a mark, not part of it ("COURTNEY'S")
 SPLIT_JOINED = True  # an unknown word may also be two known words run together
 FREQUENCY_LIST = "best"  # wordfreq's list for a known word's frequency (its largest; `normalise.language.word_zipf`)
 
@@ -139,11 +140,26 @@ def _known_halves(word: str) -> list[tuple[str, str]]:
             if word[:k].lower() in known and word[k:].lower() in known]
 
 
+def word_core(word: str) -> tuple[str, str, str]:
+    """A written word as (leading marks, the word, trailing marks): "(Younger)" → ("(", "Younger", ")"),
+    "PROBLEM:" → ("", "PROBLEM", ":"), "COURTNEY'S" → ("", "COURTNEY", "'S"). Why: notes carry brackets,
+    quotes, commas and colons on their words; the word inside is looked up, the marks stay as read."""
+    start, end = 0, len(word)
+    while start < end and not word[start].isalpha():
+        start += 1
+    while end > start and not word[end - 1].isalpha():
+        end -= 1
+    if end - start > 3 and word[end - 2] in APOSTROPHES and word[end - 1] in "sS":
+        end -= 2
+    return word[:start], word[start:end], word[end:]
+
+
 def unknown_words(text: str) -> list[int]:
-    """Positions (in ``text.split(" ")``) of words worth looking up: letters only, not known."""
+    """Positions (in ``text.split(" ")``) of words worth looking up: letters only once the marks around
+    them are set aside (`word_core`), not known."""
     known = known_words()
     return [i for i, word in enumerate(text.split(" "))
-            if len(word) >= MIN_LENGTH and word.isalpha() and word.lower() not in known]
+            if len(core := word_core(word)[1]) >= MIN_LENGTH and core.isalpha() and core.lower() not in known]
 
 
 def best_words(text: str, probs: np.ndarray, alphabet: dict[str, int], prior: float = WORD_PRIOR) -> str:
@@ -163,17 +179,18 @@ def best_words(text: str, probs: np.ndarray, alphabet: dict[str, int], prior: fl
     as_read = line_score(words)
     for i in suspects:
         word = words[i]
+        lead, core, trail = word_core(word)
         best = Candidate(word, as_read)
-        for other in _neighbours(word.lower(), max(1, len(word) // 3)):
-            cased = _cased_like(other, word)
+        for other in _neighbours(core.lower(), max(1, len(core) // 3)):
+            cased = lead + _cased_like(other, core) + trail
             score = line_score(words[:i] + [cased] + words[i + 1:]) + prior * known[other]
             if score > best.score:
                 best = Candidate(cased, score)
-        for left, right in _known_halves(word) if SPLIT_JOINED else ():
-            score = line_score(words[:i] + [left, right] + words[i + 1:]) + prior * (
+        for left, right in _known_halves(core) if SPLIT_JOINED else ():
+            score = line_score(words[:i] + [lead + left, right + trail] + words[i + 1:]) + prior * (
                 known[left.lower()] + known[right.lower()]) / 2
             if score > best.score:
-                best = Candidate(f"{left} {right}", score)
+                best = Candidate(f"{lead}{left} {right}{trail}", score)
         if best.word != word:
             words[i] = best.word
             as_read = line_score(words)
