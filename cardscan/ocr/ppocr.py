@@ -119,20 +119,20 @@ class PPOCRReader:
         return readings
 
     def _second_chance(self, crop: np.ndarray) -> Reading:
-        """The best-scored non-empty reading of the card's other preparations (`cardscan.ocr.fallback`),
-        read with a more willing detector and recogniser; the empty reading when none says anything."""
-        best, best_key = Reading(text="", confidence=0.0), (0.0, 0.0)
+        """The best-scored reading of the card's other preparations (`cardscan.ocr.fallback`), read with a
+        more willing detector and recogniser, and of its bands of ink read without the detector; the
+        empty reading when none says anything worth keeping. Kept are readings that score
+        (`reading_score`: sure enough, a word of two letters or digits) or a lone character read as
+        surely as a corner label: lone unsure "2"s and "7"s are what blur makes of a pin or a smudge."""
         big = fallback.enlarged(crop)
-        self.tried = []
-        for look in (big, fallback.ink_channel(big), stretch_contrast(big), fallback.sharpened(big), None):
-            if look is None:  # no detector: the recogniser reads each band of ink
-                look, words = big, self._band_words(big)
-            else:
-                words = self._words(look, self.max_side, sensitive=True)
+        looks = (big, fallback.ink_channel(big), stretch_contrast(big), fallback.sharpened(big))
+        tries = [(look, self._words(look, self.max_side, sensitive=True)) for look in looks]
+        tries.append((big, self._band_words(big)))  # no detector: the recogniser reads each band of ink
+        best, best_key = Reading(text="", confidence=0.0), (0.0, 0.0)
+        for look, words in tries:
             again = _card_reading(words, look.shape[1])
-            self.tried.append(again.text)
             key = (reading_score(again), again.confidence)
-            if again.text.strip() and key > best_key:
+            if again.text.strip() and (key[0] > 0 or again.confidence >= SURE_LONE_CHARACTER) and key > best_key:
                 best, best_key = _scaled(again, crop.shape[1] / look.shape[1]), key
         return best
 
@@ -149,8 +149,8 @@ class PPOCRReader:
             results = system.text_recognizer([bgr[top:bottom, left:right] for left, top, right, bottom in bands])
             if self.dictionary:
                 results = [(_dictionary_guided(text), score) for text, score in results]
-        kept = [(np.array([[l, t], [r, t], [r, b], [l, b]], np.float32), (text, score))
-                for (l, t, r, b), (text, score) in zip(bands, results) if score >= SECOND_CHANCE_SCORE]
+        kept = [(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32), (text, score))
+                for (x0, y0, x1, y1), (text, score) in zip(bands, results) if score >= SECOND_CHANCE_SCORE]
         return lines_to_words([k[0] for k in kept], [k[1] for k in kept])
 
     def _enlarged(self, crop: np.ndarray) -> np.ndarray:
