@@ -24,6 +24,7 @@ INK_SPECK = 30  # ink blobs smaller than (shorter side / this)² px are fibres o
 LINE_ROW_SHARE = 0.12  # of the inkiest row: rows with less ink lie between lines
 LINE_GAP = 0.02  # of the card's height: thinner gaps between inked rows join them into one line
 LINE_MIN_HEIGHT = 0.05  # of the card's height: thinner bands are a stroke's tail or a shadow, not a line
+LINE_VALLEY = 0.6  # a band is cut where its rows hold less than this share of the ink of the peaks beside
 LINE_PAD = 0.25  # of a line's height, added around it (the recogniser wants some paper round the letters)
 SHARPEN_SIGMA = 2.0  # px at FALLBACK_SIDE: about a blurred stroke's spread
 SHARPEN_AMOUNT = 1.5  # unsharp-mask strength
@@ -121,7 +122,7 @@ def ink_lines(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
         else:
             merged.append(band)
     lines = []
-    for top, bottom in merged:
+    for top, bottom in (part for band in merged for part in _split_at_valleys(rows, band[0], band[1], h)):
         if bottom - top < LINE_MIN_HEIGHT * h:
             continue
         cols = np.flatnonzero(mask[top:bottom].any(axis=0))
@@ -129,6 +130,22 @@ def ink_lines(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
         lines.append((max(0, int(cols[0]) - pad), max(0, top - pad), min(w, int(cols[-1]) + 1 + pad),
                       min(h, bottom + pad)))
     return lines
+
+
+def _split_at_valleys(rows: np.ndarray, top: int, bottom: int, h: int) -> list[tuple[int, int]]:
+    """A band of inked rows cut at its deepest valley, again and again, while the valley holds less
+    than LINE_VALLEY of the ink of the peaks on either side and both parts stay a line high: lines
+    written close together, slanted or blurred into each other leave no empty row between them."""
+    if bottom - top < 2 * LINE_MIN_HEIGHT * h:
+        return [(top, bottom)]
+    low = int(LINE_MIN_HEIGHT * h)
+    inner = rows[top + low:bottom - low]
+    if not len(inner):
+        return [(top, bottom)]
+    cut = top + low + int(np.argmin(inner))
+    if rows[cut] >= LINE_VALLEY * min(rows[top:cut].max(), rows[cut:bottom].max()):
+        return [(top, bottom)]
+    return _split_at_valleys(rows, top, cut, h) + _split_at_valleys(rows, cut, bottom, h)
 
 
 __all__ = ["FALLBACK_SIDE", "enlarged", "holds_ink", "ink_channel", "ink_lines", "ink_mask", "sharpened"]
