@@ -59,7 +59,7 @@ def holds_ink(rgb: np.ndarray) -> bool:
     mask = ink_mask(rgb)
     h, w = mask.shape
     inner = max(1, int(h * (1 - 2 * INK_RIM)) * int(w * (1 - 2 * INK_RIM)))
-    return mask.sum() >= INK_MIN_SHARE * inner
+    return bool(mask.sum() >= INK_MIN_SHARE * inner)
 
 
 def enlarged(rgb: np.ndarray, side: int = FALLBACK_SIDE) -> np.ndarray:
