@@ -1,14 +1,16 @@
 """Other preparations of a card crop, for the cards whose reading came out empty although they hold ink.
 
 Why: a card whose writing is read as nothing drops out of the minutes, which is worse than any misread
-(issue 15: "coloured notes are never empty"). The text detector finds no box at all on small, blurred,
-low-contrast or thinly written notes, although the writing is plain to a person. Real dev notes degraded
-the way far-off notes in poor light are (shrunk, blurred, dimmed, warm light, ink faded towards the paper,
-thin pens, grain; bench/ocr_fallback.py) came out empty in up to half the cases, and in every one the
-detector had found no box. Each preparation here shows the detector the strokes from another side:
-enlarged further, the channel in which ink and paper differ most, contrast stretched, sharpened.
-`cardscan.ocr.ppocr.PPOCRReader` reads them only for an empty card that `holds_ink`, so cards read
-at once cost nothing more, and a blank card stays blank.
+(issue 15: coloured notes are never to be read empty; 7 held-out notes were). The dev notes never read
+empty, so they were degraded in code the way far-off notes in poor light look (bench/ocr_quality.py
+--real --degraded: shrunk, blurred, dimmed, warm light, ink faded towards the paper, thin pens, grain,
+JPEG, and some together): up to half of them then read empty, and in all of those the text detector had
+found no box at all, although the writing was plain to see. Each preparation here shows the detector
+the strokes from another side: enlarged further, the channel in which ink and paper differ most,
+contrast stretched, sharpened; the last resort (`ink_lines`) finds the lines from the ink alone and
+hands them to the recogniser without the detector. `cardscan.ocr.ppocr.PPOCRReader` reads them only
+for a card that read empty and `holds_ink`: cards read at once cost nothing more, and blank cards
+(paper fibres, grain, a shadow in a corner) stay blank.
 """
 from __future__ import annotations
 
