@@ -98,7 +98,14 @@ class PPOCRReader:
         fewer lines, and it then adds little: 0.140 → 0.139). Tried and dropped: adaptive
         binarisation (0.33), a contrast stretch for every card (0.19), PP-OCRv5's or the tiny
         models (0.31–0.56), lower box thresholds and wider unclipping (±0.01), choosing per line
-        among several images by recognition score (no gain)."""
+        among several images by recognition score (no gain).
+
+        Why a second chance for an empty card that holds ink (`_second_chance`, `cardscan.ocr.fallback`):
+        7 held-out notes read empty, none of the dev notes did. 115 dev notes degraded in code under 18
+        conditions (bench/ocr_quality.py --real --degraded) read empty 177 times without it (shrunk to
+        a fifth 20, blurred 3 px 36, blur + faded + grain 52), 86 times with it (3, 15, 39); blank notes
+        stayed blank. It costs nothing on cards read at once (the dev notes: none read empty; the three
+        blank ones are looked at for ink, ~35 ms each) and about 0.3 s CPU for each empty card with ink."""
         readings = []
         for original in crops:
             crop = self._enlarged(original)
