@@ -102,10 +102,11 @@ class PPOCRReader:
 
         Why a second chance for an empty card that holds ink (`_second_chance`, `cardscan.ocr.fallback`):
         7 held-out notes read empty, none of the dev notes did. 115 dev notes degraded in code under 18
-        conditions (bench/ocr_quality.py --real --degraded) read empty 177 times without it (shrunk to
-        a fifth 20, blurred 3 px 36, blur + faded + grain 52), 86 times with it (3, 15, 39); blank notes
-        stayed blank. It costs nothing on cards read at once (the dev notes: none read empty; the three
-        blank ones are looked at for ink, ~35 ms each) and about 0.3 s CPU for each empty card with ink."""
+        conditions (bench/ocr_quality.py --real --degraded) read empty 178 times without it (shrunk to
+        a fifth 20, blurred 3 px 36, blur + faded + grain 53), 86 times with it (3, 15, 39); blank notes
+        stayed blank; the CER fell or stayed in every condition. It costs nothing on cards read at once
+        (of the dev notes none read empty; the three blank ones are looked at for ink, ~35 ms each) and
+        about 0.3 s CPU for each empty card with ink."""
         readings = []
         for original in crops:
             crop = self._enlarged(original)
