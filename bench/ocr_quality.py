@@ -26,6 +26,16 @@ on both sides), notes whose lines came out in the right number, and notes with w
 
     .venv/bin/python bench/ocr_quality.py --real [PHOTO_DIR] [--engines ppocr] [--show]
 Writes bench/results/ocr_real.json.
+
+`--degraded` (with --real, dev only: never on held-out) reads the dev notes of the colours held-out
+photos lost (rosa, hellgrün, orange, gelb; every third one) once more under each of a set of conditions
+built in code from the crops, the ways notes on far-off or poorly lit photos look: shrunk, blurred,
+dimmed, warm light, ink faded towards the paper, thin pens, grain, JPEG, and some together. Per condition:
+notes read empty, CER, seconds; `--second-chance off` reads without `PPOCRReader`'s second chance
+for empty cards (cardscan.ocr.fallback), to compare. `--conditions a,b` picks some.
+
+    .venv/bin/python bench/ocr_quality.py --real --degraded [--second-chance off] [--conditions small0.22]
+Writes bench/results/ocr_degraded.json (ocr_degraded_off.json without the second chance).
 """
 from __future__ import annotations
 
@@ -55,7 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=SPLITS, help="with --real: only this split")
     parser.add_argument("--show", action="store_true", help="with --real: print every note's reading")
     parser.add_argument("--truth", type=Path, default=REAL_TRUTH, help="with --real: folder of *.truth.json")
+    parser.add_argument("--degraded", action="store_true", help="with --real: dev notes under degraded conditions")
+    parser.add_argument("--conditions", default=None, help="with --degraded: only these conditions, comma-separated")
+    parser.add_argument("--second-chance", choices=("on", "off"), default="on",
+                        help="with --degraded: the reader's second chance for empty cards")
     args = parser.parse_args(argv)
+    if args.real and args.degraded:
+        return degraded_main(args)
     if args.real:
         return real_main(args)
     if args.photos is None:
@@ -237,6 +253,94 @@ def real_main(args: argparse.Namespace) -> int:
                           f"{flat_text(row['truth'])!r} -> {row['read']!r}")
         result["engines"][engine] = {"seconds": seconds, "groups": groups, "notes": rows}
     save("ocr_real", result)
+    return 0
+
+
+def _conditions() -> dict:
+    """Name -> function(rgb crop) -> degraded crop; each deterministic."""
+    import cv2
+    import numpy as np
+
+    def shrunk(f):
+        return lambda c: cv2.resize(c, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+
+    def blurred(s):
+        return lambda c: cv2.GaussianBlur(c, (0, 0), s)
+
+    def dimmed(f):
+        return lambda c: np.clip(c.astype(np.float32) * f, 0, 255).astype(np.uint8)
+
+    def warm(c):
+        return np.clip(c.astype(np.float32) * np.array([1.0, 0.85, 0.6]), 0, 255).astype(np.uint8)
+
+    def faded(a):  # ink moved towards the paper colour (the crop's median)
+        def fade(c):
+            paper = np.median(c.reshape(-1, 3), axis=0)
+            return np.clip(paper + (c.astype(np.float32) - paper) * a, 0, 255).astype(np.uint8)
+        return fade
+
+    def thin(c):  # a thinner pen: dark strokes eroded
+        k = max(3, (min(c.shape[:2]) // 60) | 1)
+        return cv2.dilate(c, np.ones((k, k), np.uint8))
+
+    def grain(c):
+        return np.clip(c + np.random.default_rng(0).normal(0, 12, c.shape), 0, 255).astype(np.uint8)
+
+    def jpeg(c):
+        return cv2.imdecode(cv2.imencode(".jpg", c, [cv2.IMWRITE_JPEG_QUALITY, 30])[1], 1)
+
+    def both(*fs):
+        def apply(c):
+            for f in fs:
+                c = f(c)
+            return c
+        return apply
+
+    return {"small0.5": shrunk(0.5), "small0.33": shrunk(0.33), "small0.22": shrunk(0.22), "blur1.5": blurred(1.5),
+            "blur3.0": blurred(3.0), "dim0.5": dimmed(0.5), "warm": warm, "faded0.4": faded(0.4),
+            "faded0.25": faded(0.25), "thin": thin, "grain": grain, "jpeg30": jpeg,
+            "small0.4+blur1.0": both(shrunk(0.4), blurred(1.0)), "dim0.55+warm+faded0.5": both(dimmed(0.55), warm, faded(0.5)),
+            "small0.4+faded0.4": both(shrunk(0.4), faded(0.4)), "thin+faded0.5": both(thin, faded(0.5)),
+            "small0.33+dim0.6+warm": both(shrunk(0.33), dimmed(0.6), warm),
+            "blur2.0+faded0.5+grain": both(blurred(2.0), faded(0.5), grain)}
+
+
+def degraded_main(args: argparse.Namespace) -> int:
+    """Dev notes under degraded conditions (see the module's text); never held-out."""
+    from rapidfuzz.distance import Levenshtein
+
+    from cardscan.evaluate import flat_text
+    from cardscan.ocr import get_reader
+
+    notes = [n for n in real_notes(args.photos or real_photos_dir(), args.truth, "dev")
+             if n["colour"] in ("rosa", "hellgrün", "orange", "gelb")][::3]
+    conditions = _conditions()
+    names = [c.strip() for c in args.conditions.split(",")] if args.conditions else list(conditions)
+    reader = get_reader("ppocr", second_chance=args.second_chance == "on")
+    reader.read([notes[0]["crop"]])  # load the models outside the timing
+    result: dict = {"notes": len(notes), "second_chance": args.second_chance, "conditions": {}}
+    print(f"{len(notes)} dev notes (rosa, hellgrün, orange, gelb; every third), second chance {args.second_chance}")
+    print(f"{'':26}{'empty':>7}{'of text':>9}{'CER':>8}{'s':>7}")
+    for name in names:
+        crops = [conditions[name](n["crop"]) for n in notes]
+        start = time.perf_counter()
+        got = [r.text for r in reader.read(crops)]
+        seconds = time.perf_counter() - start
+        errors = chars = 0
+        empty = []
+        for note, text in zip(notes, got):
+            truth = flat_text(note["text"]).casefold()
+            errors += Levenshtein.distance(flat_text(text).casefold(), truth)
+            chars += len(truth)
+            if truth and not text.strip():
+                empty.append(f"{note['photo']}#{note['id']}")
+        blank_read = [f"{n['photo']}#{n['id']}" for n, t in zip(notes, got) if not n["text"].strip() and t.strip()]
+        result["conditions"][name] = {"empty": empty, "blank_read_as_text": blank_read, "cer": errors / max(chars, 1),
+                                      "seconds": seconds}
+        print(f"{name:26}{len(empty):>7}{sum(bool(n['text'].strip()) for n in notes):>9}{errors / max(chars, 1):>8.3f}"
+              f"{seconds:>7.1f}  {' '.join(empty[:6])}{'  blank read: ' + ' '.join(blank_read) if blank_read else ''}",
+              flush=True)
+    save("ocr_degraded" + ("_off" if args.second_chance == "off" else ""), result)
     return 0
 
 

@@ -73,3 +73,14 @@ def test_a_lower_case_letter_in_block_capitals_counts_for_its_capital():
     assert folded[0, alphabet["C"]] == pytest.approx(folded[0, alphabet["c"]])
     assert folded[0, alphabet["C"]] > probs[0, alphabet["C"]]
     assert best_words("CREOTe", probs, alphabet).upper() == "CREATE"
+
+
+def test_a_word_with_marks_around_it_is_looked_up_and_keeps_its_marks():
+    from cardscan.ocr.decode import word_core
+
+    alphabet = {**ALPHABET, "(": len(ALPHABET), ")": len(ALPHABET) + 1, ":": len(ALPHABET) + 2}
+    assert word_core("(CREOTE):") == ("(", "CREOTE", "):") and word_core("COURTNEU'S") == ("", "COURTNEU", "'S")
+    assert unknown_words("(CREOTE): EBOOKS") == [0]  # was skipped: not letters only
+    probs = frames({"(": 0.9}, {"C": 0.9}, {"R": 0.9}, {"E": 0.9}, {"O": 0.5, "A": 0.4}, {"T": 0.9}, {"E": 0.9},
+                   {")": 0.9}, {":": 0.9}, alphabet=alphabet)
+    assert best_words("(CREOTE):", probs, alphabet) == "(CREATE):"

