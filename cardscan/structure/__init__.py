@@ -95,10 +95,12 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     headings = joined
     cards = [c for c in scan.cards if c.id not in heading_cards]
     if reads_marker_headings(scan.cards, reader):
-        headings += marker_headings(rgb, scan.cards, reader, stem, page, language)
+        headings += marker_headings(rgb, scan.cards, reader, stem, page, language, known=headings)
         labels = label_cards(cards, headings)  # "1." outlined as a card is its row's label
         headings += labels
         cards = [c for c in cards if c.id not in {h.id for h in labels}]
+    elif reader is not None and hasattr(reader, "read_page"):  # only the board above columns without a heading
+        headings += marker_headings(rgb, scan.cards, reader, stem, page, language, known=headings, whole_page=False)
     if votes:
         for card in cards:
             card.vote_colours = count_dots(rgb, card.polygon, card.colour)

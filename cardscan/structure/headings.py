@@ -41,6 +41,9 @@ REREAD_MAX_CHANGE = 0.3  # share of a heading's letters the card reader's readin
 KNOWN_ZIPF = 2.0  # wordfreq zipf: rarer entries of a web word list are as often typos as words
 MARGIN_WIDTH = 1.5  # card widths: the board left of the cards is read again on its own (row labels)
 ROW_CROP_UP = 0.6  # card heights: a row's margin is read from this far above its first card to as far below
+HEADLESS_REACH = 2.0  # card heights: the board this far above a column no heading heads is read on its own ...
+HEADLESS_SIDE = 0.5  # card widths: ... and this much to each side (a heading strip is wider than its column)
+HEADLESS_RUN_GAP = 0.8  # card heights: a gap this tall in a column leaves room for a heading: a new run starts
 
 
 @dataclass
@@ -63,6 +66,13 @@ class BoardPage:
 
 def read_board_page(rgb: np.ndarray, cards: list[Card], reader) -> BoardPage:
     """Paint the cards out of the photo and read what is left with the reader's page reader."""
+    page = paint_board(rgb, cards)
+    page.words = list(reader.read_page(page.small))
+    return page
+
+
+def paint_board(rgb: np.ndarray, cards: list[Card]) -> BoardPage:
+    """The photo with its cards painted out, not read yet (`words` empty): parts of it are read on their own."""
     import cv2
 
     from cardscan.colour import srgb_to_lab
@@ -86,7 +96,7 @@ def read_board_page(rgb: np.ndarray, cards: list[Card], reader) -> BoardPage:
         board = _paint_locally(board, rgb, mask, poly)
     scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
     small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
-    return BoardPage(board, small, scale, mask, board_lab, list(reader.read_page(small)), _outlines_of(cards))
+    return BoardPage(board, small, scale, mask, board_lab, [], _outlines_of(cards))
 
 
 def _outlines_of(cards: list[Card]) -> tuple:
@@ -95,54 +105,117 @@ def _outlines_of(cards: list[Card]) -> tuple:
 
 
 def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
-                    page: BoardPage | None = None, language: str = "de") -> list[Heading]:
+                    page: BoardPage | None = None, language: str = "de", known: list[Heading] = (),
+                    whole_page: bool = True) -> list[Heading]:
     """Large writing on the board outside the cards, line by line, stacked lines joined. `page`: the board
     read before (`read_board_page`) for these cards; read here when missing or painted for other cards.
     `language`: the board's (`cardscan.normalise.board_language` of its cards): the German speller would
-    turn an English board's "Pain points" into "Main points"."""
+    turn an English board's "Pain points" into "Main points". `known`: the headings found already (heading
+    cards; `cards` may hold them too). Then the board above every column of cards that no heading heads is
+    read on its own (`_words_above_headless`); with `whole_page` False only that is read (a board whose
+    headings are on cards: the heading card the detector missed)."""
     from cardscan.normalise import normalise
 
     if page is None or page.outlines != _outlines_of(cards):
-        page = read_board_page(rgb, cards, reader)
+        page = read_board_page(rgb, cards, reader) if whole_page else None
     h, w = rgb.shape[:2]
-    board, small, scale, mask, board_lab = page.board, page.small, page.scale, page.mask, page.board_lab
     card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
+    card_boxes = [Box.of(c.polygon) for c in cards]
+    card_h = float(np.median([b.h for b in card_boxes]))
+    card_w = float(np.median([b.w for b in card_boxes]))
+    known_ids = {k.id for k in known}
+    known_boxes = [Box.of(k.polygon) for k in known]
+    plain = [Box.of(c.polygon) for c in cards if c.id not in known_ids]  # the cards that are no heading
+    headings: list[Heading] = []
 
     def accept(word, box: Box, line_width: float) -> bool:
         cy, cx = min(h - 1, int(box.cy)), min(w - 1, int(box.cx))
         letters = box.h - MARKER_MAX_SLOPE * line_width  # a sloping line's box is taller than its letters
         return bool(word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
-                    and not mask[max(0, cy), max(0, cx)]
+                    and not page.mask[max(0, cy), max(0, cx)]
                     and MARKER_MIN_HEIGHT * card_side <= box.h and letters <= MARKER_MAX_HEIGHT * card_side)
 
-    words = _page_words(reader, small, scale, (0, 0), accept, page.words)
-    headings = []
-    card_boxes = [Box.of(c.polygon) for c in cards]
-    card_h = float(np.median([b.h for b in card_boxes]))
-    card_w = float(np.median([b.w for b in card_boxes]))
-    margin = _margin_words(reader, board, card_boxes, accept)  # read closer: it wins over the page's reading
-    words = [word for word in words if not any(_box_share(word[0], other[0]) > 0.3 for other in margin)] + margin
-    lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
-    for group in _stack(lines):
-        group = _second_look(reader, small, scale, group, accept, card_boxes)
-        box = _extent([word for line in group for word in line])
-        if any(_box_share(box, Box.of(other.polygon)) > 0.6 for other in headings):
-            continue  # a second look already read this heading with another
-        if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
-                or (_on_coloured_paper(rgb, box, board_lab)
-                    and (_card_above(box, card_boxes, card_h) or _on_a_card_sized_paper(rgb, box, card_w, card_h)))):
-            continue
-        raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
-        if sum(ch.isalnum() for ch in raw) < 2 and not is_label(raw):
-            continue
-        weights = [len(t) for line in group for _, t, _ in line]
-        conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
-        raw, conf = _read_closer(reader, board, box, group, raw, conf, language)
-        text = normalise(" ".join(raw.split()), expand_abbreviations=False, language=language).text  # as written
-        polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
-                   (int(box.x0), int(box.y1))]
-        headings.append(Heading("", polygon, text, raw, "marker", conf))
+    def take(words: list) -> None:
+        """The words' lines and stacks that pass as headings, added to `headings`."""
+        lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
+        for group in _stack(lines):
+            group = _second_look(reader, page.small, page.scale, group, accept, card_boxes)
+            box = _extent([word for line in group for word in line])
+            if any(_box_share(box, Box.of(other.polygon)) > 0.6 for other in headings):
+                continue  # a second look already read this heading with another
+            if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
+                    or (_on_coloured_paper(rgb, box, page.board_lab)
+                        and (_card_above(box, card_boxes, card_h) or _on_a_card_sized_paper(rgb, box, card_w, card_h)))):
+                continue
+            raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
+            if sum(ch.isalnum() for ch in raw) < 2 and not is_label(raw):
+                continue
+            weights = [len(t) for line in group for _, t, _ in line]
+            conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
+            raw, conf = _read_closer(reader, page.board, box, group, raw, conf, language)
+            text = normalise(" ".join(raw.split()), expand_abbreviations=False, language=language).text  # as written
+            polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
+                       (int(box.x0), int(box.y1))]
+            headings.append(Heading("", polygon, text, raw, "marker", conf))
+
+    words: list = []
+    if page is not None:
+        words = _page_words(reader, page.small, page.scale, (0, 0), accept, page.words)
+        margin = _margin_words(reader, page.board, card_boxes, accept)  # read closer: it wins over the page's reading
+        words = [word for word in words if not any(_box_share(word[0], other[0]) > 0.3 for other in margin)] + margin
+        take(words)
+    regions = _above_headless(plain, known_boxes + [Box.of(x.polygon) for x in headings], card_w, card_h)
+    if regions:
+        if page is None:
+            page = paint_board(rgb, cards)
+        seen = [word[0] for word in words] + known_boxes + [Box.of(x.polygon) for x in headings]
+        extra = []
+        for region in regions:
+            x0, y0 = max(0, int(region.x0)), max(0, int(region.y0))
+            x1, y1 = min(w, int(region.x1) + 1), min(h, int(region.y1) + 1)
+            if x1 - x0 >= 8 and y1 - y0 >= 8:
+                extra += [word for word in _page_words(reader, page.board[y0:y1, x0:x1], 1.0, (x0, y0), accept)
+                          if not any(_box_share(word[0], other) > 0.3 for other in seen + [e[0] for e in extra])]
+        take(extra)
     return [replace(h, id=f"{stem}-h{k:02d}") for k, h in enumerate(drop_lone_numbers(headings), start=1)]
+
+
+def _above_headless(cards: list[Box], headings: list[Box], card_w: float, card_h: float) -> list[Box]:
+    """The board above each column of cards that no heading heads, to read on its own: on a whole board
+    the page reader misses a heading now and then that it reads in a crop around it ("Sicherheit",
+    "Nächste Schritte" on generated boards), and a board whose headings are cards is not read at all for
+    the heading card the detector missed. A column's run of cards starts where the gap above its top card
+    leaves room for a heading (HEADLESS_RUN_GAP); it is headed by a heading over it (overlapping it in x,
+    ending at most HEADLESS_REACH card heights above it) or beside its first card (a row label)."""
+    out = []
+    for x0, x1, column in _columns(cards, COLUMN_JOIN * card_w):
+        column = sorted(column, key=lambda b: b.y0)
+        for k, top in enumerate(column):
+            if k and top.y0 - max(b.y1 for b in column[:k]) < HEADLESS_RUN_GAP * card_h:
+                continue  # inside a run of cards
+            over = any(hb.x1 > x0 and hb.x0 < x1 and hb.y0 < top.y0 + 0.5 * top.h
+                       and hb.y1 > top.y0 - HEADLESS_REACH * card_h for hb in headings)
+            beside = any(min(hb.y1, top.y1) - max(hb.y0, top.y0) > 0.3 * top.h and hb.x1 <= top.x0 + 0.25 * top.w
+                         for hb in headings)
+            if over or beside:
+                continue
+            above = [b.y1 for b in cards if b.y1 <= top.y0 and min(b.x1, x1) - max(b.x0, x0) > 0]
+            y0 = max([top.y0 - HEADLESS_REACH * card_h] + above)
+            if top.y0 - y0 >= HEADLESS_RUN_GAP * card_h / 2:
+                out.append(Box(x0 - HEADLESS_SIDE * card_w, y0, x1 + HEADLESS_SIDE * card_w, top.y0 + 0.1 * card_h))
+    return out
+
+
+def _columns(cards: list[Box], join: float) -> list[tuple[float, float, list[Box]]]:
+    """Columns of cards left to right, (x0, x1, boxes): cards overlapping in x, or closer than `join`."""
+    spans: list[list] = []
+    for box in sorted(cards, key=lambda b: b.x0):
+        if spans and box.x0 <= spans[-1][1] + join:
+            spans[-1][1] = max(spans[-1][1], box.x1)
+            spans[-1][2].append(box)
+        else:
+            spans.append([box.x0, box.x1, [box]])
+    return [(x0, x1, boxes) for x0, x1, boxes in spans]
 
 
 def _read_closer(reader, board: np.ndarray, box: Box, group: list, raw: str, confidence: float,
