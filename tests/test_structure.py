@@ -619,3 +619,19 @@ def test_a_heading_card_the_detector_missed_over_a_lone_card_is_read_from_the_bo
     assert [c.name for c in scan.clusters] == ["Zeitplan", "Ideen", "Offene Fragen"]
     assert [c.cluster for c in scan.cards if c.id.startswith("m-2")] == ["Offene Fragen"]
     assert all(p.shape[:2] != (1000, 1600) for p in reader.pages)  # the whole board was not read
+
+
+def test_two_stray_numbers_in_one_band_do_not_keep_each_other_but_counting_labels_stay():
+    from cardscan.structure.row_labels import drop_lone_numbers
+    from cardscan.workshop import Heading
+
+    def heading(text, x, y):
+        return Heading(f"h-{text}-{y}", rect(x, y, 40, 60), text, text, "marker", 0.9)
+
+    done = heading("DONE", 1250, 60)
+    assert drop_lone_numbers([heading("7", 150, 60), heading("3", 160, 600), done]) == [done]
+    assert drop_lone_numbers([heading("5", 150, 60), heading("2", 150, 300)]) == []  # counting down: no labels
+    counting = [heading("1", 150, 100), heading("2", 155, 300), heading("4", 160, 700)]  # "3" missed
+    assert drop_lone_numbers(counting) == counting
+    dotted = [heading("1.", 150, 100), heading("2.", 150, 300), heading("6", 150, 1100)]
+    assert drop_lone_numbers(dotted) == dotted
