@@ -635,3 +635,12 @@ def test_two_stray_numbers_in_one_band_do_not_keep_each_other_but_counting_label
     assert drop_lone_numbers(counting) == counting
     dotted = [heading("1.", 150, 100), heading("2.", 150, 300), heading("6", 150, 1100)]
     assert drop_lone_numbers(dotted) == dotted
+
+
+def test_an_upright_strip_is_no_heading_strip():
+    # A window frame outlined as a tall narrow "card" reading "9" (scolem-taskboard-1) took every card of
+    # a kanban board as its cluster. Heading strips lie along their writing: wider than tall.
+    frame = Card("b-30", "b.jpg", rect(950, 150, 40, 200), "dunkelblau", raw_text="9", text="9")
+    strip = Card("b-31", "b.jpg", rect(90, 60, 420, 100), "weiß", raw_text="Finanzierung", text="Finanzierung")
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards() + [frame, strip]), votes=False)
+    assert [h.id for h in scan.headings] == ["b-31"] and frame in scan.cards
