@@ -644,3 +644,13 @@ def test_an_upright_strip_is_no_heading_strip():
     strip = Card("b-31", "b.jpg", rect(90, 60, 420, 100), "weiß", raw_text="Finanzierung", text="Finanzierung")
     scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards() + [frame, strip]), votes=False)
     assert [h.id for h in scan.headings] == ["b-31"] and frame in scan.cards
+
+
+def test_writing_on_a_tag_in_a_gap_too_narrow_for_a_card_heads_the_cards_below_it():
+    # legaard-affinity-1: "Routines" on a small white tag between two groups of one column. Between two
+    # cards 90 px apart no 100 px card was missed: the writing is a heading (120 px apart: a missed card).
+    cards = [Card(f"t-{k}", "t.jpg", rect(100, y), "gelb", raw_text="x", text="x") for k, y in enumerate((200, 340, 530, 670))]
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Routines", 110, 462, 150, 45)]
+    scan = find_structure(blank(), Scan("t.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [c.name for c in scan.clusters] == ["LATER", "Routines"]
+    assert [c.cluster for c in scan.cards] == ["LATER"] * 2 + ["Routines"] * 2

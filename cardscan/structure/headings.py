@@ -32,6 +32,7 @@ COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to o
 HEADING_REACH = 3.0  # card heights: a heading's first card is at most this far below it
 SANDWICH_MAX_WIDTH = 1.2  # card widths
 SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
+MISSED_CARD_ROOM = 1.0  # of their heights: ... when the gap between those two cards has room for a card like them
 CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (shadows, rims)
 PAGE_MAX_SIDE = 2400  # px; the board's writing is large
 SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
@@ -417,7 +418,9 @@ def _card_above(box: Box, cards: list[Box], card_h: float) -> bool:
 
 def _sandwiched(box: Box, cards: list[Box], card_w: float, card_h: float) -> bool:
     """Writing no wider than a card, with a card right above and right below it in the same column, is
-    a card the detector missed. (Wider writing between clusters is a heading of an affinity wall.)"""
+    a card the detector missed, when a card of their height fits between them (MISSED_CARD_ROOM): writing in a
+    narrower gap is on a heading tag stuck between two groups of a column ("Routines", "Tools" on small
+    white tags). (Wider writing between clusters is a heading of an affinity wall.)"""
     if box.w > SANDWICH_MAX_WIDTH * card_w:
         return False
 
@@ -426,7 +429,12 @@ def _sandwiched(box: Box, cards: list[Box], card_w: float, card_h: float) -> boo
         gap = box.y0 - card.y1 if above else card.y0 - box.y1
         return overlap > 0.3 * min(card.w, box.w) and -0.2 * card_h <= gap <= SANDWICH_GAP * card_h
 
-    return any(near(c, True) for c in cards) and any(near(c, False) for c in cards)
+    above = [c for c in cards if near(c, True)]
+    below = [c for c in cards if near(c, False)]
+    if not above or not below:
+        return False
+    upper, lower = max(above, key=lambda c: c.y1), min(below, key=lambda c: c.y0)
+    return lower.y0 - upper.y1 >= MISSED_CARD_ROOM * min(upper.h, lower.h)
 
 
 def _heads_cards(box: Box, cards: list[Box], card_h: float) -> bool:
