@@ -654,3 +654,12 @@ def test_writing_on_a_tag_in_a_gap_too_narrow_for_a_card_heads_the_cards_below_i
     scan = find_structure(blank(), Scan("t.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
     assert [c.name for c in scan.clusters] == ["LATER", "Routines"]
     assert [c.cluster for c in scan.cards] == ["LATER"] * 2 + ["Routines"] * 2
+
+
+def test_small_writing_on_a_heading_tag_still_heads_its_column_but_a_caption_does_not():
+    # legaard-affinity-1's white tags: "Behaviour", "Values" in letters a fifth of a card's side (before: a
+    # quarter was the least). Smaller print, an eighth of it, is a caption or a card's writing.
+    words = [FakeWord("Behaviour", 110, 100, 150, 20), FakeWord("DONE", 1250, 60, 160, 60),
+             FakeWord("Foto: Team", 600, 150, 100, 12)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["Behaviour", "DONE"]

@@ -20,7 +20,7 @@ from cardscan.text_lines import LineBox, group_lines
 from cardscan.workshop import Card, Heading
 
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
-MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
+MARKER_MIN_HEIGHT = 0.18  # of the median card's short side: smaller writing is a logo, a caption or a card's
 MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
 MARKER_MAX_SLOPE = 0.35  # a line of writing may slope this much (19°): its box is taller by this share of its width
 MARKER_LINE_GAP = 0.75  # words further apart than this many letter heights are separate headings
