@@ -15,7 +15,10 @@ columns, and a dot vote (Punktabfrage) has left small round stickers on the card
   labels "1." … "6."); lines of large writing become `Heading(source="marker")`; writing on coloured
   paper of a card's size is a card the detector missed, not a heading; on a board whose rows are
   numbered, a row whose label was missed is read from a crop of its own margin, a bare "6" in the column
-  of labels is one, and a "card" reading only "1." there is its row's label (`row_labels`);
+  of labels is one, and a "card" reading only "1." there is its row's label (`row_labels`); the board
+  above each column of cards that no heading heads is read once more on its own (the page reader misses
+  headings on a whole board that it reads in a crop), also on boards whose headings are cards (a heading
+  card the detector missed);
 * **dots**: inside each card, round blobs of a saturated colour that is not the paper's, thick
   where writing is thin, become `votes` (with `vote_colours`); a pin's white highlight and black
   shadow tell it from a dot;

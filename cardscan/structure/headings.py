@@ -3,9 +3,11 @@
 The board with every card painted out (each in the colour of the board around it) is read by the OCR
 engine's page reader, and the margin left of the rows once more on its own (row labels "1." … "6."); large
 writing that stands on the board, has cards below or beside it and is not a card the detector missed
-(writing on coloured paper of a card's size, or no wider than a card between two cards of a column)
-becomes a `Heading`; words over different columns of cards are one heading each, stacked lines one
-heading. Heading cards are `heading_cards`' job.
+(writing on coloured paper of a card's size, or no wider than a card between two cards of a column with
+room for a card between them) becomes a `Heading`; words over different columns of cards are one heading
+each, stacked lines one heading. The board above a column of cards that no heading heads is read again on
+its own: the page reader misses now and then a heading on the whole board that it reads in a crop.
+Heading cards are `heading_cards`' job.
 """
 from __future__ import annotations
 
