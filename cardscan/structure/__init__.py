@@ -40,11 +40,12 @@ import re
 
 import numpy as np
 
+from cardscan.structure.board_page import BoardPage, read_board_page
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
 from cardscan.structure.heading_cards import (heading_card_ids, heading_colour_ids, join_pieces, reread_joined,
                                               unheaded_cards, widen_strips)
-from cardscan.structure.headings import BoardPage, marker_headings, read_board_page
+from cardscan.structure.headings import marker_headings
 from cardscan.structure.outlines import find_outlines
 from cardscan.structure.row_labels import label_cards
 from cardscan.workshop import Card, Heading, Scan

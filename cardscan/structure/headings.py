@@ -11,10 +11,11 @@ Heading cards are `heading_cards`' job.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
+from cardscan.structure.board_page import PAGE_MAX_SIDE, BoardPage, outlines_of, paint_board, read_board_page
 from cardscan.structure.boxes import Box, sides
 from cardscan.structure.heading_cards import PAPER_TOLERANCE
 from cardscan.structure.row_labels import ROW_LABEL, drop_lone_numbers, is_label
@@ -35,8 +36,6 @@ HEADING_REACH = 3.0  # card heights: a heading's first card is at most this far 
 SANDWICH_MAX_WIDTH = 1.2  # card widths
 SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
 MISSED_CARD_ROOM = 1.0  # of their heights: ... when the gap between those two cards has room for a card like them
-CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (shadows, rims)
-PAGE_MAX_SIDE = 2400  # px; the board's writing is large
 SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
 SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
 REREAD_PAD = 0.3  # line heights around a heading in the card reader's crop
@@ -47,64 +46,6 @@ ROW_CROP_UP = 0.6  # card heights: a row's margin is read from this far above it
 HEADLESS_REACH = 2.0  # card heights: the board this far above a column no heading heads is read on its own ...
 HEADLESS_SIDE = 0.5  # card widths: ... and this much to each side (a heading strip is wider than its column)
 HEADLESS_RUN_GAP = 0.8  # card heights: a gap this tall in a column leaves room for a heading: a new run starts
-
-
-@dataclass
-class BoardPage:
-    """The board with its cards painted out, and what the page reader read on it.
-
-    A value of its own because the whole-page read is the scan's memory peak (the detector's map of a
-    2,400 px page): `cardscan.api.read_photo` reads it before the normaliser loads its tables (some
-    450 MB), so the two never sit in memory together, and hands it to `find_structure`.
-    """
-
-    board: np.ndarray  # the photo, every card painted out in the colour of the board around it
-    small: np.ndarray  # the board as the page reader saw it (at most PAGE_MAX_SIDE)
-    scale: float  # small / board
-    mask: np.ndarray  # where cards were painted
-    board_lab: np.ndarray  # the board's colour (Lab)
-    words: list = field(default_factory=list)  # the page reader's words on `small`
-    outlines: tuple = ()  # the card outlines it was painted for (a page of other cards is read again)
-
-
-def read_board_page(rgb: np.ndarray, cards: list[Card], reader) -> BoardPage:
-    """Paint the cards out of the photo and read what is left with the reader's page reader."""
-    page = paint_board(rgb, cards)
-    page.words = list(reader.read_page(page.small))
-    return page
-
-
-def paint_board(rgb: np.ndarray, cards: list[Card]) -> BoardPage:
-    """The photo with its cards painted out, not read yet (`words` empty): parts of it are read on their own."""
-    import cv2
-
-    from cardscan.colour import srgb_to_lab
-
-    h, w = rgb.shape[:2]
-    board = rgb.copy()
-    mask = np.zeros((h, w), np.uint8)
-    painted = []
-    for card in cards:
-        box = Box.of(card.polygon)
-        grow = CARD_MASK_GROW * max(box.w, box.h)
-        pts = np.asarray(card.polygon, dtype=np.float32).reshape(-1, 2)
-        centre = pts.mean(axis=0)
-        grown = centre + (pts - centre) * (1 + 2 * grow / max(box.w, box.h, 1.0))
-        cv2.fillPoly(mask, [np.round(grown).astype(np.int32)], 255)
-        painted.append(np.round(grown).astype(np.int32))
-    board_rgb = np.median(rgb[mask == 0] if (mask == 0).any() else rgb.reshape(-1, 3), axis=0)
-    board_lab = srgb_to_lab(board_rgb.astype(np.float64))
-    board[mask > 0] = board_rgb.astype(rgb.dtype)
-    for poly in painted:  # each card in the colour of the board around it: grey patches hide labels
-        board = _paint_locally(board, rgb, mask, poly)
-    scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
-    small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
-    return BoardPage(board, small, scale, mask, board_lab, [], _outlines_of(cards))
-
-
-def _outlines_of(cards: list[Card]) -> tuple:
-    """The cards' outlines as a hashable value: which cards a BoardPage was painted for."""
-    return tuple(tuple(map(tuple, c.polygon)) for c in cards)
 
 
 def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
@@ -119,7 +60,7 @@ def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
     headings are on cards: the heading card the detector missed)."""
     from cardscan.normalise import normalise
 
-    if page is None or page.outlines != _outlines_of(cards):
+    if page is None or page.outlines != outlines_of(cards):
         page = read_board_page(rgb, cards, reader) if whole_page else None
     h, w = rgb.shape[:2]
     card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
@@ -271,25 +212,6 @@ def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int]
         if accept(word, box, (x1 - x0) / scale):
             words.append((box, word.text, word.confidence))
     return words
-
-
-def _paint_locally(board: np.ndarray, rgb: np.ndarray, mask: np.ndarray, poly: np.ndarray) -> np.ndarray:
-    """Paint one card out in the median colour of the board around it (not the whole photo's, which a
-    ceiling or a wall makes grey): the text detector reads a short label beside a grey patch as part of
-    it and drops it ("1.", "4." beside painted cards; all six read once the patches match the board)."""
-    import cv2
-
-    x0, y0 = poly.min(axis=0)
-    x1, y1 = poly.max(axis=0)
-    pad = int(0.3 * max(x1 - x0, y1 - y0))
-    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
-    x1, y1 = min(rgb.shape[1], x1 + pad + 1), min(rgb.shape[0], y1 + pad + 1)
-    around = rgb[y0:y1, x0:x1][mask[y0:y1, x0:x1] == 0].astype(np.int32)
-    if len(around) < 50:
-        return board
-    ground = np.median(around, axis=0)
-    cv2.fillPoly(board, [poly], tuple(int(v) for v in ground))
-    return board
 
 
 def _margin_words(reader, board: np.ndarray, cards: list[Box], accept) -> list[tuple[Box, str, float]]:
