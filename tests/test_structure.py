@@ -561,3 +561,105 @@ def test_the_row_label_column_reaches_label_column_card_widths_either_side():
     edge = LABEL_COLUMN * 80.0
     assert in_label_column(100.0 + edge, 100.0, card_w=80.0) and in_label_column(100.0 - edge, 100.0, card_w=80.0)
     assert not in_label_column(101.0 + edge, 100.0, card_w=80.0) and not in_label_column(99.0 - edge, 100.0, card_w=80.0)
+
+
+class InkReader(FakeReader):
+    """A page reader that misses some writing on the whole board but reads it in a crop around it, as
+    PP-OCR's text detector does: each hidden word is drawn on the photo in an ink colour of its own and
+    'read' wherever a crop shows all of it."""
+
+    def __init__(self, words, hidden, page_shape=(1000, 1600)):
+        super().__init__(words)
+        self.hidden, self.page_shape = hidden, page_shape
+
+    def read_page(self, rgb):
+        self.pages.append(rgb)
+        if rgb.shape[:2] == self.page_shape:
+            return self.words
+        out = []
+        for ink, text in self.hidden.items():
+            ys, xs = np.nonzero((rgb == ink).all(axis=2))
+            if len(xs) and xs.min() > 0 and ys.min() > 0 and xs.max() < rgb.shape[1] - 1 and ys.max() < rgb.shape[0] - 1:
+                out.append(FakeWord(text, int(xs.min()), int(ys.min()), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1))
+        return out
+
+
+def write(img, x, y, w, h, ink):
+    """Lines of 'writing' in one ink: every other row of the box, so the paper shows between the strokes."""
+    img[y:y + h:2, x:x + w] = ink
+
+
+def test_a_heading_the_page_reader_missed_is_read_above_the_column_it_heads():
+    # The whole-board read finds LATER and DONE; the middle column's marker heading it misses (as PP-OCR
+    # misses "Sicherheit" on a generated board), is read from the board above that column alone.
+    img = blank()
+    write(img, 600, 70, 240, 50, (20, 30, 120))
+    reader = InkReader([FakeWord("DONE", 1250, 60, 160, 60), FakeWord("LATER", 110, 60, 170, 60)],
+                        {(20, 30, 120): "Sicherheit"})
+    scan = find_structure(img, Scan("b.jpg", 1600, 1000, kanban_cards()), reader=reader, votes=False)
+    assert [c.name for c in scan.clusters] == ["LATER", "Sicherheit", "DONE"]
+    assert [c.cluster for c in scan.cards][3:5] == ["Sicherheit"] * 2
+
+
+def test_a_heading_card_the_detector_missed_over_a_lone_card_is_read_from_the_board_above_it():
+    # Orange heading cards (the legend's "Überschrift") head two columns; the third column holds one card
+    # under an orange heading strip the detector missed. One card outside the headed columns does not make
+    # the whole board read; the board above it is read alone, and the strip (no card's size) heads it.
+    img = blank()
+    img[40:130, 1030:1370] = (240, 150, 40)  # the missed strip, 1.7 cards wide
+    write(img, 1090, 60, 220, 50, (30, 30, 36))
+    cards = []
+    for j, (x, name) in enumerate(((100, "Zeitplan"), (600, "Ideen"), (1100, None))):
+        if name:
+            cards.append(Card(f"m-{j}0", "m.jpg", rect(x - 20, 40, 240, 90), "orange", "Überschrift", name, name))
+        cards += [Card(f"m-{j}{k}", "m.jpg", rect(x, 60 + 140 * k), "lila", raw_text="x", text="x")
+                  for k in range(1, 4 if name else 2)]
+    reader = InkReader([], {(30, 30, 36): "Offene Fragen"})
+    scan = find_structure(img, Scan("m.jpg", 1600, 1000, cards), reader=reader, votes=False)
+    assert [c.name for c in scan.clusters] == ["Zeitplan", "Ideen", "Offene Fragen"]
+    assert [c.cluster for c in scan.cards if c.id.startswith("m-2")] == ["Offene Fragen"]
+    assert all(p.shape[:2] != (1000, 1600) for p in reader.pages)  # the whole board was not read
+
+
+def test_two_stray_numbers_in_one_band_do_not_keep_each_other_but_counting_labels_stay():
+    from cardscan.structure.row_labels import drop_lone_numbers
+    from cardscan.workshop import Heading
+
+    def heading(text, x, y):
+        return Heading(f"h-{text}-{y}", rect(x, y, 40, 60), text, text, "marker", 0.9)
+
+    done = heading("DONE", 1250, 60)
+    assert drop_lone_numbers([heading("7", 150, 60), heading("3", 160, 600), done]) == [done]
+    assert drop_lone_numbers([heading("5", 150, 60), heading("2", 150, 300)]) == []  # counting down: no labels
+    counting = [heading("1", 150, 100), heading("2", 155, 300), heading("4", 160, 700)]  # "3" missed
+    assert drop_lone_numbers(counting) == counting
+    dotted = [heading("1.", 150, 100), heading("2.", 150, 300), heading("6", 150, 1100)]
+    assert drop_lone_numbers(dotted) == dotted
+
+
+def test_an_upright_strip_is_no_heading_strip():
+    # A window frame outlined as a tall narrow "card" reading "9" (scolem-taskboard-1) took every card of
+    # a kanban board as its cluster. Heading strips lie along their writing: wider than tall.
+    frame = Card("b-30", "b.jpg", rect(950, 150, 40, 200), "dunkelblau", raw_text="9", text="9")
+    strip = Card("b-31", "b.jpg", rect(90, 60, 420, 100), "weiß", raw_text="Finanzierung", text="Finanzierung")
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards() + [frame, strip]), votes=False)
+    assert [h.id for h in scan.headings] == ["b-31"] and frame in scan.cards
+
+
+def test_writing_on_a_tag_in_a_gap_too_narrow_for_a_card_heads_the_cards_below_it():
+    # legaard-affinity-1: "Routines" on a small white tag between two groups of one column. Between two
+    # cards 90 px apart no 100 px card was missed: the writing is a heading (120 px apart: a missed card).
+    cards = [Card(f"t-{k}", "t.jpg", rect(100, y), "gelb", raw_text="x", text="x") for k, y in enumerate((200, 340, 530, 670))]
+    words = [FakeWord("LATER", 110, 60, 170, 60), FakeWord("Routines", 110, 462, 150, 45)]
+    scan = find_structure(blank(), Scan("t.jpg", 1600, 1000, cards), reader=FakeReader(words), votes=False)
+    assert [c.name for c in scan.clusters] == ["LATER", "Routines"]
+    assert [c.cluster for c in scan.cards] == ["LATER"] * 2 + ["Routines"] * 2
+
+
+def test_small_writing_on_a_heading_tag_still_heads_its_column_but_a_caption_does_not():
+    # legaard-affinity-1's white tags: "Behaviour", "Values" in letters a fifth of a card's side (before: a
+    # quarter was the least). Smaller print, an eighth of it, is a caption or a card's writing.
+    words = [FakeWord("Behaviour", 110, 100, 150, 20), FakeWord("DONE", 1250, 60, 160, 60),
+             FakeWord("Foto: Team", 600, 150, 100, 12)]
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
+    assert [h.raw_text for h in scan.headings] == ["Behaviour", "DONE"]

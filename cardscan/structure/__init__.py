@@ -15,7 +15,10 @@ columns, and a dot vote (Punktabfrage) has left small round stickers on the card
   labels "1." … "6."); lines of large writing become `Heading(source="marker")`; writing on coloured
   paper of a card's size is a card the detector missed, not a heading; on a board whose rows are
   numbered, a row whose label was missed is read from a crop of its own margin, a bare "6" in the column
-  of labels is one, and a "card" reading only "1." there is its row's label (`row_labels`);
+  of labels is one, and a "card" reading only "1." there is its row's label (`row_labels`); the board
+  above each column of cards that no heading heads is read once more on its own (the page reader misses
+  headings on a whole board that it reads in a crop), also on boards whose headings are cards (a heading
+  card the detector missed);
 * **dots**: inside each card, round blobs of a saturated colour that is not the paper's, thick
   where writing is thin, become `votes` (with `vote_colours`); a pin's white highlight and black
   shadow tell it from a dot;
@@ -37,11 +40,12 @@ import re
 
 import numpy as np
 
+from cardscan.structure.board_page import BoardPage, read_board_page
 from cardscan.structure.clusters import assign_clusters
 from cardscan.structure.dots import Dot, count_dots, find_dots, mask_dots
 from cardscan.structure.heading_cards import (heading_card_ids, heading_colour_ids, join_pieces, reread_joined,
                                               unheaded_cards, widen_strips)
-from cardscan.structure.headings import BoardPage, marker_headings, read_board_page
+from cardscan.structure.headings import marker_headings
 from cardscan.structure.outlines import find_outlines
 from cardscan.structure.row_labels import label_cards
 from cardscan.workshop import Card, Heading, Scan
@@ -95,10 +99,12 @@ def find_structure(rgb: np.ndarray, scan: Scan, *, reader=None, votes: bool = Tr
     headings = joined
     cards = [c for c in scan.cards if c.id not in heading_cards]
     if reads_marker_headings(scan.cards, reader):
-        headings += marker_headings(rgb, scan.cards, reader, stem, page, language)
+        headings += marker_headings(rgb, scan.cards, reader, stem, page, language, known=headings)
         labels = label_cards(cards, headings)  # "1." outlined as a card is its row's label
         headings += labels
         cards = [c for c in cards if c.id not in {h.id for h in labels}]
+    elif reader is not None and hasattr(reader, "read_page"):  # only the board above columns without a heading
+        headings += marker_headings(rgb, scan.cards, reader, stem, page, language, known=headings, whole_page=False)
     if votes:
         for card in cards:
             card.vote_colours = count_dots(rgb, card.polygon, card.colour)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cardscan.structure.boxes import Box, aspect
+from cardscan.structure.boxes import Box, aspect, sides
 from cardscan.workshop import Card, Heading
 
 HEADING_GROUPS = ("überschrift", "überschriften", "heading", "headings", "titel", "oberbegriff", "cluster")
@@ -28,7 +28,7 @@ PAPER_TOLERANCE = 18.0  # Lab distance: pixels this close to the paper's colour 
 
 def heading_card_ids(cards: list[Card]) -> set[str]:
     """Cards the legend calls headings (else a colour that only ever starts the rows or columns of one
-    other colour), and long strips among much squarer cards."""
+    other colour), and long strips lying along their writing among much squarer cards."""
     ids = {c.id for c in cards if c.group and c.group.strip().lower() in HEADING_GROUPS}
     if not ids and (ids := heading_colour_ids(cards)):
         return ids | aligned_heads(cards, ids)  # the board's convention for headings is their colour
@@ -38,7 +38,9 @@ def heading_card_ids(cards: list[Card]) -> set[str]:
         for card in rest:
             ratio = aspect(card.polygon)
             words = len((card.text or card.raw_text).split())
-            if ratio >= max(STRIP_ASPECT, STRIP_OVER_MEDIAN * median) and 0 < words <= HEADING_MAX_WORDS:
+            width, height = sides(card.polygon)  # a strip lies along its writing: an upright one is a window
+            if (ratio >= max(STRIP_ASPECT, STRIP_OVER_MEDIAN * median) and width > height  # frame, a door edge
+                    and 0 < words <= HEADING_MAX_WORDS):
                 ids.add(card.id)
     return ids or short_column_heads(cards)
 

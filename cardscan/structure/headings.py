@@ -3,16 +3,19 @@
 The board with every card painted out (each in the colour of the board around it) is read by the OCR
 engine's page reader, and the margin left of the rows once more on its own (row labels "1." … "6."); large
 writing that stands on the board, has cards below or beside it and is not a card the detector missed
-(writing on coloured paper of a card's size, or no wider than a card between two cards of a column)
-becomes a `Heading`; words over different columns of cards are one heading each, stacked lines one
-heading. Heading cards are `heading_cards`' job.
+(writing on coloured paper of a card's size, or no wider than a card between two cards of a column with
+room for a card between them) becomes a `Heading`; words over different columns of cards are one heading
+each, stacked lines one heading. The board above a column of cards that no heading heads is read again on
+its own: the page reader misses now and then a heading on the whole board that it reads in a crop.
+Heading cards are `heading_cards`' job.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
+from cardscan.structure.board_page import PAGE_MAX_SIDE, BoardPage, outlines_of, paint_board, read_board_page
 from cardscan.structure.boxes import Box, sides
 from cardscan.structure.heading_cards import PAPER_TOLERANCE
 from cardscan.structure.row_labels import ROW_LABEL, drop_lone_numbers, is_label
@@ -20,7 +23,7 @@ from cardscan.text_lines import LineBox, group_lines
 from cardscan.workshop import Card, Heading
 
 MARKER_MIN_CONFIDENCE = 0.6  # page-reader lines less sure than this are grain, pins or board edges
-MARKER_MIN_HEIGHT = 0.25  # of the median card's short side: smaller writing is a logo, a caption or a card's
+MARKER_MIN_HEIGHT = 0.18  # of the median card's short side: smaller writing is a logo, a caption or a card's
 MARKER_MAX_HEIGHT = 1.2  # ... and taller "writing" is a card the detector missed
 MARKER_MAX_SLOPE = 0.35  # a line of writing may slope this much (19°): its box is taller by this share of its width
 MARKER_LINE_GAP = 0.75  # words further apart than this many letter heights are separate headings
@@ -32,8 +35,7 @@ COLUMN_JOIN = 0.35  # card widths: columns of cards closer than this belong to o
 HEADING_REACH = 3.0  # card heights: a heading's first card is at most this far below it
 SANDWICH_MAX_WIDTH = 1.2  # card widths
 SANDWICH_GAP = 0.8  # card heights: writing this close under one card and over another is a missed card
-CARD_MASK_GROW = 0.06  # cards are painted out this much beyond their outline (shadows, rims)
-PAGE_MAX_SIDE = 2400  # px; the board's writing is large
+MISSED_CARD_ROOM = 1.0  # of their heights: ... when the gap between those two cards has room for a card like them
 SECOND_LOOK_SIDE = 3.5  # line heights: a heading is read again from a crop this much wider on each side ...
 SECOND_LOOK_UP = 1.3  # ... and this much higher and lower
 REREAD_PAD = 0.3  # line heights around a heading in the card reader's crop
@@ -41,108 +43,123 @@ REREAD_MAX_CHANGE = 0.3  # share of a heading's letters the card reader's readin
 KNOWN_ZIPF = 2.0  # wordfreq zipf: rarer entries of a web word list are as often typos as words
 MARGIN_WIDTH = 1.5  # card widths: the board left of the cards is read again on its own (row labels)
 ROW_CROP_UP = 0.6  # card heights: a row's margin is read from this far above its first card to as far below
-
-
-@dataclass
-class BoardPage:
-    """The board with its cards painted out, and what the page reader read on it.
-
-    A value of its own because the whole-page read is the scan's memory peak (the detector's map of a
-    2,400 px page): `cardscan.api.read_photo` reads it before the normaliser loads its tables (some
-    450 MB), so the two never sit in memory together, and hands it to `find_structure`.
-    """
-
-    board: np.ndarray  # the photo, every card painted out in the colour of the board around it
-    small: np.ndarray  # the board as the page reader saw it (at most PAGE_MAX_SIDE)
-    scale: float  # small / board
-    mask: np.ndarray  # where cards were painted
-    board_lab: np.ndarray  # the board's colour (Lab)
-    words: list = field(default_factory=list)  # the page reader's words on `small`
-    outlines: tuple = ()  # the card outlines it was painted for (a page of other cards is read again)
-
-
-def read_board_page(rgb: np.ndarray, cards: list[Card], reader) -> BoardPage:
-    """Paint the cards out of the photo and read what is left with the reader's page reader."""
-    import cv2
-
-    from cardscan.colour import srgb_to_lab
-
-    h, w = rgb.shape[:2]
-    board = rgb.copy()
-    mask = np.zeros((h, w), np.uint8)
-    painted = []
-    for card in cards:
-        box = Box.of(card.polygon)
-        grow = CARD_MASK_GROW * max(box.w, box.h)
-        pts = np.asarray(card.polygon, dtype=np.float32).reshape(-1, 2)
-        centre = pts.mean(axis=0)
-        grown = centre + (pts - centre) * (1 + 2 * grow / max(box.w, box.h, 1.0))
-        cv2.fillPoly(mask, [np.round(grown).astype(np.int32)], 255)
-        painted.append(np.round(grown).astype(np.int32))
-    board_rgb = np.median(rgb[mask == 0] if (mask == 0).any() else rgb.reshape(-1, 3), axis=0)
-    board_lab = srgb_to_lab(board_rgb.astype(np.float64))
-    board[mask > 0] = board_rgb.astype(rgb.dtype)
-    for poly in painted:  # each card in the colour of the board around it: grey patches hide labels
-        board = _paint_locally(board, rgb, mask, poly)
-    scale = min(1.0, PAGE_MAX_SIDE / max(h, w))
-    small = cv2.resize(board, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else board
-    return BoardPage(board, small, scale, mask, board_lab, list(reader.read_page(small)), _outlines_of(cards))
-
-
-def _outlines_of(cards: list[Card]) -> tuple:
-    """The cards' outlines as a hashable value: which cards a BoardPage was painted for."""
-    return tuple(tuple(map(tuple, c.polygon)) for c in cards)
+HEADLESS_REACH = 2.0  # card heights: the board this far above a column no heading heads is read on its own ...
+HEADLESS_SIDE = 0.5  # card widths: ... and this much to each side (a heading strip is wider than its column)
+HEADLESS_RUN_GAP = 0.8  # card heights: a gap this tall in a column leaves room for a heading: a new run starts
 
 
 def marker_headings(rgb: np.ndarray, cards: list[Card], reader, stem: str,
-                    page: BoardPage | None = None, language: str = "de") -> list[Heading]:
+                    page: BoardPage | None = None, language: str = "de", known: list[Heading] = (),
+                    whole_page: bool = True) -> list[Heading]:
     """Large writing on the board outside the cards, line by line, stacked lines joined. `page`: the board
     read before (`read_board_page`) for these cards; read here when missing or painted for other cards.
     `language`: the board's (`cardscan.normalise.board_language` of its cards): the German speller would
-    turn an English board's "Pain points" into "Main points"."""
+    turn an English board's "Pain points" into "Main points". `known`: the headings found already (heading
+    cards; `cards` may hold them too). Then the board above every column of cards that no heading heads is
+    read on its own (`_words_above_headless`); with `whole_page` False only that is read (a board whose
+    headings are on cards: the heading card the detector missed)."""
     from cardscan.normalise import normalise
 
-    if page is None or page.outlines != _outlines_of(cards):
-        page = read_board_page(rgb, cards, reader)
+    if page is None or page.outlines != outlines_of(cards):
+        page = read_board_page(rgb, cards, reader) if whole_page else None
     h, w = rgb.shape[:2]
-    board, small, scale, mask, board_lab = page.board, page.small, page.scale, page.mask, page.board_lab
     card_side = float(np.median([min(sides(c.polygon)) for c in cards]))
+    card_boxes = [Box.of(c.polygon) for c in cards]
+    card_h = float(np.median([b.h for b in card_boxes]))
+    card_w = float(np.median([b.w for b in card_boxes]))
+    known_ids = {k.id for k in known}
+    known_boxes = [Box.of(k.polygon) for k in known]
+    plain = [Box.of(c.polygon) for c in cards if c.id not in known_ids]  # the cards that are no heading
+    headings: list[Heading] = []
 
     def accept(word, box: Box, line_width: float) -> bool:
         cy, cx = min(h - 1, int(box.cy)), min(w - 1, int(box.cx))
         letters = box.h - MARKER_MAX_SLOPE * line_width  # a sloping line's box is taller than its letters
         return bool(word.confidence >= MARKER_MIN_CONFIDENCE and word.text.strip()  # "&", "+" join words, so they stay
-                    and not mask[max(0, cy), max(0, cx)]
+                    and not page.mask[max(0, cy), max(0, cx)]
                     and MARKER_MIN_HEIGHT * card_side <= box.h and letters <= MARKER_MAX_HEIGHT * card_side)
 
-    words = _page_words(reader, small, scale, (0, 0), accept, page.words)
-    headings = []
-    card_boxes = [Box.of(c.polygon) for c in cards]
-    card_h = float(np.median([b.h for b in card_boxes]))
-    card_w = float(np.median([b.w for b in card_boxes]))
-    margin = _margin_words(reader, board, card_boxes, accept)  # read closer: it wins over the page's reading
-    words = [word for word in words if not any(_box_share(word[0], other[0]) > 0.3 for other in margin)] + margin
-    lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
-    for group in _stack(lines):
-        group = _second_look(reader, small, scale, group, accept, card_boxes)
-        box = _extent([word for line in group for word in line])
-        if any(_box_share(box, Box.of(other.polygon)) > 0.6 for other in headings):
-            continue  # a second look already read this heading with another
-        if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
-                or (_on_coloured_paper(rgb, box, board_lab)
-                    and (_card_above(box, card_boxes, card_h) or _on_a_card_sized_paper(rgb, box, card_w, card_h)))):
-            continue
-        raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
-        if sum(ch.isalnum() for ch in raw) < 2 and not is_label(raw):
-            continue
-        weights = [len(t) for line in group for _, t, _ in line]
-        conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
-        raw, conf = _read_closer(reader, board, box, group, raw, conf, language)
-        text = normalise(" ".join(raw.split()), expand_abbreviations=False, language=language).text  # as written
-        polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
-                   (int(box.x0), int(box.y1))]
-        headings.append(Heading("", polygon, text, raw, "marker", conf))
+    def take(words: list) -> None:
+        """The words' lines and stacks that pass as headings, added to `headings`."""
+        lines = [part for line in _lines(words) for part in _split_at_columns(line, card_boxes)]
+        for group in _stack(lines):
+            group = _second_look(reader, page.small, page.scale, group, accept, card_boxes)
+            box = _extent([word for line in group for word in line])
+            if any(_box_share(box, Box.of(other.polygon)) > 0.6 for other in headings):
+                continue  # a second look already read this heading with another
+            if (_sandwiched(box, card_boxes, card_w, card_h) or not _heads_cards(box, card_boxes, card_h)
+                    or (_on_coloured_paper(rgb, box, page.board_lab)
+                        and (_card_above(box, card_boxes, card_h) or _on_a_card_sized_paper(rgb, box, card_w, card_h)))):
+                continue
+            raw = "\n".join(" ".join(t for _, t, _ in line) for line in group)
+            if sum(ch.isalnum() for ch in raw) < 2 and not is_label(raw):
+                continue
+            weights = [len(t) for line in group for _, t, _ in line]
+            conf = float(np.average([c for line in group for _, _, c in line], weights=weights))
+            raw, conf = _read_closer(reader, page.board, box, group, raw, conf, language)
+            text = normalise(" ".join(raw.split()), expand_abbreviations=False, language=language).text  # as written
+            polygon = [(int(box.x0), int(box.y0)), (int(box.x1), int(box.y0)), (int(box.x1), int(box.y1)),
+                       (int(box.x0), int(box.y1))]
+            headings.append(Heading("", polygon, text, raw, "marker", conf))
+
+    words: list = []
+    if page is not None:
+        words = _page_words(reader, page.small, page.scale, (0, 0), accept, page.words)
+        margin = _margin_words(reader, page.board, card_boxes, accept)  # read closer: it wins over the page's reading
+        words = [word for word in words if not any(_box_share(word[0], other[0]) > 0.3 for other in margin)] + margin
+        take(words)
+    regions = _above_headless(plain, known_boxes + [Box.of(x.polygon) for x in headings], card_w, card_h)
+    if regions:
+        if page is None:
+            page = paint_board(rgb, cards)
+        seen = [word[0] for word in words] + known_boxes + [Box.of(x.polygon) for x in headings]
+        extra = []
+        for region in regions:
+            x0, y0 = max(0, int(region.x0)), max(0, int(region.y0))
+            x1, y1 = min(w, int(region.x1) + 1), min(h, int(region.y1) + 1)
+            if x1 - x0 >= 8 and y1 - y0 >= 8:
+                extra += [word for word in _page_words(reader, page.board[y0:y1, x0:x1], 1.0, (x0, y0), accept)
+                          if not any(_box_share(word[0], other) > 0.3 for other in seen + [e[0] for e in extra])]
+        take(extra)
     return [replace(h, id=f"{stem}-h{k:02d}") for k, h in enumerate(drop_lone_numbers(headings), start=1)]
+
+
+def _above_headless(cards: list[Box], headings: list[Box], card_w: float, card_h: float) -> list[Box]:
+    """The board above each column of cards that no heading heads, to read on its own: on a whole board
+    the page reader misses a heading now and then that it reads in a crop around it ("Sicherheit",
+    "Nächste Schritte" on generated boards), and a board whose headings are cards is not read at all for
+    the heading card the detector missed. A column's run of cards starts where the gap above its top card
+    leaves room for a heading (HEADLESS_RUN_GAP); it is headed by a heading over it (overlapping it in x,
+    ending at most HEADLESS_REACH card heights above it) or beside its first card (a row label)."""
+    out = []
+    for x0, x1, column in _columns(cards, COLUMN_JOIN * card_w):
+        column = sorted(column, key=lambda b: b.y0)
+        for k, top in enumerate(column):
+            if k and top.y0 - max(b.y1 for b in column[:k]) < HEADLESS_RUN_GAP * card_h:
+                continue  # inside a run of cards
+            over = any(hb.x1 > x0 and hb.x0 < x1 and hb.y0 < top.y0 + 0.5 * top.h
+                       and hb.y1 > top.y0 - HEADLESS_REACH * card_h for hb in headings)
+            beside = any(min(hb.y1, top.y1) - max(hb.y0, top.y0) > 0.3 * top.h and hb.x1 <= top.x0 + 0.25 * top.w
+                         for hb in headings)
+            if over or beside:
+                continue
+            above = [b.y1 for b in cards if b.y1 <= top.y0 and min(b.x1, x1) - max(b.x0, x0) > 0]
+            y0 = max([top.y0 - HEADLESS_REACH * card_h] + above)
+            if top.y0 - y0 >= HEADLESS_RUN_GAP * card_h / 2:
+                out.append(Box(x0 - HEADLESS_SIDE * card_w, y0, x1 + HEADLESS_SIDE * card_w, top.y0 + 0.1 * card_h))
+    return out
+
+
+def _columns(cards: list[Box], join: float) -> list[tuple[float, float, list[Box]]]:
+    """Columns of cards left to right, (x0, x1, boxes): cards overlapping in x, or closer than `join`."""
+    spans: list[list] = []
+    for box in sorted(cards, key=lambda b: b.x0):
+        if spans and box.x0 <= spans[-1][1] + join:
+            spans[-1][1] = max(spans[-1][1], box.x1)
+            spans[-1][2].append(box)
+        else:
+            spans.append([box.x0, box.x1, [box]])
+    return [(x0, x1, boxes) for x0, x1, boxes in spans]
 
 
 def _read_closer(reader, board: np.ndarray, box: Box, group: list, raw: str, confidence: float,
@@ -195,25 +212,6 @@ def _page_words(reader, image: np.ndarray, scale: float, offset: tuple[int, int]
         if accept(word, box, (x1 - x0) / scale):
             words.append((box, word.text, word.confidence))
     return words
-
-
-def _paint_locally(board: np.ndarray, rgb: np.ndarray, mask: np.ndarray, poly: np.ndarray) -> np.ndarray:
-    """Paint one card out in the median colour of the board around it (not the whole photo's, which a
-    ceiling or a wall makes grey): the text detector reads a short label beside a grey patch as part of
-    it and drops it ("1.", "4." beside painted cards; all six read once the patches match the board)."""
-    import cv2
-
-    x0, y0 = poly.min(axis=0)
-    x1, y1 = poly.max(axis=0)
-    pad = int(0.3 * max(x1 - x0, y1 - y0))
-    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
-    x1, y1 = min(rgb.shape[1], x1 + pad + 1), min(rgb.shape[0], y1 + pad + 1)
-    around = rgb[y0:y1, x0:x1][mask[y0:y1, x0:x1] == 0].astype(np.int32)
-    if len(around) < 50:
-        return board
-    ground = np.median(around, axis=0)
-    cv2.fillPoly(board, [poly], tuple(int(v) for v in ground))
-    return board
 
 
 def _margin_words(reader, board: np.ndarray, cards: list[Box], accept) -> list[tuple[Box, str, float]]:
@@ -344,7 +342,9 @@ def _card_above(box: Box, cards: list[Box], card_h: float) -> bool:
 
 def _sandwiched(box: Box, cards: list[Box], card_w: float, card_h: float) -> bool:
     """Writing no wider than a card, with a card right above and right below it in the same column, is
-    a card the detector missed. (Wider writing between clusters is a heading of an affinity wall.)"""
+    a card the detector missed, when a card of their height fits between them (MISSED_CARD_ROOM): writing in a
+    narrower gap is on a heading tag stuck between two groups of a column ("Routines", "Tools" on small
+    white tags). (Wider writing between clusters is a heading of an affinity wall.)"""
     if box.w > SANDWICH_MAX_WIDTH * card_w:
         return False
 
@@ -353,7 +353,12 @@ def _sandwiched(box: Box, cards: list[Box], card_w: float, card_h: float) -> boo
         gap = box.y0 - card.y1 if above else card.y0 - box.y1
         return overlap > 0.3 * min(card.w, box.w) and -0.2 * card_h <= gap <= SANDWICH_GAP * card_h
 
-    return any(near(c, True) for c in cards) and any(near(c, False) for c in cards)
+    above = [c for c in cards if near(c, True)]
+    below = [c for c in cards if near(c, False)]
+    if not above or not below:
+        return False
+    upper, lower = max(above, key=lambda c: c.y1), min(below, key=lambda c: c.y0)
+    return lower.y0 - upper.y1 >= MISSED_CARD_ROOM * min(upper.h, lower.h)
 
 
 def _heads_cards(box: Box, cards: list[Box], card_h: float) -> bool:

@@ -13,6 +13,7 @@ from cardscan.workshop import Card, Heading
 
 ROW_LABEL = re.compile(r"^\(?(\d{1,2}|[A-Za-z])[.):]$")  # "1.", "2)", "A." number the rows of a plan
 BARE_NUMBER = re.compile(r"^\d{1,2}$")  # "1", "2": a row label without its dot (or the reader lost it)
+LABEL_STEP = 2  # bare numbers down a column of labels count up by at most this (a row's label may be missed)
 LABEL_COLUMN = 0.5  # card widths: a label this far (centre to centre, in x) from the others is in their column
 
 
@@ -31,15 +32,24 @@ def in_label_column(x: float, column_x: float, card_w: float) -> bool:
 
 def drop_lone_numbers(headings: list[Heading]) -> list[Heading]:
     """A bare number ("6") is a row label only in a column of row labels (another label above or below
-    it, less than a letter's height aside in x: a slanted view shifts the rows): alone on the board it is a
-    page number, a count or a stray mark."""
-    labels = [Box.of(h.polygon) for h in headings if is_label(h.raw_text)]
+    it, less than a letter's height aside in x: a slanted view shifts the rows) that count the rows: the
+    column holds a label with its dot ("5."), or its bare numbers count up from top to bottom ("1", "2",
+    "3", a step of at most LABEL_STEP). Alone on the board it is a page number, a count or a stray mark,
+    and two stray numbers in one band ("7" high up, "3" further down) do not keep each other."""
+    labels = [(Box.of(h.polygon), h.raw_text.strip()) for h in headings if is_label(h.raw_text)]
 
-    def in_column(h: Heading) -> bool:
+    def counts_rows(h: Heading) -> bool:
         box = Box.of(h.polygon)
-        return any(o != box and min(box.x1, o.x1) - max(box.x0, o.x0) > -max(box.h, o.h) for o in labels)
+        column = sorted(((o, text) for o, text in labels if min(box.x1, o.x1) - max(box.x0, o.x0) > -max(box.h, o.h)),
+                        key=lambda item: item[0].cy)
+        if len(column) < 2:
+            return False
+        if any(ROW_LABEL.match(text) for _, text in column):
+            return True
+        numbers = [int(text) for _, text in column]
+        return all(0 < b - a <= LABEL_STEP for a, b in zip(numbers, numbers[1:]))
 
-    return [h for h in headings if not BARE_NUMBER.match(h.raw_text.strip()) or in_column(h)]
+    return [h for h in headings if not BARE_NUMBER.match(h.raw_text.strip()) or counts_rows(h)]
 
 
 def label_cards(cards: list[Card], headings: list[Heading]) -> list[Heading]:
