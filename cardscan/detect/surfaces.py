@@ -1,0 +1,94 @@
+"""Regions that are surfaces of the room, not notes: a wall, a pillar, a window, the board between notes.
+
+What real photos taught (issue 15, item 2: "signs, magnets, door panels, frames and marker writing on
+the board are not cards"): beside and behind a board, smooth patches of wall, a pillar, a window pane
+or the board between two notes are bounded by edges and card-sized, so they pass every shape test;
+when they carry a few specks or a marker line, `filters.plain_surface` (no ink at all) keeps them too.
+What tells them from a note is the board as a whole: notes come off a few pads, so a note's paper is
+shared by other notes on the board or it is clearly coloured, and a note is there to be written on.
+A greyish region whose colour no other card on the board has and that carries next to no writing is
+a surface. A window or lamp seen through a glass board is brighter than paper can be: the camera's
+sensor is at its limit over much of it, with the dark shapes of what lies outside in it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SurfaceParams:
+    """When a region counts as a surface of the room (see the module's text)."""
+
+    max_chroma: float = 28.0  # greyish: CIE a*b* chroma of the balanced paper below this (pale blue and pink
+    #                           paper lie at 30 and more, the palest yellow note of the dev set at 22)
+    mate_delta: float = 15.0  # another card within this ΔE shares the region's paper
+    min_board: int = 4  # other cards needed before "no other card has this colour" means anything
+    max_writing: float = 0.06  # ... and no writing: strokes on under this share of the inside
+    min_marks: int = 5  # ... and fewer than this many letter-sized marks (faint pencil on a pale note)
+    min_clipped: float = 0.3  # a window or lamp: this share of the inside at the sensor's limit (all channels ≥ 250)
+    min_blobs: float = 0.05  # ... with dark shapes far wider than pen strokes on this share of it
+
+
+@dataclass(frozen=True)
+class Inside:
+    """What a region's upright crop holds: writing (thin dark strokes; how many letter-sized marks),
+    wide dark blobs, clipped light."""
+
+    writing: float
+    marks: int
+    blobs: float
+    clipped: float
+
+
+WORK_SIDE = 120  # crops are judged at this short side, so stroke widths compare across photo scales
+
+
+def inside_of(crop: np.ndarray) -> Inside:
+    """Shares of the inner 80 % of an upright crop that are writing, wide dark blobs and clipped.
+
+    Writing is what a closing over 11 of 120 pixels (about a tenth of the card's short side) lifts by
+    12 CIE L or more: pen and marker strokes; darker patches wider than 12 pixels stay dark under the
+    closing and count as blobs (the distance to the paper from inside them exceeds 6 pixels). Marks
+    are the connected strokes lifted by 8 or more that span 8 pixels: letters, even in faint pencil,
+    while a speck of dirt or the scratches of a pillar are smaller and a marker line is one mark."""
+    import cv2
+
+    h, w = crop.shape[:2]
+    s = WORK_SIDE / max(1, min(h, w))
+    small = cv2.resize(crop, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
+    h, w = small.shape[:2]
+    m = int(0.1 * min(h, w))
+    lightness = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * (100 / 255)
+    closed = cv2.morphologyEx(lightness, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (11, 11)))
+    paper = float(np.median(closed[m:h - m, m:w - m]))
+    lift = closed - lightness
+    strokes = lift >= 12
+    dark = ((paper - lightness) > 12).astype(np.uint8)
+    deep = cv2.distanceTransform(dark, cv2.DIST_L2, 3) > 6
+    clipped = small.min(axis=-1) >= 250
+    inner = (slice(m, h - m), slice(m, w - m))
+    n, _, stats, _ = cv2.connectedComponentsWithStats((lift[inner] >= 8).astype(np.uint8), connectivity=8)
+    marks = int(np.count_nonzero(np.maximum(stats[1:, 2], stats[1:, 3]) >= 8))
+    return Inside(writing=float(np.mean(strokes[inner])), marks=marks, blobs=float(np.mean(deep[inner])),
+                  clipped=float(np.mean(clipped[inner])))
+
+
+def room_surfaces(paper_labs: list[np.ndarray], crops: list[np.ndarray],
+                  params: SurfaceParams = SurfaceParams()) -> list[bool]:
+    """For each card of one photo (CIE Lab of its balanced paper, its upright crop): whether it is a
+    surface of the room rather than a note (the module's text says why)."""
+    labs = np.asarray(paper_labs, np.float64).reshape(-1, 3)
+    out = []
+    for i, crop in enumerate(crops):
+        inside = inside_of(crop)
+        if inside.clipped >= params.min_clipped and inside.blobs >= params.min_blobs:
+            out.append(True)
+            continue
+        others = np.delete(labs, i, axis=0)
+        chroma = float(np.hypot(labs[i, 1], labs[i, 2]))
+        lone = len(others) >= params.min_board and not np.any(np.linalg.norm(others - labs[i], axis=1) < params.mate_delta)
+        blank = inside.writing < params.max_writing and inside.marks < params.min_marks
+        out.append(lone and chroma < params.max_chroma and blank)
+    return out

@@ -1,0 +1,81 @@
+"""Surfaces of the room are no cards (cardscan.detect.surfaces; issue 15, item 2)."""
+import numpy as np
+
+from cardscan.detect import CardDetector
+from cardscan.detect.surfaces import inside_of, room_surfaces
+from cardscan.evaluate import match
+
+
+def _crop(paper, size=(200, 300), seed=0):
+    rng = np.random.default_rng(seed)
+    crop = np.empty(size + (3,), np.float32)
+    crop[:] = paper
+    return np.clip(crop + rng.normal(0, 2.0, crop.shape), 0, 255).astype(np.uint8)
+
+
+def _write(crop, text="Idee", thickness=5):
+    import cv2
+
+    cv2.putText(crop, text, (30, 120), cv2.FONT_HERSHEY_SIMPLEX, 2.2, (30, 30, 35), thickness)
+    return crop
+
+
+YELLOW, BLUE, GREY = (250, 228, 80), (90, 170, 220), (150, 150, 146)
+LAB = {YELLOW: (90.0, -5.0, 68.0), BLUE: (66.0, -8.0, -33.0), GREY: (61.0, 0.0, 2.0)}
+
+
+def test_writing_is_thin_strokes_and_a_dark_shape_is_a_blob():
+    written = inside_of(_write(_crop(YELLOW)))
+    assert 0.06 < written.writing < 0.4 and written.blobs < 0.01 and written.clipped == 0
+    scene = _crop((255, 255, 255))
+    scene[60:200, 40:170] = (40, 60, 40)  # a tree outside the window
+    inside = inside_of(scene)
+    assert inside.clipped > 0.3 and inside.blobs > 0.1
+
+
+def test_a_blank_grey_patch_no_card_shares_is_a_surface_a_written_one_is_a_note():
+    notes = [_write(_crop(YELLOW, seed=i)) for i in range(3)] + [_write(_crop(BLUE, seed=9))]
+    labs = [LAB[YELLOW]] * 3 + [LAB[BLUE]]
+    blank = _crop(GREY)
+    blank[100:104, 20:60] = (90, 90, 90)  # a speck: not plain, but no writing either
+    assert room_surfaces(labs + [LAB[GREY]], notes + [blank]) == [False] * 4 + [True]
+    assert room_surfaces(labs + [LAB[GREY]], notes + [_write(_crop(GREY))]) == [False] * 5  # a grey card, written on
+    assert room_surfaces(labs + [LAB[GREY]] * 2, notes + [blank, blank.copy()]) == [False] * 6  # two: a pad's colour
+    assert room_surfaces(labs[:2] + [LAB[GREY]], notes[:2] + [blank]) == [False] * 3  # too few cards to tell
+
+
+def test_a_bright_window_with_shapes_is_a_surface_a_white_card_written_on_is_not():
+    window = _crop((255, 255, 255))
+    window[80:200, 0:120] = (60, 70, 60)
+    card = _write(_crop((255, 255, 255)), thickness=4)
+    white = (100.0, 0.0, 0.0)
+    assert room_surfaces([white, white], [window, card]) == [True, False]
+
+
+def _board_with_a_pillar():
+    """Notes on a white board beside a grey pillar with pits in its concrete: smooth, card-sized and bounded
+    by edges like a note, with specks that are not writing (thkoeln-verlaufsplan-1/2: a pillar,
+    seblexis-review-6: a strip of wall, jefebrydon-affinity-1: a brick wall)."""
+    import cv2
+
+    rng = np.random.default_rng(4)
+    rgb = np.empty((1050, 1400, 3), np.uint8)
+    rgb[:] = (236, 236, 232)
+    boxes = []
+    for i in range(6):
+        x0, y0 = 120 + 280 * (i % 3), 150 + 330 * (i // 3)
+        paper = YELLOW if i % 2 else BLUE
+        cv2.rectangle(rgb, (x0, y0), (x0 + 220, y0 + 220), paper, -1)
+        cv2.putText(rgb, "Ziel", (x0 + 30, y0 + 130), cv2.FONT_HERSHEY_SIMPLEX, 1.8, (30, 30, 35), 5)
+        boxes.append([[x0, y0], [x0 + 220, y0], [x0 + 220, y0 + 220], [x0, y0 + 220]])
+    cv2.rectangle(rgb, (1000, 300), (1250, 560), (140, 138, 134), -1)  # the pillar
+    for _ in range(60):  # pits in the concrete: dark, but no letter-sized marks
+        cv2.circle(rgb, (int(rng.integers(1020, 1230)), int(rng.integers(320, 540))), 3, (70, 70, 68), -1)
+    noisy = rgb + rng.normal(0, 2.0, rgb.shape)
+    return np.clip(cv2.GaussianBlur(noisy, (0, 0), 1.0), 0, 255).astype(np.uint8), boxes
+
+
+def test_a_pitted_grey_pillar_beside_the_notes_is_no_card():
+    rgb, boxes = _board_with_a_pillar()
+    cards = CardDetector().detect(rgb)
+    assert len(match([c.polygon for c in cards], boxes)) == len(boxes) == len(cards)
