@@ -16,12 +16,26 @@ def _crop(paper, size=(200, 300), seed=0):
 def _write(crop, text="Idee", thickness=5):
     import cv2
 
-    cv2.putText(crop, text, (30, 120), cv2.FONT_HERSHEY_SIMPLEX, 2.2, (30, 30, 35), thickness)
+    cv2.putText(crop, text, (30, crop.shape[0] // 2 + 30), cv2.FONT_HERSHEY_SIMPLEX, 2.2, (30, 30, 35), thickness)
     return crop
 
 
 YELLOW, BLUE, GREY = (250, 228, 80), (90, 170, 220), (150, 150, 146)
 LAB = {YELLOW: (90.0, -5.0, 68.0), BLUE: (66.0, -8.0, -33.0), GREY: (61.0, 0.0, 2.0)}
+
+
+def _outlines(crops, x0=0):
+    """Outlines side by side on the board, each of its crop's size."""
+    out = []
+    for crop in crops:
+        h, w = crop.shape[:2]
+        out.append(np.array([[x0, 0], [x0 + w, 0], [x0 + w, h], [x0, h]], np.float32))
+        x0 += w + 20
+    return out
+
+
+def _surfaces(labs, crops):
+    return room_surfaces(labs, crops, _outlines(crops))
 
 
 def test_writing_is_thin_strokes_and_a_dark_shape_is_a_blob():
@@ -38,10 +52,21 @@ def test_a_blank_grey_patch_no_card_shares_is_a_surface_a_written_one_is_a_note(
     labs = [LAB[YELLOW]] * 3 + [LAB[BLUE]]
     blank = _crop(GREY)
     blank[100:104, 20:60] = (90, 90, 90)  # a speck: not plain, but no writing either
-    assert room_surfaces(labs + [LAB[GREY]], notes + [blank]) == [False] * 4 + [True]
-    assert room_surfaces(labs + [LAB[GREY]], notes + [_write(_crop(GREY))]) == [False] * 5  # a grey card, written on
-    assert room_surfaces(labs + [LAB[GREY]] * 2, notes + [blank, blank.copy()]) == [False] * 6  # two: a pad's colour
-    assert room_surfaces(labs[:2] + [LAB[GREY]], notes[:2] + [blank]) == [False] * 3  # too few cards to tell
+    assert _surfaces(labs + [LAB[GREY]], notes + [blank]) == [False] * 4 + [True]
+    assert _surfaces(labs + [LAB[GREY]], notes + [_write(_crop(GREY))]) == [False] * 5  # a grey card, written on
+    assert _surfaces(labs + [LAB[GREY]] * 2, notes + [blank, blank.copy()]) == [False] * 6  # two: a pad's colour
+    assert _surfaces(labs[:1] + [LAB[GREY]], notes[:1] + [blank]) == [False] * 2  # too few cards to tell
+
+
+def test_a_blank_pane_unlike_every_card_is_a_surface_a_blank_note_of_the_pads_size_is_not():
+    """A pane of tinted glass or the view through a window (scolem-taskboard, nrw-window-1) is blank and
+    like no card in colour, size or shape; a blank note of another colour has the pads' size."""
+    notes = [_write(_crop(YELLOW, seed=i)) for i in range(3)]
+    labs = [LAB[YELLOW]] * 3
+    pane = _crop(BLUE, size=(90, 400))
+    assert _surfaces(labs + [LAB[BLUE]], notes + [pane]) == [False] * 3 + [True]
+    assert _surfaces(labs + [LAB[BLUE]], notes + [_crop(BLUE)]) == [False] * 4  # a blank note: the pads' size
+    assert _surfaces(labs + [LAB[BLUE]], notes + [_write(_crop(BLUE, size=(90, 400)))]) == [False] * 4  # written on
 
 
 def test_a_bright_window_with_shapes_is_a_surface_a_white_card_written_on_is_not():
@@ -49,7 +74,7 @@ def test_a_bright_window_with_shapes_is_a_surface_a_white_card_written_on_is_not
     window[80:200, 0:120] = (60, 70, 60)
     card = _write(_crop((255, 255, 255)), thickness=4)
     white = (100.0, 0.0, 0.0)
-    assert room_surfaces([white, white], [window, card]) == [True, False]
+    assert _surfaces([white, white], [window, card]) == [True, False]
 
 
 def _board_with_a_pillar():

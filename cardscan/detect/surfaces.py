@@ -7,8 +7,11 @@ when they carry a few specks or a marker line, `filters.plain_surface` (no ink a
 What tells them from a note is the board as a whole: notes come off a few pads, so a note's paper is
 shared by other notes on the board or it is clearly coloured, and a note is there to be written on.
 A greyish region whose colour no other card on the board has and that carries next to no writing is
-a surface. A window or lamp seen through a glass board is brighter than paper can be: the camera's
-sensor is at its limit over much of it, with the dark shapes of what lies outside in it.
+a surface (a pillar, a strip of wall, the board between notes); so is a blank region of any colour
+that is unlike every other card, of neither their colour nor their size and shape (a pane of tinted
+glass, the view through a window). A window or lamp seen through a glass board is brighter than
+paper can be: the camera's sensor is at its limit over much of it, with the dark shapes of what lies
+outside in it.
 """
 from __future__ import annotations
 
@@ -27,6 +30,9 @@ class SurfaceParams:
     min_board: int = 4  # other cards needed before "no other card has this colour" means anything
     max_writing: float = 0.06  # ... and no writing: strokes on under this share of the inside
     min_marks: int = 5  # ... and fewer than this many letter-sized marks (faint pencil on a pale note)
+    min_unlike: int = 2  # other cards needed before "unlike every other card" means anything
+    twin_size: float = 1.35  # a card of its size: area within this ratio (filters.typical_size's spread) ...
+    twin_aspect: float = 1.25  # ... and sides' ratio within this ratio
     min_clipped: float = 0.3  # a window or lamp: this share of the inside at the sensor's limit (all channels ≥ 250)
     min_blobs: float = 0.05  # ... with dark shapes far wider than pen strokes on this share of it
 
@@ -75,20 +81,30 @@ def inside_of(crop: np.ndarray) -> Inside:
                   clipped=float(np.mean(clipped[inner])))
 
 
-def room_surfaces(paper_labs: list[np.ndarray], crops: list[np.ndarray],
+def room_surfaces(paper_labs: list[np.ndarray], crops: list[np.ndarray], polygons: list[np.ndarray],
                   params: SurfaceParams = SurfaceParams()) -> list[bool]:
-    """For each card of one photo (CIE Lab of its balanced paper, its upright crop): whether it is a
-    surface of the room rather than a note (the module's text says why)."""
+    """For each card of one photo (CIE Lab of its balanced paper, its upright crop, its outline): whether
+    it is a surface of the room rather than a note (the module's text says why)."""
+    import cv2
+
     labs = np.asarray(paper_labs, np.float64).reshape(-1, 3)
+    quads = [np.asarray(p, np.float32) for p in polygons]
+    areas = np.array([max(cv2.contourArea(q), 1.0) for q in quads])
+    sides = np.array([sorted(cv2.minAreaRect(q)[1]) for q in quads]).reshape(-1, 2)
+    aspects = sides[:, 1] / np.maximum(sides[:, 0], 1.0)
     out = []
     for i, crop in enumerate(crops):
         inside = inside_of(crop)
         if inside.clipped >= params.min_clipped and inside.blobs >= params.min_blobs:
             out.append(True)
             continue
-        others = np.delete(labs, i, axis=0)
-        chroma = float(np.hypot(labs[i, 1], labs[i, 2]))
-        lone = len(others) >= params.min_board and not np.any(np.linalg.norm(others - labs[i], axis=1) < params.mate_delta)
         blank = inside.writing < params.max_writing and inside.marks < params.min_marks
-        out.append(lone and chroma < params.max_chroma and blank)
+        others = np.arange(len(crops)) != i
+        mates = others & (np.linalg.norm(labs - labs[i], axis=1) < params.mate_delta)
+        twins = others & (np.abs(np.log(areas / areas[i])) < np.log(params.twin_size)) \
+            & (np.abs(np.log(aspects / aspects[i])) < np.log(params.twin_aspect))
+        greyish = float(np.hypot(labs[i, 1], labs[i, 2])) < params.max_chroma
+        lone_grey = greyish and others.sum() >= params.min_board and not mates.any()
+        unlike = others.sum() >= params.min_unlike and not mates.any() and not twins.any()
+        out.append(blank and (lone_grey or unlike))
     return out
