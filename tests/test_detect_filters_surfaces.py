@@ -56,6 +56,9 @@ def test_a_blank_grey_patch_no_card_shares_is_a_surface_a_written_one_is_a_note(
     assert _surfaces(labs + [LAB[GREY]], notes + [_write(_crop(GREY))]) == [False] * 5  # a grey card, written on
     assert _surfaces(labs + [LAB[GREY]] * 2, notes + [blank, blank.copy()]) == [False] * 6  # two: a pad's colour
     assert _surfaces(labs[:1] + [LAB[GREY]], notes[:1] + [blank]) == [False] * 2  # too few cards to tell
+    blind = _crop(GREY, size=(300, 460), seed=3)  # of the sheet's grey, but more than twice its size: no pad
+    blind[100:104, 20:60] = (90, 90, 90)
+    assert _surfaces(labs + [LAB[GREY]] * 2, notes + [blank, blind]) == [False] * 4 + [True, True]
 
 
 def test_a_blank_pane_unlike_every_card_is_a_surface_a_blank_note_of_the_pads_size_is_not():

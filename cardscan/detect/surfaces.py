@@ -6,8 +6,9 @@ or the board between two notes are bounded by edges and card-sized, so they pass
 when they carry a few specks or a marker line, `filters.plain_surface` (no ink at all) keeps them too.
 What tells them from a note is the board as a whole: notes come off a few pads, so a note's paper is
 shared by other notes on the board or it is clearly coloured, and a note is there to be written on.
-A greyish region whose colour no other card on the board has and that carries next to no writing is
-a surface (a pillar, a strip of wall, the board between notes); so is a blank region of any colour
+A greyish region that carries next to no writing and whose colour no other card of its size on the
+board has (a note's pad-mates share both) is a surface (a pillar, a strip of wall, the board between
+notes, a window blind); so is a blank region of any colour
 that is unlike every other card, of neither their colour nor their size and shape (a pane of tinted
 glass, the view through a window). A window or lamp seen through a glass board is brighter than
 paper can be: the camera's sensor is at its limit over much of it, with the dark shapes of what lies
@@ -26,7 +27,7 @@ class SurfaceParams:
 
     max_chroma: float = 28.0  # greyish: CIE a*b* chroma of the balanced paper below this (pale blue and pink
     #                           paper lie at 30 and more, the palest yellow note of the dev set at 22)
-    mate_delta: float = 15.0  # another card within this ΔE shares the region's paper
+    mate_delta: float = 15.0  # another card within this ΔE shares the region's paper (of its size: its pad)
     min_board: int = 4  # other cards needed before "no other card has this colour" means anything
     max_writing: float = 0.06  # ... and no writing: strokes on under this share of the inside
     min_marks: int = 5  # ... and fewer than this many letter-sized marks (faint pencil on a pale note)
@@ -101,10 +102,12 @@ def room_surfaces(paper_labs: list[np.ndarray], crops: list[np.ndarray], polygon
         blank = inside.writing < params.max_writing and inside.marks < params.min_marks
         others = np.arange(len(crops)) != i
         mates = others & (np.linalg.norm(labs - labs[i], axis=1) < params.mate_delta)
-        twins = others & (np.abs(np.log(areas / areas[i])) < np.log(params.twin_size)) \
-            & (np.abs(np.log(aspects / aspects[i])) < np.log(params.twin_aspect))
+        sized = others & (np.abs(np.log(areas / areas[i])) < np.log(params.twin_size))
+        twins = sized & (np.abs(np.log(aspects / aspects[i])) < np.log(params.twin_aspect))
         greyish = float(np.hypot(labs[i, 1], labs[i, 2])) < params.max_chroma
-        lone_grey = greyish and others.sum() >= params.min_board and not mates.any()
+        # a grey note's pad-mates are of its colour and size: a window blind and a sheet of paper
+        # beside it (annemijn-retro-2) are of one grey, but no pad
+        lone_grey = greyish and others.sum() >= params.min_board and not (mates & sized).any()
         unlike = others.sum() >= params.min_unlike and not mates.any() and not twins.any()
         out.append(blank and (lone_grey or unlike))
     return out
