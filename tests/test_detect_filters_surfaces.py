@@ -2,7 +2,7 @@
 import numpy as np
 
 from cardscan.detect import CardDetector
-from cardscan.detect.surfaces import inside_of, room_surfaces
+from cardscan.detect.surfaces import inside_of, room_surfaces, same_beyond
 from cardscan.evaluate import match
 
 
@@ -24,18 +24,24 @@ YELLOW, BLUE, GREY = (250, 228, 80), (90, 170, 220), (150, 150, 146)
 LAB = {YELLOW: (90.0, -5.0, 68.0), BLUE: (66.0, -8.0, -33.0), GREY: (61.0, 0.0, 2.0)}
 
 
-def _outlines(crops, x0=0):
+def _outlines(crops, x0=100, y0=100):
     """Outlines side by side on the board, each of its crop's size."""
     out = []
     for crop in crops:
         h, w = crop.shape[:2]
-        out.append(np.array([[x0, 0], [x0 + w, 0], [x0 + w, h], [x0, h]], np.float32))
-        x0 += w + 20
+        out.append(np.array([[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]], np.float32))
+        x0 += w + 150
     return out
 
 
 def _surfaces(labs, crops):
-    return room_surfaces(labs, crops, _outlines(crops))
+    """room_surfaces on a mid-grey board (unlike every paper here: nothing is fenced) with the crops on it."""
+    outlines = _outlines(crops)
+    board = np.full((700, int(max(o[:, 0].max() for o in outlines)) + 200, 3), 128, np.uint8)
+    for crop, o in zip(crops, outlines):
+        x, y = o[0].astype(int)
+        board[y:y + crop.shape[0], x:x + crop.shape[1]] = crop
+    return room_surfaces(board, labs, crops, outlines, 6.0)
 
 
 def test_writing_is_thin_strokes_and_a_dark_shape_is_a_blob():
@@ -107,3 +113,36 @@ def test_a_pitted_grey_pillar_beside_the_notes_is_no_card():
     rgb, boxes = _board_with_a_pillar()
     cards = CardDetector().detect(rgb)
     assert len(match([c.polygon for c in cards], boxes)) == len(boxes) == len(cards)
+
+
+def _whiteboard_with_a_drawn_box():
+    """Notes on a whiteboard beside a box drawn in marker with a word in it (annemijn-retro-2: a box
+    drawn round a column's notes, axisgroup-affinity-1: a loop drawn round a group): the box encloses
+    a smooth card-sized piece of board, written on, whose edge is the marker line."""
+    import cv2
+
+    rng = np.random.default_rng(5)
+    rgb = np.full((1050, 1400, 3), (236, 236, 232), np.uint8)
+    boxes = []
+    for i in range(6):
+        x0, y0 = 120 + 280 * (i % 3), 150 + 330 * (i // 3)
+        cv2.rectangle(rgb, (x0, y0), (x0 + 220, y0 + 220), YELLOW if i % 2 else BLUE, -1)
+        cv2.putText(rgb, "Ziel", (x0 + 30, y0 + 130), cv2.FONT_HERSHEY_SIMPLEX, 1.8, (30, 30, 35), 5)
+        boxes.append([[x0, y0], [x0 + 220, y0], [x0 + 220, y0 + 220], [x0, y0 + 220]])
+    cv2.rectangle(rgb, (990, 300), (1280, 580), (40, 60, 150), 6)  # the drawn box
+    cv2.putText(rgb, "Done", (1040, 460), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (40, 60, 150), 6)
+    noisy = rgb + rng.normal(0, 2.0, rgb.shape)
+    return np.clip(cv2.GaussianBlur(noisy, (0, 0), 1.0), 0, 255).astype(np.uint8), boxes
+
+
+def test_a_box_drawn_on_the_board_is_no_card():
+    rgb, boxes = _whiteboard_with_a_drawn_box()
+    cards = CardDetector().detect(rgb)
+    assert len(match([c.polygon for c in cards], boxes)) == len(boxes) == len(cards)
+
+
+def test_beyond_a_drawn_box_lies_its_own_colour_beyond_a_note_the_board():
+    rgb, boxes = _whiteboard_with_a_drawn_box()
+    drawn = np.float32([[996, 306], [1274, 306], [1274, 574], [996, 574]])
+    shares = same_beyond(rgb, [np.float32(b) for b in boxes] + [drawn], 6.0)
+    assert max(shares[:-1]) < 0.1 and shares[-1] > 0.9

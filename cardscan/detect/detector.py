@@ -67,7 +67,8 @@ class CardDetector:
                            for (*_, paper, _), (_, crop, _) in zip(kept, outlines)])
         gains = colour_stage.paper_balance(papers) if kept else np.ones(3)
         lab_papers = [colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains)) for paper in papers]
-        surface = room_surfaces(lab_papers, [crop for _, crop, _ in outlines], [polygon for polygon, _, _ in outlines])
+        surface = room_surfaces(rgb, lab_papers, [crop for _, crop, _ in outlines], [polygon for polygon, _, _ in outlines],
+                                self.params.min_board_contrast)
         cards = []
         for lab_paper, (polygon, crop, shape), skip in zip(lab_papers, outlines, surface):
             if skip:

@@ -8,11 +8,13 @@ What tells them from a note is the board as a whole: notes come off a few pads, 
 shared by other notes on the board or it is clearly coloured, and a note is there to be written on.
 A greyish region that carries next to no writing and whose colour no other card of its size on the
 board has (a note's pad-mates share both) is a surface (a pillar, a strip of wall, the board between
-notes, a window blind); so is a blank region of any colour
-that is unlike every other card, of neither their colour nor their size and shape (a pane of tinted
-glass, the view through a window). A window or lamp seen through a glass board is brighter than
-paper can be: the camera's sensor is at its limit over much of it, with the dark shapes of what lies
-outside in it.
+notes, a window blind); so is a blank region of any colour that is unlike every other card, of
+neither their colour nor their size and shape (a pane of tinted glass, the view through a window).
+A window or lamp seen through a glass board is brighter than paper can be: the camera's sensor is at
+its limit over much of it, with the dark shapes of what lies outside in it.
+A piece of board fenced by a marker line or a drawn box has the board's own colour beyond that line,
+while beyond a note's edge lies the board, not more of its paper; the detector's ring test
+(`DetectorParams.min_board_contrast`) looks right at the edge, where the line itself is.
 """
 from __future__ import annotations
 
@@ -34,6 +36,11 @@ class SurfaceParams:
     min_unlike: int = 2  # other cards needed before "unlike every other card" means anything
     twin_size: float = 1.35  # a card of its size: area within this ratio (filters.typical_size's spread) ...
     twin_aspect: float = 1.25  # ... and sides' ratio within this ratio
+    fence_gap: float = 0.08  # beyond the fence: from this share of the short side outside the outline ...
+    fence_reach: float = 0.25  # ... to this share, other cards left out
+    fence_side: int = 700  # the photo's longest side when looking beyond the outlines
+    max_fenced: float = 0.55  # a region with more of that band than this within min_contrast of its paper is fenced
+    #                            board (dev: drawn boxes 0.69 and 0.79, notes at most 0.40)
     min_clipped: float = 0.3  # a window or lamp: this share of the inside at the sensor's limit (all channels ≥ 250)
     min_blobs: float = 0.05  # ... with dark shapes far wider than pen strokes on this share of it
 
@@ -82,10 +89,11 @@ def inside_of(crop: np.ndarray) -> Inside:
                   clipped=float(np.mean(clipped[inner])))
 
 
-def room_surfaces(paper_labs: list[np.ndarray], crops: list[np.ndarray], polygons: list[np.ndarray],
-                  params: SurfaceParams = SurfaceParams()) -> list[bool]:
-    """For each card of one photo (CIE Lab of its balanced paper, its upright crop, its outline): whether
-    it is a surface of the room rather than a note (the module's text says why)."""
+def room_surfaces(rgb: np.ndarray, paper_labs: list[np.ndarray], crops: list[np.ndarray], polygons: list[np.ndarray],
+                  min_contrast: float, params: SurfaceParams = SurfaceParams()) -> list[bool]:
+    """For each card of one photo `rgb` (CIE Lab of its balanced paper, its upright crop, its outline):
+    whether it is a surface of the room rather than a note (the module's text says why); `min_contrast`
+    (ΔE) is the least difference of the board beyond a card's edge from its paper."""
     import cv2
 
     labs = np.asarray(paper_labs, np.float64).reshape(-1, 3)
@@ -93,10 +101,11 @@ def room_surfaces(paper_labs: list[np.ndarray], crops: list[np.ndarray], polygon
     areas = np.array([max(cv2.contourArea(q), 1.0) for q in quads])
     sides = np.array([sorted(cv2.minAreaRect(q)[1]) for q in quads]).reshape(-1, 2)
     aspects = sides[:, 1] / np.maximum(sides[:, 0], 1.0)
+    fenced = [share > params.max_fenced for share in same_beyond(rgb, quads, min_contrast, params)]
     out = []
     for i, crop in enumerate(crops):
         inside = inside_of(crop)
-        if inside.clipped >= params.min_clipped and inside.blobs >= params.min_blobs:
+        if inside.clipped >= params.min_clipped and inside.blobs >= params.min_blobs or fenced[i]:
             out.append(True)
             continue
         blank = inside.writing < params.max_writing and inside.marks < params.min_marks
@@ -110,4 +119,44 @@ def room_surfaces(paper_labs: list[np.ndarray], crops: list[np.ndarray], polygon
         lone_grey = greyish and others.sum() >= params.min_board and not (mates & sized).any()
         unlike = others.sum() >= params.min_unlike and not mates.any() and not twins.any()
         out.append(blank and (lone_grey or unlike))
+    return out
+
+
+def same_beyond(rgb: np.ndarray, quads: list[np.ndarray], min_contrast: float,
+                params: SurfaceParams = SurfaceParams()) -> list[float]:
+    """For each outline, the share of what lies beyond its edge (a band from `fence_gap` to `fence_reach`
+    of its short side outside, other cards left out) within `min_contrast` ΔE of its paper (its inside,
+    rim left out); 0 where too little of that band is left to tell. A share, not the band's median: a
+    note beside a note of its colour that was not found keeps most of its band board-coloured."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    s = min(1.0, params.fence_side / max(h, w))
+    small = cv2.resize(rgb, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA) if s < 1 else rgb
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32) * np.float32([100 / 255, 1, 1]) \
+        - np.float32([0, 128, 128])
+    masks = []
+    for q in quads:
+        m = np.zeros(small.shape[:2], np.uint8)
+        cv2.fillPoly(m, [np.round(q * s).astype(np.int32)], 1)
+        masks.append(m)
+    cards = np.zeros(small.shape[:2], np.uint8)
+    for m in masks:
+        cards |= m
+
+    def disc(r: float) -> np.ndarray:
+        k = 2 * max(1, int(round(r))) + 1
+        return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+
+    out = []
+    for q, m in zip(quads, masks):
+        side = min(cv2.minAreaRect(q * s)[1])
+        band = (cv2.dilate(m, disc(max(4.0, params.fence_reach * side))) > 0) \
+            & (cv2.dilate(m, disc(max(2.0, params.fence_gap * side))) == 0) & (cards == 0)
+        paper = cv2.erode(m, disc(0.1 * side)) > 0
+        if np.count_nonzero(band) < 10 or np.count_nonzero(paper) < 10:
+            out.append(0.0)
+            continue
+        near = np.linalg.norm(lab[band] - np.median(lab[paper], axis=0), axis=1) < min_contrast
+        out.append(float(np.mean(near)))
     return out
