@@ -146,3 +146,17 @@ def test_beyond_a_drawn_box_lies_its_own_colour_beyond_a_note_the_board():
     drawn = np.float32([[996, 306], [1274, 306], [1274, 574], [996, 574]])
     shares = same_beyond(rgb, [np.float32(b) for b in boxes] + [drawn], 6.0)
     assert max(shares[:-1]) < 0.1 and shares[-1] > 0.9
+
+
+def test_a_blank_strip_is_a_surface_a_heading_strip_in_thick_marker_is_not():
+    """A strip of wall or the board between two lines (seblexis-review-6, annemijn-retro-2) is blank;
+    a heading strip is written on, in letters thick enough to be no pen strokes."""
+    import cv2
+
+    notes = [_write(_crop(YELLOW, seed=i)) for i in range(4)]
+    labs = [LAB[YELLOW]] * 5
+    wall = _crop(YELLOW, size=(80, 360), seed=7)
+    heading = _crop(YELLOW, size=(80, 360), seed=8)
+    cv2.putText(heading, "ZIELE", (20, 65), cv2.FONT_HERSHEY_SIMPLEX, 2.2, (30, 30, 35), 14)
+    assert _surfaces(labs, notes + [wall]) == [False] * 4 + [True]
+    assert _surfaces(labs, notes + [heading]) == [False] * 5

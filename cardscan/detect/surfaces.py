@@ -10,7 +10,9 @@ A greyish region that carries next to no writing and whose colour no other card 
 board has (a note's pad-mates share both) is a surface (a pillar, a strip of wall, the board between
 notes, a window blind); so is a blank region of any colour that is unlike every other card, of
 neither their colour nor their size and shape (a pane of tinted glass, the view through a window).
-A window or lamp seen through a glass board is brighter than paper can be: the camera's sensor is at
+A blank strip longer than three to one is a strip of wall, a shelf's edge or the board between two
+lines: cards that long are heading strips, and those are written on. A window or lamp seen through a
+glass board is brighter than paper can be: the camera's sensor is at
 its limit over much of it, with the dark shapes of what lies outside in it.
 A piece of board fenced by a marker line or a drawn box has the board's own colour beyond that line,
 while beyond a note's edge lies the board, not more of its paper; the detector's ring test
@@ -41,6 +43,10 @@ class SurfaceParams:
     fence_side: int = 700  # the photo's longest side when looking beyond the outlines
     max_fenced: float = 0.55  # a region with more of that band than this within min_contrast of its paper is fenced
     #                            board (dev: drawn boxes 0.69 and 0.79, notes at most 0.40)
+    min_strip: float = 3.0  # a blank region this much longer than wide is a strip of the room (blank dev notes
+    #                         reach 2.6) ...
+    max_ink: float = 0.08  # ... when under this share of it is darker than its paper: a heading strip's letters
+    #                        in thick marker are no pen strokes, but they cover a fifth of it
     min_clipped: float = 0.3  # a window or lamp: this share of the inside at the sensor's limit (all channels ≥ 250)
     min_blobs: float = 0.05  # ... with dark shapes far wider than pen strokes on this share of it
 
@@ -52,6 +58,7 @@ class Inside:
 
     writing: float
     marks: int
+    ink: float
     blobs: float
     clipped: float
 
@@ -64,7 +71,8 @@ def inside_of(crop: np.ndarray) -> Inside:
 
     Writing is what a closing over 11 of 120 pixels (about a tenth of the card's short side) lifts by
     12 CIE L or more: pen and marker strokes; darker patches wider than 12 pixels stay dark under the
-    closing and count as blobs (the distance to the paper from inside them exceeds 6 pixels). Marks
+    closing and count as blobs (the distance to the paper from inside them exceeds 6 pixels); ink is
+    all that is 12 darker than the paper, thick marker letters too. Marks
     are the connected strokes lifted by 8 or more that span 8 pixels: letters, even in faint pencil,
     while a speck of dirt or the scratches of a pillar are smaller and a marker line is one mark."""
     import cv2
@@ -85,7 +93,8 @@ def inside_of(crop: np.ndarray) -> Inside:
     inner = (slice(m, h - m), slice(m, w - m))
     n, _, stats, _ = cv2.connectedComponentsWithStats((lift[inner] >= 8).astype(np.uint8), connectivity=8)
     marks = int(np.count_nonzero(np.maximum(stats[1:, 2], stats[1:, 3]) >= 8))
-    return Inside(writing=float(np.mean(strokes[inner])), marks=marks, blobs=float(np.mean(deep[inner])),
+    return Inside(writing=float(np.mean(strokes[inner])), marks=marks, ink=float(np.mean(dark[inner])),
+                  blobs=float(np.mean(deep[inner])),
                   clipped=float(np.mean(clipped[inner])))
 
 
@@ -118,7 +127,8 @@ def room_surfaces(rgb: np.ndarray, paper_labs: list[np.ndarray], crops: list[np.
         # beside it (annemijn-retro-2) are of one grey, but no pad
         lone_grey = greyish and others.sum() >= params.min_board and not (mates & sized).any()
         unlike = others.sum() >= params.min_unlike and not mates.any() and not twins.any()
-        out.append(blank and (lone_grey or unlike))
+        strip = aspects[i] >= params.min_strip and inside.ink < params.max_ink  # a heading strip's thick letters
+        out.append(blank and (lone_grey or unlike or strip))
     return out
 
 
