@@ -61,6 +61,11 @@ def test_a_blank_grey_patch_no_card_shares_is_a_surface_a_written_one_is_a_note(
     assert _surfaces(labs + [LAB[GREY]], notes + [blank]) == [False] * 4 + [True]
     assert _surfaces(labs + [LAB[GREY]], notes + [_write(_crop(GREY))]) == [False] * 5  # a grey card, written on
     assert _surfaces(labs + [LAB[GREY]] * 2, notes + [blank, blank.copy()]) == [False] * 6  # two: a pad's colour
+    bold = _crop(GREY)
+    for x in range(30, 280, 50):  # five strokes of a thick marker, wider than any closing of writing lifts
+        bold[50:150, x:x + 26] = (30, 30, 35)
+    assert inside_of(bold).writing < 0.06 and inside_of(bold).marks >= 5
+    assert _surfaces(labs + [LAB[GREY]], notes + [bold]) == [False] * 5
     assert _surfaces(labs[:1] + [LAB[GREY]], notes[:1] + [blank]) == [False] * 2  # too few cards to tell
     blind = _crop(GREY, size=(300, 460), seed=3)  # of the sheet's grey, but more than twice its size: no pad
     blind[100:104, 20:60] = (90, 90, 90)
