@@ -12,8 +12,8 @@ notes, a window blind); so is a blank region of any colour that is unlike every 
 neither their colour nor their size and shape (a pane of tinted glass, the view through a window).
 A blank strip longer than three to one is a strip of wall, a shelf's edge or the board between two
 lines: cards that long are heading strips, and those are written on. A window or lamp seen through a
-glass board is brighter than paper can be: the camera's sensor is at
-its limit over much of it, with the dark shapes of what lies outside in it.
+glass board is brighter than paper can be: the camera's sensor is at its limit over much of it, with
+the dark shapes of what lies outside in it.
 A piece of board fenced by a marker line or a drawn box has the board's own colour beyond that line,
 while beyond a note's edge lies the board, not more of its paper; the detector's ring test
 (`DetectorParams.min_board_contrast`) looks right at the edge, where the line itself is.
@@ -54,7 +54,7 @@ class SurfaceParams:
 @dataclass(frozen=True)
 class Inside:
     """What a region's upright crop holds: writing (thin dark strokes; how many letter-sized marks),
-    wide dark blobs, clipped light."""
+    ink (all that is dark), wide dark blobs, clipped light."""
 
     writing: float
     marks: int
@@ -72,8 +72,7 @@ def inside_of(crop: np.ndarray) -> Inside:
     Writing is what a closing over 11 of 120 pixels (about a tenth of the card's short side) lifts by
     12 CIE L or more: pen and marker strokes; darker patches wider than 12 pixels stay dark under the
     closing and count as blobs (the distance to the paper from inside them exceeds 6 pixels); ink is
-    all that is 12 darker than the paper, thick marker letters too. Marks
-    are the connected strokes lifted by 8 or more that span 8 pixels: letters, even in faint pencil,
+    all that is 12 darker than the paper, thick marker letters too. Marks are the connected strokes lifted by 8 or more that span 8 pixels: letters, even in faint pencil,
     while a speck of dirt or the scratches of a pillar are smaller and a marker line is one mark; or,
     if more, the dark patches that span 8 pixels clear of the rim: letters in thick marker, which no
     closing lifts, while a shadow or a darker half of a region reaches its rim."""
@@ -101,8 +100,7 @@ def inside_of(crop: np.ndarray) -> Inside:
     letters = (np.maximum(bw, bh) >= 8) & (x > 0) & (y > 0) & (x + bw < iw) & (y + bh < ih)  # a shadow reaches the rim
     marks = max(marks, int(np.count_nonzero(letters)))
     return Inside(writing=float(np.mean(strokes[inner])), marks=marks, ink=float(np.mean(dark[inner])),
-                  blobs=float(np.mean(deep[inner])),
-                  clipped=float(np.mean(clipped[inner])))
+                  blobs=float(np.mean(deep[inner])), clipped=float(np.mean(clipped[inner])))
 
 
 def room_surfaces(rgb: np.ndarray, paper_labs: list[np.ndarray], crops: list[np.ndarray], polygons: list[np.ndarray],
