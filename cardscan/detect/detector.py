@@ -14,6 +14,7 @@ from cardscan.detect.paper import (PaperRegion, blank_outside_ellipse, classify_
                                    paper_colour, ring_around, white_balance)
 from cardscan.detect.params import MAX_WORK_SIZE, WORK_SIZE, DetectorParams
 from cardscan.detect.passes import smooth_regions
+from cardscan.detect.surfaces import room_surfaces
 from cardscan.geometry import circumscribe, local_axes, order_clockwise, quad_faults, rectify, sound_quad
 
 
@@ -65,9 +66,13 @@ class CardDetector:
         papers = np.array([colour_stage.remove_glare(paper, colour_stage.glare_from_ink(crop))
                            for (*_, paper, _), (_, crop, _) in zip(kept, outlines)])
         gains = colour_stage.paper_balance(papers) if kept else np.ones(3)
+        lab_papers = [colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains)) for paper in papers]
+        surface = room_surfaces(rgb, lab_papers, [crop for _, crop, _ in outlines], [polygon for polygon, _, _ in outlines],
+                                self.params.min_board_contrast)
         cards = []
-        for paper, (polygon, crop, shape) in zip(papers, outlines):
-            lab_paper = colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains))
+        for lab_paper, (polygon, crop, shape), skip in zip(lab_papers, outlines, surface):
+            if skip:
+                continue
             name, dist = classify_colour(lab_paper, self.max_colour_distance)
             cards.append(DetectedCard(polygon=polygon, colour=name, colour_distance=dist, crop=crop, shape=shape))
         return sort_reading_order(cards)
