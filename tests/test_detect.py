@@ -718,6 +718,8 @@ def _wall_with_a_cut_note(ink: bool = True, paper=(160, 215, 110)):
     copy shows the note's paper all round, and `ink` puts writing on it."""
     import cv2
 
+    from cardscan.detect.outline import FoundRegion
+
     rgb = np.full((400, 700, 3), (236, 236, 232), np.uint8)
     boxes = [(40 + 130 * i, 100, 120 + 130 * i, 180) for i in range(5)]
     for x0, y0, x1, y1 in boxes:
@@ -734,7 +736,7 @@ def _wall_with_a_cut_note(ink: bool = True, paper=(160, 215, 110)):
     def region(x0, y0, x1, y1, shape="rect"):
         mask = np.zeros(rgb.shape[:2], bool)
         mask[y0:y1, x0:x1] = True
-        return mask, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32), shape
+        return FoundRegion(mask, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32), shape)
 
     found = [region(*b) for b in boxes[:4]] + [region(x0 + 2, y0 + 2, x1 - 2, y0 + 30, "piece")]
     return found, lab, inkless, boxes[4]
@@ -750,8 +752,8 @@ def test_a_bit_of_a_note_cut_off_by_a_string_and_writing_is_grown_to_the_note():
     found, lab, inkless, (x0, y0, x1, y1) = _wall_with_a_cut_note()
     grown = grow_partial(found, lab, inkless, DetectorParams())
     assert len(grown) == 5 and all(g is f for g, f in zip(grown[:4], found[:4]))
-    assert grown[4][2] == "rect"
-    assert len(match([grown[4][1]], [[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], min_iou=0.85)) == 1
+    assert grown[4].shape == "rect"
+    assert len(match([grown[4].quad], [[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], min_iou=0.85)) == 1
     for ink, paper in ((False, (160, 215, 110)), (True, (236, 236, 230))):
         found, lab, inkless, _ = _wall_with_a_cut_note(ink, paper)
         assert grow_partial(found, lab, inkless, DetectorParams())[4] is found[4]

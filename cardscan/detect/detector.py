@@ -49,7 +49,7 @@ class CardDetector:
                                             and not cut_by_frame(sound_quad(r.quad / scale), rgb.shape)],
                                            self.params.max_card_size), min_step=self.params.note_hue_step))
         outlines = []
-        rects = [order_clockwise(sound_quad(quad / scale)) for _, quad, shape, *_ in kept if shape == "rect"]
+        rects = [order_clockwise(sound_quad(r.quad / scale)) for r in kept if r.shape == "rect"]
         for mask, quad, shape, paper, _ in kept:
             polygon = order_clockwise(sound_quad(quad / scale))
             if shape == "round":
@@ -117,7 +117,7 @@ class CardDetector:
                 continue
             kept.append(PaperRegion(mask, quad, shape, paper, card_lab))
         area_min = self.params.min_area_frac * lab.shape[0] * lab.shape[1]
-        joined = [r for r in join_split_cards(kept, lab, self.params) if r[2] != "piece"]
+        joined = [r for r in join_split_cards(kept, lab, self.params) if r.shape != "piece"]
         floor = card_floor([region_area(r) for r in joined], area_min,
                            self.params.min_piece_frac * lab.shape[0] * lab.shape[1], self.params.min_typical_share)
         return [r for r in joined if region_area(r) >= floor], scale
