@@ -93,7 +93,12 @@ class CardDetector:
 
     def _papers(self, rgb: np.ndarray, work_size: int) -> tuple[list[PaperRegion], float]:
         """Card regions on a copy of the photo whose longest side is work_size, with their
-        paper colours, and the copy's scale."""
+        paper colours, and the copy's scale.
+
+        When the cards kept turn out to be a pad of notes just under the card minimum
+        (`filters.small_pad`), the passes run once more knowing it: they judged the typical card,
+        by which touching notes are cut apart, from the regions above the minimum, which on such a
+        board are notes run together (annemijn-retro-2)."""
         import cv2
 
         h, w = rgb.shape[:2]
@@ -101,9 +106,20 @@ class CardDetector:
         small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
         balanced = white_balance(small)
         lab = cv2.cvtColor(balanced, cv2.COLOR_RGB2LAB).astype(np.float32)
+        kept, pad = self._kept(small, balanced, lab)
+        if pad is not None:
+            kept, _ = self._kept(small, balanced, lab, pad)
+        return kept, scale
+
+    def _kept(self, small: np.ndarray, balanced: np.ndarray, lab: np.ndarray,
+              pad: float | None = None) -> tuple[list[PaperRegion], float | None]:
+        """The card regions of one analysis copy, and the size of its notes when they are a pad just
+        under the card minimum (else None); `pad` is handed to the passes."""
+        import cv2
+
         bright_l = float(np.percentile(lab[::4, ::4, 0], 95)) * 100 / 255  # CIE L of the photo's bright parts
         kept = []
-        for mask, quad, shape in smooth_regions(lab, balanced, self.params):
+        for mask, quad, shape in smooth_regions(lab, balanced, self.params, pad):
             x, y, bw, bh = cv2.boundingRect(mask.view(np.uint8))
             box = (slice(max(0, y - 10), y + bh + 10), slice(max(0, x - 10), x + bw + 10))  # room for the ring
             card_lab, paper = paper_colour(lab[box], small[box], mask[box])
@@ -117,10 +133,11 @@ class CardDetector:
                 continue
             kept.append(PaperRegion(mask, quad, shape, paper, card_lab))
         area_min = self.params.min_area_frac * lab.shape[0] * lab.shape[1]
+        piece_min = self.params.min_piece_frac * lab.shape[0] * lab.shape[1]
         joined = [r for r in join_split_cards(kept, lab, self.params) if r.shape != "piece"]
-        floor = card_floor([region_area(r) for r in joined], area_min,
-                           self.params.min_piece_frac * lab.shape[0] * lab.shape[1], self.params.min_typical_share)
-        return [r for r in joined if region_area(r) >= floor], scale
+        areas = [region_area(r) for r in joined]
+        floor = card_floor(areas, area_min, piece_min, self.params.min_typical_share)
+        return [r for r in joined if region_area(r) >= floor], small_pad(areas, area_min, piece_min)
 
     def _finer_work_size(self, kept: list, scale: float, shape: tuple) -> int | None:
         """A larger analysis size when the cards came out small, else None.

@@ -19,13 +19,15 @@ from cardscan.detect.regions import RegionFinder
 from cardscan.detect.grow import grow_partial
 
 
-def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams) -> list[FoundRegion]:
+def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams,
+                   pad: float | None = None) -> list[FoundRegion]:
     """Card regions in Lab `lab` of the analysis copy `balanced`, from the
-    ink-free passes first, then the plain edge map's where those found nothing, then faint steps where still nothing was."""
+    ink-free passes first, then the plain edge map's where those found nothing, then faint steps where still nothing was.
+    `pad`: the size of notes just under the card minimum that the detector found to be a pad (`filters.small_pad`)."""
     import cv2
 
     p = params
-    finder = RegionFinder(params, lab)
+    finder = RegionFinder(params, lab, pad)
     h, w = lab.shape[:2]
     valleys = valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
     raw_edges = colour_edges(lab, p.edge_sigma)

@@ -14,12 +14,16 @@ from cardscan.detect.params import DetectorParams
 from cardscan.detect.split import cut_along_edge_line, split_at_necks, split_by_size
 
 
+PAD_SPREAD = 1.35  # notes within this size ratio of a pad's size are its notes (filters.typical_group's spread)
+
+
 class RegionFinder:
     """Finds card regions in edge maps of one analysis copy; `params` as the detector's."""
 
-    def __init__(self, params: DetectorParams, lab: np.ndarray | None = None):
+    def __init__(self, params: DetectorParams, lab: np.ndarray | None = None, pad: float | None = None):
         self.params = params
         self.lab = lab  # the analysis copy (OpenCV Lab): a close-up note is told from a board by colour
+        self.pad = pad  # the size of a pad's notes just under the card minimum (filters.small_pad), if known
         self.close_notes: list[FoundRegion] = []  # the regions `close_note` took for one note
 
     def regions_between(self, edges: np.ndarray, all_edges: np.ndarray, paper_edges: np.ndarray | None = None,
@@ -54,11 +58,16 @@ class RegionFinder:
             outlines = self.outlines(region, piece_min, area_min, area_max)
             candidates.append((region, x, y, outlines, all_edges[y:y + bh, x:x + bw]))
         support = paper_edges if paper_edges is not None else edges
+        # The typical card is judged from the card-sized regions, or, on a board whose notes are a pad
+        # just under the card minimum, from those notes: the regions above it are notes run together
+        # (annemijn-retro-2), and judged by those a column of three touching notes was never cut.
+        card_min = area_min if self.pad is None else max(piece_min, min(area_min, p.min_typical_share * self.pad))
         areas = [a for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
-                 if shape != "piece" and (a := cv2.contourArea(hull)) >= area_min]
+                 if shape != "piece" and (a := cv2.contourArea(hull)) >= card_min]
         typical = float(np.median(areas)) if areas else 0.0
         sides = [sorted(cv2.minAreaRect(hull)[1]) for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
-                 if shape == "rect" and cv2.contourArea(hull) >= area_min]
+                 if shape == "rect" and (a := cv2.contourArea(hull)) >= card_min
+                 and (self.pad is None or abs(np.log(a / self.pad)) <= np.log(PAD_SPREAD))]
         typical_sides = tuple(np.median(sides, axis=0)) if len(sides) >= 5 else None  # (short, long)
         found = []
         for region, x, y, outlines, local_edges in candidates:
