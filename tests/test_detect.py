@@ -854,6 +854,29 @@ def test_coloured_notes_the_finer_copy_lost_are_taken_from_the_first_copy():
     assert np.count_nonzero(lost[0].mask) == 100 * 100
 
 
+
+def test_two_notes_the_first_copy_saw_apart_are_not_run_together_by_the_finer_one():
+    """Two orange notes with a narrow gap of board between them (annemijn-retro-1) were found apart in
+    the first analysis copy and as one card in the finer copy: the card holding both is replaced by
+    them. A card of the finer copy holding one card of the first copy, or two of another paper, stays."""
+    def region(x, y, w, h, lab, scale):
+        mask = np.zeros((round(1000 * scale), round(1400 * scale)), bool)
+        mask[round(y * scale):round((y + h) * scale), round(x * scale):round((x + w) * scale)] = True
+        quad = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32) * scale
+        return PaperRegion(mask, quad, "rect", np.zeros(3), np.array(lab, np.float64))
+
+    orange, blue = (65.0, 40.0, 60.0), (60.0, -5.0, -40.0)
+    fine = [region(100, 100, 210, 100, orange, 1.0), region(100, 400, 100, 100, orange, 1.0),
+            region(500, 100, 210, 100, orange, 1.0)]
+    coarse = [region(100, 100, 100, 100, orange, 0.5), region(210, 100, 100, 100, orange, 0.5),
+              region(100, 400, 100, 100, orange, 0.5),
+              region(500, 100, 100, 100, blue, 0.5), region(610, 100, 100, 100, blue, 0.5)]
+    out = CardDetector()._apart_in_first(coarse, 0.5, fine, 1.0, (1000, 1400, 3))
+    assert len(out) == 4 and out[2] is fine[1] and out[3] is fine[2]
+    assert np.allclose(out[0].quad, [[100, 100], [200, 100], [200, 200], [100, 200]])
+    assert np.allclose(out[1].quad, [[210, 100], [310, 100], [310, 200], [210, 200]])
+    assert out[1].mask.shape == (1000, 1400) and np.count_nonzero(out[1].mask) == 100 * 100
+
 @pytest.mark.slow
 def test_densely_written_notes_of_a_board_seen_from_afar_are_found(tmp_path):
     """Generated hard board (tuning seed 1000 of the evaluation set, as `samples.generate --first-seed 1000`
