@@ -57,7 +57,9 @@ of one colour (the ink closing wipes out the thin dark seams, and the plain edge
 Boards seen from afar (issue 15, fifth round): the ink closing is a size in the analysis copy's pixels,
 so in the finer copy a densely written note's strokes are too wide to close and cut it into bits; a
 coloured card of the first copy, of a paper the finer copy found on a card, is kept where the finer copy
-found nothing (legaard-affinity-1). When the notes kept are a pad just under the card minimum
+found nothing (legaard-affinity-1), and where the finer copy has one card holding two of the first copy's
+of its paper, those two (notes with a narrow gap of board that the finer copy ran together,
+annemijn-retro-1). When the notes kept are a pad just under the card minimum
 (filters.small_pad), the passes run again judging the typical card (by which touching notes are cut)
 from the pad instead of the notes run together above the minimum (annemijn-retro-2). Tried and dropped:
 replacing the finer copy's bits inside a coarse card by it (the coarse copy's merged pairs replaced
