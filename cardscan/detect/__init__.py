@@ -40,8 +40,8 @@ thin dark lines and adding long straight thin dark lines to the ink-free pass (e
 better, or worse), thin dark lines as support for cuts by size (no change), a close-up rule on paper
 filling alone (a whiteboard with 16 cards became one note), grey-white regions whose ink-closed inside
 is not one colour as views through a window (white cards with a pin and bold writing were lost on
-generated boards), adding the coarse copy's cards where the finer copy found none (one more note, two
-more false cards on dev).
+generated boards), adding every card of the coarse copy where the finer copy found none (one more note,
+two more false cards on dev; see below for the coloured ones).
 
 Dense walls and notes on cards (issue 15, fourth round): on a wall of small notes seen from afar
 writing and strings cut a note's paper into bits below card size even with the ink closed over; a
@@ -54,10 +54,25 @@ Tried and dropped: a note's closed rim (the outer border of a loop of edges: str
 notes join the loops of neighbours), a grid cut along every long straight seam for touching notes
 of one colour (the ink closing wipes out the thin dark seams, and the plain edges hold the writing).
 
+Boards seen from afar (issue 15, fifth round): the ink closing is a size in the analysis copy's pixels,
+so in the finer copy a densely written note's strokes are too wide to close and cut it into bits; a
+coloured card of the first copy, of a paper the finer copy found on a card, is kept where the finer copy
+found nothing (legaard-affinity-1), and where the finer copy has one card holding two of the first copy's
+of its paper, those two (notes with a narrow gap of board that the finer copy ran together,
+annemijn-retro-1). When the notes kept are a pad just under the card minimum
+(filters.small_pad), the passes run again judging the typical card (by which touching notes are cut)
+from the pad instead of the notes run together above the minimum (annemijn-retro-2). Tried and dropped:
+replacing the finer copy's bits inside a coarse card by it (the coarse copy's merged pairs replaced
+notes the finer copy had cut apart), an ink closing scaled with the copy (11, 13 px: fewer notes), a
+card floor that follows the size of the nearest cards (a far, small note on a board at an angle is the
+size of writing bits near it), cutting along the longest edge line that leaves two cards instead of the
+longest line (+1 note, +1 false card), keeping whole rectangles out of joins (+1 note, +2 false cards),
+a straight seam found by the lightness profile across a region (writing scores as high as seams).
+
 Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the four
 passes over the edge maps), regions (smooth regions judged as cards, pieces, touching cards), split
 (cutting touching cards apart), join (joining a card's halves), grow (bits of a note grown to it),
-outline (hull, rim, four corners), filters (plain surfaces, oversized regions, second looks), paper
+outline (hull, rim, four corners; the Outline and FoundRegion the early passes hand on), filters (plain surfaces, oversized regions, second looks), paper
 (paper and board colour; PaperRegion, a region with its paper as the later stages pass it on), detector
 (CardDetector, the public entry).
 """

@@ -13,12 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from cardscan.detect.filters import typical_size
-from cardscan.detect.outline import fit_card_quad, grow_quad, hull_mask
+from cardscan.detect.outline import FoundRegion, fit_card_quad, grow_quad, hull_mask
 from cardscan.detect.params import DetectorParams
 
 
-def grow_partial(found: list, lab: np.ndarray, inkless: np.ndarray, params: DetectorParams) -> list:
-    """`found` (mask, quad, shape), with each bit of a note (a piece, or a region below the smallest
+def grow_partial(found: list[FoundRegion], lab: np.ndarray, inkless: np.ndarray,
+                 params: DetectorParams) -> list[FoundRegion]:
+    """`found`, with each bit of a note (a piece, or a region below the smallest
     card) grown over its paper colour in `inkless` (OpenCV Lab of the copy with ink closed over) to a
     card-shaped outline about the typical card's size. What was found of the same note (regions
     mostly inside the grown outline) goes; an outline reaching into another region is a neighbour's.
@@ -30,20 +31,20 @@ def grow_partial(found: list, lab: np.ndarray, inkless: np.ndarray, params: Dete
 
     h, w = inkless.shape[:2]
     p = params
-    boxes = [cv2.boundingRect(m.view(np.uint8)) for m, *_ in found]  # masks are photo-sized: work in their boxes
-    sizes = [int(np.count_nonzero(m[y:y + bh, x:x + bw])) for (m, *_), (x, y, bw, bh) in zip(found, boxes)]
-    cards = [a for a, (_, _, shape) in zip(sizes, found) if shape != "piece" and a >= p.min_area_frac * h * w]
+    boxes = [cv2.boundingRect(r.mask.view(np.uint8)) for r in found]  # masks are photo-sized: work in their boxes
+    sizes = [int(np.count_nonzero(r.mask[y:y + bh, x:x + bw])) for r, (x, y, bw, bh) in zip(found, boxes)]
+    cards = [a for a, r in zip(sizes, found) if r.shape != "piece" and a >= p.min_area_frac * h * w]
     if len(cards) < 3:
         return found
     typical = typical_size(np.array(cards))
     taken = np.zeros((h, w), np.int32)  # which region (index + 1) holds a pixel, pieces after cards
-    for k in sorted(range(len(found)), key=lambda k: found[k][2] == "piece"):
+    for k in sorted(range(len(found)), key=lambda k: found[k].shape == "piece"):
         x, y, bw, bh = boxes[k]
         local = taken[y:y + bh, x:x + bw]
-        local[found[k][0][y:y + bh, x:x + bw] & (local == 0)] = k + 1
-    whole = np.array([False] + [shape != "piece" and size >= p.max_partial * typical
-                                for (_, _, shape), size in zip(found, sizes)])  # by taken's numbers
-    out: list = list(found)
+        local[found[k].mask[y:y + bh, x:x + bw] & (local == 0)] = k + 1
+    whole = np.array([False] + [r.shape != "piece" and size >= p.max_partial * typical
+                                for r, size in zip(found, sizes)])  # by taken's numbers
+    out: list[FoundRegion] = list(found)
     gone: set[int] = set()
     side = int(np.sqrt(typical))
     for k, ((mask, quad, shape), size) in enumerate(zip(found, sizes)):
@@ -64,12 +65,12 @@ def grow_partial(found: list, lab: np.ndarray, inkless: np.ndarray, params: Dete
         inside = hull_mask(hull, mask[box].shape).view(bool)
         numbers, counts = np.unique(taken[box][inside], return_counts=True)
         taken_in = {int(n) - 1 for n, c in zip(numbers, counts) if n and n != k + 1 and c > 0.5 * sizes[n - 1]}
-        if any(n and n != k + 1 and n - 1 not in taken_in and found[n - 1][2] != "piece" and c > 0.05 * size
+        if any(n and n != k + 1 and n - 1 not in taken_in and found[n - 1].shape != "piece" and c > 0.05 * size
                for n, c in zip(numbers, counts)):
             continue  # it reaches into a region it does not take in: a neighbour
         full = np.zeros((h, w), bool)
         full[box] = inside
-        out[k] = (full, grow_quad(quad_, 1.0) + np.array([box[1].start, box[0].start], np.float32), "rect")
+        out[k] = FoundRegion(full, grow_quad(quad_, 1.0) + np.array([box[1].start, box[0].start], np.float32), "rect")
         gone |= taken_in
     return [r for k, r in enumerate(out) if k not in gone]
 

@@ -1,7 +1,28 @@
 """The shape of one smooth region: its convex outline, how much of its rim is paper, four corners for it."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+
+
+class Outline(NamedTuple):
+    """A smooth region's outline in the region's own box, as the region finder judges it: a NamedTuple
+    so that the stages name its parts (unpacking it as (hull, quad, shape) still works)."""
+
+    hull: np.ndarray  # convex hull of the region's paper (OpenCV contour, region-box pixels)
+    quad: np.ndarray  # four corners (4x2 float32)
+    shape: str  # "rect", "oval", "round", or "piece" (half a card, kept to be joined)
+
+
+class FoundRegion(NamedTuple):
+    """A card region (or a piece of one) found in the analysis copy, before its paper colour is known:
+    what the passes, the cuts and the growing hand each other (cardscan.detect.paper.PaperRegion adds
+    the paper). Unpacking it as (mask, quad, shape) still works."""
+
+    mask: np.ndarray  # bool, the size of the analysis copy
+    quad: np.ndarray  # outline, analysis-copy pixels
+    shape: str  # "rect", "oval", "round", or "piece"
 
 
 def outer_hull(region: np.ndarray) -> np.ndarray:

@@ -37,6 +37,9 @@ class DetectorParams:
     ink_closing: int = 9  # writing thinner than this (work pixels) is closed over before colour edges; 0: off
     pale_edge_floor: float = 10.0  # last pass: faint steps from this size up (pale notes on white); 0: off
     edge_crest: float = 0.5  # ink-free pass: an edge pixel has at least this share of the strongest step near it
+    max_pad_delta: float = 12.0  # a note the finer copy lost (detector._lost_in_finer) is of a paper it found on a card,
+    #                              within this ΔE (one pad's notes under one light: a few ΔE, shade up to ~11 on
+    #                              legaard-affinity-1; blinds and a border strip taken for notes: 16 and more)
     max_partial: float = 0.8  # a region below this share of the typical card may be part of a note: grown
     max_grown: float = 1.5  # ... over its paper colour to at most this share of the typical card
     grow_delta: float = 10.0  # ... over pixels within this ΔE of its paper (ink closed over)

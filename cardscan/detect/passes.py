@@ -14,17 +14,20 @@ import numpy as np
 from cardscan.detect.edges import colour_edges, valley_lines, without_ink
 from cardscan.detect.filters import drop_nested, not_overlapping, taken_masks
 from cardscan.detect.params import DetectorParams
+from cardscan.detect.outline import FoundRegion
 from cardscan.detect.regions import RegionFinder
 from cardscan.detect.grow import grow_partial
 
 
-def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """Card regions (mask, quad, shape) in Lab `lab` of the analysis copy `balanced`, from the
-    ink-free passes first, then the plain edge map's where those found nothing, then faint steps where still nothing was."""
+def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams,
+                   pad: float | None = None) -> list[FoundRegion]:
+    """Card regions in Lab `lab` of the analysis copy `balanced`, from the
+    ink-free passes first, then the plain edge map's where those found nothing, then faint steps where still nothing was.
+    `pad`: the size of notes just under the card minimum that the detector found to be a pad (`filters.small_pad`)."""
     import cv2
 
     p = params
-    finder = RegionFinder(params, lab)
+    finder = RegionFinder(params, lab, pad)
     h, w = lab.shape[:2]
     valleys = valley_lines(lab[..., 0], p.valley_sigma, p.valley_threshold)
     raw_edges = colour_edges(lab, p.edge_sigma)
@@ -57,16 +60,16 @@ def smooth_regions(lab: np.ndarray, balanced: np.ndarray, params: DetectorParams
     return with_close_notes(found, finder.close_notes, params)
 
 
-def with_close_notes(found: list, notes: list, params: DetectorParams) -> list:
+def with_close_notes(found: list[FoundRegion], notes: list[FoundRegion], params: DetectorParams) -> list[FoundRegion]:
     """`found`, with each note seen from close by (`RegionFinder.close_note`) in place of what was
     found inside it, when that is only bits or halves cut by its writing (cards covering less than
     `max_whole_found` of it); notes of one colour in a grid, edge to edge, are one smooth region
     too, but there the cards found cover it."""
     out = list(found)
-    for mask, quad, shape in notes:
-        size = np.count_nonzero(mask)
-        inside = [r for r in out if np.count_nonzero(r[0] & mask) > 0.5 * np.count_nonzero(r[0])]
-        covered = sum(np.count_nonzero(r[0] & mask) for r in inside if r[2] != "piece")
+    for note in notes:
+        size = np.count_nonzero(note.mask)
+        inside = [r for r in out if np.count_nonzero(r.mask & note.mask) > 0.5 * np.count_nonzero(r.mask)]
+        covered = sum(np.count_nonzero(r.mask & note.mask) for r in inside if r.shape != "piece")
         if covered < params.max_whole_found * size:
-            out = [r for r in out if not any(r is i for i in inside)] + [(mask, quad, shape)]
+            out = [r for r in out if not any(r is i for i in inside)] + [note]
     return out

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from cardscan.detect.outline import fit_card_quad, grow_quad, hull_mask, outer_hull, rim_coverage
+from cardscan.detect.outline import FoundRegion, Outline, fit_card_quad, grow_quad, hull_mask, outer_hull, rim_coverage
 from cardscan.detect.params import DetectorParams
 from cardscan.detect.split import cut_along_edge_line, split_at_necks, split_by_size
+
+
+PAD_SPREAD = 1.35  # notes within this size ratio of a pad's size are its notes (filters.typical_group's spread)
 
 
 class RegionFinder:
     """Finds card regions in edge maps of one analysis copy; `params` as the detector's."""
 
-    def __init__(self, params: DetectorParams, lab: np.ndarray | None = None):
+    def __init__(self, params: DetectorParams, lab: np.ndarray | None = None, pad: float | None = None):
         self.params = params
         self.lab = lab  # the analysis copy (OpenCV Lab): a close-up note is told from a board by colour
-        self.close_notes: list = []  # (mask, quad, shape) of the regions `close_note` took for one note
+        self.pad = pad  # the size of a pad's notes just under the card minimum (filters.small_pad), if known
+        self.close_notes: list[FoundRegion] = []  # the regions `close_note` took for one note
 
     def regions_between(self, edges: np.ndarray, all_edges: np.ndarray, paper_edges: np.ndarray | None = None,
-                         opening: int = 3, blocked: tuple[np.ndarray, np.ndarray] | None = None) -> list:
-        """Card regions (mask, quad, shape) between `edges`; `all_edges` (with thin lines) guide
+                         opening: int = 3, blocked: tuple[np.ndarray, np.ndarray] | None = None) -> list[FoundRegion]:
+        """Card regions between `edges`; `all_edges` (with thin lines) guide
         the cuts between touching cards; `paper_edges` (no writing) are where cuts by size must run.
         `blocked` (cards, anything) found before: regions there are dropped before their full-size
         mask is made (a dense wall's 500 masks of a second pass cost 1.5 GB otherwise)."""
@@ -47,25 +51,30 @@ class RegionFinder:
                 note = self.close_note(region, p.max_whole_frac * h * w, (x, y))
                 if note is not None:
                     hull, quad, shape = note
-                    self.close_notes.append((hull_mask(hull + np.array([x, y]), (h, w)).view(bool),
-                                             quad + np.array([x, y], np.float32), shape))
+                    self.close_notes.append(FoundRegion(hull_mask(hull + np.array([x, y]), (h, w)).view(bool),
+                                                        quad + np.array([x, y], np.float32), shape))
                 if bw * bh > area_max * 1.5:
                     continue
             outlines = self.outlines(region, piece_min, area_min, area_max)
             candidates.append((region, x, y, outlines, all_edges[y:y + bh, x:x + bw]))
         support = paper_edges if paper_edges is not None else edges
+        # The typical card is judged from the card-sized regions, or, on a board whose notes are a pad
+        # just under the card minimum, from those notes: the regions above it are notes run together
+        # (annemijn-retro-2), and judged by those a column of three touching notes was never cut.
+        card_min = area_min if self.pad is None else max(piece_min, min(area_min, p.min_typical_share * self.pad))
         areas = [a for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
-                 if shape != "piece" and (a := cv2.contourArea(hull)) >= area_min]
+                 if shape != "piece" and (a := cv2.contourArea(hull)) >= card_min]
         typical = float(np.median(areas)) if areas else 0.0
         sides = [sorted(cv2.minAreaRect(hull)[1]) for _, _, _, outlines, _ in candidates for hull, _, shape in outlines
-                 if shape == "rect" and cv2.contourArea(hull) >= area_min]
+                 if shape == "rect" and (a := cv2.contourArea(hull)) >= card_min
+                 and (self.pad is None or abs(np.log(a / self.pad)) <= np.log(PAD_SPREAD))]
         typical_sides = tuple(np.median(sides, axis=0)) if len(sides) >= 5 else None  # (short, long)
         found = []
         for region, x, y, outlines, local_edges in candidates:
             if len(outlines) == 1:
                 outlines = self._split_touching(region, local_edges, outlines, typical, area_min, area_max)
-            if len(outlines) == 1 and typical_sides and outlines[0][2] == "rect" \
-                    and cv2.contourArea(outlines[0][0]) > self.params.min_line_cut_growth * typical:
+            if len(outlines) == 1 and typical_sides and outlines[0].shape == "rect" \
+                    and cv2.contourArea(outlines[0].hull) > self.params.min_line_cut_growth * typical:
                 outlines = split_by_size(outlines[0], typical_sides, support[y:y + region.shape[0], x:x + region.shape[1]],
                                           region) or outlines
             for hull, quad, shape in outlines:
@@ -77,11 +86,11 @@ class RegionFinder:
                     taken = blocked[shape == "piece"][y:y + region.shape[0], x:x + region.shape[1]]
                     if np.count_nonzero(local & taken) > 0.2 * np.count_nonzero(local):
                         continue
-                found.append((hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad, shape))
+                found.append(FoundRegion(hull_mask(hull + np.array([x, y]), (h, w)).view(bool), quad, shape))
         return found
 
-    def close_note(self, region: np.ndarray, area_whole: float, at: tuple[int, int] = (0, 0)):
-        """(hull, quad, shape) of a region larger than any card of a board photo when it may be one note
+    def close_note(self, region: np.ndarray, area_whole: float, at: tuple[int, int] = (0, 0)) -> Outline | None:
+        """The outline of a region larger than any card of a board photo when it may be one note
         seen from close by, else None; `at` is the region's top-left corner in the analysis copy.
         (Touching notes of one colour in a grid are such a region too: `with_close_notes` decides.)
 
@@ -123,9 +132,9 @@ class RegionFinder:
         (_, (rw, rh), _) = cv2.minAreaRect(quad)
         if max(rw, rh) > p.max_aspect * max(min(rw, rh), 1):
             return None
-        return hull, grow_quad(quad, 2.0), shape
+        return Outline(hull, grow_quad(quad, 2.0), shape)
 
-    def outlines(self, region: np.ndarray, piece_min: float, area_min: float, area_max: float) -> list:
+    def outlines(self, region: np.ndarray, piece_min: float, area_min: float, area_max: float) -> list[Outline]:
         """The card outline of a region, or, when it is no card, those of its pieces cut at necks,
         or, failing that, the region as a possible half of a card. Regions from piece_min up are
         kept (halves of small cards, to be joined); pieces cut off here must be card-sized."""
@@ -134,7 +143,7 @@ class RegionFinder:
             return [card]
         return self._piece_outlines(region, area_min, area_max) or self._half_outline(region, piece_min, area_max)
 
-    def _half_outline(self, region: np.ndarray, area_min: float, area_max: float) -> list:
+    def _half_outline(self, region: np.ndarray, area_min: float, area_max: float) -> list[Outline]:
         """A region too ragged for a card that may be half of one (its other half a card-shaped
         region beside it): kept as a "piece" for join_split_cards, dropped if it joins nothing."""
         import cv2
@@ -142,17 +151,17 @@ class RegionFinder:
         hull = self._paper_hull(region, area_min, area_max, self.params.min_half_rim_coverage)
         if hull is None:
             return []
-        return [(hull, cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32), "piece")]
+        return [Outline(hull, cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32), "piece")]
 
-    def _split_touching(self, region: np.ndarray, edges: np.ndarray, outlines: list, typical: float,
-                        area_min: float, area_max: float, depth: int = 0) -> list:
+    def _split_touching(self, region: np.ndarray, edges: np.ndarray, outlines: list[Outline], typical: float,
+                        area_min: float, area_max: float, depth: int = 0) -> list[Outline]:
         """A region's one outline, or those of the touching cards that together passed for one big
         card: cut at a neck when it is far larger than a typical card, or along a straight edge
         (again in each piece: a row of three touching notes takes two cuts)."""
         import cv2
 
         p = self.params
-        area = cv2.contourArea(outlines[0][0])
+        area = cv2.contourArea(outlines[0].hull)
         if area > p.max_card_growth * typical:
             outlines = self._split_big(region, area_min, area_max) or outlines
         if len(outlines) == 1:
@@ -164,24 +173,24 @@ class RegionFinder:
                 pieces = cut_along_edge_line(region, cv2.dilate(edges, np.ones((3, 3), np.uint8)), 0.5)
             cards = [self._card_outline(piece, area_min, area_max) for piece in pieces]
             if len(cards) == 2 and all(card is not None for card in cards) and (big or min(
-                    cv2.contourArea(card[0]) for card in cards) >= p.min_cut_share * typical):
+                    cv2.contourArea(card.hull) for card in cards) >= p.min_cut_share * typical):
                 outlines = []
                 for piece, card in zip(pieces, cards):
                     outlines += (self._split_touching(piece, edges, [card], typical, area_min, area_max, depth + 1)
                                  if depth < 3 else [card])
         return outlines
 
-    def _split_big(self, region: np.ndarray, area_min: float, area_max: float) -> list:
+    def _split_big(self, region: np.ndarray, area_min: float, area_max: float) -> list[Outline]:
         """Touching cards that together passed for one big card, as separate outlines (else [])."""
         cards = self._piece_outlines(region, area_min, area_max)
         return cards if len(cards) >= 2 else []
 
-    def _piece_outlines(self, region: np.ndarray, area_min: float, area_max: float) -> list:
+    def _piece_outlines(self, region: np.ndarray, area_min: float, area_max: float) -> list[Outline]:
         pieces = (self._card_outline(piece, area_min, area_max) for piece in split_at_necks(region, area_min))
         return [card for card in pieces if card is not None]
 
-    def _card_outline(self, region: np.ndarray, area_min: float, area_max: float):
-        """(hull, quad, shape) when a smooth region looks like one card's paper, else None."""
+    def _card_outline(self, region: np.ndarray, area_min: float, area_max: float) -> Outline | None:
+        """The outline when a smooth region looks like one card's paper, else None."""
         import cv2
 
         p = self.params
@@ -194,7 +203,7 @@ class RegionFinder:
         (_, (rw, rh), _) = cv2.minAreaRect(quad)
         if max(rw, rh) > p.max_aspect * max(min(rw, rh), 1):  # the board's frame, a strip of wall
             return None
-        return hull, grow_quad(quad, 2.0), shape  # grow: give back the edge band the gradient threshold ate
+        return Outline(hull, grow_quad(quad, 2.0), shape)  # grow: give back the edge band the gradient threshold ate
 
     def _paper_hull(self, region: np.ndarray, area_min: float, area_max: float, min_rim: float):
         """The region's convex outline when it is card-sized, mostly paper, and paper along at least

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cardscan.detect.outline import hull_mask, outer_hull
+from cardscan.detect.outline import Outline, hull_mask, outer_hull
 
 
 def cut_along_edge_line(region: np.ndarray, edges: np.ndarray, min_on_edge: float = 0.5) -> list[np.ndarray]:
@@ -66,8 +66,8 @@ def split_at_necks(region: np.ndarray, area_min: float) -> list[np.ndarray]:
     return []
 
 
-def split_by_size(outline: tuple, typical: tuple[float, float], edges: np.ndarray, region: np.ndarray,
-                   tolerance: float = 0.2, min_on_edge: float = 0.3, sure_on_edge: float = 0.7) -> list:
+def split_by_size(outline: Outline, typical: tuple[float, float], edges: np.ndarray, region: np.ndarray,
+                   tolerance: float = 0.2, min_on_edge: float = 0.3, sure_on_edge: float = 0.7) -> list[Outline]:
     """A rectangle that is two or three typical cards long (or wide) cut into them, else [].
 
     Why: sticky notes of one pad are all one size and are often stuck edge to edge in a row or a
@@ -81,7 +81,7 @@ def split_by_size(outline: tuple, typical: tuple[float, float], edges: np.ndarra
     """
     import cv2
 
-    hull = outline[0]
+    hull = outline.hull
     (cx, cy), (rw, rh), angle = cv2.minAreaRect(hull)
     t_short, t_long = typical
     for along_w, along_h in ((True, False), (False, True)):
@@ -93,7 +93,7 @@ def split_by_size(outline: tuple, typical: tuple[float, float], edges: np.ndarra
                 near = cv2.dilate(edges, np.ones((5, 5), np.uint8)).astype(bool)
                 filled = hull_mask(hull, region.shape)
                 for part in parts[:-1]:
-                    a, b = part[1][1], part[1][2]  # the cut between this part and the next
+                    a, b = part.quad[1], part.quad[2]  # the cut between this part and the next
                     support = _on_edges(near, a, b)
                     if support < sure_on_edge and not (support >= min_on_edge and _notched(region, filled, a, b)):
                         return []
@@ -123,8 +123,8 @@ def _on_edges(near: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> float:
     return float(near[pts[inside, 1], pts[inside, 0]].mean()) if inside.any() else 0.0
 
 
-def _cut_box(box: np.ndarray, rw: float, rh: float, k: int, along_w: bool) -> list:
-    """k equal (hull, quad, "rect") outlines of a min-area box, cut across its width or height side."""
+def _cut_box(box: np.ndarray, rw: float, rh: float, k: int, along_w: bool) -> list[Outline]:
+    """k equal rectangular outlines of a min-area box, cut across its width or height side."""
     sides = [np.linalg.norm(box[(i + 1) % 4] - box[i]) for i in range(4)]
     # the side to divide: the one whose length is rw (along_w) or rh
     target = rw if along_w else rh
@@ -136,5 +136,5 @@ def _cut_box(box: np.ndarray, rw: float, rh: float, k: int, along_w: bool) -> li
         f0, f1 = j / k, (j + 1) / k
         quad = np.array([p0 + (p1 - p0) * f0, p0 + (p1 - p0) * f1, q0 + (q1 - q0) * f1, q0 + (q1 - q0) * f0],
                         np.float32)
-        out.append((quad.round().astype(np.int32).reshape(-1, 1, 2), quad, "rect"))
+        out.append(Outline(quad.round().astype(np.int32).reshape(-1, 1, 2), quad, "rect"))
     return out
