@@ -106,7 +106,8 @@ class PPOCRReader:
         a fifth 20, blurred 3 px 36, blur + faded + grain 53), 86 times with it (3, 15, 39); blank notes
         stayed blank; the CER fell or stayed in every condition. It costs nothing on cards read at once
         (of the dev notes none read empty; the three blank ones are looked at for ink, ~35 ms each) and
-        about 0.3 s CPU for each empty card with ink."""
+        about 0.3 s CPU for each empty card with ink. HELD-OUT notes (printed once, on the final code, never
+        looked at): empty reads 7 -> 3, CER 0.190 -> 0.187."""
         readings = []
         for original in crops:
             crop = self._enlarged(original)
