@@ -67,7 +67,11 @@ notes the finer copy had cut apart), an ink closing scaled with the copy (11, 13
 card floor that follows the size of the nearest cards (a far, small note on a board at an angle is the
 size of writing bits near it), cutting along the longest edge line that leaves two cards instead of the
 longest line (+1 note, +1 false card), keeping whole rectangles out of joins (+1 note, +2 false cards),
-a straight seam found by the lightness profile across a region (writing scores as high as seams).
+no oval from joining a rectangle to a piece (+1 note on dev, -1 on a generated board with oval cards),
+the board's ring measured round the outline instead of the region (+1 note, +2 false cards), a straight
+seam found by the lightness profile across a region (writing scores as high as seams), cuts by size
+moved up to a tenth of the region to the best-supported line (dev +11 notes, +2 false, but large notes
+on a tilted board were cut in three along their writing: datascope-postit-4 R 1.00 -> 0.82).
 
 Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the four
 passes over the edge maps), regions (smooth regions judged as cards, pieces, touching cards), split
