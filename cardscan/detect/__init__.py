@@ -73,10 +73,19 @@ seam found by the lightness profile across a region (writing scores as high as s
 moved up to a tenth of the region to the best-supported line (dev +11 notes, +2 false, but large notes
 on a tilted board were cut in three along their writing: datascope-postit-4 R 1.00 -> 0.82).
 
+Surfaces of the room (issue 15, fifth round, surfaces): half the false cards on the dev photos were no
+paper at all: the view through a window, a pillar, a wall or brick, the board fenced by a drawn box, a
+window blind. A note has mates: other notes of its paper and its size. A blank region whose paper and
+size no other card shares, a greyish one no card vouches for, a window clipped at the sensor's limit, a
+piece of board whose edge band is its own colour, and a blank strip longer than 3:1 are dropped
+(dev false cards 48 -> 24, no note lost). Tried and dropped: only written cards vouching for a colour
+(blurry notes read as blank), a plain colour test at one scale (unstable across the analysis copies).
+
 Modules by job: params (knobs, analysis sizes), edges (edge maps, ink closed over), passes (the four
 passes over the edge maps), regions (smooth regions judged as cards, pieces, touching cards), split
 (cutting touching cards apart), join (joining a card's halves), grow (bits of a note grown to it),
-outline (hull, rim, four corners; the Outline and FoundRegion the early passes hand on), filters (plain surfaces, oversized regions, second looks), paper
+outline (hull, rim, four corners; the Outline and FoundRegion the early passes hand on), filters (plain
+surfaces, oversized regions, second looks), surfaces (pieces of the room that have no mates), paper
 (paper and board colour; PaperRegion, a region with its paper as the later stages pass it on), detector
 (CardDetector, the public entry).
 """
