@@ -64,14 +64,16 @@ CONTRACTIONS = frozenset("fürs aufs beim ins ans ums vors übers durchs hinters
 GLUED_FUNCTION_WORDS = ("für", "zum", "zur", "und", "mit", "auf", "bei", "von", "vom", "an", "am", "im", "zu")
 
 NO_COMPOUND_PART = frozenset("""der die das dem den des ein eine einem einen einer eines und oder aber denn doch
-    dass wenn weil als wie sich sie ich wir ihr ihre ihnen ihm ihn uns euch du er es man sind ist wird kann hat
-    hatte gibt bin muss soll will wurde würde könnte sollte dies diese diesem diesen dieser dieses jede jedem
-    jeden jeder jedes deren dessen auch noch schon nur sehr also dann dort hier bisher eher etwa etwas nichts
+    dass wenn weil als wie sich sie ich wir ihr ihre ihnen ihm ihn uns euch du er es man sind wird hat
+    hatte gibt bin wurde würde könnte sollte dies diese diesem diesen dieser dieses jede jedem
+    jeden jeder jedes deren dessen auch noch nur sehr also dann dort hier bisher eher etwa etwas nichts
     jetzt zwar sowie bitte was wer wo werden wurden worden sein""".split())
 
+# "Muss|kriterien", "Kann|bestimmung", "Soll|zustand", "Ist|wert", "Schon|raum", "Will|kür": these head
+# compounds (so they are no NO_COMPOUND_PART), but end none ("kann|nicht" is two words)
 NO_COMPOUND_TAIL = NO_COMPOUND_PART | frozenset("""nicht zusammen wieder immer ohne gegen über unter zwischen
     durch nach beim alle allem allen aller alles andere anderen dabei dafür dagegen daher damit daran darauf
-    darum""".split())
+    darum sowohl kann muss soll ist schon will""".split())
 
 # Only words whose old form is unambiguous: "muß" is always "muss", but "Fluß"/"Fuß" differ ("Fuß" keeps
 # its ß after a long vowel), so only listed words change, never a rule "ß after a short vowel".

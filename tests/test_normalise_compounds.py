@@ -62,6 +62,13 @@ def test_compounds_headed_by_adverbs_and_prepositions_stay(kept):
     assert normalise(kept, expand_abbreviations=False).text == kept
 
 
+@pytest.mark.parametrize("kept", ["Musskriterien", "Kannkriterien", "Kannbestimmung", "Sollzustand",
+                                  "Wir brauchen einen Schonraum"])
+def test_compounds_headed_by_a_modal_or_adverb_stay(kept):
+    """"kann|nicht" is two words, but "Kann|bestimmung" one: these words head compounds, they end none."""
+    assert normalise(kept, expand_abbreviations=False).text == kept
+
+
 def test_no_compound_ends_in_a_function_word_or_adverb():
     c = Compounds(_forms("Ausgangslagen", "zusammen", "sind", "nicht", "Arbeit"), dictionary=None)
     assert c.split("ausgangslagenzusammen") is None

@@ -113,7 +113,7 @@ def test_listed_words_and_compounds_are_not_split(kept):
 
 @pytest.mark.parametrize("raw, expected", [
     ("Kinder undverstetigen", "Kinder und verstetigen"),  # a conjunction glued before a word
-    ("Treffen diestadt", "Treffen die stadt"),
+    ("Treffen diestadt", "Treffen die Stadt"),  # the split-off article expects a noun
 ])
 def test_a_function_word_glued_before_a_word_is_split(raw, expected):
     assert normalise(raw, expand_abbreviations=False).text == expected

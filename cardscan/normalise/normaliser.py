@@ -252,6 +252,10 @@ class Normaliser:
             new, reason = new.lower(), "case"
         if reason is None and (split := self._repair.split_glued(new)) is not None:
             new, reason = split[0], "whitespace"  # "Müllan den" → "Müll an den"
+            head, _, tail = new.rpartition(" ")
+            if self.dictionary is not None and not card.capitals_card and (cased := case_slip(
+                    tail, False, self.vocabulary, self.cases, self._noun_slot(head))) is not None:
+                new = f"{head} {cased}"  # "diestadt" → "die Stadt": the split-off article expects a noun
         standalone = neighbour(card.tokens, i, -1)[0] in (None, "ws") and (
             neighbour(card.tokens, i, 1)[0] in (None, "ws") or neighbour(card.tokens, i, 1)[1] in ",.;:!?") \
             and neighbour(card.tokens, i, -2)[1] != "-"  # "Kinder- Und Jugendarbeit": a title's capitals

@@ -30,8 +30,8 @@ SPLIT_ONE_COMMON_ZIPF = 5.0  # … and one of them very common ("der", "ich", "w
 GLUED_LEFT = FUNCTION_WORDS | {"beim", "nur", "auch", "noch", "sehr", "alle", "kein", "keine"}  # before a noun
 CLEARLY_ENGLISH = 1.0  # zipf: a part English uses 10 × more makes a name or identifier ("TreeModel", "postBuffer")
 LISTED_NOUN_ZIPF = 2.0  # a noun after a glued article may be rare ("Cursor" 2.7), but listed
-MIN_GLUED_KNOWN_HEAD = 6
-MIN_GLUED_COMPOUND_HEAD = 9  # an unlisted compound this long before a glued function word ("Statusmeldung|am")  # a known word this long with a function word glued on ("aufgearbeitetund")
+MIN_GLUED_KNOWN_HEAD = 6  # a known word this long with a function word glued on ("aufgearbeitetund")
+MIN_GLUED_COMPOUND_HEAD = 9  # an unlisted compound this long before a glued function word ("Statusmeldung|am")
 LINKED_HEADS = ("ungs", "heits", "keits", "schafts", "ions", "täts")  # a linking s after a feminine suffix
 # verb particles and prepositions that prefix words ("um|formulieren", "Vor|bearbeitung"): not split off
 PREFIX_PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen zurück".split())
@@ -40,10 +40,11 @@ PIECE_MIN_ZIPF = 3.0  # "disch" (web scrap) is no word; "grad", "Auge" are
 JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
 ADJECTIVE_ENDINGS = frozenset(("e", "es", "er", "em", "en"))  # "ungültig|es", "eingefügt|er"
 PARTICIPLE_ENDINGS = frozenset(("de", "den", "der", "des", "dem"))  # "anzuzeigen|den", "kollidieren|der"
-MIN_INFLECTED_HEAD = 6
-# words that begin no German word as a prefix, glued before the next one ("undverstetigen", "imstadtteil")
+MIN_INFLECTED_HEAD = 6  # "gibt|es", "ist|es" are short verbs and a pronoun run together
+# words that begin no German word as a prefix, glued before the next one ("undverstetigen", "imstadtteil");
+# not "ist", "kann": they head compounds ("Istzustand", "Kannbestimmung")
 GLUED_HEADS = tuple(sorted("""der die das den dem des eine einen einem einer und oder für von vom zum zur im am dass
-    wenn weil sind ist wird kann auch in ob""".split(), key=len, reverse=True))  # "gibt|es", "ist|es" are short verbs and a pronoun run together
+    wenn weil sind wird auch in ob""".split(), key=len, reverse=True))
 
 
 class TokenRepair:
