@@ -71,7 +71,7 @@ class CardDetector:
         gains = colour_stage.paper_balance(papers) if kept else np.ones(3)
         lab_papers = [colour_stage.srgb_to_lab(colour_stage.apply_balance(paper, gains)) for paper in papers]
         surface = room_surfaces(rgb, lab_papers, [crop for _, crop, _ in outlines], [polygon for polygon, _, _ in outlines],
-                                self.params.min_board_contrast)
+                                self.params.min_board_contrast, self.params.surfaces)
         cards = []
         for lab_paper, (polygon, crop, shape), skip in zip(lab_papers, outlines, surface):
             if skip:

@@ -1,7 +1,9 @@
 """The detector's tuning knobs and analysis sizes, in one place so every stage reads the same ones."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from cardscan.detect.surfaces import SurfaceParams
 
 WORK_SIZE = 1400  # longest side of the analysis copy; card edges survive, grain is averaged out
 MAX_WORK_SIZE = 2000  # a finer copy for photos whose cards are small (a whole board seen from afar)
@@ -60,3 +62,4 @@ class DetectorParams:
     join_min_across: float = 0.55  # ... and it runs across this share of the gap's width: a pin or a dot on a card's
     #                                halves is a blob that leaves most of the width to writing and paper (generated
     #                                hard-1010: 8 -> 2 false cards with thkoeln-verlaufsplan-1/2/3 unchanged)
+    surfaces: SurfaceParams = field(default_factory=SurfaceParams)  # when a region is the room, not a note
