@@ -32,6 +32,34 @@ SHARPEN_SIGMA = 2.0  # px at FALLBACK_SIDE: about a blurred stroke's spread
 SHARPEN_AMOUNT = 1.5  # unsharp-mask strength
 
 
+def stroke_kernel(shape: tuple[int, ...]) -> np.ndarray:
+    """The black-hat element for a card crop: wider than any pen stroke, a sixth of the shorter side."""
+    import cv2
+
+    k = max(9, (min(shape[:2]) // 6) | 1)
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+
+
+def darker_strokes(channel: np.ndarray, level: float, grain_times: float) -> np.ndarray:
+    """Strokes darker than the paper around them in one channel (bool): by `level` grey levels and by
+    `grain_times` the paper's grain (the robust σ of the black-hat image), whichever is more. One rule for
+    the reader's missed ink (`ppocr.ink_strokes`) and the second chance's ink (`ink_mask`)."""
+    import cv2
+
+    hat = cv2.morphologyEx(np.ascontiguousarray(channel), cv2.MORPH_BLACKHAT, stroke_kernel(channel.shape))
+    hat = hat.astype(np.float32)
+    grain = 1.4826 * float(np.median(np.abs(hat - np.median(hat)))) + 1
+    return hat > max(level, grain_times * grain)
+
+
+def blank_rim(mask: np.ndarray, share: float) -> np.ndarray:
+    """The mask with `share` of each side cleared: the card's rim (edge, shadow, board) holds no writing."""
+    h, w = mask.shape
+    rim_h, rim_w = int(h * share), int(w * share)
+    mask[:rim_h], mask[h - rim_h:], mask[:, :rim_w], mask[:, w - rim_w:] = False, False, False, False
+    return mask
+
+
 def ink_mask(rgb: np.ndarray) -> np.ndarray:
     """Strokes darker than the paper around them (bool) in any colour channel, the rim left out.
 
@@ -40,16 +68,11 @@ def ink_mask(rgb: np.ndarray) -> np.ndarray:
     import cv2
 
     h, w = rgb.shape[:2]
-    k = max(9, (min(h, w) // 6) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     smooth = cv2.GaussianBlur(rgb, (0, 0), max(1.0, min(h, w) / INK_SMOOTH))
     mask = np.zeros((h, w), bool)
     for c in range(rgb.shape[2]):
-        hat = cv2.morphologyEx(np.ascontiguousarray(smooth[..., c]), cv2.MORPH_BLACKHAT, kernel).astype(np.float32)
-        grain = 1.4826 * float(np.median(np.abs(hat - np.median(hat)))) + 1
-        mask |= hat > max(INK_LEVEL, INK_GRAIN * grain)
-    rim_h, rim_w = int(h * INK_RIM), int(w * INK_RIM)
-    mask[:rim_h], mask[h - rim_h:], mask[:, :rim_w], mask[:, w - rim_w:] = False, False, False, False
+        mask |= darker_strokes(smooth[..., c], INK_LEVEL, INK_GRAIN)
+    mask = blank_rim(mask, INK_RIM)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     small = stats[:, cv2.CC_STAT_AREA] < (min(h, w) / INK_SPECK) ** 2
     small[0] = True
@@ -80,9 +103,7 @@ def ink_channel(rgb: np.ndarray) -> np.ndarray:
     and repeated in all three channels (the detector wants colour)."""
     import cv2
 
-    h, w = rgb.shape[:2]
-    k = max(9, (min(h, w) // 6) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    kernel = stroke_kernel(rgb.shape)
     contrast = [float(np.percentile(cv2.morphologyEx(np.ascontiguousarray(rgb[..., c]), cv2.MORPH_BLACKHAT, kernel),
                                     99)) for c in range(rgb.shape[2])]
     channel = rgb[..., int(np.argmax(contrast))].astype(np.float32)

@@ -43,6 +43,7 @@ STRETCH_RETRY_CONFIDENCE = 0.7  # cards read less surely are read again with the
 SMALL_CROP_SIDE = 160  # px; a crop whose shorter side is smaller is enlarged to this before reading
 MISSED_INK_SHARE = 0.3  # when this share of a card's ink strokes lies outside every text box read, look again
 INK_CONTRAST = 20  # grey levels: the least a stroke must be darker than the paper around it
+INK_GRAIN = 4  # ... and this many times the paper's grain
 INK_RIM = 0.06  # of each side: the card's rim (edge, shadow, board) is not looked at for ink
 CLAHE_CLIP, CLAHE_TILES = 2.0, 4  # local contrast for the second looks: clip limit, tiles per side
 STRETCH_PERCENTILES = (1, 99)  # per colour channel, these percentiles of the crop become 0 and 255
@@ -302,17 +303,7 @@ def invert(rgb: np.ndarray) -> np.ndarray:
 def ink_strokes(rgb: np.ndarray) -> np.ndarray:
     """Thin dark strokes on the paper (bool), the card's rim left out: darker than the paper around
     them in the brightest channel (marker is dark in all three) by four times the paper's grain."""
-    import cv2
-
-    grey = rgb.max(axis=2)
-    h, w = grey.shape
-    k = max(9, (min(h, w) // 6) | 1)
-    hat = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    grain = 1.4826 * float(np.median(np.abs(hat - np.median(hat)))) + 1
-    strokes = hat > max(INK_CONTRAST, 4 * grain)
-    rim_h, rim_w = int(h * INK_RIM), int(w * INK_RIM)
-    strokes[:rim_h], strokes[h - rim_h:], strokes[:, :rim_w], strokes[:, w - rim_w:] = False, False, False, False
-    return strokes
+    return fallback.blank_rim(fallback.darker_strokes(rgb.max(axis=2), INK_CONTRAST, INK_GRAIN), INK_RIM)
 
 
 def missed_ink_share(rgb: np.ndarray, words: list[Word]) -> float:
