@@ -25,7 +25,7 @@ of keeping its own copy. All lists are lower case with umlauts kept, unless said
 from __future__ import annotations
 
 __all__ = ["LEMMA_STOP_WORDS", "THEME_STOP_WORDS", "FUNCTION_WORDS", "SUSPENDED_HYPHEN_NEXT", "CONTRACTIONS",
-           "GLUED_FUNCTION_WORDS", "NO_COMPOUND_PART", "NO_COMPOUND_TAIL", "REFORMED_SPELLING"]
+           "GLUED_FUNCTION_WORDS", "NO_COMPOUND_PART", "NO_COMPOUND_TAIL", "REFORMED_SPELLING", "VERB_PARTICLES"]
 
 LEMMA_STOP_WORDS = frozenset("""
 aber alle allem allen aller alles als also am an andere anderen auch auf aus bei beim bin bis bisher bitte
@@ -92,3 +92,8 @@ REFORMED_SPELLING: dict[str, str] = {
     "häßlich": "hässlich", "naß": "nass", "blaß": "blass", "kraß": "krass", "plazieren": "platzieren",
     "plaziert": "platziert", "numerieren": "nummerieren", "miß": "miss",
 }
+
+# Verb particles and prepositions that prefix German words ("an|listen", "Um|formulierung", "aus|geklappt",
+# "Vor|bearbeitung"): a compound headed by one is no noun by its tail alone, and no slip's split point.
+VERB_PARTICLES = frozenset("""ab an auf aus bei durch ein fest frei gegen her hin los mit nach über um unter vor weg
+    weiter wieder zu zurück zusammen""".split())

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from cardscan.normalise.confusions import mixed_case
 from cardscan.normalise.tokens import Token, neighbour
 from cardscan.normalise.vocabulary import Vocabulary
-from cardscan.wordlists import FUNCTION_WORDS
+from cardscan.wordlists import FUNCTION_WORDS, VERB_PARTICLES
 
 ARTICLES = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine keinen keinem
     keiner keines zum zur im am vom beim ins""".split())
@@ -128,8 +128,6 @@ NOT_AN_ADJECTIVE_ZIPF = 2.0  # "erzeugene" is no word, "verschiedene" is
 TAIL_NOUN_GAP = 1.5  # a compound's last part capitalised 4.5 × more often is a noun ("Menge" 2.9, "Tasten" 1.9,
 # "Summen" 2.2; "Leben"/"leben" is no clear noun), a smaller gap than a whole word's: the rest makes it a compound
 MIN_NOUN_HEAD = 4
-VERB_PARTICLES = ("an", "auf", "aus", "ab", "bei", "ein", "mit", "nach", "vor", "zu", "um", "über", "unter", "weiter",
-                  "wieder", "zurück", "zusammen", "durch", "fest", "frei", "hin", "her", "los", "weg")
 NOT_NOUN_ENDINGS = ("weise", "end", "ende", "endes", "enden", "ender", "endem")  # adverbs, participles
 CASE_MIN_TAIL = 5  # the last part of a compound that decides its case ("steuerung"; not "wert", "fest")
 _CASE_TABLE = "de_lexeme_prob.json.gz"
@@ -211,7 +209,7 @@ def _tail_is_noun(low: str, cases: CaseFrequencies) -> bool:
         p_cap, p_small = cases.logprob(tail[0].upper() + tail[1:]), cases.logprob(tail)
         if (p_cap or -99.0) >= CASE_MIN_LOGPROB or (p_small or -99.0) >= CASE_MIN_LOGPROB:
             head = low[:i]
-            gap = TAIL_NOUN_GAP if len(head) >= MIN_NOUN_HEAD and not head.startswith(VERB_PARTICLES) \
+            gap = TAIL_NOUN_GAP if len(head) >= MIN_NOUN_HEAD and not head.startswith(tuple(VERB_PARTICLES)) \
                 and not low.endswith(NOT_NOUN_ENDINGS) else CASE_MIN_GAP  # "an|listen", "partitions|weise"
             return p_cap is not None and (p_small is None or p_cap - p_small >= gap)
     return False

@@ -12,7 +12,7 @@ from cardscan.normalise.language import ENGLISH, GERMAN, word_zipf
 from cardscan.normalise.speller import Speller
 from cardscan.normalise.tokens import Token, neighbour
 from cardscan.normalise.vocabulary import Vocabulary
-from cardscan.wordlists import FUNCTION_WORDS, GLUED_FUNCTION_WORDS, LEMMA_STOP_WORDS
+from cardscan.wordlists import FUNCTION_WORDS, GLUED_FUNCTION_WORDS, LEMMA_STOP_WORDS, VERB_PARTICLES
 
 # longest first, three letters at least ("und", "der", "werden"; not "in", "zu": "Quartiersmanagerin")
 LEMMA_STOP_WORDS_BY_LENGTH = tuple(sorted((w for w in LEMMA_STOP_WORDS if len(w) >= 3 and w.isalpha()),
@@ -33,8 +33,6 @@ LISTED_NOUN_ZIPF = 2.0  # a noun after a glued article may be rare ("Cursor" 2.7
 MIN_GLUED_KNOWN_HEAD = 6  # a known word this long with a function word glued on ("aufgearbeitetund")
 MIN_GLUED_COMPOUND_HEAD = 9  # an unlisted compound this long before a glued function word ("Statusmeldung|am")
 LINKED_HEADS = ("ungs", "heits", "keits", "schafts", "ions", "täts")  # a linking s after a feminine suffix
-# verb particles and prepositions that prefix words ("um|formulieren", "Vor|bearbeitung"): not split off
-PREFIX_PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen zurück".split())
 DEFINITE_ARTICLES = frozenset("der die das den dem des".split())  # "der gleichen": no piece of "dergleichen"
 PIECE_MIN_ZIPF = 3.0  # "disch" (web scrap) is no word; "grad", "Auge" are
 JOIN_MIN_ZIPF = 3.5  # "Tät igkeiten" → "Tätigkeiten": the joined word is common (or a lexicon word)
@@ -222,7 +220,7 @@ class TokenRepair:
                 continue
             if left.lower() not in LEMMA_STOP_WORDS and right.lower() not in LEMMA_STOP_WORDS:
                 continue  # "Haus|warte", "miet|freie": a compound; run-together words have a function word
-            if left.lower() in PREFIX_PARTICLES and right.lower() not in LEMMA_STOP_WORDS:
+            if left.lower() in VERB_PARTICLES and right.lower() not in LEMMA_STOP_WORDS:
                 continue  # "Um|formulierung", "aus|geklappt", "Vor|bearbeitung": a particle prefixes the word
             if min(zl, zr) > best_score:
                 best, best_score = f"{left} {right}", min(zl, zr)

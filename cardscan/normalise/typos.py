@@ -19,6 +19,7 @@ from cardscan.normalise.channel import ORDINARY, slip_cost
 from cardscan.normalise.confusions import damerau, one_slip
 from cardscan.normalise.language import ENGLISH, word_zipf
 from cardscan.normalise.vocabulary import Vocabulary
+from cardscan.wordlists import VERB_PARTICLES
 
 __all__ = ["TypoFixer"]
 
@@ -48,8 +49,6 @@ TYPO_MARGIN = 1.0
 MIN_PART = 4
 TAIL_ENDINGS = ("s", "n", "en", "es", "e")  # a compound's last part with its case or plural ending
 ATTESTED_BONUS = 1.0  # a mended compound the web list holds beats one it does not
-# verb particles and prefixes that start many words: a slip after one is mended like one inside a compound
-PARTICLES = frozenset("ab an auf aus bei ein mit nach um vor zu über unter durch gegen weiter wieder zusammen".split())
 FORM_MIN_LENGTH = 6
 FORM_ENDINGS = ("e", "en", "er", "es", "em")  # an adjective's or participle's case ending
 NOUN_SUFFIXES = ("ung", "heit", "keit", "schaft", "tion", "tät", "nis", "ment", "ist", "ant", "ent")
@@ -58,8 +57,8 @@ PLAIN_VERB_MIN_ZIPF = 3.5  # … a common one without a particle ("typen"; not t
 ENDING_FORM_MIN_ZIPF = 3.0  # the listed word an ending is put on ("behalten"; not the web's "objet" in "Objete")
 IERT_VERB_MIN_ZIPF = 1.0  # an -ieren verb listed at all ("partitionieren" 1.2): its -iert forms are regular
 PREFIXED_MIN_ZIPF = 3.0  # "re|indiziert", "un|verbindlich": a prefix before a common listed word
-FORM_PREFIXES = ("re", "un", "miss", "ur", "wieder", "nach", "vor", "über", "unter", "zurück", "aus", "auf", "an", "ab",
-                 "ein", "mit", "um", "zu", "bei", "durch")  # "aus|schriften", "um|brechbar"
+# prefixes of regular forms: the verb particles and "re", "un", "miss", "ur" ("aus|schriften", "um|brechbar")
+FORM_PREFIXES = ("re", "un", "miss", "ur", *sorted(VERB_PARTICLES))
 PARTICIPLE_ENDINGS = ("end", "ende", "enden", "ender", "endes", "endem")
 PART_MIN_ZIPF = 3.5  # a part mended inside a compound must be a common word …
 _LINK_LETTERS = frozenset("sne")
@@ -135,7 +134,7 @@ class TypoFixer:
             if core.endswith("iert") and d.zipf(core[:-1] + "en") >= IERT_VERB_MIN_ZIPF:
                 return True  # "partitioniert|e": an -ieren verb's participle
             if core.endswith("t"):
-                for particle in ("", *PARTICLES):
+                for particle in ("", *sorted(VERB_PARTICLES)):  # a slip after a particle: as in a compound
                     stem = core[len(particle) + 2:-1]
                     if core.startswith(particle + "ge") and len(stem) >= 3 \
                             and d.zipf(particle + stem + "en") >= (FORM_MIN_ZIPF if particle else PLAIN_VERB_MIN_ZIPF):
@@ -272,9 +271,9 @@ class TypoFixer:
 
         for i in range(2, len(low) - MIN_PART + 1):
             head, tail = low[:i], low[i:]
-            if i < MIN_PART and head not in PARTICLES:
+            if i < MIN_PART and head not in VERB_PARTICLES:
                 continue
-            if (head in PARTICLES or self._known_part(head) or self._listed_part(head)) \
+            if (head in VERB_PARTICLES or self._known_part(head) or self._listed_part(head)) \
                     and not (self._known_tail(tail) or self._compound_tail(tail)):
                 for fixed, dist in self._part_fixes(tail, head=False):
                     # after a short particle only a word the web list holds: "an|…", "zu|…" reach too much
