@@ -166,7 +166,7 @@ class TokenRepair:
                 or self.vocabulary.dictionary.zipf(tok.lower()) >= LISTED_NOUN_ZIPF:
             return None  # "PowerPoint", "YouTube": a name the web list holds as one word
         if left.lower() in GLUED_LEFT and left[1:].islower() and len(right) >= MIN_GLUED_HEAD \
-                and (left.islower() or not _english(right.lower())) \
+                and (left.islower() or not _more_english(right.lower())) \
                 and (self.vocabulary.known(right) or self.vocabulary.dictionary.zipf(right.lower()) >= LISTED_NOUN_ZIPF):
             return f"{left} {right}"  # "umBestätigung", "denCursor": an article or preposition before a noun
         if len(left) < 3:
@@ -177,7 +177,7 @@ class TokenRepair:
         d = self.vocabulary.dictionary
         if len(left) >= MIN_GLUED_HEAD and len(right) >= MIN_GLUED_HEAD and d.zipf(tok.lower()) == 0.0 \
                 and self._known_or_inflected(left) and self._known_or_inflected(right) \
-                and not any(_english(w.lower(), CLEARLY_ENGLISH) for w in (left, right)):
+                and not any(_more_english(w.lower(), CLEARLY_ENGLISH) for w in (left, right)):
             return f"{left} {right}"  # "DateienVerzeichnisse", "UngültigesArgument": no list holds them as one word
             # (an English part makes a name or an identifier: "TreeModel", "commentChar", "InScript")
         return None
@@ -274,7 +274,7 @@ class TokenRepair:
         return None
 
 
-def _english(low: str, gap: float = 0.0) -> bool:
+def _more_english(low: str, gap: float = 0.0) -> bool:
     """English uses the word more than German, by `gap` zipf ("tree" 1.5, "comment" 1.5, "buffer"; with no gap
     also "script" 1.0, "argument" 0.4, which German uses too)."""
     return word_zipf(low, ENGLISH) - word_zipf(low, GERMAN) > gap

@@ -127,7 +127,7 @@ class TypoFixer:
         cores = [low] + [low[:-len(e)] for e in FORM_ENDINGS if low.endswith(e) and len(low) - len(e) >= MIN_PART + 1
                          and low[-len(e) - 1] != e[0]]  # not "Kinde|er", "Ziele|e": a letter doubled at the end
         if any(core.endswith(("t", "en")) and not core.endswith(NOUN_SUFFIXES) and d.zipf(core) >= ENDING_FORM_MIN_ZIPF
-               and not _english(core, d.zipf(core)) for core in cores[1:]):
+               and not _english_loan(core, d.zipf(core)) for core in cores[1:]):
             return True  # a participle's ending: "behalten|e", "gewünscht|en"; not "Quarter|en" (an English word:
             # "Quartieren" meant), nor a noun's lost last letter ("Fortbildunge|n", "Tätigkeite|n")
         for core in cores:
@@ -219,7 +219,7 @@ class TypoFixer:
         if len(low) >= TWO_SLIP_LENGTH and not d.is_attested(low) and not self._listed_family(low):
             for term in one_slip(low):  # rarer words, one slip off: the index stops at zipf 2.5 ("Prüfsumme" 1.9)
                 z = d.zipf(term)
-                if z >= RARE_LONG_MIN_ZIPF and term not in scored and not _english(term, z):
+                if z >= RARE_LONG_MIN_ZIPF and term not in scored and not _english_loan(term, z):
                     scored[term] = z - SLIP_COST * slip_cost(low, term)
         for term in self._lexicon_near(low):
             dist = damerau(low, term, 2)
@@ -328,7 +328,7 @@ class TypoFixer:
         if len(part) >= RARE_PART_LENGTH and not self._listed_family(part):  # long parts: rarer words too ("synchronisierung" 2.5, "persistenz" 2.1),
             # below the index's floor; few long strings lie one slip from a listed word
             found += [(t, 1) for t in one_slip(part) if d.zipf(t) >= RARE_PART_MIN_ZIPF and t not in dict(found)
-                      and not _english(t, d.zipf(t)) and ("ß" in part or "ß" not in t)]  # web text's "vorschüße"
+                      and not _english_loan(t, d.zipf(t)) and ("ß" in part or "ß" not in t)]  # web text's "vorschüße"
         found += [(t, 1) for t in self._lexicon_near(part) if damerau(part, t, 1) <= 1]
         found = [(t, k) for t, k in found if len(t) >= MIN_PART + 1]  # "mühl" → "müll": too short to tell
         if head:  # a linking letter added or dropped at the end ("miet|freie"); a lost "g" is a slip ("Planun|s|zelle")
@@ -337,7 +337,7 @@ class TypoFixer:
         return [(t, k) for t, k in found if t[1:] != part and part[1:] != t]
 
 
-def _english(term: str, zipf: float) -> bool:
+def _english_loan(term: str, zipf: float) -> bool:
     """A rare word of the German list that English uses more ("learnings"): a loan, no reading of a slip."""
     return word_zipf(term, ENGLISH, wordlist="large") > zipf  # "large": the rare loans are not in "small"
 
