@@ -47,7 +47,7 @@ class SurfaceParams:
     #                         reach 2.6) ...
     max_ink: float = 0.08  # ... when under this share of it is darker than its paper: a heading strip's letters
     #                        in thick marker are no pen strokes, but they cover a fifth of it
-    min_clipped: float = 0.3  # a window or lamp: this share of the inside at the sensor's limit (all channels ≥ 250)
+    min_clipped: float = 0.3  # a window or lamp: this share of the inside at the sensor's limit (all channels ≥ CLIPPED_LEVEL)
     min_blobs: float = 0.05  # ... with dark shapes far wider than pen strokes on this share of it
 
 
@@ -64,6 +64,13 @@ class Inside:
 
 
 WORK_SIDE = 120  # crops are judged at this short side, so stroke widths compare across photo scales
+INNER_MARGIN = 0.1  # of the short side: the rim left out (edge, shadow, board)
+STROKE_CLOSING = 11  # px at WORK_SIDE: wider than a pen or marker stroke, about a tenth of the card
+STROKE_LIFT = 12.0  # CIE L the closing lifts a stroke by; also how much darker than the paper ink is
+FAINT_LIFT = 8.0  # CIE L: a faint pencil stroke still lifts this much
+MARK_SPAN = 8  # px at WORK_SIDE: a letter spans this much; a speck of dirt or a pillar's scratch less
+BLOB_DEPTH = 6.0  # px at WORK_SIDE: dark this far from the paper is a blob wider than any stroke
+CLIPPED_LEVEL = 250  # all channels at least this: the sensor's limit (a window, a lamp)
 
 
 def inside_of(crop: np.ndarray) -> Inside:
@@ -82,22 +89,23 @@ def inside_of(crop: np.ndarray) -> Inside:
     s = WORK_SIDE / max(1, min(h, w))
     small = cv2.resize(crop, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
     h, w = small.shape[:2]
-    m = int(0.1 * min(h, w))
+    m = int(INNER_MARGIN * min(h, w))
     lightness = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * (100 / 255)
-    closed = cv2.morphologyEx(lightness, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (11, 11)))
+    element = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (STROKE_CLOSING, STROKE_CLOSING))
+    closed = cv2.morphologyEx(lightness, cv2.MORPH_CLOSE, element)
     paper = float(np.median(closed[m:h - m, m:w - m]))
     lift = closed - lightness
-    strokes = lift >= 12
-    dark = ((paper - lightness) > 12).astype(np.uint8)
-    deep = cv2.distanceTransform(dark, cv2.DIST_L2, 3) > 6
-    clipped = small.min(axis=-1) >= 250
+    strokes = lift >= STROKE_LIFT
+    dark = ((paper - lightness) > STROKE_LIFT).astype(np.uint8)
+    deep = cv2.distanceTransform(dark, cv2.DIST_L2, 3) > BLOB_DEPTH
+    clipped = small.min(axis=-1) >= CLIPPED_LEVEL
     inner = (slice(m, h - m), slice(m, w - m))
-    n, _, stats, _ = cv2.connectedComponentsWithStats((lift[inner] >= 8).astype(np.uint8), connectivity=8)
-    marks = int(np.count_nonzero(np.maximum(stats[1:, 2], stats[1:, 3]) >= 8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats((lift[inner] >= FAINT_LIFT).astype(np.uint8), connectivity=8)
+    marks = int(np.count_nonzero(np.maximum(stats[1:, 2], stats[1:, 3]) >= MARK_SPAN))
     n, _, stats, _ = cv2.connectedComponentsWithStats(dark[inner], connectivity=8)
     x, y, bw, bh = stats[1:, 0], stats[1:, 1], stats[1:, 2], stats[1:, 3]
     ih, iw = dark[inner].shape
-    letters = (np.maximum(bw, bh) >= 8) & (x > 0) & (y > 0) & (x + bw < iw) & (y + bh < ih)  # a shadow reaches the rim
+    letters = (np.maximum(bw, bh) >= MARK_SPAN) & (x > 0) & (y > 0) & (x + bw < iw) & (y + bh < ih)  # a shadow reaches the rim
     marks = max(marks, int(np.count_nonzero(letters)))
     return Inside(writing=float(np.mean(strokes[inner])), marks=marks, ink=float(np.mean(dark[inner])),
                   blobs=float(np.mean(deep[inner])), clipped=float(np.mean(clipped[inner])))
