@@ -663,3 +663,12 @@ def test_small_writing_on_a_heading_tag_still_heads_its_column_but_a_caption_doe
              FakeWord("Foto: Team", 600, 150, 100, 12)]
     scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards()), reader=FakeReader(words), votes=False)
     assert [h.raw_text for h in scan.headings] == ["Behaviour", "DONE"]
+
+
+def test_a_strip_with_no_card_below_it_is_no_heading_strip():
+    # A window's reflection outlined as a wide white "card" reading "GUT" at the foot of a glass board
+    # (scolem-taskboard-1) became a heading strip. A heading strip heads the cards under it.
+    foot = Card("b-32", "b.jpg", rect(600, 850, 420, 100), "weiß", raw_text="GUT", text="GUT")
+    strip = Card("b-31", "b.jpg", rect(90, 60, 420, 100), "weiß", raw_text="Finanzierung", text="Finanzierung")
+    scan = find_structure(blank(), Scan("b.jpg", 1600, 1000, kanban_cards() + [foot, strip]), votes=False)
+    assert [h.id for h in scan.headings] == ["b-31"] and foot in scan.cards

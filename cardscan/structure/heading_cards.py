@@ -22,6 +22,7 @@ PIECE_GAP = 0.3  # heading heights: heading cards this close side by side are on
 LOST_MIDDLE_GAP = 1.2  # ... and this close when one piece reads as at most one letter
 STRIP_MIN_GROWTH = 0.1  # of a strip's width: its paper reaching this much further means the outline was cut
 STRIP_PAPER_HEIGHT = 1.4  # of a strip's height: paper taller than this is the board, not the strip
+STRIP_REACH = 3.0  # card heights: a heading strip's first card is at most this far below it
 HEADING_MAX_WORDS = 4  # heading strips carry a few words, not a sentence
 PAPER_TOLERANCE = 18.0  # Lab distance: pixels this close to the paper's colour are the same paper
 
@@ -35,14 +36,24 @@ def heading_card_ids(cards: list[Card]) -> set[str]:
     rest = [c for c in cards if c.id not in ids]
     if len(rest) >= 4:
         median = float(np.median([aspect(c.polygon) for c in rest]))
+        boxes = {c.id: Box.of(c.polygon) for c in rest}
+        card_h = float(np.median([b.h for b in boxes.values()]))
         for card in rest:
             ratio = aspect(card.polygon)
             words = len((card.text or card.raw_text).split())
             width, height = sides(card.polygon)  # a strip lies along its writing: an upright one is a window
             if (ratio >= max(STRIP_ASPECT, STRIP_OVER_MEDIAN * median) and width > height  # frame, a door edge
-                    and 0 < words <= HEADING_MAX_WORDS):
+                    and 0 < words <= HEADING_MAX_WORDS and _cards_below(boxes[card.id], boxes.values(), card_h)):
                 ids.add(card.id)
     return ids or short_column_heads(cards)
+
+
+def _cards_below(box: Box, others, card_h: float) -> bool:
+    """Whether a card stands below the strip in its column, at most STRIP_REACH card heights down: a heading
+    strip heads the cards under it; a strip with none (a window's reflection read as "GUT" at the foot of a
+    glass board) is no heading."""
+    return any(o is not box and o.y0 >= box.y1 - 0.3 * box.h and o.y0 - box.y1 <= STRIP_REACH * card_h
+               and min(o.x1, box.x1) - max(o.x0, box.x0) > 0 for o in others)
 
 
 def short_column_heads(cards: list[Card]) -> set[str]:
